@@ -1,0 +1,40 @@
+# Two commands a newcomer needs: `make run` and `make test`. Each installs what it needs into .venv.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test bench package browser webchat-assets clean
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check -c constraints.txt -e '.[test]'
+	touch $(STAMP)
+
+# The Web Chat bundle (botframework-webchat's ready dist/webchat.js) served by the app itself.
+webchat-assets: $(STAMP)
+	$(PY) -m webchat.assets
+
+# Chromium for the browser tests: Debian's package, installed when missing and possible.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    (apt-get install -y -q chromium >/dev/null 2>&1 || (apt-get update -q >/dev/null 2>&1 && apt-get install -y -q chromium >/dev/null 2>&1)) \
+	      || echo "chromium could not be installed: browser tests will skip"; \
+	  else echo "chromium missing and not root: browser tests will skip"; fi; }
+
+run: $(STAMP) webchat-assets
+	$(PY) app.py
+
+test: $(STAMP) webchat-assets browser
+	$(PY) -m pytest -q -p no:cacheprovider
+
+bench: $(STAMP)
+	$(PY) bench/local_hubspot.py
+	$(PY) bench/tokens.py
+
+package: $(STAMP)
+	$(PY) appPackage/make_package.py
+
+clean:
+	rm -rf $(VENV) appPackage/build data

@@ -1,0 +1,161 @@
+"""Entry point: read Settings once, build the collaborators, wire the routes. No logic lives here.
+
+    POST /api/messages   Bot Framework activities (Teams, Emulator, the local Web Chat channel)
+    GET  /healthz        liveness
+    /  and /v3/...       the Web Chat page and its Direct Line 3.0-compatible channel (webchat/)
+
+With no HUBSPOT_ACCESS_TOKEN the app starts `hubspot_local` on its own loopback-only listener
+(even when the bot itself listens publicly) and points the official SDK at it with a random
+bearer token, so the local contacts API is never open to the network.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import sys
+from dataclasses import dataclass
+
+from aiohttp import web
+from botbuilder.core import ConversationState, TurnContext
+from botbuilder.integration.aiohttp import (
+    CloudAdapter,
+    ConfigurationBotFrameworkAuthentication,
+)
+from botbuilder.schema import Activity, ActivityTypes
+
+from config import Settings
+
+log = logging.getLogger("contact_assistant")
+
+# Teams caps messages far below this; the Bot Framework SDK default (1 MiB) would answer an
+# oversized message with a bare 413 that no user ever sees. Parse it, and let the bot say why.
+MAX_ACTIVITY_BYTES = 16 * 1024 * 1024
+
+SETTINGS_KEY = web.AppKey("settings", Settings)
+ADAPTER_KEY = web.AppKey("adapter", CloudAdapter)
+BOT_KEY = web.AppKey("bot", object)
+CONTACTS_KEY = web.AppKey("contacts", object)
+HUBSPOT_LOCAL_KEY = web.AppKey("hubspot_local", object)
+
+
+@dataclass(frozen=True)
+class _BotFrameworkConfig:
+    """The attribute names ConfigurationBotFrameworkAuthentication reads."""
+
+    APP_ID: str
+    APP_PASSWORD: str
+    APP_TYPE: str
+    APP_TENANTID: str
+    TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL: str | None = None
+    TO_BOT_FROM_EMULATOR_OPENID_METADATA_URL: str | None = None
+    TO_BOT_FROM_CHANNEL_TOKEN_ISSUER: str | None = None
+
+
+def bot_framework_auth(settings: Settings, **overrides: str) -> ConfigurationBotFrameworkAuthentication:
+    cfg = _BotFrameworkConfig(
+        APP_ID=settings.app_id, APP_PASSWORD=settings.app_password,
+        APP_TYPE=settings.app_type, APP_TENANTID=settings.app_tenant_id, **overrides,
+    )
+    return ConfigurationBotFrameworkAuthentication(cfg)
+
+
+async def _on_turn_error(context: TurnContext, error: Exception) -> None:
+    """Last line of defence: log without the traceback's secrets, tell the user plainly."""
+    log.error("unhandled error in turn: %s: %s", type(error).__name__, error)
+    if context.activity.type == ActivityTypes.message:
+        await context.send_activity(
+            Activity(type=ActivityTypes.message,
+                     text="Sorry, something went wrong on my side. Nothing was changed.")
+        )
+
+
+def create_app(settings: Settings, *, openai_client: object | None = None,
+               storage: object | None = None, auth: object | None = None) -> web.Application:
+    """Build the aiohttp app. Tests pass `storage` (memory), `openai_client` (a scripted
+    server) and `auth` (a BotFrameworkAuthentication pointed at a local OpenID server)."""
+    # Imports here keep `python app.py --help` cheap and make the wiring order explicit.
+    from agent.client import build_client
+    from agent.loop import ContactAgent
+    from bots import ContactBot, create_storage
+    from contacts.hubspot import HubSpotAdapter
+    from contacts.service import ContactsService
+
+    app = web.Application(client_max_size=MAX_ACTIVITY_BYTES)
+    app[SETTINGS_KEY] = settings
+    adapter = CloudAdapter(auth or bot_framework_auth(settings))
+    adapter.on_turn_error = _on_turn_error
+    app[ADAPTER_KEY] = adapter
+    conversation_state = ConversationState(storage or create_storage(settings))
+    client = openai_client if openai_client is not None else build_client(settings)
+
+    async def start_collaborators(app: web.Application) -> None:
+        if settings.local_hubspot:
+            from hubspot_local.embedded import start_embedded
+
+            local = await start_embedded(settings)
+            app[HUBSPOT_LOCAL_KEY] = local
+            hubspot = HubSpotAdapter(local.token, host=local.url)
+        else:
+            hubspot = HubSpotAdapter(settings.hubspot_access_token,
+                                     host=settings.hubspot_base_url)
+        contacts = ContactsService(hubspot, default_region=settings.default_phone_region)
+        app[CONTACTS_KEY] = contacts
+        agent = None
+        if client is not None:
+            model = settings.azure_openai_deployment or settings.openai_model
+            agent = ContactAgent(client, model=model, contacts=contacts,
+                                 timeout_seconds=settings.model_timeout_seconds)
+        app[BOT_KEY] = ContactBot(conversation_state=conversation_state, contacts=contacts,
+                                  agent=agent, settings=settings)
+
+    async def stop_collaborators(app: web.Application) -> None:
+        local = app.get(HUBSPOT_LOCAL_KEY)
+        if local is not None:
+            await local.close()
+        contacts = app.get(CONTACTS_KEY)
+        close = getattr(contacts, "aclose", None)
+        if close is not None:
+            await close()
+
+    app.on_startup.append(start_collaborators)
+    app.on_cleanup.append(stop_collaborators)
+
+    async def messages(request: web.Request) -> web.StreamResponse:
+        return await adapter.process(request, app[BOT_KEY])
+
+    async def healthz(request: web.Request) -> web.Response:
+        return web.json_response({"status": "ok"})
+
+    app.router.add_post("/api/messages", messages)
+    app.router.add_get("/healthz", healthz)
+    try:
+        import webchat
+    except ImportError:  # the Web Chat channel is optional while it is being built
+        webchat = None
+    if webchat is not None and hasattr(webchat, "setup"):
+        webchat.setup(app, settings=settings, adapter=adapter, bot=lambda: app[BOT_KEY])
+    return app
+
+
+def main(argv: list[str] | None = None) -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    settings = Settings.from_env()
+    host = settings.bind_host
+    if not settings.app_id:
+        log.warning("No MicrosoftAppId: local mode without authentication, listening on %s only"
+                    "%s.", host, "" if host.startswith("127.") else " (ALLOW_REMOTE is set)")
+    log.info("HubSpot: %s", "local contacts API (no HUBSPOT_ACCESS_TOKEN)" if settings.local_hubspot
+             else settings.hubspot_base_url)
+    log.info("Model: %s", "configured" if settings.model_configured
+             else "none (guided mode: cards and typed commands)")
+    base = f"http://{'localhost' if host.startswith('127.') else host}:{settings.port}"
+    print(f"\nHubSpot Contact Assistant is running.\n"
+          f"  Chat in your browser:        open {base}{settings.public_base_path}/\n"
+          f"  Bot Framework Emulator:      {base}/api/messages (no app id / password)\n",
+          flush=True)
+    web.run_app(create_app(settings), host=host, port=settings.port, print=None)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,164 @@
+"""Run the real app on loopback and talk to it the way a channel does.
+
+    async with running_app(settings) as bot, TestChannel() as channel:
+        chat = Conversation(bot, channel)            # Emulator-shaped by default
+        await chat.start()                           # conversationUpdate -> welcome card
+        replies = await chat.say("find jane@acme.com")
+        replies = await chat.click({"action": "start_search", "nonce": chat.nonce})
+
+`say`/`click` return only the activities the bot sent in answer to that one POST. Bot Framework
+turns finish before the HTTP POST returns, so no sleeping is needed.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+
+from app import CONTACTS_KEY, HUBSPOT_LOCAL_KEY, create_app
+from config import Settings
+from tests.support import activities as act
+from tests.support.channel import Recorded, TestChannel
+
+
+def test_settings(tmp_path: Any, **overrides: Any) -> Settings:
+    """Local defaults, state in memory, data files under the test's tmp_path."""
+    base = Settings(data_dir=str(tmp_path), state_storage="memory", port=0)
+    return replace(base, **overrides)
+
+
+@dataclass
+class RunningApp:
+    url: str
+    app: web.Application
+    session: aiohttp.ClientSession
+
+    @property
+    def contacts(self) -> Any:
+        """The app's ContactsService (to check what HubSpot holds)."""
+        return self.app[CONTACTS_KEY]
+
+    @property
+    def hubspot_local(self) -> Any:
+        return self.app.get(HUBSPOT_LOCAL_KEY)
+
+    async def post(self, activity: dict[str, Any], *,
+                   headers: dict[str, str] | None = None) -> aiohttp.ClientResponse:
+        async with self.session.post(f"{self.url}/api/messages", json=activity,
+                                     headers=headers or {}) as resp:
+            await resp.read()
+            return resp
+
+
+@asynccontextmanager
+async def running_app(settings: Settings, **create_kwargs: Any) -> AsyncIterator[RunningApp]:
+    app = create_app(settings, **create_kwargs)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    async with aiohttp.ClientSession() as session:
+        try:
+            yield RunningApp(f"http://127.0.0.1:{port}", app, session)
+        finally:
+            await runner.cleanup()
+
+
+@dataclass
+class Conversation:
+    bot: RunningApp
+    channel: TestChannel
+    kind: str = "emulator"  # "emulator" | "teams"
+    locale: str | None = "en-US"
+    conversation_id: str = field(default_factory=lambda: f"test-{uuid.uuid4().hex}|livechat")
+    nonce: str = ""  # learned from the welcome card's buttons
+
+    def _builders(self) -> dict[str, Callable[..., dict[str, Any]]]:
+        if self.kind == "teams":
+            return {"update": act.teams_conversation_update, "message": act.teams_message,
+                    "submit": act.teams_submit}
+        return {"update": act.emulator_conversation_update, "message": act.emulator_message,
+                "submit": act.emulator_submit}
+
+    async def _exchange(self, activity: dict[str, Any]) -> list[Recorded]:
+        before = len(self.channel.activities(self.conversation_id, include_typing=True))
+        resp = await self.bot.post(activity)
+        assert resp.status in (200, 201, 202), f"bot answered HTTP {resp.status}"
+        sent = self.channel.activities(self.conversation_id, include_typing=True)[before:]
+        return [r for r in sent if r.type != "typing"]
+
+    async def start(self) -> list[Recorded]:
+        if self.kind == "teams":
+            replies = await self._exchange(act.teams_conversation_update(
+                self.conversation_id, self.channel.service_url))
+        else:
+            replies = await self._exchange(act.emulator_conversation_update(
+                self.conversation_id, self.channel.service_url, self.locale))
+        for r in replies:
+            for card in r.cards:
+                nonce = find_nonce(card)
+                if nonce:
+                    self.nonce = nonce
+        return replies
+
+    async def say(self, text: str) -> list[Recorded]:
+        return await self._exchange(self._builders()["message"](
+            self.conversation_id, self.channel.service_url, text, self.locale))
+
+    async def click(self, value: Any) -> list[Recorded]:
+        if isinstance(value, dict) and "nonce" not in value and self.nonce:
+            value = {**value, "nonce": self.nonce}
+        return await self._exchange(self._builders()["submit"](
+            self.conversation_id, self.channel.service_url, value, self.locale))
+
+
+def find_nonce(card: Any) -> str:
+    """The nonce carried in any Action.Submit data of a card."""
+    if isinstance(card, dict):
+        data = card.get("data")
+        if card.get("type") == "Action.Submit" and isinstance(data, dict) and data.get("nonce"):
+            return str(data["nonce"])
+        for v in card.values():
+            n = find_nonce(v)
+            if n:
+                return n
+    elif isinstance(card, list):
+        for v in card:
+            n = find_nonce(v)
+            if n:
+                return n
+    return ""
+
+
+def submit_actions(card: dict[str, Any]) -> list[dict[str, Any]]:
+    """All Action.Submit objects in a card, in document order (what a user could click)."""
+    found: list[dict[str, Any]] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if node.get("type") == "Action.Submit":
+                found.append(node)
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    walk(card)
+    return found
+
+
+def action_data(card: dict[str, Any], title: str) -> dict[str, Any]:
+    """The data of the Action.Submit with this title (what clicking that button sends)."""
+    for a in submit_actions(card):
+        if a.get("title") == title:
+            return dict(a.get("data") or {})
+    raise AssertionError(f"no button {title!r} in card; have "
+                         f"{[a.get('title') for a in submit_actions(card)]}")

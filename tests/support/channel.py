@@ -1,0 +1,97 @@
+"""A test channel: serves the `serviceUrl` a real channel (Teams, the Emulator) would, and records
+every activity the bot sends there, so tests assert on what a user would see.
+
+The bot replies through the Bot Framework connector REST API:
+    POST /v3/conversations/{conversationId}/activities[/{replyToId}]
+    PUT  /v3/conversations/{conversationId}/activities/{activityId}   (update)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+
+@dataclass
+class Recorded:
+    conversation_id: str
+    activity: dict[str, Any]
+    reply_to_id: str | None = None
+
+    @property
+    def type(self) -> str:
+        return self.activity.get("type", "")
+
+    @property
+    def text(self) -> str:
+        return self.activity.get("text") or ""
+
+    @property
+    def cards(self) -> list[dict[str, Any]]:
+        return [a["content"] for a in self.activity.get("attachments") or []
+                if a.get("contentType") == "application/vnd.microsoft.card.adaptive"]
+
+
+@dataclass
+class TestChannel:
+    """Start with `async with TestChannel() as channel:`; `channel.service_url` goes into the
+    activities the test posts."""
+
+    __test__ = False  # not a pytest test class
+
+    service_url: str = ""
+    sent: dict[str, list[Recorded]] = field(default_factory=lambda: defaultdict(list))
+    _runner: web.AppRunner | None = None
+    _changed: asyncio.Condition | None = None
+
+    async def __aenter__(self) -> TestChannel:
+        self._changed = asyncio.Condition()
+        app = web.Application(client_max_size=64 * 1024 * 1024)
+        app.router.add_post("/v3/conversations/{cid}/activities", self._receive)
+        app.router.add_post("/v3/conversations/{cid}/activities/{reply_to}", self._receive)
+        app.router.add_put("/v3/conversations/{cid}/activities/{reply_to}", self._receive)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.service_url = f"http://127.0.0.1:{port}/"
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    async def _receive(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        cid = request.match_info["cid"]
+        rec = Recorded(cid, body, request.match_info.get("reply_to"))
+        assert self._changed is not None
+        async with self._changed:
+            self.sent[cid].append(rec)
+            self._changed.notify_all()
+        return web.json_response({"id": body.get("id") or str(uuid.uuid4())})
+
+    def activities(self, conversation_id: str, *, include_typing: bool = False) -> list[Recorded]:
+        return [r for r in self.sent.get(conversation_id, [])
+                if include_typing or r.type != "typing"]
+
+    def messages(self, conversation_id: str) -> list[Recorded]:
+        return [r for r in self.sent.get(conversation_id, []) if r.type == "message"]
+
+    async def wait_for(self, conversation_id: str, count: int, *, timeout: float = 10.0,
+                       include_typing: bool = False) -> list[Recorded]:
+        """Wait until at least `count` activities (typing excluded by default) have arrived."""
+        assert self._changed is not None
+
+        def enough() -> bool:
+            return len(self.activities(conversation_id, include_typing=include_typing)) >= count
+
+        async with self._changed:
+            await asyncio.wait_for(self._changed.wait_for(enough), timeout)
+        return self.activities(conversation_id, include_typing=include_typing)
