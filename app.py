@@ -11,8 +11,8 @@ bearer token, so the local contacts API is never open to the network.
 
 from __future__ import annotations
 
+import asyncio
 import logging
-import secrets
 import sys
 from dataclasses import dataclass
 
@@ -75,7 +75,8 @@ def create_app(settings: Settings, *, openai_client: object | None = None,
     """Build the aiohttp app. Tests pass `storage` (memory), `openai_client` (a scripted
     server) and `auth` (a BotFrameworkAuthentication pointed at a local OpenID server)."""
     # Imports here keep `python app.py --help` cheap and make the wiring order explicit.
-    from agent.client import build_client
+    from agent.client import build_client, model_name
+    from agent.memory import load_encoding
     from agent.loop import ContactAgent
     from bots import ContactBot, create_storage
     from contacts.hubspot import HubSpotAdapter
@@ -103,8 +104,9 @@ def create_app(settings: Settings, *, openai_client: object | None = None,
         app[CONTACTS_KEY] = contacts
         agent = None
         if client is not None:
-            model = settings.azure_openai_deployment or settings.openai_model
-            agent = ContactAgent(client, model=model, contacts=contacts,
+            # The tokenizer tables take about a second to load: do it off the event loop.
+            await asyncio.to_thread(load_encoding)
+            agent = ContactAgent(client, model=model_name(settings), contacts=contacts,
                                  timeout_seconds=settings.model_timeout_seconds)
         app[BOT_KEY] = ContactBot(conversation_state=conversation_state, contacts=contacts,
                                   agent=agent, settings=settings)

@@ -1,0 +1,172 @@
+"""The OpenAI tool-calling loop: one user message in, one `AgentTurn` out.
+
+    system prompt + history window + the user's message
+      -> model -> tool calls -> tool results -> model -> ... -> text answer
+
+At most `max_model_calls` model calls per turn (6): a model that keeps calling tools gets a clear
+"be more precise" answer instead of an endless, costly turn. `timeout_seconds` is the budget of a
+whole turn's model calls (each call gets what is left), so a user waits at most that long for the
+model however many steps it takes; tool calls are not cut off (a HubSpot write must finish). Tool calls and their results live
+only inside the turn; the bot stores the user's text and the reply in its history window.
+
+What ends a turn early, with `failed=True` and a message in the user's language, never an
+exception: the model timing out, rate-limited, erroring or unreachable (`openai.APIError` and
+friends, after the SDK's own retries), and HubSpot being unavailable or rate-limited. Whatever
+the turn did before that (a contact created, an update prepared) is still reported, so nothing a
+user did is lost or silently repeated.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from typing import Any
+
+import openai
+
+from agent import prompts
+from agent.memory import HistoryWindow, load_encoding
+from agent.tools import ContactTools, tool_specs
+from contacts.errors import HubSpotUnavailable, RateLimited
+from contacts.model import Contact, PendingUpdate
+
+log = logging.getLogger(__name__)
+
+MAX_TOOL_CALLS_PER_STEP = 5  # a model asking for 50 creates at once gets errors, not 50 writes
+
+
+@dataclass
+class AgentTurn:
+    reply: str                                      # what the assistant says, in the user's language
+    found: list[Contact] = field(default_factory=list)   # contacts to show as a results list
+    created: Contact | None = None                  # a contact created this turn
+    pending_update: PendingUpdate | None = None     # an update awaiting the user's Confirm
+    seen_ids: set[str] = field(default_factory=set) # ids this turn saw (add to state's known ids)
+    failed: bool = False                            # infrastructure failure: show the three buttons
+
+
+class _TurnFailed(Exception):
+    def __init__(self, key: str):
+        super().__init__(key)
+        self.key = key
+
+
+class ContactAgent:
+    """Runs turns against an injected `openai.AsyncOpenAI` / `AsyncAzureOpenAI` (its retries and
+    base URL are the client's business) and the shared `ContactsService`."""
+
+    def __init__(self, client, *, model: str, contacts, max_model_calls: int = 6,  # noqa: ANN001
+                 timeout_seconds: float = 30.0) -> None:
+        if max_model_calls < 1:
+            raise ValueError("max_model_calls must be at least 1")
+        self._client = client
+        self._model = model
+        self._contacts = contacts
+        self._max_calls = max_model_calls
+        self._timeout = timeout_seconds
+        self._tools = tool_specs()
+        self._encoding = load_encoding()  # here, not at import: about a second, once
+
+    async def run(self, text: str, *, history: list[dict[str, str]], lang: str,
+                  known_ids: Collection[str]) -> AgentTurn:
+        """Answer one user message. `history` is the stored window (trimmed again here, so a
+        stale or oversized state cannot blow the budget); `known_ids` are ids the conversation
+        has seen in results, the only ones UpdateContact takes without a fresh lookup."""
+        tools = ContactTools(contacts=self._contacts, known_ids=known_ids,
+                             region="KR" if lang == "ko" else None)
+        messages: list[dict[str, Any]] = [
+            {"role": "system", "content": prompts.system_prompt(lang)},
+            *HistoryWindow(history, encoding=self._encoding).messages(),
+            {"role": "user", "content": text},
+        ]
+        try:
+            reply = await self._loop(messages, tools, lang)
+        except _TurnFailed as exc:
+            return self._turn(tools, self._failure_reply(exc.key, tools, lang), failed=True)
+        except (HubSpotUnavailable, RateLimited) as exc:
+            key = ("hubspot_rate_limited" if isinstance(exc, RateLimited)
+                   else "hubspot_write_unknown" if exc.write_may_have_happened
+                   else "hubspot_unavailable")
+            log.warning("agent turn ended: HubSpot %s", type(exc).__name__)
+            return self._turn(tools, self._failure_reply(key, tools, lang), failed=True)
+        return self._turn(tools, reply)
+
+    async def _loop(self, messages: list[dict[str, Any]], tools: ContactTools, lang: str) -> str:
+        deadline = time.monotonic() + self._timeout
+        for call in range(1, self._max_calls + 1):
+            message = await self._complete(messages, deadline)
+            tool_calls = list(message.tool_calls or [])
+            if not tool_calls:
+                return (message.content or getattr(message, "refusal", None) or "").strip() \
+                    or prompts.message("empty_answer", lang)
+            if call == self._max_calls:
+                # No call left to report results: running these tools would act unseen.
+                log.info("agent turn stopped at the %d-model-call limit", self._max_calls)
+                return self._failure_reply("too_many_steps", tools, lang)
+            calls = [(tc.id, getattr(getattr(tc, "function", None), "name", "") or "",
+                      getattr(getattr(tc, "function", None), "arguments", "") or "")
+                     for tc in tool_calls]
+            messages.append({
+                "role": "assistant", "content": message.content,
+                "tool_calls": [{"id": cid, "type": "function",
+                                "function": {"name": name, "arguments": args}}
+                               for cid, name, args in calls],
+            })
+            for i, (cid, name, args) in enumerate(calls):
+                if i >= MAX_TOOL_CALLS_PER_STEP:
+                    result = ('{"error":"refused","message":"Too many tool calls at once; '
+                              'do one thing at a time."}')
+                else:
+                    result = await tools.call(name, args)
+                messages.append({"role": "tool", "tool_call_id": cid, "content": result})
+        raise AssertionError("unreachable")  # pragma: no cover - the loop always returns
+
+    async def _complete(self, messages: list[dict[str, Any]], deadline: float) -> Any:
+        """One model call within what is left of the turn's time, errors mapped to _TurnFailed.
+        The deadline covers model calls only: a HubSpot write is never cut off halfway."""
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise _TurnFailed("model_timeout")
+        try:
+            async with asyncio.timeout(remaining):
+                response = await self._client.chat.completions.create(
+                    model=self._model, messages=messages, tools=self._tools,
+                    tool_choice="auto", timeout=remaining,
+                )
+        except (TimeoutError, openai.APITimeoutError) as exc:
+            log.warning("model call timed out: %s", type(exc).__name__)
+            raise _TurnFailed("model_timeout") from exc
+        except openai.RateLimitError as exc:
+            log.warning("model rate limited (HTTP %s)", exc.status_code)
+            raise _TurnFailed("model_busy") from exc
+        except openai.APIStatusError as exc:
+            log.warning("model call failed: HTTP %s", exc.status_code)
+            raise _TurnFailed("model_error") from exc
+        except openai.OpenAIError as exc:  # connection errors, malformed responses
+            log.warning("model call failed: %s", type(exc).__name__)
+            raise _TurnFailed("model_error") from exc
+        if not response.choices:
+            raise _TurnFailed("model_error")
+        return response.choices[0].message
+
+    @staticmethod
+    def _failure_reply(key: str, tools: ContactTools, lang: str) -> str:
+        """The agent's own message, plus what the turn had already done, so a user never
+        believes a write did not happen (and repeats it) or misses a waiting Confirm."""
+        parts = [prompts.message(key, lang)]
+        if tools.created is not None:
+            parts.append(prompts.message("created_before_failure", lang,
+                                         name=tools.created.display_name))
+        if tools.pending_update is not None:
+            name = tools.pending_update.display_name or f"#{tools.pending_update.contact_id}"
+            parts.append(prompts.message("update_awaits_confirm", lang, name=name))
+        return " ".join(parts)
+
+    @staticmethod
+    def _turn(tools: ContactTools, reply: str, *, failed: bool = False) -> AgentTurn:
+        return AgentTurn(reply=reply, found=list(tools.found), created=tools.created,
+                         pending_update=tools.pending_update, seen_ids=set(tools.seen_ids),
+                         failed=failed)

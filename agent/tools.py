@@ -1,0 +1,261 @@
+"""The agent's three tools: SearchContact, CreateContact, UpdateContact.
+
+Each tool is a pydantic model (its arguments) whose docstring is the description the model reads.
+`tool_specs()` turns them into compact JSON schemas: titles, defaults and `$ref`s are stripped or
+inlined because every model call re-sends them (`bench/tokens.py` holds all three under 300
+tokens).
+
+`ContactTools` runs one turn's tool calls against the shared `ContactsService`. What a tool
+returns is always a compact JSON string for the model, including the errors it can act on:
+
+    not_found       no contact with that id
+    duplicate       a contact with that email exists ("existing" carries it)
+    invalid         a value is not acceptable ("field" names it)
+    bad_arguments   the call itself is malformed (unknown tool, bad JSON, wrong types)
+    refused         a rule says no (a second update in one turn)
+
+Infrastructure failures (`HubSpotUnavailable`, `RateLimited`) are not the model's to fix: they
+propagate, and the loop ends the turn with a clear message.
+
+UpdateContact never writes. It prepares a `PendingUpdate` that the bot shows on the same Confirm
+card as the guided flow, and only for an id the conversation has seen in results or that a fresh
+lookup proves exists: a made-up id is refused, not written.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Collection, Mapping
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from contacts.errors import (
+    ContactNotFound,
+    ContactsError,
+    DuplicateContact,
+    HubSpotUnavailable,
+    InvalidContact,
+    RateLimited,
+)
+from contacts.model import EDITABLE_PROPERTIES, Contact, PendingUpdate, SearchCriteria
+
+MAX_RESULTS = 10
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_PROPERTIES_HELP = "Only these keys: " + ",".join(EDITABLE_PROPERTIES)
+
+
+class _Args(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Filter(_Args):
+    propertyName: str  # noqa: N815  (HubSpot's own name for it)
+    operator: Literal["EQ", "CONTAINS_TOKEN", "HAS_PROPERTY", "NOT_HAS_PROPERTY"] = "EQ"
+    value: str = ""
+
+
+class SearchContact(_Args):
+    """Find contacts by free text (name, email, phone, company) or ANDed filters."""
+
+    query: str = ""
+    filters: list[Filter] = Field(default_factory=list)
+    limit: int = 5  # clamped to 1..MAX_RESULTS below, so the schema need not say it
+
+    @field_validator("limit", mode="before")
+    @classmethod
+    def _clamp(cls, v: Any) -> Any:
+        return max(1, min(MAX_RESULTS, v)) if isinstance(v, int) else v
+
+
+class CreateContact(_Args):
+    """Create a contact now; if its email is taken, returns that contact instead."""
+
+    properties: dict[str, str] = Field(description=_PROPERTIES_HELP)
+
+
+class UpdateContact(_Args):
+    """Prepare a change to a contact found by SearchContact; saved only when the user presses
+    Confirm."""
+
+    contact_id: str
+    properties: dict[str, str] = Field(description="Only the changed fields, keys as in "
+                                       "CreateContact")
+
+
+TOOLS: dict[str, type[_Args]] = {m.__name__: m for m in (SearchContact, CreateContact,
+                                                         UpdateContact)}
+
+
+def _compact(node: Any, defs: Mapping[str, Any]) -> Any:
+    """Inline `$ref`s and drop what the model does not need (titles, defaults, the
+    `additionalProperties: false` that only our own validation needs)."""
+    if isinstance(node, list):
+        return [_compact(n, defs) for n in node]
+    if not isinstance(node, dict):
+        return node
+    if "$ref" in node:
+        return _compact(defs[node["$ref"].rsplit("/", 1)[-1]], defs)
+    out: dict[str, Any] = {}
+    for key, value in node.items():
+        if key in {"title", "default", "$defs"} or (key == "additionalProperties"
+                                                     and value is False):
+            continue
+        if key == "properties" and isinstance(value, dict):  # field names, not keywords
+            out[key] = {name: _compact(v, defs) for name, v in value.items()}
+        else:
+            out[key] = _compact(value, defs)
+    return out
+
+
+def tool_specs() -> list[dict[str, Any]]:
+    """The `tools` parameter of a Chat Completions request."""
+    specs = []
+    for name, model in TOOLS.items():
+        schema = model.model_json_schema()
+        description = " ".join((schema.pop("description", "") or "").split())
+        params = _compact(schema, schema.get("$defs", {}))
+        specs.append({"type": "function",
+                      "function": {"name": name, "description": description,
+                                   "parameters": params}})
+    return specs
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def contact_brief(contact: Contact) -> dict[str, str]:
+    """What the model sees of a contact: enough to tell people apart, nothing more."""
+    brief = {"id": contact.id, "name": contact.full_name, "email": contact.email,
+             "phone": contact.get("phone") or contact.get("mobilephone"),
+             "company": contact.get("company"), "jobtitle": contact.get("jobtitle")}
+    return {k: v for k, v in brief.items() if v}
+
+
+def _error(code: str, message: str, **extra: Any) -> str:
+    return dumps({"error": code, "message": message, **extra})
+
+
+class ContactTools:
+    """One turn's tools. `known_ids` are the ids this conversation has seen in results; the set
+    grows with what this turn's tools see. Outcomes the bot must show are collected here."""
+
+    def __init__(self, *, contacts: Any, known_ids: Collection[str] = (),
+                 region: str | None = None) -> None:
+        self._contacts = contacts
+        self._known: set[str] = {str(i) for i in known_ids}
+        self._region = region
+        self.seen_ids: set[str] = set()
+        self.found: list[Contact] = []
+        self.created: Contact | None = None
+        self.pending_update: PendingUpdate | None = None
+
+    def _see(self, *contacts: Contact) -> None:
+        for c in contacts:
+            self.seen_ids.add(c.id)
+            self._known.add(c.id)
+
+    async def call(self, name: str, arguments: str) -> str:
+        """Run one tool call; the result is for the model. Raises only HubSpotUnavailable and
+        RateLimited (the turn cannot go on without HubSpot)."""
+        model = TOOLS.get(name)
+        if model is None:
+            return _error("bad_arguments", f"Unknown tool {name!r}. Use one of: "
+                          + ", ".join(TOOLS) + ".")
+        try:
+            args = model.model_validate_json(arguments or "{}")
+        except ValidationError as exc:
+            problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'arguments'}: {e['msg']}"
+                                 for e in exc.errors()[:3])
+            return _error("bad_arguments", problems)
+        try:
+            if isinstance(args, SearchContact):
+                return await self._search(args)
+            if isinstance(args, CreateContact):
+                return await self._create(args)
+            return await self._update(args)  # type: ignore[arg-type]
+        except (HubSpotUnavailable, RateLimited):
+            raise
+        except InvalidContact as exc:
+            return _error("invalid", exc.message, field=exc.field)
+        except DuplicateContact as exc:
+            return self._duplicate(exc, creating=isinstance(args, CreateContact))
+        except ContactNotFound as exc:
+            return _error("not_found", str(exc))
+        except ContactsError as exc:
+            return _error(exc.code, str(exc))
+
+    def _duplicate(self, exc: DuplicateContact, *, creating: bool) -> str:
+        """The existing contact goes to the model (to point the user to it) and to the bot."""
+        extra: dict[str, Any] = {}
+        if exc.existing is not None:
+            self._see(exc.existing)
+            self.found = [exc.existing]
+            extra["existing"] = contact_brief(exc.existing)
+        elif exc.existing_id:
+            self.seen_ids.add(exc.existing_id)
+            self._known.add(exc.existing_id)
+            extra["existing"] = {"id": exc.existing_id}
+        message = ("A contact with this email already exists. Nothing was created; point the "
+                   "user to it." if creating else
+                   "Another contact already has this email. Nothing was prepared.")
+        return _error("duplicate", message, **extra)
+
+    async def _search(self, args: SearchContact) -> str:
+        query = args.query
+        if not query and not args.filters:
+            return _error("bad_arguments", "Give a query or at least one filter.")
+        filters = tuple(f.model_dump() for f in args.filters)
+        # An email is matched exactly, not as free text: that is what the user means by it.
+        criteria = (SearchCriteria(email=query, filters=filters) if _EMAIL.match(query)
+                    else SearchCriteria(text=query, filters=filters))
+        page = await self._contacts.search(criteria, limit=args.limit)
+        results = list(page.results)[: args.limit]
+        self._see(*results)
+        self.found = results
+        out: dict[str, Any] = {"total": page.total,
+                               "contacts": [contact_brief(c) for c in results]}
+        if page.total > len(results):
+            out["note"] = f"{page.total - len(results)} more; ask the user to narrow the search."
+        return dumps(out)
+
+    async def _create(self, args: CreateContact) -> str:
+        result = await self._contacts.create(args.properties, region=self._region)
+        self._see(result.contact)
+        self.created = result.contact
+        out: dict[str, Any] = {"created": contact_brief(result.contact)}
+        if result.same_name:
+            self._see(*result.same_name)
+            out["same_name"] = [contact_brief(c) for c in result.same_name[:3]]
+            out["note"] = "Other contacts share this name; mention them to the user."
+        return dumps(out)
+
+    async def _update(self, args: UpdateContact) -> str:
+        if self.pending_update is not None:
+            return _error("refused", "An update is already waiting for the user's Confirm. "
+                          "Only one update per message; do not prepare more.")
+        contact_id = args.contact_id
+        if contact_id not in self._known:
+            try:
+                await self._contacts.get(contact_id)
+            except ContactNotFound:
+                return _error("not_found", f"No contact has id {contact_id!r}. Use only ids "
+                              "from SearchContact results; never invent one.")
+            self.seen_ids.add(contact_id)
+            self._known.add(contact_id)
+        try:
+            pending = await self._contacts.plan_update(contact_id, args.properties,
+                                                       region=self._region)
+        except InvalidContact as exc:
+            if exc.reason_code == "empty":
+                return _error("invalid", "The contact already has these values; nothing to "
+                              "change.", field=exc.field)
+            raise
+        self.pending_update = pending
+        return dumps({"status": "awaiting_confirmation", "contact_id": pending.contact_id,
+                      "name": pending.display_name,
+                      "changes": [{"field": c.field, "old": c.old, "new": c.new}
+                                  for c in pending.changes],
+                      "note": "Not saved yet: the user must press Confirm on the card."})

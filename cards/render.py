@@ -1,0 +1,148 @@
+"""The one render function: JSON templates in `cards/templates/` filled from plain data.
+
+The templates use a small, strict subset of the Adaptive Cards Templating language, so they
+open in the Adaptive Cards Designer and a designer can restyle them without reading Python:
+
+  "${path}"            a whole string that is one placeholder takes the value as it is (a string,
+                       a number, a dict for Action.Submit data...); `None` drops the key, so a
+                       template can say `"style": "${style}"` and leave it out when not wanted.
+  "a ${path} b"        placeholders inside a longer string are replaced by `str(value)`.
+  "$data": "${path}"   on an element of an array: repeat the element once per item of the list,
+                       with the item as the data of that element (`$root.x` still reaches the top).
+  "$when": "${path}"   keep the element only when the value is truthy (`${!path}`: when falsy).
+
+Why a template engine and not f-strings or JSON text substitution: values are inserted into the
+parsed tree and never re-read as template or JSON, so a contact named `"}]` or `${nonce}` is
+shown as text and cannot add card structure. A missing name raises `TemplateError` instead of
+rendering a half-empty card, so the schema tests catch template mistakes.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from functools import cache
+from importlib import resources
+from typing import Any
+
+SCHEMA_URL = "http://adaptivecards.io/schemas/adaptive-card.json"
+CARD_VERSION = "1.5"
+
+_WHOLE = re.compile(r"^\$\{(!?)(\$?[\w.]+)\}$")
+_INLINE = re.compile(r"\$\{(\$?[\w.]+)\}")
+# Link syntax in TextBlock / FactSet markdown: `[text](url)`. A contact field must not turn into a
+# clickable link with other text, so `](` gets an invisible break.
+_LINK = re.compile(r"\]\s*\(")
+DISPLAY_LIMIT = 120
+
+
+class TemplateError(KeyError):
+    """A template names data the card function did not give (a bug, never user input)."""
+
+
+def render(template: str, data: Mapping[str, Any]) -> dict[str, Any]:
+    """Fill the template `cards/templates/<template>.json` from `data` and return the card.
+
+    The template holds `body`, `actions` and `fallbackText`; `render` adds the envelope
+    (`$schema`, `type`, `version` 1.5), so every card is an Adaptive Card 1.5 the same way."""
+    tree = _fill(_load(template), _Scope(data, data))
+    return {"$schema": SCHEMA_URL, "type": "AdaptiveCard", "version": CARD_VERSION, **tree}
+
+
+def shown(value: Any, limit: int = DISPLAY_LIMIT) -> str:
+    """A user-data value made safe to display: one line, at most `limit` characters (with an
+    ellipsis), and no markdown link syntax. Only for display, never for an input's `value`
+    (a truncated prefill would silently cut the contact's data on submit)."""
+    text = " ".join(str(value or "").split())
+    if len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    return _LINK.sub("]\u200b(", text)
+
+
+@cache
+def _load(template: str) -> dict[str, Any]:
+    if not re.fullmatch(r"[a-z_]+", template):
+        raise TemplateError(f"bad template name {template!r}")
+    source = resources.files("cards").joinpath("templates", f"{template}.json")
+    return json.loads(source.read_text(encoding="utf-8"))
+
+
+class _Scope:
+    def __init__(self, root: Mapping[str, Any], current: Any) -> None:
+        self.root = root
+        self.current = current
+
+    def lookup(self, path: str) -> Any:
+        parts = path.split(".")
+        value: Any = self.current
+        if parts[0] == "$root":
+            value, parts = self.root, parts[1:]
+        for part in parts:
+            if not isinstance(value, Mapping) or part not in value:
+                raise TemplateError(f"template names {path!r}, which the data does not have")
+            value = value[part]
+        return value
+
+
+_DROP = object()
+
+
+def _fill(node: Any, scope: _Scope) -> Any:
+    if isinstance(node, str):
+        return _fill_string(node, scope)
+    if isinstance(node, list):
+        out: list[Any] = []
+        for item in node:
+            out.extend(_fill_element(item, scope))
+        return out
+    if isinstance(node, dict):
+        if "$when" in node or "$data" in node:
+            raise TemplateError("$when/$data are only allowed on elements of an array")
+        filled = {}
+        for key, value in node.items():
+            result = _fill(value, scope)
+            if result is not _DROP:
+                filled[key] = result
+        return filled
+    return node
+
+
+def _fill_element(item: Any, scope: _Scope) -> list[Any]:
+    """An array element may repeat (`$data`) and may be conditional (`$when`)."""
+    if not isinstance(item, dict) or not ("$data" in item or "$when" in item):
+        filled = _fill(item, scope)
+        return [] if filled is _DROP else [filled]
+    body = {k: v for k, v in item.items() if k not in ("$data", "$when")}
+    scopes = [scope]
+    if "$data" in item:
+        items = _fill_string(item["$data"], scope)
+        if not isinstance(items, list):
+            raise TemplateError(f"$data {item['$data']!r} is not a list")
+        scopes = [_Scope(scope.root, each) for each in items]
+    out = []
+    for each in scopes:
+        if "$when" in item and not _condition(item["$when"], each):
+            continue
+        out.append(_fill(body, each))
+    return out
+
+
+def _condition(text: str, scope: _Scope) -> bool:
+    whole = _WHOLE.match(text)
+    if not whole:
+        raise TemplateError(f"$when {text!r} must be one placeholder")
+    negate, path = whole.groups()
+    return not scope.lookup(path) if negate else bool(scope.lookup(path))
+
+
+def _fill_string(text: str, scope: _Scope) -> Any:
+    whole = _WHOLE.match(text)
+    if whole:
+        negate, path = whole.groups()
+        value = scope.lookup(path)
+        if negate:
+            return not value
+        return _DROP if value is None else value
+    # One pass: replacement text is never scanned again, so data cannot smuggle placeholders.
+    return _INLINE.sub(lambda m: str(scope.lookup(m.group(1))), text)

@@ -1,0 +1,169 @@
+"""Typed commands in guided mode (no model): what each line a person types turns into."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from agent.commands import MAX_COMMAND_CHARS, Command, parse_command
+from contacts.model import SearchCriteria
+
+
+@dataclass(frozen=True)
+class Case:
+    text: str
+    kind: str
+    criteria: dict[str, str] = field(default_factory=dict)   # search: the non-empty fields
+    properties: dict[str, str] = field(default_factory=dict)
+    target: str = ""
+    language: str = "en"
+    filters: tuple[dict[str, str], ...] = ()
+
+
+def S(line: str, lang: str = "en", /, filters: tuple[dict[str, str], ...] = (),
+      **criteria: str) -> Case:
+    return Case(line, "search", criteria=criteria, language=lang, filters=filters)
+
+
+def C(text: str, lang: str = "en", **properties: str) -> Case:
+    return Case(text, "create", properties=properties, language=lang)
+
+
+def U(text: str, target: str, lang: str = "en", **properties: str) -> Case:
+    return Case(text, "update", properties=properties, target=target, language=lang)
+
+
+def H(text: str, lang: str = "en") -> Case:
+    return Case(text, "help", language=lang)
+
+
+CASES = [
+    # search, English
+    S("find jane@acme.com", email="jane@acme.com"),
+    S("Find Jane@Acme.com.", email="Jane@Acme.com"),
+    S("search Kim", text="Kim"),
+    S("look up Acme", text="Acme"),
+    S("search company Acme", company="Acme"),
+    S("show contacts at Acme", company="Acme"),
+    S("find phone 010-1234-5678", phone="010-1234-5678"),
+    S("search for Jane Doe", name="Jane Doe"),
+    S("please find Kim at Globex", text="Kim", company="Globex"),
+    S("who is +1 415 555 0100", phone="+1 415 555 0100"),
+    S("jane@acme.com", email="jane@acme.com"),
+    S("find contacts in Seoul", filters=({"propertyName": "city", "operator": "EQ",
+                                          "value": "Seoul"},)),
+    S("search title CTO company Acme", company="Acme",
+      filters=({"propertyName": "jobtitle", "operator": "EQ", "value": "CTO"},)),
+    S("find", ),
+    # search, Korean
+    S("김민수 찾아줘", "ko", name="김 민수"),
+    S("김민수 검색", "ko", name="김 민수"),
+    S("jane@acme.com 찾기", "ko", email="jane@acme.com"),
+    S("Acme 회사 연락처 검색", "ko", company="Acme"),
+    S("회사 Acme 연락처 찾아 줘", "ko", company="Acme"),
+    S("김지은 찾아줘", "ko", name="김 지은"),
+    S("김민수를 찾아주세요", "ko", name="김 민수"),
+    S("남궁민수 조회", "ko", name="남궁 민수"),
+    S("010-1234-5678 조회", "ko", phone="010-1234-5678"),
+    S("Acme에서 일하는 사람 찾아줘", "ko", company="Acme"),
+    S("이메일 minsu@example.kr 검색해줘", "ko", email="minsu@example.kr"),
+    # create, English
+    C("add Jane Doe jane@acme.com +82 10-1234-5678 Acme", firstname="Jane", lastname="Doe",
+      email="jane@acme.com", phone="+82 10-1234-5678", company="Acme"),
+    C("create contact John Smith john@x.com", firstname="John", lastname="Smith",
+      email="john@x.com"),
+    C("new contact Jane Doe jane@acme.com title CTO company Acme", firstname="Jane",
+      lastname="Doe", email="jane@acme.com", jobtitle="CTO", company="Acme"),
+    C("new contact Mary Ann Smith mary@x.com phone +1 415 555 0100", firstname="Mary",
+      lastname="Ann Smith", email="mary@x.com", phone="+1 415 555 0100"),
+    C("add jane@acme.com Jane Doe Acme Corp", email="jane@acme.com", firstname="Jane",
+      lastname="Doe Acme Corp"),
+    C("add Jane Doe jane@acme.com Acme Corp", firstname="Jane", lastname="Doe",
+      email="jane@acme.com", company="Acme Corp"),
+    C("create contact"),
+    # create, Korean
+    C("연락처 추가 홍길동 hong@example.com 010-1111-2222", "ko", lastname="홍", firstname="길동",
+      email="hong@example.com", phone="010-1111-2222"),
+    C("홍길동 hong@example.com 등록해줘", "ko", lastname="홍", firstname="길동",
+      email="hong@example.com"),
+    C("새 연락처 김민수 minsu@example.kr 한빛 만들어줘", "ko", lastname="김", firstname="민수",
+      email="minsu@example.kr", company="한빛"),
+    C("남궁민수 namgung@example.kr 추가", "ko", lastname="남궁", firstname="민수",
+      email="namgung@example.kr"),
+    C("연락처 추가 박 지성 park@example.kr 직함 팀장", "ko", lastname="박", firstname="지성",
+      email="park@example.kr", jobtitle="팀장"),
+    # update, English
+    U("update jane@acme.com phone +1 415 555 0100", "jane@acme.com",
+      phone="+1 415 555 0100"),
+    U("change jane@acme.com company to Globex", "jane@acme.com", company="Globex"),
+    U("set title of jane@acme.com to VP Sales", "jane@acme.com", jobtitle="VP Sales"),
+    U("change the email of #123 to new@x.com", "123", email="new@x.com"),
+    U("update id 987654321 city Seoul country South Korea", "987654321", city="Seoul",
+      country="South Korea"),
+    U("change company to Globex for jane@acme.com", "jane@acme.com", company="Globex"),
+    U("update Jane Doe job title Head of Sales", "Jane Doe", jobtitle="Head of Sales"),
+    U("change jane@acme.com company to Made in Korea", "jane@acme.com",
+      company="Made in Korea"),
+    U("edit jane@acme.com name Janet Doe-Smith", "jane@acme.com", firstname="Janet",
+      lastname="Doe-Smith"),
+    U("update jane@acme.com office phone 02-555-1234", "jane@acme.com", phone="02-555-1234"),
+    U("update jane@acme.com", "jane@acme.com"),
+    # update, Korean
+    U("jane@acme.com 전화번호 010-9876-5432로 변경", "jane@acme.com", "ko",
+      phone="010-9876-5432"),
+    U("김민수 회사 Globex로 수정", "김 민수", "ko", company="Globex"),
+    U("jane@acme.com 직함 CTO로 바꿔줘", "jane@acme.com", "ko", jobtitle="CTO"),
+    U("jane@acme.com의 회사를 Globex로 변경해 주세요", "jane@acme.com", "ko", company="Globex"),
+    U("김민수의 직함을 팀장으로 바꿔줘", "김 민수", "ko", jobtitle="팀장"),
+    U("#42 도시 서울로 업데이트", "42", "ko", city="서울"),
+    U("국가 대한민국으로 김민수 수정", "김 민수", "ko", country="대한민국"),
+    U("김민수 휴대폰 010-2222-3333으로 수정", "김 민수", "ko", mobilephone="010-2222-3333"),
+    U("김민수 이메일 minsu@new.kr로 변경", "김 민수", "ko", email="minsu@new.kr"),
+    # anything else
+    H("hello"), H("what can you do"), H(""), H("   "), H("help"), H("도움말", "ko"),
+    H("안녕하세요", "ko"), H("thanks!"), H("help me find jane@acme.com"),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.text or "<empty>")
+def test_typed_command(case: Case):
+    command = parse_command(case.text)
+    assert command.kind == case.kind
+    assert command.language == case.language
+    if case.kind == "search":
+        assert command.criteria == SearchCriteria(**case.criteria, filters=case.filters)
+    else:
+        assert command.criteria is None
+    assert command.properties == case.properties
+    assert command.target == case.target
+
+
+def test_the_table_is_big_enough():
+    assert len(CASES) >= 40
+    assert {c.kind for c in CASES} == {"search", "create", "update", "help"}
+    assert sum(c.language == "ko" for c in CASES) >= 15
+
+
+def test_huge_input_is_help_and_fast():
+    started = time.perf_counter()
+    for text in ("x" * 1_000_000, "find " + "a@b.com " * 150_000, "김" * 1_000_000,
+                 "010-1234-5678 " * 80_000):
+        assert parse_command(text).kind == "help"
+    assert time.perf_counter() - started < 1.0
+    assert parse_command("김" * 1_000_000).language == "ko"
+    assert parse_command("find " + "x" * (MAX_COMMAND_CHARS - 5)).kind == "search"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=200))
+def test_any_text_parses_to_a_command(text):
+    command = parse_command(text)
+    assert isinstance(command, Command)
+    assert command.kind in ("search", "create", "update", "help")
+    # Values are taken from what was typed, never made up.
+    for value in command.properties.values():
+        assert all(part in text for part in value.split())
