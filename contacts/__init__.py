@@ -1,0 +1,32 @@
+"""The contacts domain: model, validation, duplicate checks and the HubSpot adapter.
+
+Free of Bot Framework types on purpose, so a port to the Microsoft 365 Agents SDK leaves it be.
+"""
+
+from contacts.errors import (
+    ContactChanged,
+    ContactNotFound,
+    ContactsError,
+    DuplicateContact,
+    HubSpotUnavailable,
+    InvalidContact,
+    RateLimited,
+)
+from contacts.model import (
+    DISPLAY_PROPERTIES,
+    EDITABLE_PROPERTIES,
+    Change,
+    Contact,
+    CreateResult,
+    PendingUpdate,
+    SearchCriteria,
+    SearchPage,
+)
+from contacts.service import ContactsService
+
+__all__ = [
+    "DISPLAY_PROPERTIES", "EDITABLE_PROPERTIES", "Change", "Contact", "ContactChanged",
+    "ContactNotFound", "ContactsError", "ContactsService", "CreateResult", "DuplicateContact",
+    "HubSpotUnavailable", "InvalidContact", "PendingUpdate", "RateLimited", "SearchCriteria",
+    "SearchPage",
+]
