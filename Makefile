@@ -15,13 +15,15 @@ $(STAMP): pyproject.toml constraints.txt
 webchat-assets: $(STAMP)
 	$(PY) -m webchat.assets
 
-# Chromium for the browser tests: Debian's package, installed when missing and possible.
+# Chromium for the browser tests (and a Korean font, so the Korean screenshots show Hangul, not
+# boxes): Debian's packages, installed when missing and possible.
+BROWSER_PKGS := chromium fonts-nanum
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
+	@{ command -v chromium >/dev/null 2>&1 && fc-list :lang=ko 2>/dev/null | grep -q .; } || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    (apt-get install -y -q chromium >/dev/null 2>&1 || (apt-get update -q >/dev/null 2>&1 && apt-get install -y -q chromium >/dev/null 2>&1)) \
+	    (DEBIAN_FRONTEND=noninteractive apt-get install -y -q $(BROWSER_PKGS) >/dev/null 2>&1 || (apt-get update -q >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $(BROWSER_PKGS) >/dev/null 2>&1)) \
 	      || echo "chromium could not be installed: browser tests will skip"; \
-	  else echo "chromium missing and not root: browser tests will skip"; fi; }
+	  else echo "chromium or a Korean font missing and not root: browser tests may skip"; fi; }
 
 run: $(STAMP) webchat-assets
 	$(PY) app.py

@@ -21,6 +21,10 @@ DISPLAY_PROPERTIES: tuple[str, ...] = EDITABLE_PROPERTIES + (
 )
 
 
+def _is_hangul(text: str) -> bool:
+    return all("\uac00" <= ch <= "\ud7a3" for ch in text)
+
+
 @dataclass(frozen=True)
 class Contact:
     id: str
@@ -38,7 +42,12 @@ class Contact:
 
     @property
     def full_name(self) -> str:
-        return " ".join(p for p in (self.get("firstname"), self.get("lastname")) if p)
+        """Western order ("Jane Doe"), but Korean names family-name first and unspaced ("김민지"),
+        as Korean users write and read them."""
+        first, last = self.get("firstname"), self.get("lastname")
+        if first and last and _is_hangul(first) and _is_hangul(last):
+            return last + first
+        return " ".join(p for p in (first, last) if p)
 
     @property
     def display_name(self) -> str:

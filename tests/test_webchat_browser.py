@@ -1,0 +1,182 @@
+"""The Web Chat page in a real browser (Debian's Chromium, driven by Playwright), in English and
+Korean: the welcome card, a contact created through the card form, found and updated through
+the cards -- and checked in the local HubSpot through the app's own ContactsService.
+
+Screenshots go to tests/artifacts/ (gitignored) for a person to look at.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from playwright.async_api import Browser, Locator, Page, async_playwright
+from playwright.async_api import expect as pw_expect
+
+from cards import field_label, ui
+from tests.support.botapp import RunningApp, running_app
+from tests.support.botapp import test_settings as make_settings
+from webchat import assets
+
+CHROMIUM = "/usr/bin/chromium"
+EXECUTABLE = CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+TIMEOUT_MS = 15_000
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(EXECUTABLE is None,
+                       reason="no Chromium at /usr/bin/chromium (`make browser` installs "
+                              "Debian's package as root)"),
+]
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[Browser]:
+    if not await asyncio.to_thread(assets.is_installed):
+        try:  # `make test` installs it first; this covers a bare `pytest`
+            await asyncio.to_thread(assets.install)
+        except assets.AssetError as exc:
+            pytest.fail(f"The Web Chat bundle is missing and could not be installed: {exc}. "
+                        "Run `make webchat-assets`.")
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=EXECUTABLE, args=ARGS)
+        try:
+            yield browser
+        finally:
+            await browser.close()
+
+
+class ChatPage:
+    """The page as a user sees it, in one language."""
+
+    def __init__(self, page: Page, lang: str) -> None:
+        self.page = page
+        self.lang = lang
+        self.errors: list[str] = []
+        page.on("pageerror", lambda exc: self.errors.append(str(exc)))
+        page.on("console", lambda msg: self.errors.append(msg.text)
+                if msg.type == "error" else None)
+
+    def button(self, key: str) -> Locator:
+        """The newest card button with this caption."""
+        return self.page.locator("button.ac-pushButton", has_text=ui(self.lang, key)).last
+
+    def field(self, name: str) -> Locator:
+        return self.page.get_by_label(field_label(self.lang, name), exact=True).last
+
+    async def see(self, text: str) -> Locator:
+        found = self.page.get_by_text(text, exact=False).last
+        await pw_expect(found).to_be_visible(timeout=TIMEOUT_MS)
+        return found
+
+    async def shot(self, name: str, showing: str) -> None:
+        """A picture of the newest transcript item (bubble or card) showing `showing`."""
+        ARTIFACTS.mkdir(exist_ok=True)
+        item = self.page.get_by_role("article").filter(has_text=showing).last
+        await item.scroll_into_view_if_needed()
+        await self.page.wait_for_timeout(300)  # Web Chat's scroll-to-bottom animation
+        await item.screenshot(path=str(ARTIFACTS / f"{name}-{self.lang}.png"))
+
+    async def fill(self, values: dict[str, str]) -> None:
+        for name, value in values.items():
+            await self.field(name).fill(value)
+
+
+async def _open(browser: Browser, bot: RunningApp, locale: str, lang: str) -> ChatPage:
+    context = await browser.new_context(locale=locale, viewport={"width": 1000, "height": 900})
+    chat = ChatPage(await context.new_page(), lang)
+    await chat.page.goto(f"{bot.url}/")
+    await chat.see(ui(lang, "welcome_intro"))
+    return chat
+
+
+async def _create(chat: ChatPage, props: dict[str, str]) -> None:
+    await chat.button("btn_create").click()
+    await chat.see(ui(chat.lang, "create_intro"))
+    await chat.fill(props)
+    await chat.button("create_submit").click()
+    await chat.see(ui(chat.lang, "headline_created"))
+
+
+async def test_english_create_search_and_update_in_the_browser(tmp_path, browser):
+    email = f"ada.{uuid.uuid4().hex[:8]}@example.com"
+    async with running_app(make_settings(tmp_path)) as bot:
+        chat = await _open(browser, bot, "en-US", "en")
+        await chat.shot("welcome", ui("en", "welcome_intro"))
+
+        await _create(chat, {"firstname": "Ada", "lastname": "Lovelace", "email": email,
+                             "company": "Analytical Engines"})
+        await chat.see(email)
+        await chat.shot("created", ui("en", "headline_created"))
+        stored = await bot.contacts.find_by_email(email)
+        assert stored is not None
+        assert (stored.get("firstname"), stored.get("lastname"), stored.get("company")) == (
+            "Ada", "Lovelace", "Analytical Engines")
+
+        await chat.page.locator("button.ac-pushButton",
+                                has_text=ui("en", "btn_search")).first.click()
+        await chat.see(ui("en", "search_intro"))
+        await chat.fill({"email": email})
+        await chat.button("search_submit").click()
+        await chat.see(ui("en", "results_title"))
+        await chat.see("Ada Lovelace")
+        await chat.shot("search-result", ui("en", "results_title"))
+
+        await chat.button("row_update").click()
+        await chat.see(ui("en", "update_intro"))
+        await chat.fill({"jobtitle": "Programmer"})
+        await chat.button("update_submit").click()
+        await chat.see(ui("en", "confirm_intro"))
+        await chat.see("Programmer")
+        await chat.shot("confirm", ui("en", "confirm_intro"))
+        unchanged = await bot.contacts.find_by_email(email)
+        assert unchanged is not None and unchanged.get("jobtitle") == ""  # nothing saved yet
+
+        await chat.button("confirm").click()
+        await chat.see(ui("en", "headline_updated"))
+        updated = await bot.contacts.find_by_email(email)
+        assert updated is not None and updated.get("jobtitle") == "Programmer"
+        assert not [e for e in chat.errors if "Content Security Policy" in e], chat.errors
+
+
+async def test_korean_browser_gets_korean_cards_and_creates_a_contact(tmp_path, browser):
+    email = f"minji.{uuid.uuid4().hex[:8]}@example.kr"
+    async with running_app(make_settings(tmp_path)) as bot:
+        chat = await _open(browser, bot, "ko-KR", "ko")
+        await chat.see(ui("ko", "btn_create"))
+        assert await chat.page.title() == "HubSpot 연락처 도우미"
+        await chat.shot("welcome", ui("ko", "welcome_intro"))
+
+        await _create(chat, {"lastname": "김", "firstname": "민지", "email": email,
+                             "company": "서울상사"})
+        await chat.see(email)
+        await chat.shot("created", ui("ko", "headline_created"))
+        stored = await bot.contacts.find_by_email(email)
+        assert stored is not None
+        assert (stored.get("firstname"), stored.get("lastname"), stored.get("company")) == (
+            "민지", "김", "서울상사")
+
+        await chat.page.locator("button.ac-pushButton",
+                                has_text=ui("ko", "btn_search")).first.click()
+        await chat.see(ui("ko", "search_intro"))
+        await chat.fill({"company": "서울상사"})
+        await chat.button("search_submit").click()
+        await chat.see(ui("ko", "results_title"))
+        await chat.see(email)
+        await chat.shot("search-result", ui("ko", "results_title"))
+
+
+async def test_typed_message_and_the_channel_notice_in_the_browser(tmp_path, browser):
+    async with running_app(make_settings(tmp_path, max_message_chars=20)) as bot:
+        chat = await _open(browser, bot, "en-US", "en")
+        box = chat.page.get_by_role("textbox").last
+        await box.fill("this message is longer than twenty characters")
+        await box.press("Enter")
+        await chat.see("That message is too long")

@@ -1,0 +1,71 @@
+"""Web Chat on an intranet: a Direct Line 3.0-compatible channel served by the app itself, and
+the page at `/` that talks to it with the botframework-webchat control.
+
+    page (browser) --Direct Line 3.0 REST + WebSocket--> directline.py --> channel.py
+        channel.py --in-process CloudAdapter turn (bridge.py)--> the bot
+        the bot --ConnectorClient HTTP to /webchat-connector/ (connector.py)--> channel.py
+        channel.py --watermarked ActivitySets--> GET activities / the socket --> page
+
+Nothing here needs Azure: the channel is the Direct Line service, in this process. Conversations
+and tokens live in memory and die with the process.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from aiohttp import web
+
+from config import Settings
+from webchat.bridge import BotBridge
+from webchat.channel import DirectLineChannel
+from webchat.connector import ConnectorApi
+from webchat.conversations import ConversationStore
+from webchat.directline import DirectLineApi
+from webchat.page import WebChatPage
+from webchat.tokens import TokenSigner
+
+DEFAULT_BOT_ID = "contact-assistant"
+
+
+@dataclass
+class WebChat:
+    """What setup() built; kept on the app under WEBCHAT_KEY (tests mint tokens with it)."""
+
+    channel: DirectLineChannel
+    tokens: TokenSigner
+    bridge: BotBridge
+
+
+WEBCHAT_KEY = web.AppKey("webchat", WebChat)
+
+
+def setup(app: web.Application, *, settings: Settings, adapter: Any,
+          bot: Callable[[], Any], token_ttl_seconds: int = 1800) -> WebChat:
+    """Add the page, the Direct Line API and the connector routes to `app`.
+
+    `adapter` is the app's CloudAdapter (the same one /api/messages uses); `bot` returns the
+    bot once the app has started."""
+    tokens = TokenSigner(ttl_seconds=token_ttl_seconds)
+    bridge = BotBridge(adapter=adapter, bot=bot, app_id=settings.app_id)
+    channel = DirectLineChannel(bridge=bridge, store=ConversationStore(),
+                                bot_id=settings.app_id or DEFAULT_BOT_ID,
+                                max_message_chars=settings.max_message_chars,
+                                messages_per_minute=settings.messages_per_minute)
+    api = DirectLineApi(channel=channel, tokens=tokens, secret=settings.directline_secret,
+                        public_base_path=settings.public_base_path)
+    page = WebChatPage(tokens=tokens)
+    routes = ConnectorApi(channel=channel, token=bridge.connector_token).routes()
+    for base in dict.fromkeys(["", settings.public_base_path]):
+        routes += api.routes(base) + page.routes(base)
+    app.add_routes(routes)
+    webchat = WebChat(channel=channel, tokens=tokens, bridge=bridge)
+    app[WEBCHAT_KEY] = webchat
+
+    async def close(app: web.Application) -> None:
+        await channel.close()
+
+    app.on_shutdown.append(close)
+    return webchat

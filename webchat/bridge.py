@@ -1,0 +1,106 @@
+"""How the channel talks to the bot: in-process into the CloudAdapter, and back over HTTP.
+
+Inbound, a user's activity goes straight into `adapter.process_activity` with an
+`AuthenticateRequestResult` built here, instead of being POSTed to /api/messages with a JWT.
+This is what lets one app serve Teams (where /api/messages demands Microsoft's tokens) and the
+intranet page (which needs nothing from Azure) at the same time: the activity never crosses the
+network, so there is nothing to authenticate, and `/api/messages` stays closed to outsiders.
+
+Outbound, the bot replies like to any channel: its ConnectorClient POSTs to the activity's
+`serviceUrl`, which is this app's own loopback address plus `/webchat-connector/`. The client's
+credentials put a per-process random bearer token on those calls, and the connector routes
+(`connector.py`) refuse anything without it, so nobody else can speak as the bot.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Callable
+from typing import Any
+
+import requests
+from botbuilder.core import CloudAdapterBase
+from botbuilder.schema import Activity
+from botframework.connector.aio import ConnectorClient
+from botframework.connector.auth import (
+    AuthenticateRequestResult,
+    AuthenticationConstants,
+    ClaimsIdentity,
+    ConnectorFactory,
+)
+from msrest.authentication import Authentication
+
+log = logging.getLogger(__name__)
+
+CONNECTOR_PREFIX = "/webchat-connector"
+
+
+class ChannelCredentials(Authentication):
+    """Signs the bot's calls to the channel's connector routes with the process's own token."""
+
+    def __init__(self, token: str) -> None:
+        self._token = token
+
+    def signed_session(self, session: requests.Session | None = None) -> requests.Session:
+        session = session or requests.Session()
+        session.headers["Authorization"] = f"Bearer {self._token}"
+        return session
+
+
+class _LocalConnectorFactory(ConnectorFactory):
+    """Hands the adapter one ConnectorClient per serviceUrl (there is only ever ours)."""
+
+    def __init__(self, credentials: ChannelCredentials) -> None:
+        self._credentials = credentials
+        self._clients: dict[str, ConnectorClient] = {}
+
+    async def create(self, service_url: str, audience: str | None = None) -> ConnectorClient:
+        client = self._clients.get(service_url)
+        if client is None:
+            client = self._clients[service_url] = ConnectorClient(self._credentials,
+                                                                  base_url=service_url)
+            # The channel is this very process: a refused connection means it is shutting down,
+            # and retrying with backoff would only hold the shutdown up.
+            client.config.retry_policy.retries = 0
+        return client
+
+    async def close(self) -> None:
+        clients, self._clients = list(self._clients.values()), {}
+        for client in clients:
+            await client.__aexit__(None, None, None)
+
+
+class BotBridge:
+    """Delivers channel activities to the bot; knows the token its replies must carry."""
+
+    def __init__(self, *, adapter: CloudAdapterBase, bot: Callable[[], Any], app_id: str = "",
+                 connector_token: str | None = None) -> None:
+        self._adapter = adapter
+        self._bot = bot
+        self._app_id = app_id
+        self.connector_token = connector_token or secrets.token_urlsafe(32)
+        self._factory = _LocalConnectorFactory(ChannelCredentials(self.connector_token))
+
+    def _auth_result(self) -> AuthenticateRequestResult:
+        result = AuthenticateRequestResult()
+        # The same claims the SDK gives an authenticated channel call for this bot, so the
+        # turn (and anything it reads from the identity) looks like any other channel's.
+        result.claims_identity = ClaimsIdentity(
+            {AuthenticationConstants.AUDIENCE_CLAIM: self._app_id,
+             AuthenticationConstants.APP_ID_CLAIM: self._app_id},
+            True, "webchat-local")
+        result.audience = AuthenticationConstants.TO_CHANNEL_FROM_BOT_OAUTH_SCOPE
+        result.caller_id = None
+        result.connector_factory = self._factory
+        return result
+
+    async def deliver(self, activity: dict[str, Any]) -> None:
+        """Run one bot turn for `activity`; its replies arrive at the connector routes before
+        this returns. Raises whatever the turn raised (the caller answers 502)."""
+        bot = self._bot()
+        await self._adapter.process_activity(self._auth_result(),
+                                             Activity().deserialize(activity), bot.on_turn)
+
+    async def close(self) -> None:
+        await self._factory.close()

@@ -1,0 +1,211 @@
+"""The Direct Line channel's rules, apart from HTTP: start a conversation, take a user's
+activity, take the bot's reply. `directline.py` and `connector.py` are the thin HTTP faces.
+
+What a user posts is stamped the way Direct Line stamps it (id, timestamp, channelId,
+`from` forced to the token's user, the conversation's locale when the client sent none),
+echoed into the conversation's history, then handed to the bot; one turn at a time per
+conversation, so a double-clicked card button cannot race its own first click. Refusals (size,
+rate) are ChannelErrors with the Direct Line ErrorResponse code, plus a notice in the chat.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import json
+import logging
+import re
+import secrets
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from webchat.bridge import BotBridge
+from webchat.conversations import Conversation, ConversationStore
+from webchat.notices import notice
+
+log = logging.getLogger(__name__)
+
+CHANNEL_ID = "directline"
+MAX_ACTIVITY_CHARS = 256 * 1024  # Direct Line's own limit on a serialized activity
+BOT_NAME = "Contact Assistant"
+_LOCALE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$")
+
+
+@dataclass
+class ChannelError(Exception):
+    status: int
+    code: str
+    message: str
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def clean_locale(value: Any) -> str | None:
+    """A BCP 47-looking tag, or None: the locale reaches the bot and the cards, keep it tame."""
+    return value if isinstance(value, str) and _LOCALE.match(value) else None
+
+
+def new_user_id() -> str:
+    return f"dl_{secrets.token_urlsafe(12)}"
+
+
+def new_conversation_id() -> str:
+    return secrets.token_urlsafe(18)
+
+
+class DirectLineChannel:
+    def __init__(self, *, bridge: BotBridge, store: ConversationStore, bot_id: str,
+                 max_message_chars: int, messages_per_minute: int,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.bridge = bridge
+        self.store = store
+        self.bot_account = {"id": bot_id, "name": BOT_NAME, "role": "bot"}
+        self.max_message_chars = max_message_chars
+        self.messages_per_minute = messages_per_minute
+        self._clock = clock
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    # -- conversations --------------------------------------------------------------------------
+    def start(self, conversation_id: str, *, user_id: str, locale: str | None,
+              service_url: str) -> tuple[Conversation, bool]:
+        """The conversation, and whether it was created now (then the bot hears of the user
+        joining, in the background, so the welcome card is on its way before the socket opens)."""
+        conv = self.store.get(conversation_id)
+        if conv is not None:
+            return conv, False
+        conv = self.store.create(conversation_id, user_id=user_id, locale=locale)
+        update = {
+            "type": "conversationUpdate", "id": str(uuid.uuid4()), "timestamp": now_iso(),
+            "channelId": CHANNEL_ID, "serviceUrl": service_url,
+            "from": {"id": user_id, "role": "user"}, "recipient": dict(self.bot_account),
+            "conversation": {"id": conv.id},
+            "membersAdded": [{"id": self.bot_account["id"], "name": BOT_NAME},
+                             {"id": user_id}],
+            "membersRemoved": [],
+        }
+        if conv.locale:
+            update["locale"] = conv.locale
+        task = asyncio.get_running_loop().create_task(self._turn(conv, update))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return conv, True
+
+    async def _turn(self, conv: Conversation, activity: dict[str, Any]) -> None:
+        async with conv.turn_lock:
+            try:
+                await self.bridge.deliver(activity)
+            except Exception as exc:  # a background turn has nobody to answer but the log
+                log.error("conversationUpdate failed: %s: %s", type(exc).__name__, exc)
+
+    # -- from the user --------------------------------------------------------------------------
+    async def post_from_user(self, conv: Conversation, raw: str, *, service_url: str) -> str:
+        # Every post counts, refused ones too: a flood of oversize posts is still a flood.
+        now = self._clock()
+        wait = conv.retry_after(self.messages_per_minute, now)
+        if wait is not None:
+            seconds = int(wait + 0.999)
+            if now - conv.rate_noticed_at >= 60.0:  # say it once a minute, not once a post
+                conv.rate_noticed_at = now
+                await self._notice(conv, "rate_limited", limit=self.messages_per_minute,
+                                   seconds=seconds)
+            raise ChannelError(429, "TooManyRequests",
+                               f"At most {self.messages_per_minute} messages a minute.",
+                               {"Retry-After": str(seconds)})
+        if len(raw) > MAX_ACTIVITY_CHARS:
+            await self._notice(conv, "too_large")
+            raise ChannelError(413, "MessageSizeTooBig",
+                               f"The activity is larger than {MAX_ACTIVITY_CHARS} characters.")
+        try:
+            body = json.loads(raw)
+        except ValueError:
+            body = None
+        if not isinstance(body, dict):
+            raise ChannelError(400, "BadArgument", "The body must be one activity as JSON.")
+        kind = body.get("type") or "message"
+        if not isinstance(kind, str):
+            raise ChannelError(400, "BadArgument", "The activity type must be a string.")
+        if kind in ("conversationUpdate", "contactRelationUpdate"):
+            raise ChannelError(400, "BadArgument", f"Clients cannot send {kind} activities.")
+        if kind == "typing":  # the bot does nothing with a user's typing; keep it off its turns
+            return conv.activity_id(conv.seq)
+        text = body.get("text")
+        if text is not None and not isinstance(text, str):
+            raise ChannelError(400, "BadArgument", "The text must be a string.")
+        if text and len(text) > self.max_message_chars:
+            await self._notice(conv, "too_long", length=len(text), limit=self.max_message_chars)
+            raise ChannelError(413, "MessageTooLong",
+                               f"The text is longer than {self.max_message_chars} characters.")
+        sender = body.get("from") if isinstance(body.get("from"), dict) else {}
+        activity = {**body, "type": kind, "timestamp": now_iso(), "channelId": CHANNEL_ID,
+                    "from": {"id": conv.user_id, "role": "user",
+                             **({"name": sender["name"]} if isinstance(sender.get("name"), str)
+                                else {})},
+                    "recipient": dict(self.bot_account), "conversation": {"id": conv.id}}
+        activity.pop("serviceUrl", None)
+        activity.pop("id", None)
+        locale = clean_locale(body.get("locale")) or conv.locale
+        if locale:
+            activity["locale"] = locale
+        else:
+            activity.pop("locale", None)
+        activity_id = await conv.append(activity)  # the echo: clients see their own message
+        to_bot = copy.deepcopy(activity)
+        to_bot["serviceUrl"] = service_url
+        async with conv.turn_lock:
+            try:
+                await self.bridge.deliver(to_bot)
+            except Exception as exc:
+                log.error("bot turn failed: %s: %s", type(exc).__name__, exc)
+                await self._notice(conv, "bot_error")
+                raise ChannelError(502, "BotError", "The bot could not handle the activity.") \
+                    from exc
+        return activity_id
+
+    async def _notice(self, conv: Conversation, key: str, **values: object) -> None:
+        await conv.append({"type": "message", "timestamp": now_iso(), "channelId": CHANNEL_ID,
+                           "from": dict(self.bot_account), "conversation": {"id": conv.id},
+                           "text": notice(key, conv.locale, **values),
+                           **({"locale": conv.locale} if conv.locale else {})})
+
+    # -- from the bot ---------------------------------------------------------------------------
+    async def post_from_bot(self, conversation_id: str, body: dict[str, Any], *,
+                            reply_to: str | None = None, update_of: str | None = None) -> str:
+        conv = self.store.get(conversation_id)
+        if conv is None:
+            raise ChannelError(404, "NotFound", "No such conversation.")
+        activity = dict(body)
+        activity.pop("serviceUrl", None)  # the channel's loopback address is nobody's business
+        activity["conversation"] = {"id": conv.id}
+        activity["channelId"] = CHANNEL_ID
+        activity.setdefault("timestamp", now_iso())
+        if isinstance(activity.get("from"), dict):
+            activity["from"] = {**activity["from"], "role": "bot"}
+        else:
+            activity["from"] = dict(self.bot_account)
+        if reply_to and not activity.get("replyToId"):
+            activity["replyToId"] = reply_to
+        if activity.get("type") == "typing":  # WebSocket only, never in GET's history
+            activity["id"] = f"{conv.id}|typing-{secrets.token_hex(4)}"
+            await conv.push({"activities": [activity]})
+            return str(activity["id"])
+        if update_of:
+            activity["id"] = update_of
+            return await conv.append(activity, keep_id=True)
+        activity.pop("id", None)
+        return await conv.append(activity)
+
+    async def close(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+        if self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+        for socket in self.store.sockets():
+            await socket.close()
+        await self.bridge.close()

@@ -1,0 +1,92 @@
+"""The Web Chat page: `GET {base}/`, its scripts, and the token endpoint the page starts with.
+
+The page is static and uses only relative URLs, so it works at `/` and behind a reverse proxy
+at a path prefix (PUBLIC_BASE_PATH) alike. It asks `POST api/webchat/token` for a Direct Line
+token bound to a new conversation and a new user id -- the Direct Line secret never reaches the
+browser -- then hands that token to Web Chat's DirectLine with `domain = <page>/v3/directline`.
+
+The Web Chat bundle (`static/webchat.js`, ~4 MB, from the botframework-webchat npm package) is
+installed by `python -m webchat.assets`; without it the app still runs and the page says how
+to get it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from aiohttp import web
+
+from webchat.channel import new_conversation_id, new_user_id
+from webchat.tokens import TokenSigner
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+# What the page may load; nothing else in the folder is served.
+STATIC_FILES = {
+    "webchat.js": "application/javascript",
+    "webchat.js.LICENSE.txt": "text/plain",
+    "chat.js": "application/javascript",
+    "chat.css": "text/css",
+}
+MISSING_BUNDLE = ("The Web Chat bundle is not installed. Run `make webchat-assets` "
+                  "(or `.venv/bin/python -m webchat.assets`) and reload the page.")
+
+# Web Chat injects its styles at run time (hence 'unsafe-inline' for styles only); every script
+# and connection is this app's own. connect-src names ws:/wss: since the stream URL is absolute.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+        "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self' ws: wss:; "
+        "media-src 'self' data: blob:; frame-ancestors 'self'; base-uri 'self'; "
+        "form-action 'none'; object-src 'none'"),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+
+
+class WebChatPage:
+    def __init__(self, *, tokens: TokenSigner, static_dir: Path = STATIC_DIR) -> None:
+        self.tokens = tokens
+        self.static_dir = static_dir
+
+    def routes(self, base: str) -> list[web.RouteDef]:
+        out = [
+            web.get(f"{base}/", self.index),
+            web.post(f"{base}/api/webchat/token", self.token),
+            web.get(f"{base}/static/{{name}}", self.static),
+        ]
+        if base:  # `/crm-bot` -> `/crm-bot/`, so the page's relative URLs resolve under it
+            out.append(web.get(base, self.to_slash))
+        return out
+
+    async def to_slash(self, request: web.Request) -> web.Response:
+        raise web.HTTPFound(f"{request.path}/")
+
+    async def index(self, request: web.Request) -> web.StreamResponse:
+        return web.FileResponse(self.static_dir / "index.html",
+                                headers={**SECURITY_HEADERS, "Cache-Control": "no-cache",
+                                         "Content-Type": "text/html; charset=utf-8"})
+
+    async def static(self, request: web.Request) -> web.StreamResponse:
+        name = request.match_info["name"]
+        content_type = STATIC_FILES.get(name)
+        path = self.static_dir / name
+        if content_type is None:
+            raise web.HTTPNotFound()
+        if not path.is_file():
+            if name == "webchat.js":  # the page checks for window.WebChat and explains
+                return web.Response(status=404, text=MISSING_BUNDLE)
+            raise web.HTTPNotFound()
+        return web.FileResponse(path, headers={
+            "Content-Type": f"{content_type}; charset=utf-8", "Cache-Control": "no-cache",
+            "X-Content-Type-Options": "nosniff"})
+
+    async def token(self, request: web.Request) -> web.Response:
+        """A token for a conversation that starts when Web Chat connects with it. Anyone who
+        can open the page can chat: that is the page's purpose; put the page behind the
+        intranet's sign-in proxy to restrict it."""
+        conversation_id, user_id = new_conversation_id(), new_user_id()
+        return web.json_response(
+            {"token": self.tokens.issue(conversation_id, user_id),
+             "conversationId": conversation_id, "userId": user_id,
+             "expires_in": self.tokens.ttl_seconds},
+            headers={"Cache-Control": "no-store"})

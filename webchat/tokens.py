@@ -1,0 +1,99 @@
+"""Direct Line tokens: HMAC-signed, bound to one conversation and one user, short-lived.
+
+A token is `<payload>.<signature>`, both base64url; the payload is compact JSON
+`{"k": kind, "c": conversation id, "u": user id, "e": expiry (unix seconds), "n": nonce}`.
+The key is random per process (32 bytes from `secrets`), so tokens cannot be forged or guessed
+and die with the process -- as do the in-memory conversations they open. Two kinds:
+
+  conversation  what a client sends as `Authorization: Bearer ...` (REST calls; refreshable)
+  stream        the `t=` of a WebSocket `streamUrl`; opens that one socket, lives a minute
+
+Nothing secret is inside a token (the user id is the client's own), so it may reach the browser.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+CONVERSATION = "conversation"
+STREAM = "stream"
+
+
+class TokenError(Exception):
+    """A token that grants nothing. `code` is the Direct Line ErrorResponse code."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Grant:
+    """What a valid token allows: one conversation, as one user, until `expires_at`."""
+
+    kind: str
+    conversation_id: str
+    user_id: str
+    expires_at: float
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+class TokenSigner:
+    """Issues and checks tokens. `clock` is injectable so expiry is testable without sleeping."""
+
+    def __init__(self, *, key: bytes | None = None, ttl_seconds: int = 1800,
+                 stream_ttl_seconds: int = 60, clock: Callable[[], float] = time.time) -> None:
+        self._key = key or secrets.token_bytes(32)
+        self.ttl_seconds = ttl_seconds
+        self.stream_ttl_seconds = stream_ttl_seconds
+        self._clock = clock
+
+    def issue(self, conversation_id: str, user_id: str, *, kind: str = CONVERSATION,
+              ttl_seconds: float | None = None) -> str:
+        if ttl_seconds is None:
+            ttl_seconds = self.ttl_seconds if kind == CONVERSATION else self.stream_ttl_seconds
+        payload = json.dumps(
+            {"k": kind, "c": conversation_id, "u": user_id,
+             "e": int(self._clock() + ttl_seconds), "n": secrets.token_urlsafe(6)},
+            separators=(",", ":")).encode("utf-8")
+        return f"{_b64(payload)}.{_b64(self._sign(payload))}"
+
+    def verify(self, token: str, *, kind: str = CONVERSATION) -> Grant:
+        """The grant of a genuine, unexpired token of `kind`; TokenError otherwise."""
+        try:
+            body, sig = token.split(".")
+            payload = _unb64(body)
+            given = _unb64(sig)
+        except (ValueError, TypeError) as exc:
+            raise TokenError("BadToken", "The token is not valid.") from exc
+        if not hmac.compare_digest(given, self._sign(payload)):
+            raise TokenError("BadToken", "The token is not valid.")
+        try:
+            claims = json.loads(payload)
+            grant = Grant(kind=str(claims["k"]), conversation_id=str(claims["c"]),
+                          user_id=str(claims["u"]), expires_at=float(claims["e"]))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise TokenError("BadToken", "The token is not valid.") from exc
+        if grant.kind != kind:
+            raise TokenError("BadToken", "This token cannot be used here.")
+        if grant.expires_at <= self._clock():
+            raise TokenError("TokenExpired", "The token has expired. Get a new one.")
+        return grant
+
+    def _sign(self, payload: bytes) -> bytes:
+        return hmac.new(self._key, payload, hashlib.sha256).digest()
