@@ -89,3 +89,19 @@ def teams_submit(conversation_id: str, service_url: str, value: Any,
                service_url=service_url, locale=locale)
     a["value"] = value
     return a
+
+
+def teams_channel_message(conversation_id: str, service_url: str, text: str, *,
+                          mention: bool = True, conversation_type: str = "channel",
+                          locale: str | None = "en-US") -> dict[str, Any]:
+    """A message in a Teams channel (or group chat), @mentioning the bot when `mention`."""
+    a = _stamp(fixture("b_teams_message_channel_mention"), conversation_id=conversation_id,
+               service_url=service_url, locale=locale)
+    a["conversation"]["conversationType"] = conversation_type
+    if mention:
+        a["text"] = f"<at>Fixture Bot</at> {text}"
+    else:
+        a["text"] = text
+        a["entities"] = [e for e in a["entities"] if e["type"] != "mention"]
+    a["attachments"] = [{"contentType": "text/html", "content": f"<p>{a['text']}</p>"}]
+    return a

@@ -33,6 +33,9 @@ def test_settings(tmp_path: Any, **overrides: Any) -> Settings:
     return replace(base, **overrides)
 
 
+test_settings.__test__ = False  # type: ignore[attr-defined]  # a helper, not a pytest test
+
+
 @dataclass
 class RunningApp:
     url: str

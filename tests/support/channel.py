@@ -16,6 +16,10 @@ from typing import Any
 
 from aiohttp import web
 
+# Every Adaptive Card any TestChannel received in this test session, with where it came from;
+# tests/conftest.py validates them all against the Adaptive Cards 1.5 schema at the end.
+SESSION_CARDS: list[tuple[str, dict[str, Any]]] = []
+
 
 @dataclass
 class Recorded:
@@ -71,6 +75,7 @@ class TestChannel:
         body = await request.json()
         cid = request.match_info["cid"]
         rec = Recorded(cid, body, request.match_info.get("reply_to"))
+        SESSION_CARDS.extend((f"{cid}: {(rec.text or '')[:60]!r}", card) for card in rec.cards)
         assert self._changed is not None
         async with self._changed:
             self.sent[cid].append(rec)

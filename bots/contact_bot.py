@@ -1,0 +1,326 @@
+"""ContactBot: the Bot Framework side of the assistant. It decides what an activity is and hands
+it to a flow; the flows (`guided`, `updates`, `model_mode`) do the work.
+
+    conversationUpdate / installationUpdate  -> the welcome card, once per conversation
+    message with a card submit (value)       -> nonce check, strict field check, a flow
+    message with text                        -> the agent (model configured) or typed commands
+
+Why turns of one conversation run one at a time: a double-clicked Confirm must apply once, and
+the conversation's state (pending updates, nonce) is read at the start and saved at the end of
+every turn. Across processes the storage's eTags catch the same race.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import logging
+import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from botbuilder.core import ActivityHandler, ConversationState, TurnContext
+from botbuilder.schema import ActivityTypes, ChannelAccount
+
+import cards
+from agent.command_words import HELP_WORDS
+from agent.commands import parse_command
+from bots.guided import SearchCreateFlows
+from bots.model_mode import ModelMode, remember
+from bots.state import ConversationData
+from bots.submits import START_ACTIONS, BadSubmit, Submit, parse_submit, submit_value
+from bots.texts import bot_text, refusal_text
+from bots.turn import Turn
+from bots.updates import UpdateFlow
+from cards import text
+from config import Settings
+from contacts.errors import ContactsError
+from contacts.model import SearchCriteria
+
+log = logging.getLogger(__name__)
+
+_DATA_KEY = "contact_bot.data"
+_GROUP_TYPES = ("channel", "groupChat")
+_AT_TAG = re.compile(r"<at[^>]*>(.*?)</at>", re.IGNORECASE | re.DOTALL)
+# Actions that write (or lead only to a write); refused for read-only users.
+_WRITES = frozenset({"start_create", "start_update", "create_submit", "update_find",
+                     "update_pick", "update_submit", "update_confirm"})
+
+
+def _load_policy(settings: Settings) -> Any:
+    """The access policy when bots/access.py exists (it is optional while being built)."""
+    try:
+        from bots.access import AccessPolicy  # type: ignore[import-not-found]
+    except ImportError:
+        return None
+    return AccessPolicy.from_settings(settings)
+
+
+class ContactBot(ActivityHandler):
+    def __init__(self, *, conversation_state: ConversationState, contacts: Any,
+                 agent: Any = None, settings: Settings) -> None:
+        super().__init__()
+        self.contacts = contacts
+        self._state = conversation_state
+        self._accessor = conversation_state.create_property("contact_bot")
+        self._settings = settings
+        self._agent = agent
+        self._search = SearchCreateFlows(contacts=contacts)
+        self._updates = UpdateFlow(contacts=contacts)
+        self._model = ModelMode(agent=agent, updates=self._updates) if agent else None
+        self._policy = _load_policy(settings)
+        self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
+
+    # -- the turn -----------------------------------------------------------------------------
+
+    async def on_turn(self, turn_context: TurnContext) -> None:
+        conversation = turn_context.activity.conversation
+        key = conversation.id if conversation is not None else ""
+        async with self._one_turn_at_a_time(key):
+            raw = await self._accessor.get(turn_context, dict)
+            data = ConversationData.from_dict(raw)
+            turn_context.turn_state[_DATA_KEY] = data
+            try:
+                await super().on_turn(turn_context)
+            finally:
+                await self._accessor.set(turn_context, data.to_dict())
+                await self._state.save_changes(turn_context)
+
+    def _turn(self, turn_context: TurnContext, *, read_only: bool = False) -> Turn:
+        data: ConversationData = turn_context.turn_state[_DATA_KEY]
+        activity = turn_context.activity
+        locale = activity.locale or _client_info_locale(activity)
+        if locale and activity.type == ActivityTypes.message:
+            data.lang = cards.language_for(locale, self._settings.default_language)
+            data.lang_source = "message"
+        lang = data.lang or cards.language_for(locale, self._settings.default_language)
+        return Turn(turn_context, data, lang, read_only=read_only)
+
+    async def _access(self, turn_context: TurnContext) -> tuple[bool, bool, str]:
+        """(allowed, read_only, reason) from the access policy; everyone when there is none."""
+        if self._policy is None:
+            return True, False, ""
+        decision = self._policy.check(turn_context.activity)
+        if inspect.isawaitable(decision):
+            decision = await decision
+        return (bool(decision.allowed), bool(getattr(decision, "read_only", False)),
+                str(getattr(decision, "reason", "") or ""))
+
+    # -- welcome ------------------------------------------------------------------------------
+
+    async def on_members_added_activity(self, members_added: list[ChannelAccount],
+                                        turn_context: TurnContext) -> None:
+        allowed, _, _ = await self._access(turn_context)
+        if allowed and members_added:
+            await self._welcome(self._turn(turn_context))
+
+    async def on_installation_update_add(self, turn_context: TurnContext) -> None:
+        """Teams says the user's locale here (not on the bot-added conversationUpdate): adopt
+        it for every later reply, and welcome in it if the welcome has not gone out yet."""
+        turn = self._turn(turn_context)
+        locale = turn_context.activity.locale or _client_info_locale(turn_context.activity)
+        if locale:
+            turn.data.lang = turn.lang = cards.language_for(locale,
+                                                            self._settings.default_language)
+            turn.data.lang_source = "installation"
+        allowed, _, _ = await self._access(turn_context)
+        if allowed:
+            await self._welcome(turn)
+
+    async def _welcome(self, turn: Turn) -> None:
+        if turn.data.welcomed:
+            return
+        turn.data.welcomed = True
+        if not turn.data.lang:
+            turn.data.lang = turn.lang
+        await turn.say(text(turn.lang, "welcome"), cards.welcome_card(turn.lang, turn.nonce))
+
+    # -- messages -----------------------------------------------------------------------------
+
+    async def on_message_activity(self, turn_context: TurnContext) -> None:
+        allowed, read_only, reason = await self._access(turn_context)
+        turn = self._turn(turn_context, read_only=read_only)
+        if not allowed:
+            log.info("access refused: %s", reason or "not allowed")
+            await turn.say(refusal_text(turn.lang, reason))
+            return
+        activity = turn_context.activity
+        try:
+            value = submit_value(activity.value) if activity.value is not None else None
+        except BadSubmit as exc:
+            await self._bad_submit(turn, exc)
+            return
+        try:
+            if value is not None and (value.get("action") is not None or not activity.text):
+                await self._on_submit(turn, value)
+            else:
+                await self._on_text(turn, activity)
+        except ContactsError as exc:  # a flow let one through: still one clear line
+            await turn.failed(exc)
+
+    async def _on_submit(self, turn: Turn, value: dict[str, Any]) -> None:
+        if value.get("nonce") != turn.nonce:
+            log.info("refused a card submit with a stale or missing nonce")
+            await turn.say(text(turn.lang, "stale_card"),
+                           cards.welcome_card(turn.lang, turn.nonce))
+            return
+        try:
+            submit = parse_submit(value)
+        except BadSubmit as exc:
+            await self._bad_submit(turn, exc)
+            return
+        if turn.read_only and (submit.action in _WRITES or
+                               submit.action == "open_form" and submit.form != "search"):
+            await turn.say(bot_text(turn.lang, "read_only_user"))
+            return
+        await self._dispatch(turn, submit)
+
+    async def _dispatch(self, turn: Turn, submit: Submit) -> None:
+        action = submit.action
+        if action in START_ACTIONS:
+            kind = action.removeprefix("start_")
+            if self._model is not None and not turn.read_only:
+                await self._model.ask(turn, kind)
+            else:
+                await self._open_form(turn, kind, intro=True)
+        elif action == "open_form":
+            await self._open_form(turn, submit.form, intro=False)
+        elif action == "search_submit":
+            await self._search.search(turn, SearchCriteria.from_dict(submit.inputs))
+        elif action == "search_more":
+            await self._search.search(turn, SearchCriteria.from_dict(submit.criteria),
+                                      after=submit.after, offset=submit.offset)
+        elif action == "create_submit":
+            await self._search.create(turn, submit.inputs)
+        elif action == "update_find":
+            await self._updates.find(turn, submit.inputs["query"])
+        elif action == "update_pick":
+            await self._updates.pick(turn, submit.contact_id)
+        elif action == "update_submit":
+            await self._updates.submit(turn, submit.contact_id, submit.inputs)
+        elif action == "update_confirm":
+            await self._updates.confirm(turn, submit.pending_id)
+        elif action == "update_cancel":
+            await self._updates.cancel(turn, submit.pending_id)
+
+    async def _open_form(self, turn: Turn, kind: str, *, intro: bool) -> None:
+        if kind == "search":
+            await self._search.show_search_form(turn, "chose_search" if intro else None)
+        elif kind == "create":
+            await self._search.show_create_form(turn, "chose_create" if intro else None)
+        elif intro:
+            await self._updates.show_find_form(turn, "chose_update")
+        else:
+            await turn.card(cards.update_find_form(turn.lang, turn.nonce))
+
+    async def _bad_submit(self, turn: Turn, exc: BadSubmit) -> None:
+        log.info("refused a card submit: %s", exc)
+        if exc.reason == "too_long":
+            label = cards.field_label(turn.lang, exc.field) if exc.field else "?"
+            await turn.say(text(turn.lang, "invalid_field", field=label,
+                                reason=cards.reason_text(turn.lang, "too_long")))
+        else:
+            await turn.say(text(turn.lang, "bad_submit"))
+
+    async def _on_text(self, turn: Turn, activity: Any) -> None:
+        conversation_type = getattr(activity.conversation, "conversation_type", None)
+        if conversation_type in _GROUP_TYPES and not _mentions_bot(activity):
+            return  # in channels and group chats the bot speaks only when spoken to
+        message = _without_mentions(activity).strip()
+        limit = self._settings.max_message_chars
+        if len(message) > limit:
+            await turn.say(text(turn.lang, "message_too_long", length=len(message), limit=limit))
+            return
+        if not message:
+            await turn.card(cards.help_card(turn.lang, turn.nonce, self._model is not None))
+            return
+        if self._model is not None and not turn.read_only:
+            await self._model.run(turn, message)
+            return
+        await self._command(turn, message)
+        remember(turn, "user", message)
+        if turn.said:
+            remember(turn, "assistant", "\n".join(turn.said))
+
+    async def _command(self, turn: Turn, message: str) -> None:
+        """Typed commands without a model; the same flows as the buttons."""
+        command = parse_command(message)
+        if command.language == "ko":
+            turn.lang = "ko"  # a Korean command gets a Korean answer, whatever the locale
+        if command.kind == "help":
+            words = message.strip().lower().strip("!.?")
+            intro = "" if words in HELP_WORDS or message.strip() == "?" else \
+                text(turn.lang, "not_understood")
+            await turn.say(intro, cards.help_card(turn.lang, turn.nonce, self._model is not None))
+        elif command.kind == "search":
+            criteria = command.criteria or SearchCriteria()
+            if criteria.is_empty():
+                await self._search.show_search_form(turn)
+            else:
+                await self._search.search(turn, criteria)
+        elif turn.read_only:
+            await turn.say(bot_text(turn.lang, "read_only_user"))
+        elif command.kind == "create":
+            if command.properties:
+                await self._search.create(turn, command.properties)
+            else:
+                await self._search.show_create_form(turn)
+        elif not command.target:
+            await self._updates.show_find_form(turn, "update_which")
+        else:
+            await self._updates.find(turn, command.target, command.properties)
+
+    # -- helpers ------------------------------------------------------------------------------
+
+    @asynccontextmanager
+    async def _one_turn_at_a_time(self, key: str) -> AsyncIterator[None]:
+        lock, users = self._locks.get(key) or (asyncio.Lock(), 0)
+        self._locks[key] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._locks[key]
+            if users <= 1:
+                del self._locks[key]
+            else:
+                self._locks[key] = (lock, users - 1)
+
+
+def _entity(entity: Any) -> dict[str, Any]:
+    props = dict(getattr(entity, "additional_properties", None) or {})
+    props["type"] = getattr(entity, "type", None)
+    return props
+
+
+def _client_info_locale(activity: Any) -> str:
+    for entity in activity.entities or ():
+        props = _entity(entity)
+        if str(props.get("type") or "").lower() == "clientinfo" and props.get("locale"):
+            return str(props["locale"])
+    return ""
+
+
+def _mentions_bot(activity: Any) -> bool:
+    bot_id = getattr(activity.recipient, "id", None)
+    for entity in activity.entities or ():
+        props = _entity(entity)
+        mentioned = props.get("mentioned")
+        if str(props.get("type") or "").lower() == "mention" and isinstance(mentioned, dict) \
+                and mentioned.get("id") == bot_id:
+            return True
+    return False
+
+
+def _without_mentions(activity: Any) -> str:
+    """The text with the bot's `<at>…</at>` mention (and any other at-tag) removed."""
+    message = activity.text or ""
+    for entity in activity.entities or ():
+        props = _entity(entity)
+        mention_text = props.get("text")
+        if str(props.get("type") or "").lower() == "mention" and isinstance(mention_text, str) \
+                and mention_text and isinstance(props.get("mentioned"), dict) \
+                and props["mentioned"].get("id") == getattr(activity.recipient, "id", None):
+            message = message.replace(mention_text, " ")
+    return _AT_TAG.sub(lambda m: m.group(1), message)

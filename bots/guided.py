@@ -1,0 +1,110 @@
+"""The guided flows for searching and creating contacts, shared by buttons and typed commands.
+
+Why one place for both: a form submit and a typed `add Jane jane@acme.com` must behave the same
+(same duplicate check, same messages), so the bot turns each into a call here. Failures from
+HubSpot come back as one clear line (`Turn.failed`), never a traceback; nothing is written
+unless the user asked for exactly that write.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import cards
+from bots.turn import Turn
+from cards import text
+from contacts.errors import ContactsError, DuplicateContact, InvalidContact
+from contacts.model import SearchCriteria
+
+PAGE_SIZE = 10
+
+
+class SearchCreateFlows:
+    """Search (with paging) and create. `contacts` is the shared ContactsService."""
+
+    def __init__(self, *, contacts: Any) -> None:
+        self._contacts = contacts
+
+    # -- search -------------------------------------------------------------------------------
+
+    async def show_search_form(self, turn: Turn, intro_key: str | None = "chose_search",
+                               prefill: Mapping[str, str] | None = None) -> None:
+        intro = text(turn.lang, intro_key) if intro_key else ""
+        await turn.say(intro, cards.search_form(turn.lang, turn.nonce, dict(prefill or {})))
+
+    async def search(self, turn: Turn, criteria: SearchCriteria, *, after: str = "",
+                     offset: int = 0) -> None:
+        """Show one page of results (or say that nothing matched and offer Create)."""
+        if criteria.is_empty():
+            await self.show_search_form(turn, "search_empty")
+            return
+        try:
+            page = await self._contacts.search(criteria, limit=PAGE_SIZE, after=after or None)
+        except InvalidContact as exc:
+            await turn.failed(exc, cards.search_form(turn.lang, turn.nonce,
+                                                     _prefill(criteria)))
+            return
+        except ContactsError as exc:
+            await turn.failed(exc)
+            return
+        turn.data.last_search = {"criteria": criteria.to_dict(), "offset": offset}
+        if not page.results:
+            if after:
+                await turn.say(text(turn.lang, "no_more_results"))
+            else:
+                await turn.say(text(turn.lang, "no_results"),
+                               cards.no_results_card(turn.lang, turn.nonce))
+            return
+        turn.data.remember_ids(c.id for c in page.results[:PAGE_SIZE])
+        total = max(page.total, offset + len(page.results[:PAGE_SIZE]))
+        await turn.say(text(turn.lang, "found", total=total),
+                       cards.results_card(turn.lang, turn.nonce, page, criteria.to_dict(),
+                                          offset))
+
+    # -- create -------------------------------------------------------------------------------
+
+    async def show_create_form(self, turn: Turn, intro_key: str | None = "chose_create",
+                               prefill: Mapping[str, str] | None = None,
+                               error: str | None = None) -> None:
+        intro = text(turn.lang, intro_key) if intro_key else ""
+        await turn.say(intro, cards.create_form(turn.lang, turn.nonce, dict(prefill or {}),
+                                                error))
+
+    async def create(self, turn: Turn, properties: Mapping[str, str]) -> None:
+        """Create at once after the duplicate check; a bad value shows the form again, filled
+        in as the user left it, with the error naming the field."""
+        if not any(v.strip() for v in properties.values()):
+            await self.show_create_form(turn, "create_needs_something", properties)
+            return
+        try:
+            result = await self._contacts.create(dict(properties), region=turn.region)
+        except DuplicateContact as exc:
+            card = (cards.duplicate_card(turn.lang, turn.nonce, exc.existing)
+                    if exc.existing is not None else None)
+            if exc.existing is not None:
+                turn.data.remember_ids([exc.existing.id])
+            await turn.failed(exc, card)
+            return
+        except InvalidContact as exc:
+            message = cards.error_text(turn.lang, exc)
+            if exc.reason_code == "empty":
+                message = text(turn.lang, "create_needs_something")
+            turn.said.append(message)
+            await turn.card(cards.create_form(turn.lang, turn.nonce, dict(properties), message))
+            return
+        except ContactsError as exc:
+            await turn.failed(exc)
+            return
+        contact = result.contact
+        turn.data.remember_ids([contact.id])
+        await turn.say(text(turn.lang, "created", name=contact.display_name),
+                       cards.contact_card(turn.lang, turn.nonce, contact, "created"))
+        if result.same_name:
+            turn.data.remember_ids(c.id for c in result.same_name)
+            await turn.say(text(turn.lang, "created_same_name_warning",
+                                count=len(result.same_name), name=contact.full_name))
+
+
+def _prefill(criteria: SearchCriteria) -> dict[str, str]:
+    return {k: v for k, v in criteria.to_dict().items() if isinstance(v, str) and v}

@@ -1,0 +1,76 @@
+"""Typed text when a model is configured: the agent answers, the bot shows what it did.
+
+Why the bot and not the agent shows results: the agent returns what happened (`AgentTurn`:
+contacts found or created, an update prepared), and the bot turns that into the same cards the
+guided flows use. A prepared update goes through `UpdateFlow.ask_confirm`, so the model can
+never write an update itself: the user's Confirm click does, through the same path as a form.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import cards
+from agent.memory import HistoryWindow
+from bots.texts import bot_text, use_form_card
+from bots.turn import Turn
+from bots.updates import UpdateFlow
+from cards import text
+from contacts.model import SearchPage
+
+log = logging.getLogger(__name__)
+
+_QUESTIONS = {"search": "ask_search", "create": "ask_create", "update": "ask_update"}
+_BUTTONS = {"search": "btn_search", "create": "btn_create", "update": "btn_update"}
+
+
+def remember(turn: Turn, role: str, content: str) -> None:
+    """Append to the conversation's memory window (trimmed to its size and token limits)."""
+    window = HistoryWindow(turn.data.history)
+    window.add(role, content)
+    turn.data.history = window.messages()
+
+
+class ModelMode:
+    def __init__(self, *, agent: Any, updates: UpdateFlow) -> None:
+        self._agent = agent
+        self._updates = updates
+
+    async def ask(self, turn: Turn, kind: str) -> None:
+        """A welcome button in model mode: confirm the choice and ask the agent's question,
+        with a small "Use a form" button; the model sees both in the history."""
+        question = bot_text(turn.lang, _QUESTIONS[kind])
+        title = cards.labels.ui(turn.lang, _BUTTONS[kind])
+        await turn.say(question, use_form_card(turn.lang, turn.nonce, kind, title))
+        remember(turn, "user", title)
+        remember(turn, "assistant", question)
+
+    async def run(self, turn: Turn, message: str) -> None:
+        await turn.typing()
+        result = await self._agent.run(message, history=list(turn.data.history),
+                                       lang=turn.lang, known_ids=tuple(turn.data.known_ids))
+        turn.data.remember_ids(sorted(result.seen_ids))
+        remember(turn, "user", message)
+        remember(turn, "assistant", result.reply)
+        if result.failed:
+            await turn.say(result.reply, cards.welcome_card(turn.lang, turn.nonce))
+        elif result.found and not result.created and not result.pending_update:
+            page = SearchPage(total=len(result.found), results=list(result.found))
+            turn.data.remember_ids(c.id for c in result.found)
+            await turn.say(result.reply, cards.results_card(turn.lang, turn.nonce, page, {}))
+        elif not (result.created or result.pending_update):
+            await turn.say(result.reply)
+        if result.created is not None:
+            created = result.created
+            card = cards.contact_card(turn.lang, turn.nonce, created, "created")
+            if result.failed:
+                await turn.card(card)
+            else:
+                await turn.say(result.reply, card)
+        if result.pending_update is not None:
+            # The reply (when not already said) goes above the confirmation card.
+            said = result.failed or result.created is not None
+            await self._updates.ask_confirm(
+                turn, result.pending_update,
+                intro=text(turn.lang, "confirm_update") if said else result.reply)

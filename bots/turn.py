@@ -1,0 +1,64 @@
+"""One turn's view of the conversation: where replies go, in which language, with which nonce.
+
+The flows take a `Turn` instead of a TurnContext so they only ever do three things: say a line,
+show a card, remember something in the conversation's data. Text replies are collected in
+`said`, so the bot can put its own words into the memory window after a typed message.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from botbuilder.core import CardFactory, MessageFactory, TurnContext
+from botbuilder.schema import Activity, ActivityTypes
+
+from bots.state import ConversationData
+from cards import error_text
+from contacts.errors import ContactsError, HubSpotUnavailable
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Turn:
+    context: TurnContext
+    data: ConversationData
+    lang: str
+    read_only: bool = False
+    said: list[str] = field(default_factory=list)
+
+    @property
+    def nonce(self) -> str:
+        return self.data.nonce
+
+    @property
+    def region(self) -> str | None:
+        """Phone numbers typed without a country code are read as Korean ones in Korean."""
+        return "KR" if self.lang == "ko" else None
+
+    async def say(self, text: str, card: dict[str, Any] | None = None) -> None:
+        """One message: a line of text, optionally with an Adaptive Card under it."""
+        if card is not None:
+            activity = MessageFactory.attachment(CardFactory.adaptive_card(card), text=text or None)
+        else:
+            activity = MessageFactory.text(text)
+        if text:
+            self.said.append(text)
+        await self.context.send_activity(activity)
+
+    async def card(self, card: dict[str, Any]) -> None:
+        await self.say("", card)
+
+    async def typing(self) -> None:
+        await self.context.send_activity(Activity(type=ActivityTypes.typing))
+
+    async def failed(self, exc: ContactsError, card: dict[str, Any] | None = None) -> None:
+        """Tell the user what went wrong with HubSpot, in words; log the kind, never data."""
+        if isinstance(exc, HubSpotUnavailable):
+            log.warning("HubSpot unavailable (write may have happened: %s)",
+                        exc.write_may_have_happened)
+        else:
+            log.warning("contacts error: %s", exc.code)
+        await self.say(error_text(self.lang, exc), card)

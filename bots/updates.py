@@ -1,0 +1,155 @@
+"""The update flow: find the contact, edit, preview old -> new, Confirm once.
+
+Why a preview: an update overwrites what a colleague may rely on, so nothing is written until the
+user presses Confirm on a card showing each change. The pending change lives in conversation
+state under a random id and is taken out on the first Confirm or Cancel, so a second click (or
+a replayed card) writes nothing. Confirm re-reads the contact (`apply_update`); if someone
+changed it since the preview, nothing is written and the current values are shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import cards
+from bots.turn import Turn
+from cards import text
+from contacts.errors import (
+    ContactChanged,
+    ContactNotFound,
+    ContactsError,
+    DuplicateContact,
+    HubSpotUnavailable,
+    InvalidContact,
+    RateLimited,
+)
+from contacts.model import Contact, PendingUpdate, SearchCriteria
+
+MAX_CANDIDATES = 10
+
+
+class UpdateFlow:
+    def __init__(self, *, contacts: Any) -> None:
+        self._contacts = contacts
+
+    async def show_find_form(self, turn: Turn, intro_key: str = "chose_update") -> None:
+        await turn.say(text(turn.lang, intro_key), cards.update_find_form(turn.lang, turn.nonce))
+
+    async def find(self, turn: Turn, query: str,
+                   properties: Mapping[str, str] | None = None) -> None:
+        """Find the contact to update by email, record id or name. One match: the edit form,
+        or straight to the confirmation card when the new values are already known."""
+        try:
+            found = await self._candidates(query)
+        except ContactsError as exc:
+            await turn.failed(exc)
+            return
+        if not found:
+            await turn.say(text(turn.lang, "not_found", query=query),
+                           cards.update_find_form(turn.lang, turn.nonce))
+            return
+        turn.data.remember_ids(c.id for c in found)
+        if len(found) > 1:
+            await turn.say(text(turn.lang, "pick_one"),
+                           cards.pick_contact_card(turn.lang, turn.nonce, found))
+            return
+        if properties:
+            await self.plan(turn, found[0], properties)
+        else:
+            await turn.card(cards.update_form(turn.lang, turn.nonce, found[0]))
+
+    async def pick(self, turn: Turn, contact_id: str) -> None:
+        try:
+            contact = await self._contacts.get(contact_id)
+        except ContactsError as exc:
+            await turn.failed(exc)
+            return
+        turn.data.remember_ids([contact.id])
+        await turn.card(cards.update_form(turn.lang, turn.nonce, contact))
+
+    async def submit(self, turn: Turn, contact_id: str, inputs: Mapping[str, str]) -> None:
+        """The edit form came back: keep only the fields the user actually edited (a value
+        shown as stored and sent back unchanged is not a change), then preview."""
+        try:
+            contact = await self._contacts.get(contact_id)
+        except ContactsError as exc:
+            await turn.failed(exc)
+            return
+        edited = {k: v for k, v in inputs.items() if v.strip() != contact.get(k).strip()}
+        await self.plan(turn, contact, edited)
+
+    async def plan(self, turn: Turn, contact: Contact, properties: Mapping[str, str]) -> None:
+        try:
+            pending = await self._contacts.plan_update(contact.id, dict(properties),
+                                                       region=turn.region)
+        except (InvalidContact, DuplicateContact) as exc:
+            message = cards.error_text(turn.lang, exc)
+            turn.said.append(message)
+            await turn.card(cards.update_form(turn.lang, turn.nonce, contact, message))
+            return
+        except ContactsError as exc:
+            await turn.failed(exc)
+            return
+        await self.ask_confirm(turn, pending)
+
+    async def ask_confirm(self, turn: Turn, pending: PendingUpdate, intro: str | None = None
+                          ) -> None:
+        """Store the pending change and show old -> new with Confirm / Cancel. The agent's
+        prepared updates come through here too, so both paths confirm the same way."""
+        pending_id = turn.data.add_pending(pending)
+        turn.data.remember_ids([pending.contact_id])
+        await turn.say(intro if intro is not None else text(turn.lang, "confirm_update"),
+                       cards.confirm_update_card(turn.lang, turn.nonce, pending, pending_id))
+
+    async def confirm(self, turn: Turn, pending_id: str) -> None:
+        pending = turn.data.take_pending(pending_id)
+        if pending is None:
+            await turn.say(text(turn.lang, "update_expired"))
+            return
+        try:
+            contact = await self._contacts.apply_update(pending)
+        except ContactChanged as exc:
+            await turn.failed(exc, cards.contact_card(turn.lang, turn.nonce, exc.current,
+                                                      "found"))
+            return
+        except (RateLimited, HubSpotUnavailable) as exc:
+            if not getattr(exc, "write_may_have_happened", False):
+                turn.data.restore_pending(pending_id, pending)  # nothing written: may retry
+            await turn.failed(exc)
+            return
+        except ContactsError as exc:
+            await turn.failed(exc)
+            return
+        await turn.say(text(turn.lang, "updated", name=contact.display_name),
+                       cards.contact_card(turn.lang, turn.nonce, contact, "updated"))
+
+    async def cancel(self, turn: Turn, pending_id: str) -> None:
+        if turn.data.take_pending(pending_id) is None:
+            await turn.say(text(turn.lang, "update_expired"))
+        else:
+            await turn.say(text(turn.lang, "update_cancelled"))
+
+    async def _candidates(self, query: str) -> list[Contact]:
+        q = query.strip()
+        key = q.lstrip("#")
+        if key.isdigit():
+            try:
+                return [await self._contacts.get(key)]
+            except ContactNotFound:
+                return []
+        if "@" in q:
+            try:
+                found = await self._contacts.find_by_email(q)
+            except InvalidContact:
+                found = None
+            if found is not None:
+                return [found]
+        for criteria in (SearchCriteria(name=q), SearchCriteria(text=q)):
+            try:
+                page = await self._contacts.search(criteria, limit=MAX_CANDIDATES)
+            except InvalidContact:
+                continue
+            if page.results:
+                return page.results[:MAX_CANDIDATES]
+        return []

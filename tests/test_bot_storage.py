@@ -1,0 +1,66 @@
+"""Conversation state on SQLite: it survives a restart (a pending Confirm still works after the
+bot restarts), and eTags stop one turn from overwriting another's newer state."""
+
+from __future__ import annotations
+
+import pytest
+
+from bots.storage import EtagConflict, SqliteStorage, create_storage
+from tests.support.botapp import Conversation, action_data, running_app, test_settings
+
+
+async def test_items_survive_a_new_storage_on_the_same_file(tmp_path):
+    path = tmp_path / "state.sqlite3"
+    first = SqliteStorage(path)
+    item = {"data": {"lang": "ko", "names": ["김민수"]}}
+    await first.write({"conv/1": item})
+    assert item["e_tag"]  # the caller's dict now carries the stored eTag
+    again = await SqliteStorage(path).read(["conv/1", "missing"])
+    assert list(again) == ["conv/1"]
+    assert again["conv/1"]["data"] == {"lang": "ko", "names": ["김민수"]}
+    await SqliteStorage(path).delete(["conv/1"])
+    assert await first.read(["conv/1"]) == {}
+
+
+async def test_a_stale_etag_is_refused_and_star_overrides(tmp_path):
+    storage = SqliteStorage(tmp_path / "s.sqlite3")
+    await storage.write({"k": {"n": 1}})
+    turn_a = (await storage.read(["k"]))["k"]
+    turn_b = (await storage.read(["k"]))["k"]
+    await storage.write({"k": {**turn_a, "n": 2}})
+    with pytest.raises(EtagConflict):
+        await storage.write({"k": {**turn_b, "n": 3}})
+    assert (await storage.read(["k"]))["k"]["n"] == 2
+    await storage.write({"k": {**turn_b, "n": 4, "e_tag": "*"}})
+    assert (await storage.read(["k"]))["k"]["n"] == 4
+    # Saving twice in one turn works: the first write updated the eTag in hand.
+    item = (await storage.read(["k"]))["k"]
+    await storage.write({"k": item})
+    await storage.write({"k": item})
+
+
+def test_create_storage_follows_the_setting(tmp_path):
+    from botbuilder.core import MemoryStorage
+
+    assert isinstance(create_storage(test_settings(tmp_path)), MemoryStorage)
+    sqlite = create_storage(test_settings(tmp_path, state_storage="sqlite"))
+    assert isinstance(sqlite, SqliteStorage)
+
+
+async def test_pending_confirm_survives_a_bot_restart(tmp_path, channel):
+    settings = test_settings(tmp_path, state_storage="sqlite")
+    async with running_app(settings) as bot:
+        jane = (await bot.contacts.create({"firstname": "Jane", "lastname": "Doe",
+                                           "email": "jane@acme.com"})).contact
+        chat = Conversation(bot, channel, locale="ko-KR")
+        await chat.start()
+        (reply,) = await chat.say("jane@acme.com 회사 Globex로 변경")
+        confirm = action_data(reply.cards[0], "확인")
+    async with running_app(settings) as bot:  # same data directory: same contacts, same state
+        chat.bot = bot
+        (reply,) = await chat.click(confirm)
+        assert reply.text == "연락처를 수정했어요: Jane Doe"
+        assert (await bot.contacts.get(jane.id)).get("company") == "Globex"
+        chat.locale = None  # a message that says nothing about its locale...
+        (reply,) = await chat.say("help")  # ...is answered in the remembered language
+        assert reply.cards[0]["body"][0]["text"] == "사용 방법"

@@ -1,0 +1,88 @@
+"""Create through the buttons: the form creates at once after a duplicate check; a duplicate
+shows the existing contact (nothing new in HubSpot); a bad value shows the form again, filled in,
+naming the field."""
+
+from __future__ import annotations
+
+from contacts.model import SearchCriteria
+from tests.support.botapp import Conversation, action_data, running_app, test_settings
+
+
+async def _create_form(bot, channel):
+    chat = Conversation(bot, channel)
+    (welcome,) = await chat.start()
+    (reply,) = await chat.click(action_data(welcome.cards[0], "Create contact"))
+    assert reply.text.startswith("Create contact — fill in the form")
+    return chat, reply.cards[0]
+
+
+async def _count(bot, **criteria) -> int:
+    return (await bot.contacts.search(SearchCriteria(**criteria))).total
+
+
+async def test_create_form_creates_the_contact(tmp_path, channel):
+    async with running_app(test_settings(tmp_path)) as bot:
+        chat, form = await _create_form(bot, channel)
+        replies = await chat.click({**action_data(form, "Create"), "firstname": " Jane ",
+                                    "lastname": "Doe", "email": "Jane@Acme.com",
+                                    "phone": "+1 415 555 0100", "company": "Acme",
+                                    "jobtitle": ""})
+        assert replies[0].text == "Created the contact Jane Doe."
+        card = replies[0].cards[0]
+        assert card["body"][0]["text"] == "Contact created"
+        stored = await bot.contacts.find_by_email("jane@acme.com")
+        assert stored is not None
+        assert (stored.get("firstname"), stored.get("email"), stored.get("phone")) == \
+            ("Jane", "jane@acme.com", "+14155550100")
+        assert "jane@acme.com" in str(card) and "+14155550100" in str(card)
+
+
+async def test_duplicate_email_shows_the_existing_contact_and_creates_nothing(tmp_path, channel):
+    async with running_app(test_settings(tmp_path)) as bot:
+        existing = (await bot.contacts.create({"firstname": "Jane", "lastname": "Doe",
+                                               "email": "jane@acme.com"})).contact
+        chat, form = await _create_form(bot, channel)
+        (reply,) = await chat.click({**action_data(form, "Create"), "firstname": "Janet",
+                                     "email": "JANE@acme.com"})
+        assert "already exists" in reply.text and "jane@acme.com" in reply.text
+        card = reply.cards[0]
+        assert card["body"][0]["text"] == "This email is already in HubSpot"
+        assert "Jane Doe" in str(card)
+        assert action_data(card, "Update contact")["contact_id"] == existing.id
+        assert await _count(bot, email="jane@acme.com") == 1
+        assert (await bot.contacts.get(existing.id)).get("firstname") == "Jane"
+
+
+async def test_invalid_email_shows_the_form_again_filled_in(tmp_path, channel):
+    async with running_app(test_settings(tmp_path)) as bot:
+        chat, form = await _create_form(bot, channel)
+        (reply,) = await chat.click({**action_data(form, "Create"), "firstname": "Jane",
+                                     "email": "jane-at-acme", "company": "Acme"})
+        card = reply.cards[0]
+        assert card["body"][0]["text"] == "Create contact"
+        assert "Email: not a valid email address" in str(card)
+        values = {i["id"]: i.get("value") for i in card["body"] if i.get("type") == "Input.Text"}
+        assert values["firstname"] == "Jane" and values["email"] == "jane-at-acme"
+        assert values["company"] == "Acme"
+        assert await _count(bot, name="Jane") == 0
+
+
+async def test_empty_create_form_asks_for_a_name_or_email(tmp_path, channel):
+    async with running_app(test_settings(tmp_path)) as bot:
+        chat, form = await _create_form(bot, channel)
+        (reply,) = await chat.click({**action_data(form, "Create"), "firstname": "  "})
+        assert "at least a name or an email" in (reply.text + str(reply.cards))
+        assert reply.cards[0]["body"][0]["text"] == "Create contact"
+
+
+async def test_same_name_warning(tmp_path, channel):
+    async with running_app(test_settings(tmp_path)) as bot:
+        await bot.contacts.create({"firstname": "Jane", "lastname": "Doe",
+                                   "email": "jane@acme.com"})
+        chat, form = await _create_form(bot, channel)
+        replies = await chat.click({**action_data(form, "Create"), "firstname": "Jane",
+                                    "lastname": "Doe", "email": "jane.doe@globex.com"})
+        assert replies[0].text == "Created the contact Jane Doe."
+        assert len(replies) == 2
+        assert replies[1].text.startswith("Note: 1 other contact(s) named Jane Doe")
+        assert await _count(bot, name="Jane Doe") == 2

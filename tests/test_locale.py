@@ -1,0 +1,92 @@
+"""A Korean user sees Korean everywhere: welcome, forms, results, confirmations and messages."""
+
+from __future__ import annotations
+
+import re
+
+from tests.support.botapp import Conversation, action_data, running_app, test_settings
+
+HANGUL = re.compile("[\uac00-\ud7a3]")
+
+
+def _card_texts(card):
+    out = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            for key in ("text", "title", "label"):
+                if isinstance(node.get(key), str) and key != "title" or \
+                        key == "title" and node.get("type") in ("Action.Submit", "Fact"):
+                    out.append(node[key])
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    walk(card)
+    return out
+
+
+def _korean(reply):
+    assert not reply.text or HANGUL.search(reply.text), reply.text
+    for card in reply.cards:
+        assert HANGUL.search(card["body"][0]["text"]), card["body"][0]["text"]
+        for action in card.get("actions", []):
+            assert HANGUL.search(action["title"]), action["title"]
+
+
+async def test_korean_conversation_end_to_end(tmp_path, channel):
+    async with running_app(test_settings(tmp_path)) as bot:
+        chat = Conversation(bot, channel, locale="ko-KR")
+        (welcome,) = await chat.start()
+        _korean(welcome)
+        assert welcome.text.startswith("안녕하세요!")
+
+        # Create with the form.
+        (reply,) = await chat.click(action_data(welcome.cards[0], "연락처 만들기"))
+        _korean(reply)
+        assert [i["label"] for i in reply.cards[0]["body"] if i.get("type") == "Input.Text"][:3] \
+            == ["이름", "성", "이메일"]
+        (reply,) = await chat.click({**action_data(reply.cards[0], "만들기"), "firstname": "민수",
+                                     "lastname": "김", "email": "minsu@hanbit.kr",
+                                     "phone": "010-1234-5678"})
+        _korean(reply)
+        assert reply.text in ("연락처를 만들었어요: 김민수", "연락처를 만들었어요: 민수 김")
+        stored = await bot.contacts.find_by_email("minsu@hanbit.kr")
+        assert stored.get("phone") == "+821012345678"  # a Korean number without +82
+
+        # Search with the form.
+        (reply,) = await chat.click(action_data(welcome.cards[0], "연락처 검색"))
+        _korean(reply)
+        (reply,) = await chat.click({**action_data(reply.cards[0], "검색"), "name": "김 민수"})  # see .notes/bots-needs.md #1
+        _korean(reply)
+        assert reply.text == "일치하는 연락처 1개를 찾았어요."
+        assert "전체 1개 중 1–1" in str(reply.cards[0])
+
+        # Update, preview, confirm.
+        (reply,) = await chat.click(action_data(reply.cards[0], "수정"))
+        _korean(reply)
+        form = reply.cards[0]
+        (reply,) = await chat.click({**action_data(form, "변경 내용 확인"), "company": "한빛"})
+        _korean(reply)
+        assert reply.text.startswith("아래 변경 내용을 확인해 주세요")
+        (reply,) = await chat.click(action_data(reply.cards[0], "확인"))
+        _korean(reply)
+        assert (await bot.contacts.get(stored.id)).get("company") == "한빛"
+
+        # Errors are Korean too.
+        (reply,) = await chat.click({"action": "update_pick", "contact_id": "999999"})
+        assert reply.text == "일치하는 연락처를 찾지 못했어요: 999999"
+        (reply,) = await chat.click({"action": "nope"})
+        assert reply.text.startswith("카드에서 보낸 내용을 이해하지 못했어요")
+
+
+async def test_the_message_locale_switches_the_language(tmp_path, channel):
+    async with running_app(test_settings(tmp_path)) as bot:
+        chat = Conversation(bot, channel, locale="en-US")
+        (welcome,) = await chat.start()
+        assert welcome.text.startswith("Hi!")
+        chat.locale = "ko-KR"
+        (reply,) = await chat.click(action_data(welcome.cards[0], "Search contacts"))
+        assert reply.text.startswith("연락처 검색")

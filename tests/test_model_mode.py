@@ -1,0 +1,117 @@
+"""Model mode through HTTP: typed text goes to the agent (a scripted OpenAI-compatible server,
+driven by the real SDK), and the bot shows what the agent did with the guided flows' cards. A
+prepared update is confirmed through the same Confirm path as a form."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support.botapp import Conversation, action_data, running_app, test_settings
+from tests.support.scripted_openai import ScriptedOpenAI, text, tool_call
+
+
+def _facts(card):
+    return {f["title"]: f["value"] for el in card["body"] if el.get("type") == "FactSet"
+            for f in el["facts"]}
+
+
+@pytest.fixture
+async def model():
+    async with ScriptedOpenAI() as server:
+        yield server
+        assert server.unexpected_calls == 0
+
+
+@pytest.fixture
+async def app(tmp_path, model):
+    async with running_app(test_settings(tmp_path), openai_client=model.client()) as bot:
+        bot.jane = (await bot.contacts.create({"firstname": "Jane", "lastname": "Doe",
+                                               "email": "jane@acme.com",
+                                               "phone": "+14155550100"})).contact
+        yield bot
+
+
+async def test_typed_request_searches_and_shows_results(app, model, channel):
+    chat = Conversation(app, channel)
+    await chat.start()
+    model.script(tool_call("SearchContact", {"query": "Jane"}), text("I found Jane Doe."))
+    replies = await chat.say("who is Jane at Acme?")
+    typing = [r for r in channel.activities(chat.conversation_id, include_typing=True)
+              if r.type == "typing"]
+    assert typing, "a typing indicator is sent while the model works"
+    (reply,) = replies
+    assert reply.text == "I found Jane Doe."
+    assert action_data(reply.cards[0], "Update")["contact_id"] == app.jane.id
+    # The next turn's model call sees this exchange in its history.
+    model.script(text("You're welcome."))
+    await chat.say("thanks")
+    assert model.requests[-1].history()[-2:] == [
+        {"role": "user", "content": "who is Jane at Acme?"},
+        {"role": "assistant", "content": "I found Jane Doe."}]
+
+
+async def test_typed_create_shows_the_new_contact(app, model, channel):
+    chat = Conversation(app, channel)
+    await chat.start()
+    model.script(tool_call("CreateContact", {"properties": {
+        "firstname": "Ann", "lastname": "Lee", "email": "ann@globex.com"}}),
+        text("Added Ann Lee."))
+    (reply,) = await chat.say("add Ann Lee, ann@globex.com")
+    assert reply.text == "Added Ann Lee."
+    assert reply.cards[0]["body"][0]["text"] == "Contact created"
+    stored = await app.contacts.find_by_email("ann@globex.com")
+    assert stored is not None and stored.full_name == "Ann Lee"
+
+
+async def test_update_ends_in_the_confirm_card_and_confirm_writes(app, model, channel):
+    chat = Conversation(app, channel)
+    await chat.start()
+    model.script(tool_call("SearchContact", {"query": "jane@acme.com"}),
+                 lambda body: tool_call("UpdateContact", {"contact_id": app.jane.id,
+                                                          "properties": {"jobtitle": "CTO"}}),
+                 text("Please confirm the change."))
+    (reply,) = await chat.say("make jane@acme.com the CTO")
+    assert reply.text == "Please confirm the change."
+    card = reply.cards[0]
+    assert _facts(card) == {"Job title": "(empty) → CTO"}
+    assert (await app.contacts.get(app.jane.id)).get("jobtitle") == ""
+    (reply,) = await chat.click(action_data(card, "Confirm"))
+    assert reply.text == "Updated the contact Jane Doe."
+    assert (await app.contacts.get(app.jane.id)).get("jobtitle") == "CTO"
+    (reply,) = await chat.click(action_data(card, "Confirm"))
+    assert "no longer waiting" in reply.text
+
+
+async def test_button_click_asks_the_question_and_offers_a_form(app, model, channel):
+    chat = Conversation(app, channel)
+    (welcome,) = await chat.start()
+    (reply,) = await chat.click(action_data(welcome.cards[0], "Create contact"))
+    assert reply.text.startswith("Create contact — who should I add?")
+    (form,) = await chat.click(action_data(reply.cards[0], "Use a form"))
+    assert form.cards[0]["body"][0]["text"] == "Create contact"
+    # The model continues the thread: it sees the choice and the question.
+    model.script(text("Got it."))
+    await chat.say("Ann Lee, ann@globex.com")
+    history = model.requests[-1].history()
+    assert history[-2]["content"] == "Create contact"
+    assert history[-1]["content"].startswith("Create contact — who should I add?")
+
+
+async def test_model_failure_answers_with_the_buttons(app, model, channel):
+    from tests.support.scripted_openai import http_error
+
+    chat = Conversation(app, channel)
+    await chat.start()
+    model.script(http_error(500))
+    (reply,) = await chat.say("find Jane")
+    assert "not available right now" in reply.text
+    assert [a["data"]["action"] for a in reply.cards[0]["actions"]] == \
+        ["start_search", "start_create", "start_update"]
+
+
+async def test_korean_model_mode_question(app, model, channel):
+    chat = Conversation(app, channel, locale="ko-KR")
+    (welcome,) = await chat.start()
+    (reply,) = await chat.click(action_data(welcome.cards[0], "연락처 검색"))
+    assert reply.text.startswith("연락처 검색 — 누구를 찾을까요?")
+    assert action_data(reply.cards[0], "양식으로 입력")["form"] == "search"

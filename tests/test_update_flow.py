@@ -1,0 +1,141 @@
+"""Update through the buttons: find -> (pick) -> edit form -> old → new preview -> Confirm once.
+Nothing is written before Confirm; a contact changed meanwhile is not overwritten."""
+
+from __future__ import annotations
+
+from tests.support.botapp import Conversation, action_data, running_app, test_settings
+
+
+def _inputs(card):
+    return {i["id"]: i.get("value") for i in card["body"] if i.get("type") == "Input.Text"}
+
+
+def _facts(card):
+    return {f["title"]: f["value"] for el in card["body"] if el.get("type") == "FactSet"
+            for f in el["facts"]}
+
+
+async def _find_form(bot, channel, **kw):
+    chat = Conversation(bot, channel, **kw)
+    (welcome,) = await chat.start()
+    titles = {"en": "Update contact", "ko": "연락처 수정"}
+    lang = "ko" if (kw.get("locale") or "").startswith("ko") else "en"
+    (reply,) = await chat.click(action_data(welcome.cards[0], titles[lang]))
+    return chat, reply
+
+
+async def _preview(bot, channel, jane):
+    chat, reply = await _find_form(bot, channel)
+    assert reply.text == "Update contact — which contact? Type an email or a name."
+    (reply,) = await chat.click({**action_data(reply.cards[0], "Find"), "query": jane.email})
+    form = reply.cards[0]
+    assert form["body"][0]["text"] == "Update Jane Doe"
+    values = _inputs(form)
+    assert values["email"] == "jane@acme.com" and values["phone"] == "+14155550100"
+    (reply,) = await chat.click({**action_data(form, "Review changes"), **values,
+                                 "phone": "+1 415 555 0199", "jobtitle": "CTO"})
+    assert reply.text.startswith("Please check the changes below")
+    return chat, reply.cards[0]
+
+
+async def _jane(bot):
+    return (await bot.contacts.create({"firstname": "Jane", "lastname": "Doe",
+                                       "email": "jane@acme.com", "phone": "+14155550100",
+                                       "company": "Acme"})).contact
+
+
+async def test_update_is_previewed_then_confirmed_once(tmp_path, channel):
+    async with running_app(test_settings(tmp_path)) as bot:
+        jane = await _jane(bot)
+        chat, confirm = await _preview(bot, channel, jane)
+        assert confirm["body"][0]["text"] == "Confirm changes to Jane Doe"
+        assert _facts(confirm) == {"Phone": "+14155550100 → +14155550199",
+                                   "Job title": "(empty) → CTO"}
+        # Nothing is written before Confirm.
+        assert (await bot.contacts.get(jane.id)).get("phone") == "+14155550100"
+        (reply,) = await chat.click(action_data(confirm, "Confirm"))
+        assert reply.text == "Updated the contact Jane Doe."
+        assert reply.cards[0]["body"][0]["text"] == "Contact updated"
+        after = await bot.contacts.get(jane.id)
+        assert (after.get("phone"), after.get("jobtitle"), after.get("company")) == \
+            ("+14155550199", "CTO", "Acme")
+        # A second click on the same Confirm writes nothing and says so.
+        version = after.version
+        (reply,) = await chat.click(action_data(confirm, "Confirm"))
+        assert "no longer waiting for confirmation" in reply.text
+        (reply,) = await chat.click(action_data(confirm, "Cancel"))
+        assert "no longer waiting for confirmation" in reply.text
+        assert (await bot.contacts.get(jane.id)).version == version
+
+
+async def test_cancel_writes_nothing(tmp_path, channel):
+    async with running_app(test_settings(tmp_path)) as bot:
+        jane = await _jane(bot)
+        chat, confirm = await _preview(bot, channel, jane)
+        (reply,) = await chat.click(action_data(confirm, "Cancel"))
+        assert reply.text == "Update cancelled. Nothing was changed."
+        (reply,) = await chat.click(action_data(confirm, "Confirm"))
+        assert "no longer waiting" in reply.text
+        assert (await bot.contacts.get(jane.id)).get("phone") == "+14155550100"
+
+
+async def test_contact_changed_before_confirm_is_not_overwritten(tmp_path, channel):
+    async with running_app(test_settings(tmp_path)) as bot:
+        jane = await _jane(bot)
+        chat, confirm = await _preview(bot, channel, jane)
+        # A colleague changes the phone in HubSpot between the preview and the Confirm.
+        other = await bot.contacts.plan_update(jane.id, {"phone": "+1 415 555 0123"})
+        await bot.contacts.apply_update(other)
+        (reply,) = await chat.click(action_data(confirm, "Confirm"))
+        assert reply.text.startswith("Someone changed Jane Doe after you saw the preview")
+        assert _facts(reply.cards[0])["Phone"] == "+14155550123"
+        after = await bot.contacts.get(jane.id)
+        assert after.get("phone") == "+14155550123" and after.get("jobtitle") == ""
+
+
+async def test_several_matches_ask_which_one(tmp_path, channel):
+    async with running_app(test_settings(tmp_path)) as bot:
+        await _jane(bot)
+        other = (await bot.contacts.create({"firstname": "Jane", "lastname": "Smith",
+                                            "email": "jane@globex.com"})).contact
+        chat, reply = await _find_form(bot, channel)
+        (reply,) = await chat.click({**action_data(reply.cards[0], "Find"), "query": "Jane"})
+        assert reply.text == "Several contacts match. Pick the one you mean."
+        card = reply.cards[0]
+        assert "Jane Doe" in str(card) and "Jane Smith" in str(card)
+        picks = [a for a in card["body"] if "Jane Smith" in str(a)]
+        assert picks
+        (reply,) = await chat.click(action_data(picks[0], "Choose"))
+        assert reply.cards[0]["body"][0]["text"] == "Update Jane Smith"
+        assert action_data(reply.cards[0], "Review changes")["contact_id"] == other.id
+
+
+async def test_unknown_contact_says_not_found(tmp_path, channel):
+    async with running_app(test_settings(tmp_path)) as bot:
+        chat, reply = await _find_form(bot, channel)
+        (reply,) = await chat.click({**action_data(reply.cards[0], "Find"),
+                                     "query": "ghost@nowhere.example"})
+        assert reply.text == "I couldn't find a contact matching ghost@nowhere.example."
+
+
+async def test_unchanged_form_says_nothing_to_change(tmp_path, channel):
+    async with running_app(test_settings(tmp_path)) as bot:
+        jane = await _jane(bot)
+        chat, reply = await _find_form(bot, channel)
+        (reply,) = await chat.click({**action_data(reply.cards[0], "Find"), "query": jane.email})
+        form = reply.cards[0]
+        (reply,) = await chat.click({**action_data(form, "Review changes"), **_inputs(form)})
+        assert "nothing to change" in str(reply.cards[0])
+
+
+async def test_new_email_taken_by_another_contact_is_refused_before_confirm(tmp_path, channel):
+    async with running_app(test_settings(tmp_path)) as bot:
+        jane = await _jane(bot)
+        await bot.contacts.create({"firstname": "John", "email": "john@acme.com"})
+        chat, reply = await _find_form(bot, channel)
+        (reply,) = await chat.click({**action_data(reply.cards[0], "Find"), "query": jane.email})
+        form = reply.cards[0]
+        (reply,) = await chat.click({**action_data(form, "Review changes"), **_inputs(form),
+                                     "email": "john@acme.com"})
+        assert "already exists" in str(reply.cards[0])
+        assert (await bot.contacts.get(jane.id)).email == "jane@acme.com"
