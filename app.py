@@ -23,6 +23,7 @@ from botbuilder.integration.aiohttp import (
     ConfigurationBotFrameworkAuthentication,
 )
 from botbuilder.schema import Activity, ActivityTypes
+from botframework.connector.auth import BotFrameworkAuthentication
 
 from config import Settings
 
@@ -52,12 +53,18 @@ class _BotFrameworkConfig:
     TO_BOT_FROM_CHANNEL_TOKEN_ISSUER: str | None = None
 
 
-def bot_framework_auth(settings: Settings, **overrides: str) -> ConfigurationBotFrameworkAuthentication:
+def bot_framework_auth(settings: Settings, *, credentials_factory: object | None = None,
+                       **overrides: str) -> BotFrameworkAuthentication:
+    """The SDK's authentication; every token it cannot validate answers 401 (bots/access.py).
+    `credentials_factory` replaces the outgoing (bot -> channel) credentials, for tests."""
+    from bots.access import StrictTokenAuthentication
+
     cfg = _BotFrameworkConfig(
         APP_ID=settings.app_id, APP_PASSWORD=settings.app_password,
         APP_TYPE=settings.app_type, APP_TENANTID=settings.app_tenant_id, **overrides,
     )
-    return ConfigurationBotFrameworkAuthentication(cfg)
+    return StrictTokenAuthentication(
+        ConfigurationBotFrameworkAuthentication(cfg, credentials_factory=credentials_factory))
 
 
 async def _on_turn_error(context: TurnContext, error: Exception) -> None:

@@ -64,6 +64,7 @@ class Settings:
     app_password: str = field(default="", repr=False)
     app_type: str = "MultiTenant"  # MultiTenant | SingleTenant | UserAssignedMSI
     app_tenant_id: str = ""
+    bot_domain: str = ""  # public host name of /api/messages, for the Teams package's validDomains
 
     # HubSpot
     hubspot_access_token: str = field(default="", repr=False)
@@ -138,6 +139,12 @@ class Settings:
                 "MicrosoftAppType must be MultiTenant, SingleTenant or UserAssignedMSI, "
                 f"not {app_type!r}"
             )
+        # The SDK would fail later with a bare "Property 'APP_TENANTID' is expected".
+        if app_type != "MultiTenant" and g("MicrosoftAppId") and not g("MicrosoftAppTenantId"):
+            raise ConfigError(f"MicrosoftAppType {app_type} needs MicrosoftAppTenantId (the "
+                              "directory/tenant id of the bot's app registration)")
+        if app_type == "SingleTenant" and g("MicrosoftAppId") and not g("MicrosoftAppPassword"):
+            raise ConfigError("MicrosoftAppType SingleTenant needs MicrosoftAppPassword")
         storage = (g("STATE_STORAGE") or "sqlite").lower()
         if storage not in {"sqlite", "memory"}:
             raise ConfigError(f"STATE_STORAGE must be sqlite or memory, not {storage!r}")
@@ -151,6 +158,7 @@ class Settings:
             app_password=g("MicrosoftAppPassword") or "",
             app_type=app_type,
             app_tenant_id=g("MicrosoftAppTenantId") or "",
+            bot_domain=(g("BOT_DOMAIN") or "").strip(),
             hubspot_access_token=g("HUBSPOT_ACCESS_TOKEN") or "",
             hubspot_base_url=g("HUBSPOT_BASE_URL") or "https://api.hubapi.com",
             hubspot_seed_demo=_int("HUBSPOT_SEED_DEMO", g("HUBSPOT_SEED_DEMO"), 0),
