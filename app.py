@@ -2,7 +2,8 @@
 
     POST /api/messages   Bot Framework activities (Teams, Emulator, the local Web Chat channel)
     GET  /healthz        liveness
-    /  and /v3/...       the Web Chat page and its Direct Line 3.0-compatible channel (webchat/)
+    /  and /v3/...       the Web Chat page and its Direct Line 3.0-compatible channel (webchat/),
+                         which hands activities to the same adapter and bot in-process
 
 With no HUBSPOT_ACCESS_TOKEN the app starts `hubspot_local` on its own loopback-only listener
 (even when the bot itself listens publicly) and points the official SDK at it with a random
@@ -17,12 +18,12 @@ import sys
 from dataclasses import dataclass
 
 from aiohttp import web
-from botbuilder.core import ConversationState, TurnContext
+from aiohttp.abc import AbstractAccessLogger
+from botbuilder.core import ConversationState
 from botbuilder.integration.aiohttp import (
     CloudAdapter,
     ConfigurationBotFrameworkAuthentication,
 )
-from botbuilder.schema import Activity, ActivityTypes
 from botframework.connector.auth import BotFrameworkAuthentication
 
 from config import Settings
@@ -67,16 +68,6 @@ def bot_framework_auth(settings: Settings, *, credentials_factory: object | None
         ConfigurationBotFrameworkAuthentication(cfg, credentials_factory=credentials_factory))
 
 
-async def _on_turn_error(context: TurnContext, error: Exception) -> None:
-    """Last line of defence: log without the traceback's secrets, tell the user plainly."""
-    log.error("unhandled error in turn: %s: %s", type(error).__name__, error)
-    if context.activity.type == ActivityTypes.message:
-        await context.send_activity(
-            Activity(type=ActivityTypes.message,
-                     text="Sorry, something went wrong on my side. Nothing was changed.")
-        )
-
-
 def create_app(settings: Settings, *, openai_client: object | None = None,
                storage: object | None = None, auth: object | None = None) -> web.Application:
     """Build the aiohttp app. Tests pass `storage` (memory), `openai_client` (a scripted
@@ -86,13 +77,14 @@ def create_app(settings: Settings, *, openai_client: object | None = None,
     from agent.memory import load_encoding
     from agent.loop import ContactAgent
     from bots import ContactBot, create_storage
+    from bots.failures import on_turn_error, unreadable_activity
     from contacts.hubspot import HubSpotAdapter
     from contacts.service import ContactsService
 
     app = web.Application(client_max_size=MAX_ACTIVITY_BYTES)
     app[SETTINGS_KEY] = settings
     adapter = CloudAdapter(auth or bot_framework_auth(settings))
-    adapter.on_turn_error = _on_turn_error
+    adapter.on_turn_error = on_turn_error  # no traceback in the log or the chat
     app[ADAPTER_KEY] = adapter
     conversation_state = ConversationState(storage or create_storage(settings))
     client = openai_client if openai_client is not None else build_client(settings)
@@ -131,7 +123,7 @@ def create_app(settings: Settings, *, openai_client: object | None = None,
     app.on_cleanup.append(stop_collaborators)
 
     async def messages(request: web.Request) -> web.StreamResponse:
-        return await adapter.process(request, app[BOT_KEY])
+        return await unreadable_activity(request) or await adapter.process(request, app[BOT_KEY])
 
     async def healthz(request: web.Request) -> web.Response:
         return web.json_response({"status": "ok"})
@@ -145,6 +137,14 @@ def create_app(settings: Settings, *, openai_client: object | None = None,
     if webchat is not None and hasattr(webchat, "setup"):
         webchat.setup(app, settings=settings, adapter=adapter, bot=lambda: app[BOT_KEY])
     return app
+
+
+class _PathOnlyAccessLogger(AbstractAccessLogger):
+    """Method, path, status and time, never the query string: Web Chat stream URLs carry a
+    token in `?t=`, and secrets never reach the log."""
+
+    def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
+        self.logger.info("%s %s %s %.3fs", request.method, request.path, response.status, time)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -163,7 +163,8 @@ def main(argv: list[str] | None = None) -> None:
           f"  Chat in your browser:        open {base}{settings.public_base_path}/\n"
           f"  Bot Framework Emulator:      {base}/api/messages (no app id / password)\n",
           flush=True)
-    web.run_app(create_app(settings), host=host, port=settings.port, print=None)
+    web.run_app(create_app(settings), host=host, port=settings.port, print=None,
+                access_log_class=_PathOnlyAccessLogger)
 
 
 if __name__ == "__main__":

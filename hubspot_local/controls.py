@@ -1,0 +1,53 @@
+"""Everything a running local HubSpot exposes to tests: the store and the runtime knobs.
+
+`app[CONTROLS_KEY]` is one `Controls`; a test may swap `faults`, `rate_limits` or
+`search_lag_ms` while the server runs and read `counters` afterwards.
+"""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from hubspot_local.faults import Counters, FaultInjector, Hangs
+from hubspot_local.options import Faults, RateLimits, SearchLimits
+from hubspot_local.ratelimit import RateLimiter
+from hubspot_local.store import ContactStore
+
+
+class Controls:
+    def __init__(self, *, token: str, store: ContactStore, rate_limits: RateLimits | None,
+                 faults: Faults | None, search_limits: SearchLimits | None = None) -> None:
+        self.token = token
+        self.store = store
+        self.limiter = RateLimiter(rate_limits)
+        self.injector = FaultInjector(faults)
+        self.counters = Counters()
+        self.hangs = Hangs()
+        self.search_limits = search_limits or SearchLimits()
+
+    @property
+    def faults(self) -> Faults | None:
+        return self.injector.faults
+
+    @faults.setter
+    def faults(self, value: Faults | None) -> None:
+        self.injector.faults = value  # also restarts the seeded sequence
+
+    @property
+    def rate_limits(self) -> RateLimits | None:
+        return self.limiter.limits
+
+    @rate_limits.setter
+    def rate_limits(self, value: RateLimits | None) -> None:
+        self.limiter.limits = value
+
+    @property
+    def search_lag_ms(self) -> int:
+        return self.store.search_lag_ms
+
+    @search_lag_ms.setter
+    def search_lag_ms(self, value: int) -> None:
+        self.store.search_lag_ms = value
+
+
+CONTROLS_KEY = web.AppKey("hubspot_local_controls", Controls)
