@@ -6,8 +6,13 @@
 At most `max_model_calls` model calls per turn (6): a model that keeps calling tools gets a clear
 "be more precise" answer instead of an endless, costly turn. `timeout_seconds` is the budget of a
 whole turn's model calls (each call gets what is left), so a user waits at most that long for the
-model however many steps it takes; tool calls are not cut off (a HubSpot write must finish). Tool calls and their results live
-only inside the turn; the bot stores the user's text and the reply in its history window.
+model however many steps it takes; tool calls are not cut off (a HubSpot write must finish).
+Tool calls and their results live only inside the turn; the bot stores the user's text and the
+reply in its history window.
+
+`read_only=True` (a user the access policy lets only search) offers the model SearchContact
+alone, says so in the system prompt, and refuses a create or update the model asks for anyway
+as a tool error: the tool list is a hint to the model, the refusal is the rule.
 
 What ends a turn early, with `failed=True` and a message in the user's language, never an
 exception: the model timing out, rate-limited, erroring or unreachable (`openai.APIError` and
@@ -40,7 +45,7 @@ MAX_TOOL_CALLS_PER_STEP = 5  # a model asking for 50 creates at once gets errors
 
 @dataclass
 class AgentTurn:
-    reply: str                                      # what the assistant says, in the user's language
+    reply: str                                      # what the assistant says, in the user's lang
     found: list[Contact] = field(default_factory=list)   # contacts to show as a results list
     created: Contact | None = None                  # a contact created this turn
     pending_update: PendingUpdate | None = None     # an update awaiting the user's Confirm
@@ -68,22 +73,26 @@ class ContactAgent:
         self._max_calls = max_model_calls
         self._timeout = timeout_seconds
         self._tools = tool_specs()
+        self._read_only_tools = tool_specs(read_only=True)
         self._encoding = load_encoding()  # here, not at import: about a second, once
 
     async def run(self, text: str, *, history: list[dict[str, str]], lang: str,
-                  known_ids: Collection[str]) -> AgentTurn:
+                  known_ids: Collection[str], read_only: bool = False) -> AgentTurn:
         """Answer one user message. `history` is the stored window (trimmed again here, so a
         stale or oversized state cannot blow the budget); `known_ids` are ids the conversation
-        has seen in results, the only ones UpdateContact takes without a fresh lookup."""
+        has seen in results, the only ones UpdateContact takes without a fresh lookup.
+        `read_only`: the model is offered SearchContact only, and a create or update it asks
+        for anyway is refused as a tool error (nothing is written or prepared)."""
         tools = ContactTools(contacts=self._contacts, known_ids=known_ids,
-                             region="KR" if lang == "ko" else None)
+                             region="KR" if lang == "ko" else None, read_only=read_only)
         messages: list[dict[str, Any]] = [
-            {"role": "system", "content": prompts.system_prompt(lang)},
+            {"role": "system", "content": prompts.system_prompt(lang, read_only=read_only)},
             *HistoryWindow(history, encoding=self._encoding).messages(),
             {"role": "user", "content": text},
         ]
         try:
-            reply = await self._loop(messages, tools, lang)
+            reply = await self._loop(messages, tools, lang,
+                                     self._read_only_tools if read_only else self._tools)
         except _TurnFailed as exc:
             return self._turn(tools, self._failure_reply(exc.key, tools, lang), failed=True)
         except (HubSpotUnavailable, RateLimited) as exc:
@@ -94,10 +103,11 @@ class ContactAgent:
             return self._turn(tools, self._failure_reply(key, tools, lang), failed=True)
         return self._turn(tools, reply)
 
-    async def _loop(self, messages: list[dict[str, Any]], tools: ContactTools, lang: str) -> str:
+    async def _loop(self, messages: list[dict[str, Any]], tools: ContactTools, lang: str,
+                    specs: list[dict[str, Any]]) -> str:
         deadline = time.monotonic() + self._timeout
         for call in range(1, self._max_calls + 1):
-            message = await self._complete(messages, deadline)
+            message = await self._complete(messages, specs, deadline)
             tool_calls = list(message.tool_calls or [])
             if not tool_calls:
                 return (message.content or getattr(message, "refusal", None) or "").strip() \
@@ -124,7 +134,8 @@ class ContactAgent:
                 messages.append({"role": "tool", "tool_call_id": cid, "content": result})
         raise AssertionError("unreachable")  # pragma: no cover - the loop always returns
 
-    async def _complete(self, messages: list[dict[str, Any]], deadline: float) -> Any:
+    async def _complete(self, messages: list[dict[str, Any]], specs: list[dict[str, Any]],
+                        deadline: float) -> Any:
         """One model call within what is left of the turn's time, errors mapped to _TurnFailed.
         The deadline covers model calls only: a HubSpot write is never cut off halfway."""
         remaining = deadline - time.monotonic()
@@ -133,7 +144,7 @@ class ContactAgent:
         try:
             async with asyncio.timeout(remaining):
                 response = await self._client.chat.completions.create(
-                    model=self._model, messages=messages, tools=self._tools,
+                    model=self._model, messages=messages, tools=specs,
                     tool_choice="auto", timeout=remaining,
                 )
         except (TimeoutError, openai.APITimeoutError) as exc:

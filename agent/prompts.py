@@ -31,10 +31,16 @@ user asked about.
 The user's language: {language}. Always reply in {language}."""
 
 
-def system_prompt(lang: str) -> str:
+READ_ONLY_LINE = ("This user has read-only access: you can only search. If asked to create or "
+                  "change a contact, say that they cannot.")
+
+
+def system_prompt(lang: str, *, read_only: bool = False) -> str:
     """The system message for a turn in language `lang` ('en', 'ko'; others fall back to the
-    language code itself, which models understand)."""
-    return SYSTEM_PROMPT.format(language=LANGUAGE_NAMES.get(lang, lang or "English"))
+    language code itself, which models understand). A read-only user's turns offer only
+    SearchContact, and one line says why, so the model explains instead of trying."""
+    prompt = SYSTEM_PROMPT.format(language=LANGUAGE_NAMES.get(lang, lang or "English"))
+    return prompt + "\n" + READ_ONLY_LINE if read_only else prompt
 
 
 # Replies the agent gives itself, when the model or HubSpot cannot. Keys are stable so the bot or

@@ -12,7 +12,9 @@ returns is always a compact JSON string for the model, including the errors it c
     duplicate       a contact with that email exists ("existing" carries it)
     invalid         a value is not acceptable ("field" names it)
     bad_arguments   the call itself is malformed (unknown tool, bad JSON, wrong types)
-    refused         a rule says no (a second update in one turn)
+    refused         a rule says no (a second update in one turn; a write by a read-only
+                    user, whose turn offers only SearchContact: a model may call the others
+                    anyway, so the rule is kept here and not only in the tool list)
 
 Infrastructure failures (`HubSpotUnavailable`, `RateLimited`) are not the model's to fix: they
 propagate, and the loop ends the turn with a clear message.
@@ -86,6 +88,7 @@ class UpdateContact(_Args):
 
 TOOLS: dict[str, type[_Args]] = {m.__name__: m for m in (SearchContact, CreateContact,
                                                          UpdateContact)}
+READ_ONLY_TOOLS = ("SearchContact",)
 
 
 def _compact(node: Any, defs: Mapping[str, Any]) -> Any:
@@ -109,10 +112,12 @@ def _compact(node: Any, defs: Mapping[str, Any]) -> Any:
     return out
 
 
-def tool_specs() -> list[dict[str, Any]]:
-    """The `tools` parameter of a Chat Completions request."""
+def tool_specs(*, read_only: bool = False) -> list[dict[str, Any]]:
+    """The `tools` parameter of a Chat Completions request (SearchContact only, read-only)."""
     specs = []
     for name, model in TOOLS.items():
+        if read_only and name not in READ_ONLY_TOOLS:
+            continue
         schema = model.model_json_schema()
         description = " ".join((schema.pop("description", "") or "").split())
         params = _compact(schema, schema.get("$defs", {}))
@@ -143,8 +148,9 @@ class ContactTools:
     grows with what this turn's tools see. Outcomes the bot must show are collected here."""
 
     def __init__(self, *, contacts: Any, known_ids: Collection[str] = (),
-                 region: str | None = None) -> None:
+                 region: str | None = None, read_only: bool = False) -> None:
         self._contacts = contacts
+        self._read_only = read_only
         self._known: set[str] = {str(i) for i in known_ids}
         self._region = region
         self.seen_ids: set[str] = set()
@@ -164,6 +170,9 @@ class ContactTools:
         if model is None:
             return _error("bad_arguments", f"Unknown tool {name!r}. Use one of: "
                           + ", ".join(TOOLS) + ".")
+        if self._read_only and name not in READ_ONLY_TOOLS:
+            return _error("refused", "This user has read-only access: contacts can be "
+                          "searched, not created or changed. Nothing was done; tell the user.")
         try:
             args = model.model_validate_json(arguments or "{}")
         except ValidationError as exc:

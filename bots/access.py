@@ -18,7 +18,7 @@ Why no UPN lookup: Teams puts only `aadObjectId` in `from`; the UPN would cost a
 turn. A UPN entry matches only where the activity carries one; use object ids for Teams.
 
 The decision's `reason` is a text key the bot turns into words (`not_allowed`, see
-`bots.texts.refusal_text`); a read-only user is allowed, and the bot refuses their writes with
+`cards.refusal_text`); a read-only user is allowed, and the bot refuses their writes with
 its own line.
 
 The people come second; the transport comes first. `StrictTokenAuthentication` wraps the SDK's

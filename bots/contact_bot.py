@@ -30,7 +30,6 @@ from bots.guided import SearchCreateFlows
 from bots.model_mode import ModelMode, remember
 from bots.state import ConversationData
 from bots.submits import START_ACTIONS, BadSubmit, Submit, parse_submit, submit_value
-from bots.texts import bot_text, refusal_text
 from bots.turn import Turn
 from bots.updates import UpdateFlow
 from cards import text
@@ -139,13 +138,15 @@ class ContactBot(ActivityHandler):
     # -- messages -----------------------------------------------------------------------------
 
     async def on_message_activity(self, turn_context: TurnContext) -> None:
+        activity = turn_context.activity
+        if activity.value is None and _group_chatter(activity):
+            return  # not addressed to the bot: no reply, not even a refusal
         allowed, read_only, reason = await self._access(turn_context)
         turn = self._turn(turn_context, read_only=read_only)
         if not allowed:
             log.info("access refused: %s", reason or "not allowed")
-            await turn.say(refusal_text(turn.lang, reason))
+            await turn.say(cards.refusal_text(turn.lang, reason))
             return
-        activity = turn_context.activity
         try:
             value = submit_value(activity.value) if activity.value is not None else None
         except BadSubmit as exc:
@@ -172,7 +173,7 @@ class ContactBot(ActivityHandler):
             return
         if turn.read_only and (submit.action in _WRITES or
                                submit.action == "open_form" and submit.form != "search"):
-            await turn.say(bot_text(turn.lang, "read_only_user"))
+            await turn.say(text(turn.lang, "read_only_user"))
             return
         await self._dispatch(turn, submit)
 
@@ -180,7 +181,7 @@ class ContactBot(ActivityHandler):
         action = submit.action
         if action in START_ACTIONS:
             kind = action.removeprefix("start_")
-            if self._model is not None and not turn.read_only:
+            if self._model is not None:  # writes were refused above for read-only users
                 await self._model.ask(turn, kind)
             else:
                 await self._open_form(turn, kind, intro=True)
@@ -224,8 +225,7 @@ class ContactBot(ActivityHandler):
             await turn.say(text(turn.lang, "bad_submit"))
 
     async def _on_text(self, turn: Turn, activity: Any) -> None:
-        conversation_type = getattr(activity.conversation, "conversation_type", None)
-        if conversation_type in _GROUP_TYPES and not _mentions_bot(activity):
+        if _group_chatter(activity):
             return  # in channels and group chats the bot speaks only when spoken to
         message = _without_mentions(activity).strip()
         limit = self._settings.max_message_chars
@@ -235,7 +235,7 @@ class ContactBot(ActivityHandler):
         if not message:
             await turn.card(cards.help_card(turn.lang, turn.nonce, self._model is not None))
             return
-        if self._model is not None and not turn.read_only:
+        if self._model is not None:  # read-only users get a search-only agent
             await self._model.run(turn, message)
             return
         await self._command(turn, message)
@@ -260,7 +260,7 @@ class ContactBot(ActivityHandler):
             else:
                 await self._search.search(turn, criteria)
         elif turn.read_only:
-            await turn.say(bot_text(turn.lang, "read_only_user"))
+            await turn.say(text(turn.lang, "read_only_user"))
         elif command.kind == "create":
             if command.properties:
                 await self._search.create(turn, command.properties)
@@ -300,6 +300,13 @@ def _client_info_locale(activity: Any) -> str:
         if str(props.get("type") or "").lower() == "clientinfo" and props.get("locale"):
             return str(props["locale"])
     return ""
+
+
+def _group_chatter(activity: Any) -> bool:
+    """Text in a channel or group chat that does not mention the bot: people talking among
+    themselves, which the bot reads (Teams sends it everything) but must not answer."""
+    conversation_type = getattr(activity.conversation, "conversation_type", None)
+    return conversation_type in _GROUP_TYPES and not _mentions_bot(activity)
 
 
 def _mentions_bot(activity: Any) -> bool:

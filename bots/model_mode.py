@@ -4,6 +4,7 @@ Why the bot and not the agent shows results: the agent returns what happened (`A
 contacts found or created, an update prepared), and the bot turns that into the same cards the
 guided flows use. A prepared update goes through `UpdateFlow.ask_confirm`, so the model can
 never write an update itself: the user's Confirm click does, through the same path as a form.
+A read-only user's text goes to the agent too, with `read_only=True`: it can only search.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from typing import Any
 
 import cards
 from agent.memory import HistoryWindow
-from bots.texts import bot_text, use_form_card
 from bots.turn import Turn
 from bots.updates import UpdateFlow
 from cards import text
@@ -22,7 +22,6 @@ from contacts.model import SearchPage
 log = logging.getLogger(__name__)
 
 _QUESTIONS = {"search": "ask_search", "create": "ask_create", "update": "ask_update"}
-_BUTTONS = {"search": "btn_search", "create": "btn_create", "update": "btn_update"}
 
 
 def remember(turn: Turn, role: str, content: str) -> None:
@@ -40,16 +39,17 @@ class ModelMode:
     async def ask(self, turn: Turn, kind: str) -> None:
         """A welcome button in model mode: confirm the choice and ask the agent's question,
         with a small "Use a form" button; the model sees both in the history."""
-        question = bot_text(turn.lang, _QUESTIONS[kind])
-        title = cards.labels.ui(turn.lang, _BUTTONS[kind])
-        await turn.say(question, use_form_card(turn.lang, turn.nonce, kind, title))
-        remember(turn, "user", title)
+        question = text(turn.lang, _QUESTIONS[kind])
+        card = cards.use_form_card(turn.lang, turn.nonce, kind)
+        await turn.say(question, card)
+        remember(turn, "user", cards.labels.ui(turn.lang, f"btn_{kind}"))  # "Create contact"
         remember(turn, "assistant", question)
 
     async def run(self, turn: Turn, message: str) -> None:
         await turn.typing()
         result = await self._agent.run(message, history=list(turn.data.history),
-                                       lang=turn.lang, known_ids=tuple(turn.data.known_ids))
+                                       lang=turn.lang, known_ids=tuple(turn.data.known_ids),
+                                       read_only=turn.read_only)
         turn.data.remember_ids(sorted(result.seen_ids))
         remember(turn, "user", message)
         remember(turn, "assistant", result.reply)

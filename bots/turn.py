@@ -16,7 +16,18 @@ from botbuilder.schema import Activity, ActivityTypes
 
 from bots.state import ConversationData
 from cards import error_text
-from contacts.errors import ContactsError, HubSpotUnavailable
+from contacts.errors import (
+    ContactChanged,
+    ContactNotFound,
+    ContactsError,
+    DuplicateContact,
+    HubSpotUnavailable,
+    InvalidContact,
+)
+
+# What a user's own input leads to (a bad value, an email taken, an id that is not there, an
+# edit someone else beat): answered in words and logged at INFO, not as a problem of the app.
+_USER_CAUSED = (InvalidContact, DuplicateContact, ContactNotFound, ContactChanged)
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +70,8 @@ class Turn:
         if isinstance(exc, HubSpotUnavailable):
             log.warning("HubSpot unavailable (write may have happened: %s)",
                         exc.write_may_have_happened)
+        elif isinstance(exc, _USER_CAUSED):
+            log.info("answered a contacts error: %s", exc.code)
         else:
             log.warning("contacts error: %s", exc.code)
         await self.say(error_text(self.lang, exc), card)

@@ -33,14 +33,14 @@ from typing import Any
 
 from cards.labels import HELP_EXAMPLES, field_label, reason_text, ui
 from cards.render import render, shown
-from cards.strings import error_text, language_for, text
+from cards.strings import error_text, language_for, refusal_text, text
 from contacts.model import EDITABLE_PROPERTIES, Contact, PendingUpdate, SearchPage
 
 __all__ = [
-    "Card", "language_for", "text", "error_text", "field_label", "reason_text", "render",
-    "welcome_card", "search_form", "results_card", "no_results_card", "contact_card",
-    "duplicate_card", "create_form", "update_find_form", "pick_contact_card", "update_form",
-    "confirm_update_card", "help_card",
+    "Card", "language_for", "text", "error_text", "refusal_text", "field_label", "reason_text",
+    "render", "welcome_card", "use_form_card", "search_form", "results_card", "no_results_card",
+    "contact_card", "duplicate_card", "create_form", "update_find_form", "pick_contact_card",
+    "update_form", "confirm_update_card", "help_card",
 ]
 
 Card = dict[str, Any]
@@ -53,6 +53,7 @@ UPDATE_FIELDS = ("firstname", "lastname", "email", "phone", "mobilephone", "comp
 _STYLES = {"email": "email", "phone": "tel", "mobilephone": "tel", "website": "url"}
 _PLACEHOLDERS = {"email": "name@company.com", "phone": "+1 415 555 0100",
                  "mobilephone": "+82 10-1234-5678", "website": "https://example.com"}
+_FORM_TITLES = {"search": "btn_search", "create": "btn_create", "update": "btn_update"}
 
 
 # -- shared pieces ---------------------------------------------------------------------------
@@ -122,6 +123,16 @@ def help_card(lang: str, nonce: str, model_configured: bool) -> Card:
         "examples": [{"text": example} for example in examples],
         "note": None if model_configured else ui(lang, "help_no_model"),
         "actions": _start_actions(lang, nonce)})
+
+
+def use_form_card(lang: str, nonce: str, form: str) -> Card:
+    """Model mode's answer to a welcome button comes with this: the job's name and one button
+    that opens its guided form instead (`form` is "search", "create" or "update")."""
+    title = ui(lang, _FORM_TITLES.get(form, "btn_search"))
+    return render("menu", {
+        "title": title, "intro": None, "examples": [], "note": None,
+        "actions": [_action(ui(lang, "use_form"), _data("open_form", nonce, form=form),
+                            needs_inputs=False)]})
 
 
 def search_form(lang: str, nonce: str, prefill: dict[str, str] | None = None) -> Card:

@@ -56,6 +56,7 @@ UI: dict[str, dict[str, str]] = {
     "btn_search": {"en": "Search contacts", "ko": "연락처 검색"},
     "btn_create": {"en": "Create contact", "ko": "연락처 만들기"},
     "btn_update": {"en": "Update contact", "ko": "연락처 수정"},
+    "use_form": {"en": "Use a form", "ko": "양식으로 입력"},
     "search_title": {"en": "Search contacts", "ko": "연락처 검색"},
     "search_intro": {"en": "Fill in any fields; all of them must match.",
                      "ko": "아무 항목이나 입력하세요. 입력한 조건을 모두 만족하는 연락처를 "

@@ -132,6 +132,32 @@ MESSAGES: dict[str, dict[str, str]] = {
              "ko": "이전 요청을 아직 처리하고 있어요. 잠시만 기다려 주세요."},
     "error": {"en": "Something went wrong on my side. Nothing was changed.",
               "ko": "처리 중에 문제가 생겼어요. 아무것도 바뀌지 않았어요."},
+    # Model mode: a welcome button is answered with the agent's question (and a "Use a form"
+    # button, `use_form_card`); the model sees the question in its history.
+    "ask_search": {
+        "en": "Search contacts — who are you looking for? Tell me a name, an email, a company "
+              "or a phone number.",
+        "ko": "연락처 검색 — 누구를 찾을까요? 이름, 이메일, 회사 또는 전화번호를 알려 주세요."},
+    "ask_create": {
+        "en": "Create contact — who should I add? Tell me at least a name and an email (phone, "
+              "company and job title are optional).",
+        "ko": "연락처 만들기 — 누구를 추가할까요? 이름과 이메일을 알려 주세요(전화번호, 회사, "
+              "직함은 선택)."},
+    "ask_update": {
+        "en": "Update contact — which contact, and what should change? For example: "
+              "“change jane@acme.com's phone to +1 415 555 0100”.",
+        "ko": "연락처 수정 — 어떤 연락처의 무엇을 바꿀까요? 예: “jane@acme.com 전화번호 "
+              "010-9876-5432로 변경”."},
+    # Access policy (bots/access.py): its refusal reason, and a read-only user's write.
+    "not_allowed": {
+        "en": "Sorry, you are not allowed to use this assistant. Ask your admin to add you.",
+        "ko": "죄송해요, 이 도우미를 사용할 권한이 없어요. 관리자에게 추가해 달라고 "
+              "요청해 주세요."},
+    "read_only_user": {
+        "en": "You have read-only access: I can search contacts for you, but not create or "
+              "change them. Nothing was changed.",
+        "ko": "읽기 전용 권한이라 연락처를 검색할 수만 있고 만들거나 수정할 수는 없어요. "
+              "아무것도 바뀌지 않았어요."},
 }
 
 
@@ -159,6 +185,12 @@ def text(lang: str, key: str, **values: Any) -> str:
     safe = _Values({name: value if isinstance(value, int) else shown(value, 200)
                     for name, value in values.items()})
     return string.Formatter().vformat(template, (), safe)
+
+
+def refusal_text(lang: str, reason: str) -> str:
+    """What to say to someone the access policy refuses: its reason when that is a message key,
+    else the generic refusal (`not_allowed`). Never the raw key."""
+    return text(lang, reason if reason in MESSAGES else "not_allowed")
 
 
 def error_text(lang: str, error: ContactsError) -> str:

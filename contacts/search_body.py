@@ -39,17 +39,50 @@ def _eq(name: str, value: str) -> Filter:
     return {"propertyName": name, "operator": "EQ", "value": value}
 
 
+# Two-syllable Korean family names (the common ones); any other name's family name is taken to be
+# its first syllable.
+COMPOUND_FAMILY_NAMES = frozenset({
+    "남궁", "제갈", "선우", "황보", "독고", "사공", "서문", "동방", "망절", "어금", "황목"})
+
+
+def _is_hangul(word: str) -> bool:
+    return all("\uac00" <= ch <= "\ud7a3" for ch in word)
+
+
+def hangul_splits(word: str) -> list[tuple[str, str]]:
+    """(family name, given name) readings of an unspaced 2–4 syllable Hangul name ("김민수" ->
+    김 + 민수), most likely first: Korean users write their names family name first and without
+    a space, while HubSpot keeps the two parts in separate fields. A known two-syllable family
+    name (남궁, 제갈, 선우, 황보, ...) comes first; a 4-syllable name also tries it otherwise."""
+    if not (2 <= len(word) <= 4 and _is_hangul(word)):
+        return []
+    splits = [(word[:1], word[1:])]
+    if len(word) >= 3 and word[:2] in COMPOUND_FAMILY_NAMES:
+        splits.insert(0, (word[:2], word[2:]))
+    elif len(word) == 4:
+        splits.append((word[:2], word[2:]))
+    return splits
+
+
 def name_alternatives(name: str) -> list[list[Filter]]:
     """Ways the words of a name can split over firstname/lastname, most likely first.
 
-    One word: first name, or last name. Several: "given names + family name", "family name +
-    given names" (Korean order), then every other split. Each word is a whole-token match.
+    One word: first name, or last name; an unspaced Hangul name is first tried as family name +
+    given name ("김민수": lastname 김, firstname 민수; a two-syllable one, which is as likely a
+    given name alone, after the first-name reading). Several words: "given names + family
+    name", "family name + given names" (Korean order), then every other split. Each word is a
+    whole-token match.
     """
     words = [w.lower() for w in _WORDS.findall(name)]
     if not words:
         return []
     if len(words) == 1:
-        return [[_token("firstname", words[0])], [_token("lastname", words[0])]]
+        whole = [[_token("firstname", words[0])], [_token("lastname", words[0])]]
+        korean = [[_token("lastname", family), _token("firstname", given)]
+                  for family, given in hangul_splits(words[0])]
+        if len(words[0]) == 2:
+            return whole[:1] + korean + whole[1:]
+        return korean + whole
     splits: list[tuple[list[str], list[str]]] = [
         (words[:-1], words[-1:]),  # first ... last
         (words[1:], words[:1]),    # last first ...

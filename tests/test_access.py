@@ -10,7 +10,7 @@ import pytest
 
 import cards
 from bots.access import AccessPolicy, identity_of
-from bots.texts import bot_text, refusal_text
+from cards import refusal_text, text
 from config import Settings
 from tests.support import activities as act
 from tests.support.botapp import Conversation, running_app, submit_actions, test_settings
@@ -184,7 +184,7 @@ async def test_a_read_only_user_can_search_but_not_create_or_update(tmp_path):
         before = await snapshot(bot)
         chat = Conversation(bot, channel, kind="teams")
         await chat.start()
-        read_only = bot_text("en", "read_only_user")
+        read_only = text("en", "read_only_user")
 
         found = await chat.say("find jane@acme.com")
         assert "jane@acme.com" in "\n".join(card_text(c) for r in found for c in r.cards)

@@ -56,6 +56,36 @@ async def test_instructions_inside_contact_data_cause_no_write(stack: AgentStack
     assert pending is not None and pending.contact_id == mallory.id
 
 
+async def test_a_read_only_turn_offers_search_only_and_refuses_writes(stack: AgentStack) -> None:
+    jane = await stack.add(firstname="Jane", lastname="Doe", email="jane@acme.com")
+    before = await stack.snapshot()
+    # The model ignores the tool list and the prompt and tries to write anyway.
+    stack.openai.script(
+        tool_call("SearchContact", {"query": "Jane"}),
+        tool_calls(("CreateContact", {"properties": {"firstname": "Bob",
+                                                     "email": "bob@acme.com"}}),
+                   ("UpdateContact", {"contact_id": jane.id,
+                                      "properties": {"jobtitle": "CEO"}})),
+        text("Done."))
+
+    turn = await stack.agent().run("find Jane, add Bob and make Jane CEO", history=[],
+                                   lang="en", known_ids=(), read_only=True)
+
+    first = stack.openai.requests[0]
+    assert [t["function"]["name"] for t in first.body["tools"]] == ["SearchContact"]
+    assert "read-only access" in first.system_prompt()
+    assert [r.get("error") for r in stack.openai.requests[-1].tool_results()[1:]] == [
+        "refused", "refused"]
+    assert await stack.snapshot() == before
+    assert turn.created is None and turn.pending_update is None
+    assert [c.id for c in turn.found] == [jane.id]
+    # The same agent, for a user who may write, still offers all three tools.
+    stack.openai.script(text("Hi."))
+    await stack.agent().run("hi", history=[], lang="en", known_ids=())
+    assert len(stack.openai.requests[-1].body["tools"]) == 3
+    assert "read-only" not in stack.openai.requests[-1].system_prompt()
+
+
 async def test_korean_turn(stack: AgentStack) -> None:
     stack.openai.script(
         tool_call("CreateContact", {"properties": {"lastname": "김", "firstname": "민수",

@@ -134,3 +134,39 @@ async def test_messageback_value_as_json_string_is_understood(app, channel):
     assert (await app.post(activity)).status in (200, 201)
     assert channel.messages(chat.conversation_id)[-1].cards[0]["body"][0]["text"] == \
         "What I can do"
+
+
+def _no_traceback_logged(caplog) -> None:
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info], \
+        [(r.levelname, r.getMessage()) for r in caplog.records]
+
+
+@pytest.mark.parametrize(("body", "content_type", "status"), [
+    ('{"type": "message", "text": "hi", "entities": {"a": 1}}', "application/json", 400),
+    ('{"type": "message", "conversation": "x"}', "application/json", 400),
+    ("{not json", "application/json", 400),
+    ('["type", "message"]', "application/json", 400),
+    ('{"type": "message"}', "text/plain", 415),
+    ("", "", 415),
+])
+async def test_a_request_that_is_not_an_activity_is_refused_without_a_traceback(
+        app, caplog, body, content_type, status):
+    with caplog.at_level(logging.INFO):
+        async with app.session.post(f"{app.url}/api/messages", data=body.encode(),
+                                    headers={"Content-Type": content_type}) as resp:
+            assert resp.status == status
+            assert "Traceback" not in await resp.text()
+    _no_traceback_logged(caplog)
+    assert any("refused a request to /api/messages" in r.getMessage() for r in caplog.records)
+
+
+async def test_a_channel_that_cannot_be_reached_ends_the_turn_without_a_traceback(app, channel,
+                                                                                  caplog):
+    chat = Conversation(app, channel)
+    await chat.start()
+    activity = act.emulator_message(chat.conversation_id, "http://127.0.0.1:1/", "help")
+    with caplog.at_level(logging.INFO):
+        resp = await app.post(activity)
+    assert resp.status < 500
+    _no_traceback_logged(caplog)
+    assert any("could not reply on the channel" in r.getMessage() for r in caplog.records)

@@ -152,6 +152,23 @@ def test_update_find_form_has_one_required_query():
     assert card["actions"][0]["data"] == {"action": "update_find", "nonce": NONCE}
 
 
+@pytest.mark.parametrize(("lang", "form", "title", "button"), [
+    ("en", "create", "Create contact", "Use a form"),
+    ("ko", "update", "연락처 수정", "양식으로 입력")])
+def test_use_form_card_names_the_job_and_opens_its_form(lang, form, title, button):
+    card = cards.use_form_card(lang, NONCE, form)
+    assert card["body"][0]["text"] == title
+    [action] = card["actions"]
+    assert action["title"] == button
+    assert action["data"] == {"action": "open_form", "nonce": NONCE, "form": form}
+
+
+def test_refusal_text_says_the_reason_or_the_generic_no_never_the_key():
+    assert cards.refusal_text("en", "not_allowed").startswith("Sorry, you are not allowed")
+    assert cards.refusal_text("ko", "no_such_reason") == cards.text("ko", "not_allowed")
+    assert cards.refusal_text("en", "read_only_user").startswith("You have read-only access")
+
+
 def test_pick_contact_card_has_one_pick_per_contact():
     card = cards.pick_contact_card("en", NONCE, [JANE, KIM])
     picks = [a["data"] for a in _actions(card["body"])]

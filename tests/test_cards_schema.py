@@ -53,6 +53,8 @@ class CardCase:
 
 CASES = [
     CardCase("welcome", lambda lang: cards.welcome_card(lang, NONCE)),
+    *[CardCase(f"use_form_{form}", lambda lang, f=form: cards.use_form_card(lang, NONCE, f))
+      for form in ("search", "create", "update")],
     CardCase("help_with_model", lambda lang: cards.help_card(lang, NONCE, True)),
     CardCase("help_guided", lambda lang: cards.help_card(lang, NONCE, False)),
     CardCase("search_form", lambda lang: cards.search_form(lang, NONCE)),

@@ -188,6 +188,35 @@ async def test_korean_local_phone_search_uses_the_default_region() -> None:
     assert [c.email for c in page.results] == ["minji@acme.example"]
 
 
+KOREANS = [
+    {"lastname": "김", "firstname": "민수", "email": "minsu@hanbit.example",
+     "phone": "010-2222-3333"},
+    {"lastname": "남궁", "firstname": "민수", "email": "namgung@hanbit.example"},
+    {"lastname": "김", "firstname": "민", "email": "kimmin@hanbit.example"},
+    {"firstname": "김민수", "email": "onefield@hanbit.example"},  # the whole name in one field
+]
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("김민수", {"minsu@hanbit.example", "onefield@hanbit.example"}),
+    ("김 민수", {"minsu@hanbit.example"}),
+    ("남궁민수", {"namgung@hanbit.example"}),
+    ("김민", {"kimmin@hanbit.example"}),
+    ("민수", {"minsu@hanbit.example", "namgung@hanbit.example"}),
+    ("이민수", set()),
+])
+async def test_an_unspaced_korean_name_finds_family_and_given_name(name: str,
+                                                                   expected: set[str]) -> None:
+    """Korean users type "김민수" in one piece; HubSpot holds lastname 김, firstname 민수."""
+    async with service(region="KR") as (contacts, _hs):
+        await seed(contacts, KOREANS)
+        page = await contacts.search(SearchCriteria(name=name))
+        assert {c.email for c in page.results} == expected
+        # With a phone too, the search still fits HubSpot's filter limits and still matches.
+        page = await contacts.search(SearchCriteria(name=name, phone="010-2222-3333"))
+        assert {c.email for c in page.results} == expected & {"minsu@hanbit.example"}
+
+
 async def test_search_pages_with_next_after() -> None:
     async with service() as (contacts, hs):
         await hs.store.bulk_insert({"email": f"p{i}@acme.example", "company": "Acme"}

@@ -106,6 +106,27 @@ def test_a_name_matches_first_or_last_name_in_either_order() -> None:
                for f in g["filters"])
 
 
+def test_an_unspaced_korean_name_is_split_family_name_first_within_hubspot_limits() -> None:
+    def groups(name: str, **more: str) -> list[set[tuple[str, str]]]:
+        body = build_search_body(SearchCriteria(name=name, **more), region="KR")
+        assert len(body["filterGroups"]) <= 5
+        return [{(f["propertyName"], f["value"]) for f in g["filters"]
+                 if f["propertyName"] in ("firstname", "lastname")}
+                for g in body["filterGroups"]]
+
+    assert groups("김민수") == [{("lastname", "김"), ("firstname", "민수")},
+                              {("firstname", "김민수")}, {("lastname", "김민수")}]
+    assert groups("황보민수")[:2] == [{("lastname", "황보"), ("firstname", "민수")},
+                                  {("lastname", "황"), ("firstname", "보민수")}]
+    assert groups("선우진")[0] == {("lastname", "선우"), ("firstname", "진")}
+    assert {("lastname", "김"), ("firstname", "민")} in groups("김민")
+    assert groups("김민")[0] == {("firstname", "김민")}  # as likely a given name alone
+    assert groups("Kim") == [{("firstname", "kim")}, {("lastname", "kim")}]
+    assert groups("김민수정호") == [{("firstname", "김민수정호")}, {("lastname", "김민수정호")}]
+    # With a phone (two alternatives of its own) the likeliest readings are kept.
+    assert {("lastname", "김"), ("firstname", "민수")} in groups("김민수", phone="010-1234-5678")
+
+
 def test_a_search_too_big_for_hubspot_is_refused_with_advice() -> None:
     with pytest.raises(InvalidContact, match="too many parts"):
         build_search_body(SearchCriteria(name="a b c d e f g", company="x y z"), region="US")

@@ -52,14 +52,15 @@ async def test_korean_conversation_end_to_end(tmp_path, channel):
                                      "lastname": "김", "email": "minsu@hanbit.kr",
                                      "phone": "010-1234-5678"})
         _korean(reply)
-        assert reply.text in ("연락처를 만들었어요: 김민수", "연락처를 만들었어요: 민수 김")
+        assert reply.text == "연락처를 만들었어요: 김민수"  # family name first, unspaced
         stored = await bot.contacts.find_by_email("minsu@hanbit.kr")
         assert stored.get("phone") == "+821012345678"  # a Korean number without +82
 
         # Search with the form.
         (reply,) = await chat.click(action_data(welcome.cards[0], "연락처 검색"))
         _korean(reply)
-        (reply,) = await chat.click({**action_data(reply.cards[0], "검색"), "name": "김 민수"})  # see .notes/bots-needs.md #1
+        # The name typed the Korean way: family name first, no space.
+        (reply,) = await chat.click({**action_data(reply.cards[0], "검색"), "name": "김민수"})
         _korean(reply)
         assert reply.text == "일치하는 연락처 1개를 찾았어요."
         assert "전체 1개 중 1–1" in str(reply.cards[0])

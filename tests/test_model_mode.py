@@ -115,3 +115,31 @@ async def test_korean_model_mode_question(app, model, channel):
     (reply,) = await chat.click(action_data(welcome.cards[0], "연락처 검색"))
     assert reply.text.startswith("연락처 검색 — 누구를 찾을까요?")
     assert action_data(reply.cards[0], "양식으로 입력")["form"] == "search"
+
+
+async def test_a_read_only_user_searches_through_the_model_but_cannot_write(tmp_path, model,
+                                                                            channel):
+    user = "33333333-3333-3333-3333-333333333333"  # the Teams fixtures' aadObjectId
+    settings = test_settings(tmp_path, readonly_users=(user,))
+    async with running_app(settings, openai_client=model.client()) as bot:
+        jane = (await bot.contacts.create({"firstname": "Jane", "lastname": "Doe",
+                                           "email": "jane@acme.com"})).contact
+        count = await bot.hubspot_local.store.count()
+        chat = Conversation(bot, channel, kind="teams")
+        await chat.start()
+        model.script(tool_call("SearchContact", {"query": "Jane"}), text("I found Jane Doe."))
+        (reply,) = await chat.say("who is Jane?")
+        assert reply.text == "I found Jane Doe."
+        assert action_data(reply.cards[0], "Update")["contact_id"] == jane.id
+        assert [t["function"]["name"] for t in model.requests[-1].body["tools"]] == \
+            ["SearchContact"]
+        # A model that calls CreateContact anyway gets a refusal; HubSpot is untouched.
+        model.script(tool_call("CreateContact", {"properties": {
+            "firstname": "Ann", "lastname": "Lee", "email": "ann@globex.com"}}),
+            text("You can only search, so I did not add Ann."))
+        (reply,) = await chat.say("add Ann Lee, ann@globex.com")
+        assert reply.text == "You can only search, so I did not add Ann."
+        assert reply.cards == []
+        assert model.requests[-1].tool_results()[-1]["error"] == "refused"
+        assert await bot.hubspot_local.store.count() == count
+        assert await bot.contacts.find_by_email("ann@globex.com") is None

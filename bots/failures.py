@@ -1,0 +1,76 @@
+"""What happens when something fails outside every flow: a request that is not an activity, or a
+turn that raised. The flows answer everything a user can cause themselves (bad input, HubSpot
+down) with a clear line; what is left here is a bug, or a channel that cannot be reached.
+
+Why no traceback anywhere: a traceback in the chat shows internals to users, and one in the log
+can carry contact data or request details from the frames it prints. The log gets the kind of
+failure and the first line of its message (enough to find the cause), the user one plain line
+in their language. Why a malformed body is checked here: the SDK reads it before it checks the
+token and answers anything it cannot parse with a 500 and a traceback, even from an anonymous
+caller; a 400 or 415 with one WARNING line is what a bad request deserves.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from aiohttp import web
+from botbuilder.core import TurnContext
+from botbuilder.schema import Activity, ActivityTypes
+from msrest.exceptions import ClientRequestError, DeserializationError, HttpOperationError
+
+from cards import language_for, text
+
+log = logging.getLogger(__name__)
+
+_MESSAGE_CHARS = 200
+
+
+def brief(error: BaseException) -> str:
+    """`Type: first line of the message`, cut short: for a log line, never a traceback."""
+    lines = str(error).strip().splitlines()
+    first = lines[0] if lines else ""
+    if len(first) > _MESSAGE_CHARS:
+        first = first[: _MESSAGE_CHARS - 1] + "…"
+    return f"{type(error).__name__}: {first}" if first else type(error).__name__
+
+
+async def on_turn_error(context: TurnContext, error: Exception) -> None:
+    """The adapter's last line of defence (`adapter.on_turn_error`): log without the traceback,
+    tell the user plainly. A channel that cannot be reached (a wrong or dead `serviceUrl`) is
+    logged as a WARNING and not written to again; anything else is a bug and an ERROR."""
+    activity = context.activity
+    if isinstance(error, (ClientRequestError, HttpOperationError)):
+        log.warning("could not reply on the channel (%s activity): %s", activity.type,
+                    brief(error))
+        return
+    log.error("unhandled error in a %s turn: %s", activity.type, brief(error))
+    if activity.type != ActivityTypes.message:
+        return
+    lang = language_for(activity.locale if isinstance(activity.locale, str) else None)
+    try:
+        await context.send_activity(Activity(type=ActivityTypes.message,
+                                             text=text(lang, "error")))
+    except Exception as exc:  # the channel failed too: there is no one left to tell
+        log.warning("could not tell the user about it: %s", brief(exc))
+
+
+async def unreadable_activity(request: web.Request) -> web.Response | None:
+    """A response refusing a POST whose body is not a Bot Framework activity (wrong content
+    type, not JSON, not an object, fields of the wrong shape), or None when the SDK can read
+    it. aiohttp keeps the body, so the adapter reads the same bytes again afterwards."""
+    if "application/json" not in request.headers.get("Content-Type", ""):
+        log.warning("refused a request to %s: content type is not JSON", request.path)
+        return web.Response(status=415, text="Expected an application/json activity.")
+    try:
+        body = json.loads(await request.read())
+        if not isinstance(body, dict):
+            raise ValueError("not a JSON object")
+        Activity().deserialize(body)
+    except (ValueError, DeserializationError) as exc:  # JSONDecodeError is a ValueError
+        # The kind only: the message quotes the body, which may hold what someone typed.
+        log.warning("refused a request to %s: not an activity (%s)", request.path,
+                    type(exc).__name__)
+        return web.Response(status=400, text="The request body is not a valid activity.")
+    return None
