@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test bench package browser webchat-assets clean
+.PHONY: run test lint bench package browser webchat-assets clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -28,7 +28,13 @@ browser:
 run: $(STAMP) webchat-assets
 	$(PY) app.py
 
+# Ruff's rules (pyproject.toml) include the async ones: unowned tasks, naive datetimes, blocking
+# calls in async functions.
+lint: $(STAMP)
+	$(PY) -m ruff check .
+
 test: $(STAMP) webchat-assets browser
+	$(PY) -m ruff check .
 	$(PY) -m pytest -q -p no:cacheprovider
 
 bench: $(STAMP)

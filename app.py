@@ -19,14 +19,26 @@ from dataclasses import dataclass
 
 from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
-from botbuilder.core import ConversationState
+from botbuilder.core import ConversationState, Storage
 from botbuilder.integration.aiohttp import (
     CloudAdapter,
     ConfigurationBotFrameworkAuthentication,
 )
 from botframework.connector.auth import BotFrameworkAuthentication
+from openai import AsyncOpenAI
 
+import webchat
+from agent.client import build_client, model_name
+from agent.loop import ContactAgent
+from agent.memory import load_encoding
+from bots import ContactBot, create_storage
+from bots.failures import on_turn_error, unreadable_activity
+from bots.token_auth import StrictTokenAuthentication
 from config import Settings
+from contacts.hubspot import HubSpotAdapter
+from contacts.service import ContactsService
+from hubspot_local.embedded import start_embedded
+from hubspot_local.server import RunningHubSpot
 
 log = logging.getLogger("contact_assistant")
 
@@ -36,9 +48,9 @@ MAX_ACTIVITY_BYTES = 16 * 1024 * 1024
 
 SETTINGS_KEY = web.AppKey("settings", Settings)
 ADAPTER_KEY = web.AppKey("adapter", CloudAdapter)
-BOT_KEY = web.AppKey("bot", object)
-CONTACTS_KEY = web.AppKey("contacts", object)
-HUBSPOT_LOCAL_KEY = web.AppKey("hubspot_local", object)
+BOT_KEY = web.AppKey("bot", ContactBot)
+CONTACTS_KEY = web.AppKey("contacts", ContactsService)
+HUBSPOT_LOCAL_KEY = web.AppKey("hubspot_local", RunningHubSpot)
 
 
 @dataclass(frozen=True)
@@ -56,10 +68,8 @@ class _BotFrameworkConfig:
 
 def bot_framework_auth(settings: Settings, *, credentials_factory: object | None = None,
                        **overrides: str) -> BotFrameworkAuthentication:
-    """The SDK's authentication; every token it cannot validate answers 401 (bots/access.py).
+    """The SDK's authentication; every token it cannot validate answers 401 (bots/token_auth.py).
     `credentials_factory` replaces the outgoing (bot -> channel) credentials, for tests."""
-    from bots.access import StrictTokenAuthentication
-
     cfg = _BotFrameworkConfig(
         APP_ID=settings.app_id, APP_PASSWORD=settings.app_password,
         APP_TYPE=settings.app_type, APP_TENANTID=settings.app_tenant_id, **overrides,
@@ -68,19 +78,11 @@ def bot_framework_auth(settings: Settings, *, credentials_factory: object | None
         ConfigurationBotFrameworkAuthentication(cfg, credentials_factory=credentials_factory))
 
 
-def create_app(settings: Settings, *, openai_client: object | None = None,
-               storage: object | None = None, auth: object | None = None) -> web.Application:
+def create_app(settings: Settings, *, openai_client: AsyncOpenAI | None = None,
+               storage: Storage | None = None,
+               auth: BotFrameworkAuthentication | None = None) -> web.Application:
     """Build the aiohttp app. Tests pass `storage` (memory), `openai_client` (a scripted
     server) and `auth` (a BotFrameworkAuthentication pointed at a local OpenID server)."""
-    # Imports here keep `python app.py --help` cheap and make the wiring order explicit.
-    from agent.client import build_client, model_name
-    from agent.memory import load_encoding
-    from agent.loop import ContactAgent
-    from bots import ContactBot, create_storage
-    from bots.failures import on_turn_error, unreadable_activity
-    from contacts.hubspot import HubSpotAdapter
-    from contacts.service import ContactsService
-
     app = web.Application(client_max_size=MAX_ACTIVITY_BYTES)
     app[SETTINGS_KEY] = settings
     adapter = CloudAdapter(auth or bot_framework_auth(settings))
@@ -91,8 +93,6 @@ def create_app(settings: Settings, *, openai_client: object | None = None,
 
     async def start_collaborators(app: web.Application) -> None:
         if settings.local_hubspot:
-            from hubspot_local.embedded import start_embedded
-
             local = await start_embedded(settings)
             app[HUBSPOT_LOCAL_KEY] = local
             hubspot = HubSpotAdapter(local.token, host=local.url)
@@ -101,23 +101,24 @@ def create_app(settings: Settings, *, openai_client: object | None = None,
                                      host=settings.hubspot_base_url)
         contacts = ContactsService(hubspot, default_region=settings.default_phone_region)
         app[CONTACTS_KEY] = contacts
+        # The tokenizer sizes the memory window in guided mode too, and its tables take about a
+        # second to load: load them once, off the event loop.
+        encoding = await asyncio.to_thread(load_encoding)
         agent = None
         if client is not None:
-            # The tokenizer tables take about a second to load: do it off the event loop.
-            await asyncio.to_thread(load_encoding)
             agent = ContactAgent(client, model=model_name(settings), contacts=contacts,
-                                 timeout_seconds=settings.model_timeout_seconds)
+                                 timeout_seconds=settings.model_timeout_seconds,
+                                 encoding=encoding)
         app[BOT_KEY] = ContactBot(conversation_state=conversation_state, contacts=contacts,
-                                  agent=agent, settings=settings)
+                                  settings=settings, encoding=encoding, agent=agent)
 
     async def stop_collaborators(app: web.Application) -> None:
         local = app.get(HUBSPOT_LOCAL_KEY)
         if local is not None:
             await local.close()
         contacts = app.get(CONTACTS_KEY)
-        close = getattr(contacts, "aclose", None)
-        if close is not None:
-            await close()
+        if contacts is not None:
+            await contacts.aclose()
 
     app.on_startup.append(start_collaborators)
     app.on_cleanup.append(stop_collaborators)
@@ -130,12 +131,7 @@ def create_app(settings: Settings, *, openai_client: object | None = None,
 
     app.router.add_post("/api/messages", messages)
     app.router.add_get("/healthz", healthz)
-    try:
-        import webchat
-    except ImportError:  # the Web Chat channel is optional while it is being built
-        webchat = None
-    if webchat is not None and hasattr(webchat, "setup"):
-        webchat.setup(app, settings=settings, adapter=adapter, bot=lambda: app[BOT_KEY])
+    webchat.setup(app, settings=settings, adapter=adapter, bot=lambda: app[BOT_KEY])
     return app
 
 
@@ -148,7 +144,8 @@ class _PathOnlyAccessLogger(AbstractAccessLogger):
 
 
 def main(argv: list[str] | None = None) -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = Settings.from_env()
     host = settings.bind_host
     if not settings.app_id:

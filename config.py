@@ -102,8 +102,14 @@ class Settings:
         return not self.hubspot_access_token
 
     @property
+    def azure_openai(self) -> bool:
+        """An Azure OpenAI endpoint with its key; it wins over an OpenAI key (agent/client.py)."""
+        return bool(self.azure_openai_endpoint and self.azure_openai_api_key)
+
+    @property
     def model_configured(self) -> bool:
-        return bool(self.openai_api_key or (self.azure_openai_endpoint and self.azure_openai_api_key))
+        """An OpenAI key or Azure OpenAI: either turns on model mode."""
+        return bool(self.openai_api_key) or self.azure_openai
 
     @property
     def state_db_path(self) -> Path:

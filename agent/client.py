@@ -19,13 +19,9 @@ MAX_RETRIES = 2
 
 def model_name(settings: Settings) -> str:
     """What goes in the request's `model`: for Azure, the deployment name."""
-    if _azure(settings):
+    if settings.azure_openai:
         return settings.azure_openai_deployment
     return settings.openai_model
-
-
-def _azure(settings: Settings) -> bool:
-    return bool(settings.azure_openai_endpoint and settings.azure_openai_api_key)
 
 
 def build_client(settings: Settings, *,
@@ -33,7 +29,7 @@ def build_client(settings: Settings, *,
     """The configured async client, or None when no model is configured. Raises ConfigError for
     an Azure endpoint without a deployment (the request could go nowhere)."""
     timeout = settings.model_timeout_seconds
-    if _azure(settings):
+    if settings.azure_openai:
         if not settings.azure_openai_deployment:
             raise ConfigError("AZURE_OPENAI_DEPLOYMENT is required with AZURE_OPENAI_ENDPOINT "
                               "(the name of your chat model deployment)")

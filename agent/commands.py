@@ -176,6 +176,14 @@ def _field_at(tokens: list[_Tok], i: int,
     return None
 
 
+def _skip_connectors(tokens: list[_Tok], i: int) -> int:
+    """The index of the first token at or after `i` that is not a connector (`to`, `is`, `=`,
+    ...): where a field keyword's value starts."""
+    while i < len(tokens) and tokens[i].key in CONNECTORS:
+        i += 1
+    return i
+
+
 def _value(tokens: list[_Tok]) -> str:
     """Raw value from its tokens, without Korean particles (`Globex로` -> `Globex`)."""
     parts = [t.text for t in tokens]
@@ -207,9 +215,7 @@ def _search(tokens: list[_Tok]) -> SearchCriteria:
         tok, hit = tokens[i], _field_at(tokens, i, SEARCH_FIELDS)
         if hit:
             prop, width = hit
-            j = i + width
-            while j < len(tokens) and tokens[j].key in CONNECTORS:
-                j += 1
+            j = _skip_connectors(tokens, i + width)
             end = j
             while end < len(tokens) and not _field_at(tokens, end, SEARCH_FIELDS):
                 end += 1
@@ -247,9 +253,7 @@ def _create(tokens: list[_Tok]) -> dict[str, str]:
         tok, hit = tokens[i], _field_at(tokens, i)
         if hit:
             prop, width = hit
-            j = i + width
-            while j < len(tokens) and tokens[j].key in CONNECTORS:
-                j += 1
+            j = _skip_connectors(tokens, i + width)
             end = j
             while end < len(tokens) and tokens[end].kind == "word" \
                     and not _field_at(tokens, end):
@@ -299,8 +303,7 @@ def _update(tokens: list[_Tok]) -> tuple[str, dict[str, str]]:
                     and not _field_at(tokens, end):
                 end += 1
             target, j = tokens[j + 1:end], end
-        while j < len(tokens) and tokens[j].key in CONNECTORS:
-            j += 1
+        j = _skip_connectors(tokens, j)
         end = j
         while end < len(tokens) and not (end > j and _field_at(tokens, end)):
             if tokens[end].key in ("for", "of") and end + 1 < len(tokens) \

@@ -33,10 +33,11 @@ from typing import Any
 import openai
 
 from agent import prompts
-from agent.memory import HistoryWindow, load_encoding
+from agent.memory import Encoding, HistoryWindow, load_encoding
 from agent.tools import ContactTools, tool_specs
 from contacts.errors import HubSpotUnavailable, RateLimited
 from contacts.model import Contact, PendingUpdate
+from contacts.service import ContactsService
 
 log = logging.getLogger(__name__)
 
@@ -63,8 +64,9 @@ class ContactAgent:
     """Runs turns against an injected `openai.AsyncOpenAI` / `AsyncAzureOpenAI` (its retries and
     base URL are the client's business) and the shared `ContactsService`."""
 
-    def __init__(self, client, *, model: str, contacts, max_model_calls: int = 6,  # noqa: ANN001
-                 timeout_seconds: float = 30.0) -> None:
+    def __init__(self, client: openai.AsyncOpenAI, *, model: str, contacts: ContactsService,
+                 max_model_calls: int = 6, timeout_seconds: float = 30.0,
+                 encoding: Encoding | None = None) -> None:
         if max_model_calls < 1:
             raise ValueError("max_model_calls must be at least 1")
         self._client = client
@@ -74,7 +76,9 @@ class ContactAgent:
         self._timeout = timeout_seconds
         self._tools = tool_specs()
         self._read_only_tools = tool_specs(read_only=True)
-        self._encoding = load_encoding()  # here, not at import: about a second, once
+        # Loading the tokenizer takes about a second: the app loads it off the event loop and
+        # passes it in; without one it is loaded here, once per process.
+        self._encoding = encoding or load_encoding()
 
     async def run(self, text: str, *, history: list[dict[str, str]], lang: str,
                   known_ids: Collection[str], read_only: bool = False) -> AgentTurn:

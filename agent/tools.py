@@ -42,6 +42,7 @@ from contacts.errors import (
     RateLimited,
 )
 from contacts.model import EDITABLE_PROPERTIES, Contact, PendingUpdate, SearchCriteria
+from contacts.service import ContactsService
 
 MAX_RESULTS = 10
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -147,7 +148,7 @@ class ContactTools:
     """One turn's tools. `known_ids` are the ids this conversation has seen in results; the set
     grows with what this turn's tools see. Outcomes the bot must show are collected here."""
 
-    def __init__(self, *, contacts: Any, known_ids: Collection[str] = (),
+    def __init__(self, *, contacts: ContactsService, known_ids: Collection[str] = (),
                  region: str | None = None, read_only: bool = False) -> None:
         self._contacts = contacts
         self._read_only = read_only

@@ -20,12 +20,6 @@ turn. A UPN entry matches only where the activity carries one; use object ids fo
 The decision's `reason` is a text key the bot turns into words (`not_allowed`, see
 `cards.refusal_text`); a read-only user is allowed, and the bot refuses their writes with
 its own line.
-
-The people come second; the transport comes first. `StrictTokenAuthentication` wraps the SDK's
-token check so that every token it cannot validate is a 401: the SDK itself turns only some
-failures into `PermissionError` (a missing header on its parameterized path, an expired token, a
-bad signature, an unknown key id or an unendorsed channel escape as other exceptions, which
-aiohttp would answer with a 500 and a traceback in the log).
 """
 
 from __future__ import annotations
@@ -34,18 +28,6 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
-
-import requests
-from aiohttp import web
-from botbuilder.schema import Activity
-from botframework.connector.auth import (
-    AuthenticateRequestResult,
-    BotFrameworkAuthentication,
-    ClaimsIdentity,
-    ConnectorFactory,
-    UserTokenClient,
-)
-from botframework.connector.skills import BotFrameworkClient
 
 from config import Settings
 
@@ -142,61 +124,3 @@ class AccessPolicy:
             log.info("refused: user not allowed (%s)", ", ".join(object_ids) or "no Teams id")
             return AccessDecision(allowed=False, reason=NOT_ALLOWED)
         return AccessDecision(allowed=True, read_only=read_only)
-
-
-class StrictTokenAuthentication(BotFrameworkAuthentication):
-    """The SDK's Bot Framework authentication, with every invalid token answered by a 401.
-
-    `CloudAdapter.process` maps only `PermissionError` to 401; this turns any other failure of
-    the token check into one (logging the kind, never the token). The one exception: when the
-    signing keys cannot be fetched, the request may be fine, so it is a 503 and the channel
-    retries.
-    """
-
-    def __init__(self, inner: BotFrameworkAuthentication) -> None:
-        self._inner = inner
-
-    async def _checked(self, check: Any) -> AuthenticateRequestResult:
-        try:
-            result = await check
-        except PermissionError as exc:
-            log.warning("refused a request: %s", exc)
-            raise
-        except requests.RequestException as exc:
-            log.error("could not fetch the Bot Framework signing keys: %s", type(exc).__name__)
-            raise web.HTTPServiceUnavailable(text="Cannot validate tokens right now.") from exc
-        except Exception as exc:  # the SDK's other token failures (see the module docstring)
-            log.warning("refused a request: invalid token (%s)", type(exc).__name__)
-            raise PermissionError("invalid token") from exc
-        if result is None or result.claims_identity is None:
-            raise PermissionError("no identity")
-        return result
-
-    async def authenticate_request(self, activity: Activity,
-                                   auth_header: str) -> AuthenticateRequestResult:
-        return await self._checked(self._inner.authenticate_request(activity, auth_header))
-
-    async def authenticate_streaming_request(self, auth_header: str,
-                                             channel_id_header: str) -> AuthenticateRequestResult:
-        return await self._checked(
-            self._inner.authenticate_streaming_request(auth_header, channel_id_header))
-
-    async def authenticate_channel_request(self, auth_header: str) -> ClaimsIdentity:
-        try:
-            return await self._inner.authenticate_channel_request(auth_header)
-        except PermissionError:
-            raise
-        except Exception as exc:
-            raise PermissionError("invalid token") from exc
-
-    def create_connector_factory(self, claims_identity: ClaimsIdentity) -> ConnectorFactory:
-        return self._inner.create_connector_factory(claims_identity)
-
-    async def create_user_token_client(self, claims_identity: ClaimsIdentity) -> UserTokenClient:
-        return await self._inner.create_user_token_client(claims_identity)
-
-    def create_bot_framework_client(self) -> BotFrameworkClient:
-        return self._inner.create_bot_framework_client()
-
-    def get_originating_audience(self) -> str:
-        return self._inner.get_originating_audience()

@@ -12,12 +12,8 @@ every turn. Across processes the storage's eTags catch the same race.
 
 from __future__ import annotations
 
-import asyncio
-import inspect
 import logging
 import re
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import Any
 
 from botbuilder.core import ActivityHandler, ConversationState, TurnContext
@@ -26,6 +22,9 @@ from botbuilder.schema import ActivityTypes, ChannelAccount
 import cards
 from agent.command_words import HELP_WORDS
 from agent.commands import parse_command
+from agent.loop import ContactAgent
+from agent.memory import Encoding
+from bots.access import AccessDecision, AccessPolicy
 from bots.guided import SearchCreateFlows
 from bots.model_mode import ModelMode, remember
 from bots.state import ConversationData
@@ -35,7 +34,9 @@ from bots.updates import UpdateFlow
 from cards import text
 from config import Settings
 from contacts.errors import ContactsError
+from contacts.locks import KeyedLocks
 from contacts.model import SearchCriteria
+from contacts.service import ContactsService
 
 log = logging.getLogger(__name__)
 
@@ -47,36 +48,32 @@ _WRITES = frozenset({"start_create", "start_update", "create_submit", "update_fi
                      "update_pick", "update_submit", "update_confirm"})
 
 
-def _load_policy(settings: Settings) -> Any:
-    """The access policy when bots/access.py exists (it is optional while being built)."""
-    try:
-        from bots.access import AccessPolicy  # type: ignore[import-not-found]
-    except ImportError:
-        return None
-    return AccessPolicy.from_settings(settings)
-
-
 class ContactBot(ActivityHandler):
-    def __init__(self, *, conversation_state: ConversationState, contacts: Any,
-                 agent: Any = None, settings: Settings) -> None:
+    """`agent` is None in guided mode (no model configured). `encoding` is the tokenizer that
+    sizes the conversation's memory window; the app loads it off the event loop at startup.
+    `policy` defaults to the allow-lists in `settings`."""
+
+    def __init__(self, *, conversation_state: ConversationState, contacts: ContactsService,
+                 settings: Settings, encoding: Encoding, agent: ContactAgent | None = None,
+                 policy: AccessPolicy | None = None) -> None:
         super().__init__()
-        self.contacts = contacts
         self._state = conversation_state
         self._accessor = conversation_state.create_property("contact_bot")
         self._settings = settings
-        self._agent = agent
+        self._encoding = encoding
         self._search = SearchCreateFlows(contacts=contacts)
         self._updates = UpdateFlow(contacts=contacts)
-        self._model = ModelMode(agent=agent, updates=self._updates) if agent else None
-        self._policy = _load_policy(settings)
-        self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
+        self._model = (ModelMode(agent=agent, updates=self._updates, encoding=encoding)
+                       if agent else None)
+        self._policy = policy or AccessPolicy.from_settings(settings)
+        self._turns_by_conversation = KeyedLocks()
 
     # -- the turn -----------------------------------------------------------------------------
 
     async def on_turn(self, turn_context: TurnContext) -> None:
         conversation = turn_context.activity.conversation
         key = conversation.id if conversation is not None else ""
-        async with self._one_turn_at_a_time(key):
+        async with self._turns_by_conversation.hold(key):
             raw = await self._accessor.get(turn_context, dict)
             data = ConversationData.from_dict(raw)
             turn_context.turn_state[_DATA_KEY] = data
@@ -96,22 +93,14 @@ class ContactBot(ActivityHandler):
         lang = data.lang or cards.language_for(locale, self._settings.default_language)
         return Turn(turn_context, data, lang, read_only=read_only)
 
-    async def _access(self, turn_context: TurnContext) -> tuple[bool, bool, str]:
-        """(allowed, read_only, reason) from the access policy; everyone when there is none."""
-        if self._policy is None:
-            return True, False, ""
-        decision = self._policy.check(turn_context.activity)
-        if inspect.isawaitable(decision):
-            decision = await decision
-        return (bool(decision.allowed), bool(getattr(decision, "read_only", False)),
-                str(getattr(decision, "reason", "") or ""))
+    def _access(self, turn_context: TurnContext) -> AccessDecision:
+        return self._policy.check(turn_context.activity)
 
     # -- welcome ------------------------------------------------------------------------------
 
     async def on_members_added_activity(self, members_added: list[ChannelAccount],
                                         turn_context: TurnContext) -> None:
-        allowed, _, _ = await self._access(turn_context)
-        if allowed and members_added:
+        if self._access(turn_context).allowed and members_added:
             await self._welcome(self._turn(turn_context))
 
     async def on_installation_update_add(self, turn_context: TurnContext) -> None:
@@ -123,8 +112,7 @@ class ContactBot(ActivityHandler):
             turn.data.lang = turn.lang = cards.language_for(locale,
                                                             self._settings.default_language)
             turn.data.lang_source = "installation"
-        allowed, _, _ = await self._access(turn_context)
-        if allowed:
+        if self._access(turn_context).allowed:
             await self._welcome(turn)
 
     async def _welcome(self, turn: Turn) -> None:
@@ -141,11 +129,11 @@ class ContactBot(ActivityHandler):
         activity = turn_context.activity
         if activity.value is None and _group_chatter(activity):
             return  # not addressed to the bot: no reply, not even a refusal
-        allowed, read_only, reason = await self._access(turn_context)
-        turn = self._turn(turn_context, read_only=read_only)
-        if not allowed:
-            log.info("access refused: %s", reason or "not allowed")
-            await turn.say(cards.refusal_text(turn.lang, reason))
+        access = self._access(turn_context)
+        turn = self._turn(turn_context, read_only=access.read_only)
+        if not access.allowed:
+            log.info("access refused: %s", access.reason or "not allowed")
+            await turn.say(cards.refusal_text(turn.lang, access.reason))
             return
         try:
             value = submit_value(activity.value) if activity.value is not None else None
@@ -239,9 +227,9 @@ class ContactBot(ActivityHandler):
             await self._model.run(turn, message)
             return
         await self._command(turn, message)
-        remember(turn, "user", message)
+        remember(turn, "user", message, self._encoding)
         if turn.said:
-            remember(turn, "assistant", "\n".join(turn.said))
+            remember(turn, "assistant", "\n".join(turn.said), self._encoding)
 
     async def _command(self, turn: Turn, message: str) -> None:
         """Typed commands without a model; the same flows as the buttons."""
@@ -270,22 +258,6 @@ class ContactBot(ActivityHandler):
             await self._updates.show_find_form(turn, "update_which")
         else:
             await self._updates.find(turn, command.target, command.properties)
-
-    # -- helpers ------------------------------------------------------------------------------
-
-    @asynccontextmanager
-    async def _one_turn_at_a_time(self, key: str) -> AsyncIterator[None]:
-        lock, users = self._locks.get(key) or (asyncio.Lock(), 0)
-        self._locks[key] = (lock, users + 1)
-        try:
-            async with lock:
-                yield
-        finally:
-            lock, users = self._locks[key]
-            if users <= 1:
-                del self._locks[key]
-            else:
-                self._locks[key] = (lock, users - 1)
 
 
 def _entity(entity: Any) -> dict[str, Any]:

@@ -9,13 +9,13 @@ unless the user asked for exactly that write.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 import cards
 from bots.turn import Turn
 from cards import text
 from contacts.errors import ContactsError, DuplicateContact, InvalidContact
 from contacts.model import SearchCriteria
+from contacts.service import ContactsService
 
 PAGE_SIZE = 10
 
@@ -23,7 +23,7 @@ PAGE_SIZE = 10
 class SearchCreateFlows:
     """Search (with paging) and create. `contacts` is the shared ContactsService."""
 
-    def __init__(self, *, contacts: Any) -> None:
+    def __init__(self, *, contacts: ContactsService) -> None:
         self._contacts = contacts
 
     # -- search -------------------------------------------------------------------------------

@@ -10,10 +10,10 @@ A read-only user's text goes to the agent too, with `read_only=True`: it can onl
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 import cards
-from agent.memory import HistoryWindow
+from agent.loop import ContactAgent
+from agent.memory import Encoding, HistoryWindow
 from bots.turn import Turn
 from bots.updates import UpdateFlow
 from cards import text
@@ -24,17 +24,18 @@ log = logging.getLogger(__name__)
 _QUESTIONS = {"search": "ask_search", "create": "ask_create", "update": "ask_update"}
 
 
-def remember(turn: Turn, role: str, content: str) -> None:
+def remember(turn: Turn, role: str, content: str, encoding: Encoding) -> None:
     """Append to the conversation's memory window (trimmed to its size and token limits)."""
-    window = HistoryWindow(turn.data.history)
+    window = HistoryWindow(turn.data.history, encoding=encoding)
     window.add(role, content)
     turn.data.history = window.messages()
 
 
 class ModelMode:
-    def __init__(self, *, agent: Any, updates: UpdateFlow) -> None:
+    def __init__(self, *, agent: ContactAgent, updates: UpdateFlow, encoding: Encoding) -> None:
         self._agent = agent
         self._updates = updates
+        self._encoding = encoding
 
     async def ask(self, turn: Turn, kind: str) -> None:
         """A welcome button in model mode: confirm the choice and ask the agent's question,
@@ -42,8 +43,9 @@ class ModelMode:
         question = text(turn.lang, _QUESTIONS[kind])
         card = cards.use_form_card(turn.lang, turn.nonce, kind)
         await turn.say(question, card)
-        remember(turn, "user", cards.labels.ui(turn.lang, f"btn_{kind}"))  # "Create contact"
-        remember(turn, "assistant", question)
+        remember(turn, "user", cards.labels.ui(turn.lang, f"btn_{kind}"),  # "Create contact"
+                 self._encoding)
+        remember(turn, "assistant", question, self._encoding)
 
     async def run(self, turn: Turn, message: str) -> None:
         await turn.typing()
@@ -51,8 +53,8 @@ class ModelMode:
                                        lang=turn.lang, known_ids=tuple(turn.data.known_ids),
                                        read_only=turn.read_only)
         turn.data.remember_ids(sorted(result.seen_ids))
-        remember(turn, "user", message)
-        remember(turn, "assistant", result.reply)
+        remember(turn, "user", message, self._encoding)
+        remember(turn, "assistant", result.reply, self._encoding)
         if result.failed:
             await turn.say(result.reply, cards.welcome_card(turn.lang, turn.nonce))
         elif result.found and not result.created and not result.pending_update:

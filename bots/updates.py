@@ -10,7 +10,6 @@ changed it since the preview, nothing is written and the current values are show
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 import cards
 from bots.turn import Turn
@@ -25,12 +24,13 @@ from contacts.errors import (
     RateLimited,
 )
 from contacts.model import Contact, PendingUpdate, SearchCriteria
+from contacts.service import ContactsService
 
 MAX_CANDIDATES = 10
 
 
 class UpdateFlow:
-    def __init__(self, *, contacts: Any) -> None:
+    def __init__(self, *, contacts: ContactsService) -> None:
         self._contacts = contacts
 
     async def show_find_form(self, turn: Turn, intro_key: str = "chose_update") -> None:

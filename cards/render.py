@@ -22,7 +22,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from functools import cache
 from importlib import resources
 from typing import Any
 
@@ -60,12 +59,22 @@ def shown(value: Any, limit: int = DISPLAY_LIMIT) -> str:
     return _LINK.sub("]\u200b(", text)
 
 
-@cache
+def _read_templates() -> dict[str, dict[str, Any]]:
+    """Every template, parsed once when this module is imported: before any event loop runs,
+    so rendering a card in a turn never reads a file on the loop."""
+    folder = resources.files("cards").joinpath("templates")
+    return {entry.name.removesuffix(".json"): json.loads(entry.read_text(encoding="utf-8"))
+            for entry in folder.iterdir() if entry.name.endswith(".json")}
+
+
+_TEMPLATES = _read_templates()
+
+
 def _load(template: str) -> dict[str, Any]:
-    if not re.fullmatch(r"[a-z_]+", template):
-        raise TemplateError(f"bad template name {template!r}")
-    source = resources.files("cards").joinpath("templates", f"{template}.json")
-    return json.loads(source.read_text(encoding="utf-8"))
+    try:
+        return _TEMPLATES[template]
+    except KeyError:
+        raise TemplateError(f"no template named {template!r}") from None
 
 
 class _Scope:

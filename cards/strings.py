@@ -8,7 +8,6 @@ particle follows a placeholder (은/는, 을/를 depend on the last syllable of 
 from __future__ import annotations
 
 import string
-from collections.abc import Mapping
 from typing import Any
 
 from cards.labels import field_label, pick, reason_text
@@ -218,8 +217,3 @@ def error_text(lang: str, error: ContactsError) -> str:
         key = "write_unknown" if error.write_may_have_happened else "hubspot_unavailable"
         return text(lang, key)
     return text(lang, "error")
-
-
-def keys() -> Mapping[str, dict[str, str]]:
-    """All message keys (for tests and for the bot engineer's reference)."""
-    return MESSAGES

@@ -2,15 +2,14 @@
 
 It validates what users typed, keeps duplicates out and makes updates safe to confirm later.
 Everything HubSpot-specific (SDK, retries, rate budget) is in the adapter passed in; this class
-only decides *what* to ask. Signatures are a contract the cards and the agent code against.
+only decides *what* to ask. The bot's flows and the agent's tools both rely on its signatures.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import AsyncIterator, Mapping
-from contextlib import asynccontextmanager
+from collections.abc import Mapping
+from contextlib import nullcontext
 from typing import Any, Protocol
 
 from contacts.errors import (
@@ -20,6 +19,7 @@ from contacts.errors import (
     DuplicateContact,
     InvalidContact,
 )
+from contacts.locks import KeyedLocks
 from contacts.model import Change, Contact, CreateResult, PendingUpdate, SearchCriteria, SearchPage
 from contacts.search_body import build_search_body
 from contacts.validation import normalise_email, normalise_properties
@@ -42,7 +42,7 @@ class ContactsService:
         self._default_region = default_region.upper()
         # Creates for one email run one at a time in this process, so two users adding the
         # same person at once get one contact and one "already exists", never a race.
-        self._create_locks: dict[str, tuple[asyncio.Lock, int]] = {}
+        self._creates_by_email = KeyedLocks()
 
     async def aclose(self) -> None:
         """Release the adapter's threads and connections (the app calls this on shutdown)."""
@@ -95,7 +95,7 @@ class ContactsService:
         if not (email or values.get("firstname") or values.get("lastname")):
             raise InvalidContact("email", "empty",
                                  "A new contact needs at least an email address or a name.")
-        async with self._one_create_per_email(email):
+        async with self._creates_by_email.hold(email) if email else nullcontext():
             if email:
                 existing = await self.find_by_email(email)
                 if existing is not None:
@@ -177,23 +177,6 @@ class ContactsService:
             log.warning("same-name check skipped: %s", exc.code)
             return []
         return [c for c in page.results if c.id != contact.id]
-
-    @asynccontextmanager
-    async def _one_create_per_email(self, email: str) -> AsyncIterator[None]:
-        if not email:
-            yield
-            return
-        lock, users = self._create_locks.get(email) or (asyncio.Lock(), 0)
-        self._create_locks[email] = (lock, users + 1)
-        try:
-            async with lock:
-                yield
-        finally:
-            lock, users = self._create_locks[email]
-            if users <= 1:
-                del self._create_locks[email]
-            else:
-                self._create_locks[email] = (lock, users - 1)
 
 
 def _only_exact_email(criteria: SearchCriteria, body: Mapping[str, Any]) -> bool:

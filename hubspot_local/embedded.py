@@ -7,6 +7,7 @@ limits are off: one person chatting never approaches them, and tests drive the b
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ async def start_embedded(settings: Any) -> RunningHubSpot:
     """Start on 127.0.0.1 with the contacts in `settings.local_hubspot_db_path`; seed
     `settings.hubspot_seed_demo` demo contacts on first start (empty database only)."""
     db_path = Path(settings.local_hubspot_db_path)
-    db_path.parent.mkdir(parents=True, exist_ok=True)
+    await asyncio.to_thread(db_path.parent.mkdir, parents=True, exist_ok=True)
     app = create_app(token=secrets.token_urlsafe(32), db_path=str(db_path), rate_limits=None)
     running = await serve(app)
     demo = int(getattr(settings, "hubspot_seed_demo", 0) or 0)

@@ -1,15 +1,60 @@
-"""Shared fixtures. Every card any test's channel received is checked against the Adaptive Cards
-1.5 schema when the session ends, so a flow that sends a broken card fails the run even when no
-test looked at that card."""
+"""Shared fixtures.
+
+Every card any test's channel received is checked against the Adaptive Cards 1.5 schema when the
+session ends, so a flow that sends a broken card fails the run even when no test looked at that
+card.
+
+Every test runs under blockbuster: a blocking call (file or socket I/O, sqlite, time.sleep, a
+subprocess, ...) made on a running event loop with the app's own code on the stack fails the
+test. The bot, Web Chat, HubSpot adapter and local HubSpot all share one loop, so one blocking
+call stalls every conversation. Test code itself may block (it often calls the synchronous SDK
+to check what HubSpot holds); only our packages are scanned.
+"""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
+from blockbuster import BlockBuster, blockbuster_ctx
 
+from agent.memory import load_encoding
 from tests.support.cardschema import card_problems
 from tests.support.channel import SESSION_CARDS, TestChannel
+
+APP_PACKAGES = ["app", "config", "agent", "bots", "cards", "contacts", "hubspot_local", "webchat"]
+
+# Where blocking is fine. The first is ours but is no exception to the rule: it runs only on a
+# worker thread, in an event loop of its own, to take the SDK's blocking token check off the
+# app's loop; blockbuster sees "a running loop" there too. The others are work third-party code
+# does on the loop that is not ours to move, each a small, bounded, local step (never a network
+# call).
+ALLOWED_BLOCKING = [
+    ("bots/token_auth.py", {"_run_in_worker_loop"}),
+    # Writing a log record to its stream: pytest's log-file handler (/dev/null unless
+    # --log-file is given) here, stderr in production.
+    ("logging/__init__.py", {"emit"}),
+    # msrest builds its User-Agent from platform.platform() when the first ConnectorClient is
+    # made; the stdlib runs `uname -p` once and caches the answer for the process.
+    ("platform.py", {"from_subprocess"}),
+]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def tokenizer_loaded() -> None:
+    """The app loads the tokenizer off the loop at startup (app.py) and hands it to the agent;
+    tests that build a ContactAgent themselves get the same process-wide encoding, loaded here
+    before any loop runs."""
+    load_encoding()
+
+
+@pytest.fixture(autouse=True)
+def no_blocking_calls() -> Iterator[BlockBuster]:
+    with blockbuster_ctx(APP_PACKAGES) as blockbuster:
+        for function in blockbuster.functions.values():
+            for filename, names in ALLOWED_BLOCKING:
+                function.can_block_in(filename, names)
+        yield blockbuster
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import pytest
 
-import cards
 from bots.access import AccessPolicy, identity_of
 from cards import refusal_text, text
 from config import Settings

@@ -30,7 +30,8 @@ SEARCHES = [
     ("en-US", "search Acme", "Found 1 matching contacts.", "Jane Doe"),
     ("en-US", "jane@acme.com", "Found 1 matching contacts.", "Jane Doe"),
     ("ko-KR", "김민수 찾아줘", "일치하는 연락처 1개를 찾았어요.", "민수"),
-    ("en-US", "김민수 찾아줘", "일치하는 연락처 1개를 찾았어요.", "민수"),  # Korean typed: Korean answer
+    # Typed in Korean from an English client: the answer is in Korean.
+    ("en-US", "김민수 찾아줘", "일치하는 연락처 1개를 찾았어요.", "민수"),
     ("en-US", "find nobody@nowhere.example", "No contact matched your search.", None),
 ]
 

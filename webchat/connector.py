@@ -14,6 +14,7 @@ else gets 401, so nobody can put words in the bot's mouth. The prefix keeps thes
 from __future__ import annotations
 
 import hmac
+from collections.abc import Awaitable
 
 from aiohttp import web
 
@@ -70,7 +71,7 @@ class ConnectorApi:
         return web.json_response({})
 
     @staticmethod
-    async def _answer(pending) -> web.Response:  # type: ignore[no-untyped-def]
+    async def _answer(pending: Awaitable[str]) -> web.Response:
         try:
             activity_id = await pending
         except ChannelError as exc:

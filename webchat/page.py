@@ -12,6 +12,7 @@ to get it.
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from aiohttp import web
@@ -72,7 +73,9 @@ class WebChatPage:
         path = self.static_dir / name
         if content_type is None:
             raise web.HTTPNotFound()
-        if not path.is_file():
+        # Checked on every request (the bundle may be installed while the app runs), off the
+        # loop like every file access.
+        if not await asyncio.to_thread(path.is_file):
             if name == "webchat.js":  # the page checks for window.WebChat and explains
                 return web.Response(status=404, text=MISSING_BUNDLE)
             raise web.HTTPNotFound()

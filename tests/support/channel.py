@@ -8,7 +8,6 @@ The bot replies through the Bot Framework connector REST API:
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -51,10 +50,8 @@ class TestChannel:
     service_url: str = ""
     sent: dict[str, list[Recorded]] = field(default_factory=lambda: defaultdict(list))
     _runner: web.AppRunner | None = None
-    _changed: asyncio.Condition | None = None
 
     async def __aenter__(self) -> TestChannel:
-        self._changed = asyncio.Condition()
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_post("/v3/conversations/{cid}/activities", self._receive)
         app.router.add_post("/v3/conversations/{cid}/activities/{reply_to}", self._receive)
@@ -76,10 +73,7 @@ class TestChannel:
         cid = request.match_info["cid"]
         rec = Recorded(cid, body, request.match_info.get("reply_to"))
         SESSION_CARDS.extend((f"{cid}: {(rec.text or '')[:60]!r}", card) for card in rec.cards)
-        assert self._changed is not None
-        async with self._changed:
-            self.sent[cid].append(rec)
-            self._changed.notify_all()
+        self.sent[cid].append(rec)
         return web.json_response({"id": body.get("id") or str(uuid.uuid4())})
 
     def activities(self, conversation_id: str, *, include_typing: bool = False) -> list[Recorded]:
@@ -88,15 +82,3 @@ class TestChannel:
 
     def messages(self, conversation_id: str) -> list[Recorded]:
         return [r for r in self.sent.get(conversation_id, []) if r.type == "message"]
-
-    async def wait_for(self, conversation_id: str, count: int, *, timeout: float = 10.0,
-                       include_typing: bool = False) -> list[Recorded]:
-        """Wait until at least `count` activities (typing excluded by default) have arrived."""
-        assert self._changed is not None
-
-        def enough() -> bool:
-            return len(self.activities(conversation_id, include_typing=include_typing)) >= count
-
-        async with self._changed:
-            await asyncio.wait_for(self._changed.wait_for(enough), timeout)
-        return self.activities(conversation_id, include_typing=include_typing)
