@@ -25,8 +25,10 @@ browser:
 	      || echo "chromium could not be installed: browser tests will skip"; \
 	  else echo "chromium or a Korean font missing and not root: browser tests may skip"; fi; }
 
+# A first run against the local HubSpot gets 25 demo contacts to search (only into an empty
+# store; set HUBSPOT_SEED_DEMO=0 to start empty). A real HubSpot token ignores it.
 run: $(STAMP) webchat-assets
-	$(PY) app.py
+	HUBSPOT_SEED_DEMO=$${HUBSPOT_SEED_DEMO:-25} $(PY) app.py
 
 # Ruff's rules (pyproject.toml) include the async ones: unowned tasks, naive datetimes, blocking
 # calls in async functions.

@@ -58,7 +58,7 @@ class SearchCreateFlows:
             return
         turn.data.remember_ids(c.id for c in page.results[:PAGE_SIZE])
         total = max(page.total, offset + len(page.results[:PAGE_SIZE]))
-        await turn.say(text(turn.lang, "found", total=total),
+        await turn.say(text(turn.lang, "found_one" if total == 1 else "found", total=total),
                        cards.results_card(turn.lang, turn.nonce, page, criteria.to_dict(),
                                           offset))
 

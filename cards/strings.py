@@ -38,6 +38,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "searching": {"en": "Searching HubSpot…", "ko": "HubSpot에서 찾고 있어요…"},
     "found": {"en": "Found {total} matching contacts.",
               "ko": "일치하는 연락처 {total}개를 찾았어요."},
+    "found_one": {"en": "Found 1 matching contact.", "ko": "일치하는 연락처 1개를 찾았어요."},
     "no_results": {"en": "No contact matched your search.",
                    "ko": "검색 조건에 맞는 연락처가 없어요."},
     "no_more_results": {"en": "There are no more results.", "ko": "더 이상 결과가 없어요."},

@@ -15,6 +15,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+import phonenumbers
+
 from contacts.errors import InvalidContact
 from contacts.model import SearchCriteria
 from contacts.validation import normalise_email, normalise_phone
@@ -114,9 +116,18 @@ def email_filter(value: str) -> Filter:
     return _token("email", "*" + text if text.startswith("@") else text)
 
 
-def phone_alternatives(value: str, *, region: str) -> list[list[Filter]]:
+def phone_alternatives(value: str, *, region: str, by_digits: bool = True) -> list[list[Filter]]:
+    """`phone` or `mobilephone` equal to the E.164 form (how this app stores numbers), and, with
+    `by_digits`, containing the national digits as a token, which finds numbers typed into
+    HubSpot in other formats ("+1 415-555-0100", "(415) 555 0100"). HubSpot indexes phone
+    values by their digits without the country code (its hs_searchable_calculated_* copies);
+    that CONTAINS_TOKEN reaches that index is UNCONFIRMED, so the exact match stays first."""
     e164 = normalise_phone(value, region=region)
-    return [[_eq("phone", e164)], [_eq("mobilephone", e164)]]
+    alternatives = [[_eq("phone", e164)], [_eq("mobilephone", e164)]]
+    if by_digits:
+        national = str(phonenumbers.parse(e164, None).national_number)
+        alternatives += [[_token("phone", national)], [_token("mobilephone", national)]]
+    return alternatives
 
 
 def build_search_body(criteria: SearchCriteria, *, region: str, limit: int = 10,
@@ -132,9 +143,10 @@ def build_search_body(criteria: SearchCriteria, *, region: str, limit: int = 10,
         common.append(_raw_filter(raw))
 
     choices: list[list[list[Filter]]] = []
-    if criteria.phone:
-        choices.append(phone_alternatives(criteria.phone, region=region))
     names = name_alternatives(criteria.name)
+    if criteria.phone:
+        # With a name too, the digit tokens would multiply the name splits past HubSpot's limit.
+        choices.append(phone_alternatives(criteria.phone, region=region, by_digits=not names))
     groups = _groups(common, choices)
     # Keep as many name splits as HubSpot's limits allow, most likely first; never fewer than
     # two, or "Kim" would silently stop matching family names.

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+import phonenumbers
+
 from hubspot_local.errors import ApiError, property_issue, validation_error
 
 MAX_VALUE_CHARS = 65_536
@@ -146,10 +148,22 @@ def tokens(name: str, value: str, folded: str | None = None) -> set[str]:
         # hs_searchable_calculated_* copies); "2125550100" should find "+1 212 555 0100".
         groups = re.findall(r"\d+", value)
         if groups:
-            out.add("".join(groups))
-            if value.lstrip().startswith("+") and len(groups) > 1:
-                out.add("".join(groups[1:]))
+            digits = "".join(groups)
+            out.add(digits)
+            if value.lstrip().startswith("+"):
+                out.add(_national_digits(value) or "".join(groups[1:]))
+            elif digits.startswith("0"):
+                out.add(digits.lstrip("0"))  # a trunk prefix: "010-1234-5678" is 10 1234 5678
+            out.discard("")
     return out
+
+
+def _national_digits(value: str) -> str:
+    """The national number of an international one ("+14155550100" -> "4155550100")."""
+    try:
+        return str(phonenumbers.parse(value, None).national_number)
+    except phonenumbers.NumberParseException:
+        return ""
 
 
 # ---- writes ------------------------------------------------------------------------------------

@@ -13,7 +13,10 @@ to check what HubSpot holds); only our packages are scanned.
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 
 import pytest
 from blockbuster import BlockBuster, blockbuster_ctx
@@ -73,7 +76,23 @@ def every_card_sent_is_valid() -> Iterator[None]:
         "\n".join(bad[:20])
 
 
+TRANSCRIPTS = Path(__file__).parent / "artifacts" / "transcripts"
+
+
 @pytest.fixture
-async def channel() -> AsyncIterator[TestChannel]:
+async def channel(request: pytest.FixtureRequest) -> AsyncIterator[TestChannel]:
+    """A test channel; what the bot sent in the test is kept as a readable transcript under
+    tests/artifacts/transcripts/, so each flow can be read as a user saw it."""
     async with TestChannel() as test_channel:
         yield test_channel
+        _save_transcript(request.node.nodeid, test_channel)
+
+
+def _save_transcript(nodeid: str, channel: TestChannel) -> None:
+    conversations = {cid: [rec.activity for rec in recs] for cid, recs in channel.sent.items()}
+    if not conversations:
+        return
+    name = re.sub(r"[^\w.-]+", "_", nodeid.removeprefix("tests/"))[:150] + ".json"
+    TRANSCRIPTS.mkdir(parents=True, exist_ok=True)
+    (TRANSCRIPTS / name).write_text(json.dumps(conversations, ensure_ascii=False, indent=1),
+                                    encoding="utf-8")

@@ -17,7 +17,7 @@ async def test_read_only_user_may_search_but_not_write(tmp_path, channel):
         chat = Conversation(bot, channel, kind="teams")
         (welcome,) = await chat.start()
         (reply,) = await chat.say("find jane@acme.com")
-        assert reply.text == "Found 1 matching contacts."
+        assert reply.text == "Found 1 matching contact."
         for typed in ("add Ann Lee ann@globex.com", "change phone of jane@acme.com to "
                       "+1 415 555 0199"):
             (reply,) = await chat.say(typed)

@@ -41,7 +41,7 @@ async def test_search_button_form_and_results(tmp_path, channel):
 
         (reply,) = await chat.click({**action_data(form, "Search"), "company": "Acme",
                                      "email": "", "name": ""})
-        assert reply.text == "Found 1 matching contacts."
+        assert reply.text == "Found 1 matching contact."
         card = reply.cards[0]
         assert "Jane Doe" in str(card) and "John" not in str(card)
         assert _rows(card) == [jane.id]

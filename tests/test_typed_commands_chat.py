@@ -26,9 +26,9 @@ async def app(tmp_path):
 
 
 SEARCHES = [
-    ("en-US", "find jane@acme.com", "Found 1 matching contacts.", "Jane Doe"),
-    ("en-US", "search Acme", "Found 1 matching contacts.", "Jane Doe"),
-    ("en-US", "jane@acme.com", "Found 1 matching contacts.", "Jane Doe"),
+    ("en-US", "find jane@acme.com", "Found 1 matching contact.", "Jane Doe"),
+    ("en-US", "search Acme", "Found 1 matching contact.", "Jane Doe"),
+    ("en-US", "jane@acme.com", "Found 1 matching contact.", "Jane Doe"),
     ("ko-KR", "김민수 찾아줘", "일치하는 연락처 1개를 찾았어요.", "민수"),
     # Typed in Korean from an English client: the answer is in Korean.
     ("en-US", "김민수 찾아줘", "일치하는 연락처 1개를 찾았어요.", "민수"),
@@ -130,5 +130,5 @@ async def test_in_channels_and_group_chats_only_a_mention_is_answered(app, chann
                                           conversation_type=conversation_type)
     assert (await app.post(mentioned)).status in (200, 201)
     (reply,) = channel.messages(cid)
-    assert reply.text == "Found 1 matching contacts."
+    assert reply.text == "Found 1 matching contact."
     assert "Jane Doe" in str(reply.cards[0])
