@@ -33,6 +33,7 @@ from agent.loop import ContactAgent
 from agent.memory import load_encoding
 from bots import ContactBot, create_storage
 from bots.failures import on_turn_error, unreadable_activity
+from bots.local_mode import loopback_host_only
 from bots.token_auth import StrictTokenAuthentication
 from config import Settings
 from contacts.hubspot import HubSpotAdapter
@@ -83,7 +84,9 @@ def create_app(settings: Settings, *, openai_client: AsyncOpenAI | None = None,
                auth: BotFrameworkAuthentication | None = None) -> web.Application:
     """Build the aiohttp app. Tests pass `storage` (memory), `openai_client` (a scripted
     server) and `auth` (a BotFrameworkAuthentication pointed at a local OpenID server)."""
-    app = web.Application(client_max_size=MAX_ACTIVITY_BYTES)
+    local_only = not settings.app_id and not settings.allow_remote
+    app = web.Application(client_max_size=MAX_ACTIVITY_BYTES,
+                          middlewares=[loopback_host_only] if local_only else [])
     app[SETTINGS_KEY] = settings
     adapter = CloudAdapter(auth or bot_framework_auth(settings))
     adapter.on_turn_error = on_turn_error  # no traceback in the log or the chat

@@ -95,6 +95,14 @@ class Settings:
     directline_secret: str = field(default="", repr=False)
     max_message_chars: int = 4000
     messages_per_minute: int = 30
+    # The page's token endpoint hands anyone who can load it a conversation with the CRM. None:
+    # on in local mode, off with an app id (a public Teams endpoint); WEBCHAT_ENABLED decides.
+    webchat_enabled: bool | None = None
+
+    @property
+    def webchat_page_open(self) -> bool:
+        """Does `POST api/webchat/token` mint tokens for anyone who asks?"""
+        return (not self.app_id) if self.webchat_enabled is None else self.webchat_enabled
 
     @property
     def local_hubspot(self) -> bool:
@@ -185,6 +193,8 @@ class Settings:
             directline_secret=g("DIRECTLINE_SECRET") or "",
             max_message_chars=_int("MAX_MESSAGE_CHARS", g("MAX_MESSAGE_CHARS"), 4000),
             messages_per_minute=_int("MESSAGES_PER_MINUTE", g("MESSAGES_PER_MINUTE"), 30),
+            webchat_enabled=(_bool("WEBCHAT_ENABLED", g("WEBCHAT_ENABLED"), False)
+                             if g("WEBCHAT_ENABLED") else None),
         )
 
     def redacted(self) -> dict[str, object]:

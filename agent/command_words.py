@@ -12,13 +12,45 @@ EN_VERBS: list[tuple[tuple[str, ...], str]] = sorted([
     (("look", "up"), "search"), (("lookup",), "search"), (("look", "for"), "search"),
     (("show",), "search"), (("show", "me"), "search"), (("list",), "search"),
     (("get",), "search"), (("who", "is"), "search"), (("find", "me"), "search"),
+    (("who",), "search"), (("who", "are"), "search"), (("contacts",), "search"),
+    (("anyone",), "search"), (("everyone",), "search"),
     (("add",), "create"), (("create",), "create"), (("new",), "create"), (("make",), "create"),
     (("register",), "create"), (("insert",), "create"),
     (("update",), "update"), (("change",), "update"), (("set",), "update"),
     (("edit",), "update"), (("modify",), "update"), (("fix",), "update"),
 ], key=lambda entry: -len(entry[0]))
 
-POLITE = frozenset({"please", "pls", "plz", "can", "could", "would", "you", "kindly", "hey"})
+POLITE = frozenset({"please", "pls", "plz", "can", "could", "would", "you", "kindly", "hey",
+                    "hi", "hello", "i", "want", "to", "need", "i'd", "like"})
+
+# Verbs as people mistype them: a first word this close to one of these is read as it
+# (difflib ratio; "updat", "serch", "chnage"). Short verbs are left out: too many near words.
+TYPO_VERBS = ("find", "search", "update", "change", "create", "lookup", "modify", "register")
+
+# Small talk, answered in kind instead of "I didn't understand" (matched on the whole line,
+# lower-cased, end punctuation removed).
+GREETINGS = frozenset({
+    "hi", "hello", "hey", "hi there", "hello there", "hey there", "good morning",
+    "good afternoon", "good evening", "yo", "hiya", "howdy",
+    "안녕", "안녕하세요", "안녕하십니까", "하이", "반가워요", "반갑습니다", "좋은 아침"})
+THANKS = frozenset({
+    "thanks", "thank you", "thx", "ty", "thanks a lot", "thank you so much", "thanks!",
+    "great thanks", "ok thanks", "cheers", "perfect thanks", "many thanks",
+    "감사합니다", "고마워", "고마워요", "고맙습니다", "감사해요", "땡큐", "감사", "ㄳ",
+    "ㄱㅅ", "수고하세요", "수고했어요"})
+
+# Questions about the bot itself: answered with the help card, without "I didn't understand".
+HELP_QUESTIONS = frozenset({
+    "what can you do", "what do you do", "how does this work", "how do i use this",
+    "how do i use you", "what are the commands", "show me what you can do", "options",
+    "뭐 할 수 있어", "뭘 할 수 있어", "뭐 할 수 있어요", "뭘 할 수 있어요", "무엇을 할 수 있어요",
+    "어떻게 써", "어떻게 사용해", "어떻게 사용하나요", "사용법 알려줘", "도와줘", "도와주세요"})
+
+# Korean job titles typed after a company in `추가` lines ("한빛소프트 과장"): the title, not
+# part of the company name.
+KO_TITLES = frozenset({"사원", "주임", "대리", "과장", "차장", "부장", "팀장", "실장", "이사",
+                       "상무", "전무", "부사장", "사장", "대표", "대표이사", "본부장", "매니저",
+                       "책임", "선임", "수석", "연구원", "팀원"})
 
 # Korean verbs close the sentence: a stem and an optional polite / request ending.
 KO_VERB_KINDS = {
@@ -41,6 +73,8 @@ FILLERS = frozenset({
     "someone", "with", "all", "my", "our", "details", "info", "please", "new", "whose",
     "연락처", "좀", "사람", "정보", "해줘", "해", "줘", "주세요", "해주세요", "새", "새로", "고객",
     "부탁해", "부탁해요", "모든", "전부", "일하는", "다니는", "다", "것",
+    "everyone", "everybody", "anyone", "anybody",
+    "사람들", "직원", "직원들", "분", "분들", "목록", "리스트",
 })
 
 CONNECTORS = frozenset({"to", "=", ":", "as", "is", "->", "→", "into"})

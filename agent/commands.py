@@ -17,6 +17,7 @@ properties or `update` with no target are best answered with the matching form.
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 from typing import Literal
@@ -29,13 +30,18 @@ from agent.command_words import (
     EN_VERBS,
     FIELDS,
     FILLERS,
+    GREETINGS,
+    HELP_QUESTIONS,
     HELP_WORDS,
+    KO_TITLES,
     KO_VERB,
     KO_VERB_KINDS,
     POLITE,
     SEARCH_FIELD,
     SEARCH_FIELDS,
+    THANKS,
     TWO_SYLLABLE_SURNAMES,
+    TYPO_VERBS,
     split_particle,
 )
 from contacts.model import SearchCriteria
@@ -47,6 +53,9 @@ MAX_COMMAND_CHARS = 500
 _HANGUL = re.compile("[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
 _HANGUL_NAME = re.compile("^[\uac00-\ud7a3]{2,4}$")
 _EMAIL = re.compile(r"[A-Za-z0-9._%+'\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
+_DOMAIN = re.compile(r"^@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}$")
+_POSSESSIVE = re.compile(r"(?<=[A-Za-z])['’]s$")
+_COMPANY_SUFFIXES = frozenset({"inc", "ltd", "llc", "corp", "co", "gmbh", "plc", "sa", "ag"})
 _ID = re.compile(r"(?<![\w#])#(\d{1,20})\b|\bid\s*[:#]?\s*(\d{1,20})\b", re.IGNORECASE)
 _EDGE_PUNCT = ",.;:!?\"'()[]{}<>“”‘’「」"
 
@@ -59,6 +68,7 @@ class Command:
     properties: dict[str, str] = field(default_factory=dict)
     target: str = ""        # update: an email, an id (digits only) or a name
     language: str = "en"    # "ko" when the text has Hangul
+    small_talk: str = ""    # help: "hello", "thanks" or "help" when that is all the line says
 
 
 @dataclass
@@ -66,6 +76,7 @@ class _Tok:
     kind: str   # "email" | "phone" | "id" | "word"
     text: str   # as typed (punctuation at the edges removed)
     key: str    # lower-cased, Korean particle removed: what keyword tables match
+    ends_group: bool = False  # typed with a comma after it: "Jane Roe, Acme, CTO"
 
 
 def parse_command(text: str) -> Command:
@@ -76,6 +87,10 @@ def parse_command(text: str) -> Command:
     language = "ko" if _HANGUL.search(head) else "en"
     if len(head) > MAX_COMMAND_CHARS or not head.strip():
         return Command("help", language=language)
+    chat = " ".join(head.lower().split()).strip(" !.~?,^")
+    for talk, lines in (("hello", GREETINGS), ("thanks", THANKS), ("help", HELP_QUESTIONS)):
+        if chat in lines:
+            return Command("help", language=language, small_talk=talk)
     tokens = _tokenize(head.strip(), language)
     kind, tokens = _intent(tokens)
     if kind == "help":
@@ -118,11 +133,13 @@ def _tokenize(text: str, language: str) -> list[_Tok]:
 def _words(chunk: str) -> list[_Tok]:
     out = []
     for raw in chunk.split():
-        word = raw.strip(_EDGE_PUNCT)
+        word = _POSSESSIVE.sub("", raw.strip(_EDGE_PUNCT))  # "Mary Jackson's title"
         stem, particle = split_particle(word)
         if not word or (not stem and particle != "이"):
+            if raw.endswith((",", ";")) and out:
+                out[-1].ends_group = True
             continue  # a particle left over from "010-9876-5432로" or typed on its own
-        out.append(_Tok("word", word, (stem or word).lower()))
+        out.append(_Tok("word", word, (stem or word).lower(), raw.rstrip().endswith((",", ";"))))
     return out
 
 
@@ -156,6 +173,10 @@ def _intent(tokens: list[_Tok]) -> tuple[str, list[_Tok]]:
     for phrase, kind in EN_VERBS:
         if tuple(keys[start:start + len(phrase)]) == phrase:
             return kind, tokens[start + len(phrase):]
+    if start < len(tokens) and tokens[start].kind == "word" and len(keys[start]) >= 4:
+        typo = difflib.get_close_matches(keys[start], TYPO_VERBS, n=1, cutoff=0.8)
+        if typo:  # "updat jane@acme.com title CEO"
+            return dict(EN_VERBS)[(typo[0],)], tokens[start + 1:]
     for i in range(len(tokens) - 1, -1, -1):
         verb = KO_VERB.match(tokens[i].text) if tokens[i].kind == "word" else None
         if verb:
@@ -163,6 +184,11 @@ def _intent(tokens: list[_Tok]) -> tuple[str, list[_Tok]]:
     words = [t for t in tokens if t.kind == "word" and t.key not in FILLERS]
     if not words and any(t.kind in ("email", "phone") for t in tokens):
         return "search", tokens  # a bare email or number: look it up
+    if len(words) == 1 and _DOMAIN.match(words[0].text):
+        return "search", tokens  # "@initech.com": everyone at that domain
+    if len(words) == len(tokens) and words and _looks_like_name([w.text for w in words]) \
+            and (len(words) > 1 or _HANGUL.search(words[0].text)):
+        return "search", tokens  # a bare name ("조수아", "Mary Jackson"): look them up
     return "help", tokens
 
 
@@ -185,7 +211,10 @@ def _skip_connectors(tokens: list[_Tok], i: int) -> int:
 
 
 def _value(tokens: list[_Tok]) -> str:
-    """Raw value from its tokens, without Korean particles (`Globex로` -> `Globex`)."""
+    """Raw value from its tokens, without Korean particles (`Globex로` -> `Globex`) and without
+    a dangling `and` (`title Head of CS and city Seoul`)."""
+    while tokens and tokens[-1].kind == "word" and tokens[-1].key in ("and", "&", "그리고"):
+        tokens = tokens[:-1]
     parts = [t.text for t in tokens]
     if parts and tokens[-1].kind == "word":
         stem, particle = split_particle(parts[-1], value=True)
@@ -232,6 +261,8 @@ def _search(tokens: list[_Tok]) -> SearchCriteria:
             put("phone", tok.text)
         elif tok.kind == "id":
             put("hs_object_id", tok.text)
+        elif _DOMAIN.match(tok.text):
+            put("email", tok.text)
         elif tok.text.endswith("에서") and len(tok.text) > 2:
             put("company", tok.text[:-2])  # "Acme에서 일하는 사람"
         else:
@@ -267,6 +298,8 @@ def _create(tokens: list[_Tok]) -> dict[str, str]:
             continue
         if tok.kind == "word":
             groups[-1].append(tok)
+            if tok.ends_group:
+                groups.append([])
         else:
             prop = {"email": "email", "phone": "phone"}.get(tok.kind)
             if prop and prop not in props:
@@ -274,8 +307,19 @@ def _create(tokens: list[_Tok]) -> dict[str, str]:
             groups.append([])
         i += 1
     words = [g for g in groups if g]
+    if "jobtitle" not in props:  # "한빛소프트 과장", "김민수 과장": a Korean job title
+        for group in words:
+            title = next((t for t in group if t.key in KO_TITLES), None)
+            if title is not None and (len(group) > 1 or group is not words[0]):
+                props["jobtitle"] = _value([title])
+                group.remove(title)
+                break
+        words = [g for g in words if g]
     if words and "firstname" not in props and "lastname" not in props:
         props.update(_split_name([_name_word(t.text) for t in words.pop(0)]))
+    if len(words) > 1 and "jobtitle" not in props and words[-2][-1].ends_group \
+            and words[-1][0].key.rstrip(".") not in _COMPANY_SUFFIXES:
+        props["jobtitle"] = _value(words.pop())  # "Jane Roe, jane@acme.com, Acme, CTO"
     if words and "company" not in props:
         props["company"] = " ".join(_value(g) for g in words)
     return props
@@ -353,11 +397,8 @@ def _looks_like_name(words: list[str]) -> bool:
 
 
 def _spaced_name(words: list[str]) -> str:
-    """A name to search by. `김민수` becomes `김 민수`: contacts keep the family name in
-    `lastname` (as `_split_name` stores it), and search matches whole words per field."""
-    split = _split_name(words)
-    if len(words) == 1 and "lastname" in split:
-        return f"{split['lastname']} {split['firstname']}"
+    """A name to search by, as typed: the search itself tries the readings of an unspaced
+    Korean name (`김민수`: 김 + 민수, or the whole name in one field; `민준`: a given name)."""
     return " ".join(words)
 
 

@@ -236,10 +236,13 @@ class ContactBot(ActivityHandler):
         command = parse_command(message)
         if command.language == "ko":
             turn.lang = "ko"  # a Korean command gets a Korean answer, whatever the locale
-        if command.kind == "help":
+        if command.small_talk == "thanks":
+            await turn.say(text(turn.lang, "thanks"))
+        elif command.kind == "help":
             words = message.strip().lower().strip("!.?")
-            intro = "" if words in HELP_WORDS or message.strip() == "?" else \
-                text(turn.lang, "not_understood")
+            intro = "" if words in HELP_WORDS or command.small_talk == "help" \
+                or message.strip() == "?" else \
+                text(turn.lang, "hello" if command.small_talk else "not_understood")
             await turn.say(intro, cards.help_card(turn.lang, turn.nonce, self._model is not None))
         elif command.kind == "search":
             criteria = command.criteria or SearchCriteria()

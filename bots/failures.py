@@ -60,7 +60,10 @@ async def unreadable_activity(request: web.Request) -> web.Response | None:
     """A response refusing a POST whose body is not a Bot Framework activity (wrong content
     type, not JSON, not an object, fields of the wrong shape), or None when the SDK can read
     it. aiohttp keeps the body, so the adapter reads the same bytes again afterwards."""
-    if "application/json" not in request.headers.get("Content-Type", ""):
+    # The media type itself, not a substring: `text/plain; x=application/json` is a request a
+    # web page may send cross-site without a preflight, and in local mode nothing else stands
+    # between such a page and the CRM (the SDK itself only looks for the substring).
+    if request.content_type != "application/json":
         log.warning("refused a request to %s: content type is not JSON", request.path)
         return web.Response(status=415, text="Expected an application/json activity.")
     try:

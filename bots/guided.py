@@ -40,7 +40,15 @@ class SearchCreateFlows:
             await self.show_search_form(turn, "search_empty")
             return
         try:
-            page = await self._contacts.search(criteria, limit=PAGE_SIZE, after=after or None)
+            page = await self._contacts.search(criteria, limit=PAGE_SIZE, after=after or None,
+                                               region=turn.region)
+            if not page.results and not after and _name_only(criteria):
+                # "삼성물산 찾아줘", "find Initech" typed in the name box: no one is called that,
+                # so look for the words anywhere (company, email, ...), as HubSpot's search box
+                # does. The More button then carries the free-text criteria.
+                criteria = SearchCriteria(text=criteria.name)
+                page = await self._contacts.search(criteria, limit=PAGE_SIZE,
+                                                   region=turn.region)
         except InvalidContact as exc:
             await turn.failed(exc, cards.search_form(turn.lang, turn.nonce,
                                                      _prefill(criteria)))
@@ -104,6 +112,10 @@ class SearchCreateFlows:
             turn.data.remember_ids(c.id for c in result.same_name)
             await turn.say(text(turn.lang, "created_same_name_warning",
                                 count=len(result.same_name), name=contact.full_name))
+
+
+def _name_only(criteria: SearchCriteria) -> bool:
+    return bool(criteria.name) and criteria == SearchCriteria(name=criteria.name)
 
 
 def _prefill(criteria: SearchCriteria) -> dict[str, str]:

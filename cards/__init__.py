@@ -150,8 +150,8 @@ def results_card(lang: str, nonce: str, page: SearchPage, criteria: dict[str, An
     shown_rows = page.results[:MAX_ROWS]
     if shown_rows:
         last = offset + len(shown_rows)
-        intro = ui(lang, "results_range", first=offset + 1, last=last,
-                   total=max(page.total, last))
+        intro = ui(lang, "results_range" if last > offset + 1 else "results_one",
+                   first=offset + 1, last=last, total=max(page.total, last))
     else:
         intro = ui(lang, "results_none")
     actions = []

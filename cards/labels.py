@@ -65,6 +65,7 @@ UI: dict[str, dict[str, str]] = {
     "results_title": {"en": "Search results", "ko": "검색 결과"},
     "results_range": {"en": "Showing {first}–{last} of {total}",
                       "ko": "전체 {total}개 중 {first}–{last}"},
+    "results_one": {"en": "Showing {first} of {total}", "ko": "전체 {total}개 중 {first}번째"},
     "results_none": {"en": "No contacts matched.", "ko": "일치하는 연락처가 없어요."},
     "more": {"en": "More results", "ko": "결과 더 보기"},
     "row_update": {"en": "Update", "ko": "수정"},

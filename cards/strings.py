@@ -123,6 +123,10 @@ MESSAGES: dict[str, dict[str, str]] = {
               "버튼과 `김민수 찾아줘` 같은 명령만 이해해요. 예시는 **도움말**을 입력하세요."},
     "not_understood": {"en": "I didn't understand that. Here is what I can do:",
                        "ko": "이해하지 못했어요. 이렇게 사용할 수 있어요:"},
+    "hello": {"en": "Hi! Here is what I can do:",
+              "ko": "안녕하세요! 이렇게 사용할 수 있어요:"},
+    "thanks": {"en": "You're welcome! Type **help** whenever you need me.",
+               "ko": "천만에요! 필요할 때 언제든 **도움말**을 입력하세요."},
     "model_failed": {
         "en": "Sorry, the assistant could not answer this time. Nothing was changed. Try again, "
               "or use the buttons.",

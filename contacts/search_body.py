@@ -26,6 +26,7 @@ MAX_FILTERS_PER_GROUP = 6
 MAX_FILTERS = 18
 MAX_QUERY_CHARS = 3000
 MAX_LIMIT = 100
+_PHONE_CHARS = re.compile(r"^[\d\s().\-]+$")
 _WORDS = re.compile(r"[^\W_]+(?:[.'\-][^\W_]+)*", re.UNICODE)
 # Most recently touched first: the contact someone is looking for is usually a current one.
 DEFAULT_SORTS = ({"propertyName": "lastmodifieddate", "direction": "DESCENDING"},)
@@ -122,7 +123,16 @@ def phone_alternatives(value: str, *, region: str, by_digits: bool = True) -> li
     HubSpot in other formats ("+1 415-555-0100", "(415) 555 0100"). HubSpot indexes phone
     values by their digits without the country code (its hs_searchable_calculated_* copies);
     that CONTAINS_TOKEN reaches that index is UNCONFIRMED, so the exact match stays first."""
-    e164 = normalise_phone(value, region=region)
+    try:
+        e164 = normalise_phone(value, region=region)
+    except InvalidContact:
+        # A local number from another country ("051-356-3621" typed in an English chat) is
+        # still worth looking up by its digits; the trunk 0 is not part of the stored number.
+        digits = "".join(re.findall(r"\d+", value)).lstrip("0")
+        if not by_digits or not _PHONE_CHARS.match(value.strip()) \
+                or not 7 <= len(digits) <= 15:
+            raise
+        return [[_token("phone", digits)], [_token("mobilephone", digits)]]
     alternatives = [[_eq("phone", e164)], [_eq("mobilephone", e164)]]
     if by_digits:
         national = str(phonenumbers.parse(e164, None).national_number)

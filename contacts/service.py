@@ -58,12 +58,13 @@ class ContactsService:
                                     partial=partial)
 
     async def search(self, criteria: SearchCriteria, *, limit: int = 10,
-                     after: str | None = None) -> SearchPage:
+                     after: str | None = None, region: str | None = None) -> SearchPage:
         """Contacts matching every given criterion, most recently changed first. A search by a
         whole email alone reads the contact directly, because HubSpot's search index lags
-        behind writes and "I just added them, where are they?" must not happen."""
-        body = build_search_body(criteria, region=self._default_region, limit=limit,
-                                 after=after)
+        behind writes and "I just added them, where are they?" must not happen. `region`
+        reads a phone number typed without a country code (the user's, e.g. "KR")."""
+        body = build_search_body(criteria, region=region or self._default_region,
+                                 limit=limit, after=after)
         if _only_exact_email(criteria, body):
             if after:
                 return SearchPage(total=1, results=[])

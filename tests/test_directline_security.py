@@ -175,8 +175,9 @@ async def test_only_the_bot_can_post_to_the_connector_routes(tmp_path):
 
 
 async def test_teams_app_id_keeps_the_page_working_and_api_messages_closed(tmp_path):
+    # With an app id the page is off unless the operator turns it on (test_security_review).
     settings = make_settings(tmp_path, app_id="00000000-0000-0000-0000-00000000a11d",
-                             app_password="not-a-real-password")
+                             app_password="not-a-real-password", webchat_enabled=True)
     async with running_app(settings) as bot:
         async with bot.session.post(f"{bot.url}/api/messages",
                                     json={"type": "message", "text": "hi"}) as resp:

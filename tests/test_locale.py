@@ -63,7 +63,7 @@ async def test_korean_conversation_end_to_end(tmp_path, channel):
         (reply,) = await chat.click({**action_data(reply.cards[0], "검색"), "name": "김민수"})
         _korean(reply)
         assert reply.text == "일치하는 연락처 1개를 찾았어요."
-        assert "전체 1개 중 1–1" in str(reply.cards[0])
+        assert "전체 1개 중 1번째" in str(reply.cards[0])
 
         # Update, preview, confirm.
         (reply,) = await chat.click(action_data(reply.cards[0], "수정"))

@@ -60,14 +60,14 @@ CASES = [
       filters=({"propertyName": "jobtitle", "operator": "EQ", "value": "CTO"},)),
     S("find", ),
     # search, Korean
-    S("김민수 찾아줘", "ko", name="김 민수"),
-    S("김민수 검색", "ko", name="김 민수"),
+    S("김민수 찾아줘", "ko", name="김민수"),
+    S("김민수 검색", "ko", name="김민수"),
     S("jane@acme.com 찾기", "ko", email="jane@acme.com"),
     S("Acme 회사 연락처 검색", "ko", company="Acme"),
     S("회사 Acme 연락처 찾아 줘", "ko", company="Acme"),
-    S("김지은 찾아줘", "ko", name="김 지은"),
-    S("김민수를 찾아주세요", "ko", name="김 민수"),
-    S("남궁민수 조회", "ko", name="남궁 민수"),
+    S("김지은 찾아줘", "ko", name="김지은"),
+    S("김민수를 찾아주세요", "ko", name="김민수"),
+    S("남궁민수 조회", "ko", name="남궁민수"),
     S("010-1234-5678 조회", "ko", phone="010-1234-5678"),
     S("Acme에서 일하는 사람 찾아줘", "ko", company="Acme"),
     S("이메일 minsu@example.kr 검색해줘", "ko", email="minsu@example.kr"),
@@ -115,14 +115,42 @@ CASES = [
     # update, Korean
     U("jane@acme.com 전화번호 010-9876-5432로 변경", "jane@acme.com", "ko",
       phone="010-9876-5432"),
-    U("김민수 회사 Globex로 수정", "김 민수", "ko", company="Globex"),
+    U("김민수 회사 Globex로 수정", "김민수", "ko", company="Globex"),
     U("jane@acme.com 직함 CTO로 바꿔줘", "jane@acme.com", "ko", jobtitle="CTO"),
     U("jane@acme.com의 회사를 Globex로 변경해 주세요", "jane@acme.com", "ko", company="Globex"),
-    U("김민수의 직함을 팀장으로 바꿔줘", "김 민수", "ko", jobtitle="팀장"),
+    U("김민수의 직함을 팀장으로 바꿔줘", "김민수", "ko", jobtitle="팀장"),
     U("#42 도시 서울로 업데이트", "42", "ko", city="서울"),
-    U("국가 대한민국으로 김민수 수정", "김 민수", "ko", country="대한민국"),
-    U("김민수 휴대폰 010-2222-3333으로 수정", "김 민수", "ko", mobilephone="010-2222-3333"),
-    U("김민수 이메일 minsu@new.kr로 변경", "김 민수", "ko", email="minsu@new.kr"),
+    U("국가 대한민국으로 김민수 수정", "김민수", "ko", country="대한민국"),
+    U("김민수 휴대폰 010-2222-3333으로 수정", "김민수", "ko", mobilephone="010-2222-3333"),
+    U("김민수 이메일 minsu@new.kr로 변경", "김민수", "ko", email="minsu@new.kr"),
+    # found by using the bot as sales, support and marketing people do
+    S("민준 찾아줘", "ko", name="민준"),
+    S("조수아", "ko", name="조수아"),
+    S("Mary Jackson", name="Mary Jackson"),
+    S("@initech.com", email="@initech.com"),
+    S("find @initech.com", email="@initech.com"),
+    S("who works at Pied Piper?", company="Pied Piper"),
+    S("contacts at Samsung", company="Samsung"),
+    S("show me everyone at Northwind Traders", company="Northwind Traders"),
+    S("한빛소프트 직원 찾아줘", "ko", text="한빛소프트"),
+    S("Initech 회사 사람들 보여줘", "ko", company="Initech"),
+    S("serch Grace", text="Grace"),
+    S("i want to find Emma White", name="Emma White"),
+    U("updat mary.jackson@fabrikam.com title CEO", "mary.jackson@fabrikam.com", jobtitle="CEO"),
+    U("update Mary Jackson's title to VP Marketing", "Mary Jackson", jobtitle="VP Marketing"),
+    U("change jane@acme.com's phone to +1 415 555 0100", "jane@acme.com",
+      phone="+1 415 555 0100"),
+    U("update emma.white@initech.com title Head of CS and city Seoul",
+      "emma.white@initech.com", jobtitle="Head of CS", city="Seoul"),
+    U("김민준 회사를 삼성으로 바꿔줘", "김민준", "ko", company="삼성"),
+    C("add contact Jane Roe, jane.roe@acme.com, Acme, CTO", firstname="Jane", lastname="Roe",
+      email="jane.roe@acme.com", company="Acme", jobtitle="CTO"),
+    C("add Ann Lee ann@x.com, Acme, Inc.", firstname="Ann", lastname="Lee", email="ann@x.com",
+      company="Acme Inc"),
+    C("연락처 추가 이서연 seoyeon@hanbit.kr 010-1234-5678 한빛소프트 과장", "ko", lastname="이",
+      firstname="서연", email="seoyeon@hanbit.kr", phone="010-1234-5678", company="한빛소프트",
+      jobtitle="과장"),
+    H("hi"), H("thanks"), H("고마워요", "ko"), H("뭐 할 수 있어?", "ko"), H("initech.com"),
     # anything else
     H("hello"), H("what can you do"), H(""), H("   "), H("help"), H("도움말", "ko"),
     H("안녕하세요", "ko"), H("thanks!"), H("help me find jane@acme.com"),
@@ -140,6 +168,18 @@ def test_typed_command(case: Case):
         assert command.criteria is None
     assert command.properties == case.properties
     assert command.target == case.target
+
+
+@pytest.mark.parametrize("line,talk", [
+    ("hi", "hello"), ("Hello!", "hello"), ("안녕하세요", "hello"), ("thanks", "thanks"),
+    ("Thank you!", "thanks"), ("감사합니다", "thanks"), ("what can you do?", "help"),
+    ("뭐 할 수 있어?", "help"), ("hello find jane@acme.com", ""), ("help", ""),
+])
+def test_small_talk_is_recognised(line, talk):
+    command = parse_command(line)
+    assert command.small_talk == talk
+    if talk:
+        assert command.kind == "help"
 
 
 def test_the_table_is_big_enough():

@@ -56,7 +56,7 @@ def setup(app: web.Application, *, settings: Settings, adapter: Any,
                                 messages_per_minute=settings.messages_per_minute)
     api = DirectLineApi(channel=channel, tokens=tokens, secret=settings.directline_secret,
                         public_base_path=settings.public_base_path)
-    page = WebChatPage(tokens=tokens)
+    page = WebChatPage(tokens=tokens, open_to_all=settings.webchat_page_open)
     routes = ConnectorApi(channel=channel, token=bridge.connector_token).routes()
     for base in dict.fromkeys(["", settings.public_base_path]):
         routes += api.routes(base) + page.routes(base)

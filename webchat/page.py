@@ -45,8 +45,10 @@ SECURITY_HEADERS = {
 
 
 class WebChatPage:
-    def __init__(self, *, tokens: TokenSigner, static_dir: Path = STATIC_DIR) -> None:
+    def __init__(self, *, tokens: TokenSigner, static_dir: Path = STATIC_DIR,
+                 open_to_all: bool = True) -> None:
         self.tokens = tokens
+        self.open_to_all = open_to_all
         self.static_dir = static_dir
 
     def routes(self, base: str) -> list[web.RouteDef]:
@@ -86,7 +88,17 @@ class WebChatPage:
     async def token(self, request: web.Request) -> web.Response:
         """A token for a conversation that starts when Web Chat connects with it. Anyone who
         can open the page can chat: that is the page's purpose; put the page behind the
-        intranet's sign-in proxy to restrict it."""
+        intranet's sign-in proxy to restrict it. With an app id the bot's host is public (Teams
+        must reach it), so the endpoint is closed unless WEBCHAT_ENABLED=true says the operator
+        has put such a proxy in front; otherwise it would be an open door around the JWT check
+        on /api/messages."""
+        if not self.open_to_all:
+            return web.json_response(
+                {"error": {"code": "WebChatDisabled", "message":
+                           "The Web Chat page is off on this server because it has a Microsoft "
+                           "App ID. Put the page behind a sign-in proxy and set "
+                           "WEBCHAT_ENABLED=true to turn it on."}},
+                status=403, headers={"Cache-Control": "no-store"})
         conversation_id, user_id = new_conversation_id(), new_user_id()
         return web.json_response(
             {"token": self.tokens.issue(conversation_id, user_id),
