@@ -34,6 +34,7 @@ from typing import Any
 from cards.labels import HELP_EXAMPLES, field_label, reason_text, ui
 from cards.render import render, shown
 from cards.strings import error_text, language_for, refusal_text, text
+from cards.values import display_value
 from contacts.model import EDITABLE_PROPERTIES, Contact, PendingUpdate, SearchPage
 
 __all__ = [
@@ -86,15 +87,16 @@ def _input(lang: str, name: str, value: Any = None, *,
 
 
 def _facts(lang: str, contact: Contact) -> list[dict[str, str]]:
-    return [{"title": field_label(lang, name), "value": shown(contact.get(name))}
+    return [{"title": field_label(lang, name),
+             "value": shown(display_value(lang, name, contact.get(name)))}
             for name in EDITABLE_PROPERTIES if contact.get(name)]
 
 
 def _row(contact: Contact, nonce: str, button: str) -> dict[str, Any]:
     details = [shown(contact.get(name), 60) for name in ("email", "company") if contact.get(name)]
-    phone = contact.get("phone") or contact.get("mobilephone")
-    if phone:
-        details.append(shown(phone, 40))
+    phone_field = "phone" if contact.get("phone") else "mobilephone"
+    if contact.get(phone_field):
+        details.append(shown(display_value("en", phone_field, contact.get(phone_field)), 40))
     return {"name": shown(contact.display_name, 80),
             "details": [{"text": " · ".join(details)}] if details else [],
             "button": button, "data": _data("update_pick", nonce, contact_id=contact.id)}
@@ -235,7 +237,8 @@ def confirm_update_card(lang: str, nonce: str, pending: PendingUpdate, pending_i
     """Each change as `Field: old → new` ("(empty)" for a blank side); Confirm / Cancel."""
     empty = ui(lang, "empty_value")
     facts = [{"title": field_label(lang, c.field),
-              "value": f"{shown(c.old, 80) or empty} → {shown(c.new, 80) or empty}"}
+              "value": f"{shown(display_value(lang, c.field, c.old), 80) or empty} → "
+                       f"{shown(display_value(lang, c.field, c.new), 80) or empty}"}
              for c in pending.changes]
     name = pending.display_name or f"#{pending.contact_id}"
     return render("facts", {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -74,7 +75,7 @@ def test_results_card_shows_ten_rows_the_range_and_more():
     assert len(rows) == 10
     first = rows[0]["items"][0]["columns"]
     assert first[0]["items"][0]["text"] == "P0"
-    assert first[0]["items"][1]["text"] == "p0@x.com · Acme · +14155550000"
+    assert first[0]["items"][1]["text"] == "p0@x.com · Acme · +1 415-555-0000"
     button = first[1]["items"][0]["actions"][0]
     assert button["title"] == "Update"
     assert button["data"] == {"action": "update_pick", "nonce": NONCE, "contact_id": "0"}
@@ -114,7 +115,7 @@ def test_korean_contact_card_uses_korean_labels():
     facts = {f["title"]: f["value"]
              for f in cards.contact_card("ko", NONCE, KIM, "found")["body"][-1]["facts"]}
     assert facts == {"이름": "민수", "성": "김", "이메일": "minsu@example.kr",
-                     "휴대폰 번호": "+821012345678", "회사": "한빛"}
+                     "휴대폰 번호": "+82 10-1234-5678", "회사": "한빛"}
 
 
 def test_duplicate_card_shows_the_existing_contact_and_offers_update():
@@ -193,7 +194,7 @@ def test_update_form_is_prefilled_with_current_values_untruncated():
 def test_confirm_card_lists_old_to_new_with_confirm_and_cancel(lang, empty, confirm, cancel):
     card = cards.confirm_update_card(lang, NONCE, PENDING, "p-1")
     facts = [(f["title"], f["value"]) for f in card["body"][-1]["facts"]]
-    assert facts[0] == (cards.field_label(lang, "phone"), "+14155550100 → +14155550199")
+    assert facts[0] == (cards.field_label(lang, "phone"), "+1 415-555-0100 → +1 415-555-0199")
     assert facts[1][1] == f"Acme → {empty}" and facts[2][1] == f"{empty} → VP Sales"
     assert [a["title"] for a in card["actions"]] == [confirm, cancel]
     assert [a["data"] for a in card["actions"]] == [
@@ -255,3 +256,18 @@ def test_cards_and_typed_commands_do_not_load_the_bot_framework():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, cwd=Path(__file__).parents[1])
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(("lang", "stage", "phone"), [
+    ("en", "Marketing qualified lead", "+1 415-555-0100"),
+    ("ko", "마케팅 적격 리드", "+1 415-555-0100"),
+])
+def test_stored_values_read_as_people_write_them_but_forms_keep_them(lang, stage, phone):
+    contact = Contact(id="7", properties={"firstname": "Jane", "phone": "+14155550100",
+                                          "lifecyclestage": "marketingqualifiedlead"})
+    shown_card = json.dumps(cards.contact_card(lang, "n", contact, "found"), ensure_ascii=False)
+    assert stage in shown_card and phone in shown_card
+    assert "marketingqualifiedlead" not in shown_card
+    form = cards.update_form(lang, "n", contact)
+    prefilled = {i["id"]: i.get("value") for i in form["body"] if i.get("type") == "Input.Text"}
+    assert prefilled["phone"] == "+14155550100"  # submitting the form rewrites nothing

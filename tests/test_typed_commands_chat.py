@@ -109,7 +109,7 @@ async def test_typed_update_uses_the_same_confirmation(app, channel, locale, typ
     await chat.start()
     (reply,) = await chat.say(typed)
     card = reply.cards[0]
-    assert any("+14155550100 → +14155550199" in v for v in _facts(card).values())
+    assert any("+1 415-555-0100 → +1 415-555-0199" in v for v in _facts(card).values())
     jane = await app.contacts.find_by_email("jane@acme.com")
     assert jane.get("phone") == "+14155550100"  # nothing before Confirm
     (reply,) = await chat.click(action_data(card, confirm))

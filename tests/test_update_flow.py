@@ -49,7 +49,7 @@ async def test_update_is_previewed_then_confirmed_once(tmp_path, channel):
         jane = await _jane(bot)
         chat, confirm = await _preview(bot, channel, jane)
         assert confirm["body"][0]["text"] == "Confirm changes to Jane Doe"
-        assert _facts(confirm) == {"Phone": "+14155550100 → +14155550199",
+        assert _facts(confirm) == {"Phone": "+1 415-555-0100 → +1 415-555-0199",
                                    "Job title": "(empty) → CTO"}
         # Nothing is written before Confirm.
         assert (await bot.contacts.get(jane.id)).get("phone") == "+14155550100"
@@ -88,7 +88,7 @@ async def test_contact_changed_before_confirm_is_not_overwritten(tmp_path, chann
         await bot.contacts.apply_update(other)
         (reply,) = await chat.click(action_data(confirm, "Confirm"))
         assert reply.text.startswith("Someone changed Jane Doe after you saw the preview")
-        assert _facts(reply.cards[0])["Phone"] == "+14155550123"
+        assert _facts(reply.cards[0])["Phone"] == "+1 415-555-0123"
         after = await bot.contacts.get(jane.id)
         assert after.get("phone") == "+14155550123" and after.get("jobtitle") == ""
 

@@ -1,0 +1,40 @@
+"""How stored values read on a card: HubSpot keeps phone numbers as E.164 ("+14155550100") and
+lifecycle stages as internal names ("marketingqualifiedlead"); people read "+1 415-555-0100" and
+"Marketing qualified lead". Only the display changes: forms are prefilled with the stored value,
+so submitting one never rewrites data just because it was shown differently."""
+
+from __future__ import annotations
+
+import phonenumbers
+
+PHONE_FIELDS = frozenset({"phone", "mobilephone"})
+
+LIFECYCLE_LABELS: dict[str, dict[str, str]] = {
+    "subscriber": {"en": "Subscriber", "ko": "구독자"},
+    "lead": {"en": "Lead", "ko": "리드"},
+    "marketingqualifiedlead": {"en": "Marketing qualified lead", "ko": "마케팅 적격 리드"},
+    "salesqualifiedlead": {"en": "Sales qualified lead", "ko": "영업 적격 리드"},
+    "opportunity": {"en": "Opportunity", "ko": "영업 기회"},
+    "customer": {"en": "Customer", "ko": "고객"},
+    "evangelist": {"en": "Evangelist", "ko": "에반젤리스트"},
+    "other": {"en": "Other", "ko": "기타"},
+}
+
+
+def display_value(lang: str, field: str, value: str) -> str:
+    """`value` as a person reads it; unchanged when there is nothing better to show."""
+    if not value:
+        return value
+    if field in PHONE_FIELDS and value.startswith("+"):
+        try:
+            number = phonenumbers.parse(value, None)
+        except phonenumbers.NumberParseException:
+            return value
+        if phonenumbers.is_valid_number(number):
+            return phonenumbers.format_number(number,
+                                              phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+        return value
+    if field == "lifecyclestage":
+        labels = LIFECYCLE_LABELS.get(value)
+        return labels.get(lang, labels["en"]) if labels else value
+    return value
