@@ -34,7 +34,7 @@ from typing import Any
 from cards.labels import HELP_EXAMPLES, field_label, reason_text, ui
 from cards.render import render, shown
 from cards.strings import error_text, language_for, refusal_text, text
-from cards.values import display_value
+from cards.values import display_phone, display_value
 from contacts.model import EDITABLE_PROPERTIES, Contact, PendingUpdate, SearchPage
 
 __all__ = [
@@ -94,9 +94,9 @@ def _facts(lang: str, contact: Contact) -> list[dict[str, str]]:
 
 def _row(contact: Contact, nonce: str, button: str) -> dict[str, Any]:
     details = [shown(contact.get(name), 60) for name in ("email", "company") if contact.get(name)]
-    phone_field = "phone" if contact.get("phone") else "mobilephone"
-    if contact.get(phone_field):
-        details.append(shown(display_value("en", phone_field, contact.get(phone_field)), 40))
+    phone = contact.get("phone") or contact.get("mobilephone")
+    if phone:
+        details.append(shown(display_phone(phone), 40))
     return {"name": shown(contact.display_name, 80),
             "details": [{"text": " · ".join(details)}] if details else [],
             "button": button, "data": _data("update_pick", nonce, contact_id=contact.id)}

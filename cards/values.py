@@ -25,16 +25,22 @@ def display_value(lang: str, field: str, value: str) -> str:
     """`value` as a person reads it; unchanged when there is nothing better to show."""
     if not value:
         return value
-    if field in PHONE_FIELDS and value.startswith("+"):
-        try:
-            number = phonenumbers.parse(value, None)
-        except phonenumbers.NumberParseException:
-            return value
-        if phonenumbers.is_valid_number(number):
-            return phonenumbers.format_number(number,
-                                              phonenumbers.PhoneNumberFormat.INTERNATIONAL)
-        return value
+    if field in PHONE_FIELDS:
+        return display_phone(value)
     if field == "lifecyclestage":
         labels = LIFECYCLE_LABELS.get(value)
         return labels.get(lang, labels["en"]) if labels else value
     return value
+
+
+def display_phone(value: str) -> str:
+    """An E.164 number in international layout; any other text as it was stored."""
+    if not value.startswith("+"):
+        return value
+    try:
+        number = phonenumbers.parse(value, None)
+    except phonenumbers.NumberParseException:
+        return value
+    if not phonenumbers.is_valid_number(number):
+        return value
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)

@@ -9,25 +9,6 @@ from tests.support.botapp import Conversation, action_data, running_app, test_se
 HANGUL = re.compile("[\uac00-\ud7a3]")
 
 
-def _card_texts(card):
-    out = []
-
-    def walk(node):
-        if isinstance(node, dict):
-            for key in ("text", "title", "label"):
-                if isinstance(node.get(key), str) and key != "title" or \
-                        key == "title" and node.get("type") in ("Action.Submit", "Fact"):
-                    out.append(node[key])
-            for v in node.values():
-                walk(v)
-        elif isinstance(node, list):
-            for v in node:
-                walk(v)
-
-    walk(card)
-    return out
-
-
 def _korean(reply):
     assert not reply.text or HANGUL.search(reply.text), reply.text
     for card in reply.cards:

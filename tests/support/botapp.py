@@ -13,7 +13,7 @@ turns finish before the HTTP POST returns, so no sleeping is needed.
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -122,40 +122,29 @@ class Conversation:
             self.conversation_id, self.channel.service_url, value, self.locale))
 
 
-def find_nonce(card: Any) -> str:
-    """The nonce carried in any Action.Submit data of a card."""
+def card_nodes(card: Any) -> Iterator[dict[str, Any]]:
+    """Every object in a card, in document order: the one walk the helpers below share."""
     if isinstance(card, dict):
-        data = card.get("data")
-        if card.get("type") == "Action.Submit" and isinstance(data, dict) and data.get("nonce"):
-            return str(data["nonce"])
+        yield card
         for v in card.values():
-            n = find_nonce(v)
-            if n:
-                return n
+            yield from card_nodes(v)
     elif isinstance(card, list):
         for v in card:
-            n = find_nonce(v)
-            if n:
-                return n
-    return ""
+            yield from card_nodes(v)
 
 
 def submit_actions(card: dict[str, Any]) -> list[dict[str, Any]]:
     """All Action.Submit objects in a card, in document order (what a user could click)."""
-    found: list[dict[str, Any]] = []
+    return [node for node in card_nodes(card) if node.get("type") == "Action.Submit"]
 
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            if node.get("type") == "Action.Submit":
-                found.append(node)
-            for v in node.values():
-                walk(v)
-        elif isinstance(node, list):
-            for v in node:
-                walk(v)
 
-    walk(card)
-    return found
+def find_nonce(card: Any) -> str:
+    """The nonce carried in any Action.Submit data of a card."""
+    for action in submit_actions(card):
+        data = action.get("data")
+        if isinstance(data, dict) and data.get("nonce"):
+            return str(data["nonce"])
+    return ""
 
 
 def action_data(card: dict[str, Any], title: str) -> dict[str, Any]:

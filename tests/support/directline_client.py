@@ -18,6 +18,8 @@ from typing import Any
 
 import aiohttp
 
+from tests.support.botapp import card_nodes
+
 AGENT = {"x-ms-bot-agent": "DirectLine/3.0 (directlinejs 0.15.6)",
          "X-Requested-With": "XMLHttpRequest"}
 ADAPTIVE = "application/vnd.microsoft.card.adaptive"
@@ -55,21 +57,9 @@ def cards(activity: dict[str, Any]) -> list[dict[str, Any]]:
 
 def card_text(card: Any) -> str:
     """Every text a user reads on a card (TextBlocks, facts, labels, button titles)."""
-    out: list[str] = []
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            for key in ("text", "title", "label", "value", "placeholder"):
-                if isinstance(node.get(key), str):
-                    out.append(node[key])
-            for v in node.values():
-                walk(v)
-        elif isinstance(node, list):
-            for v in node:
-                walk(v)
-
-    walk(card)
-    return "\n".join(out)
+    return "\n".join(node[key] for node in card_nodes(card)
+                     for key in ("text", "title", "label", "value", "placeholder")
+                     if isinstance(node.get(key), str))
 
 
 class DirectLineClient:
