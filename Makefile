@@ -34,9 +34,11 @@ run: $(STAMP) webchat-assets
 # calls in async functions.
 lint: $(STAMP)
 	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
 
 test: $(STAMP) webchat-assets browser
 	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
 	$(PY) -m pytest -q -p no:cacheprovider
 
 bench: $(STAMP)

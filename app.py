@@ -67,26 +67,36 @@ class _BotFrameworkConfig:
     TO_BOT_FROM_CHANNEL_TOKEN_ISSUER: str | None = None
 
 
-def bot_framework_auth(settings: Settings, *, credentials_factory: object | None = None,
-                       **overrides: str) -> BotFrameworkAuthentication:
+def bot_framework_auth(
+    settings: Settings, *, credentials_factory: object | None = None, **overrides: str
+) -> BotFrameworkAuthentication:
     """The SDK's authentication; every token it cannot validate answers 401 (bots/token_auth.py).
     `credentials_factory` replaces the outgoing (bot -> channel) credentials, for tests."""
     cfg = _BotFrameworkConfig(
-        APP_ID=settings.app_id, APP_PASSWORD=settings.app_password,
-        APP_TYPE=settings.app_type, APP_TENANTID=settings.app_tenant_id, **overrides,
+        APP_ID=settings.app_id,
+        APP_PASSWORD=settings.app_password,
+        APP_TYPE=settings.app_type,
+        APP_TENANTID=settings.app_tenant_id,
+        **overrides,
     )
     return StrictTokenAuthentication(
-        ConfigurationBotFrameworkAuthentication(cfg, credentials_factory=credentials_factory))
+        ConfigurationBotFrameworkAuthentication(cfg, credentials_factory=credentials_factory)
+    )
 
 
-def create_app(settings: Settings, *, openai_client: AsyncOpenAI | None = None,
-               storage: Storage | None = None,
-               auth: BotFrameworkAuthentication | None = None) -> web.Application:
+def create_app(
+    settings: Settings,
+    *,
+    openai_client: AsyncOpenAI | None = None,
+    storage: Storage | None = None,
+    auth: BotFrameworkAuthentication | None = None,
+) -> web.Application:
     """Build the aiohttp app. Tests pass `storage` (memory), `openai_client` (a scripted
     server) and `auth` (a BotFrameworkAuthentication pointed at a local OpenID server)."""
     local_only = not settings.app_id and not settings.allow_remote
-    app = web.Application(client_max_size=MAX_ACTIVITY_BYTES,
-                          middlewares=[loopback_host_only] if local_only else [])
+    app = web.Application(
+        client_max_size=MAX_ACTIVITY_BYTES, middlewares=[loopback_host_only] if local_only else []
+    )
     app[SETTINGS_KEY] = settings
     adapter = CloudAdapter(auth or bot_framework_auth(settings))
     adapter.on_turn_error = on_turn_error  # no traceback in the log or the chat
@@ -100,8 +110,7 @@ def create_app(settings: Settings, *, openai_client: AsyncOpenAI | None = None,
             app[HUBSPOT_LOCAL_KEY] = local
             hubspot = HubSpotAdapter(local.token, host=local.url)
         else:
-            hubspot = HubSpotAdapter(settings.hubspot_access_token,
-                                     host=settings.hubspot_base_url)
+            hubspot = HubSpotAdapter(settings.hubspot_access_token, host=settings.hubspot_base_url)
         contacts = ContactsService(hubspot, default_region=settings.default_phone_region)
         app[CONTACTS_KEY] = contacts
         # The tokenizer sizes the memory window in guided mode too, and its tables take about a
@@ -109,11 +118,20 @@ def create_app(settings: Settings, *, openai_client: AsyncOpenAI | None = None,
         encoding = await asyncio.to_thread(load_encoding)
         agent = None
         if client is not None:
-            agent = ContactAgent(client, model=model_name(settings), contacts=contacts,
-                                 timeout_seconds=settings.model_timeout_seconds,
-                                 encoding=encoding)
-        app[BOT_KEY] = ContactBot(conversation_state=conversation_state, contacts=contacts,
-                                  settings=settings, encoding=encoding, agent=agent)
+            agent = ContactAgent(
+                client,
+                model=model_name(settings),
+                contacts=contacts,
+                timeout_seconds=settings.model_timeout_seconds,
+                encoding=encoding,
+            )
+        app[BOT_KEY] = ContactBot(
+            conversation_state=conversation_state,
+            contacts=contacts,
+            settings=settings,
+            encoding=encoding,
+            agent=agent,
+        )
 
     async def stop_collaborators(app: web.Application) -> None:
         local = app.get(HUBSPOT_LOCAL_KEY)
@@ -147,24 +165,43 @@ class _PathOnlyAccessLogger(AbstractAccessLogger):
 
 
 def main(argv: list[str] | None = None) -> None:
-    logging.basicConfig(level=logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     settings = Settings.from_env()
     host = settings.bind_host
     if not settings.app_id:
-        log.warning("No MicrosoftAppId: local mode without authentication, listening on %s only"
-                    "%s.", host, "" if host.startswith("127.") else " (ALLOW_REMOTE is set)")
-    log.info("HubSpot: %s", "local contacts API (no HUBSPOT_ACCESS_TOKEN)" if settings.local_hubspot
-             else settings.hubspot_base_url)
-    log.info("Model: %s", "configured" if settings.model_configured
-             else "none (guided mode: cards and typed commands)")
+        log.warning(
+            "No MicrosoftAppId: local mode without authentication, listening on %s only%s.",
+            host,
+            "" if host.startswith("127.") else " (ALLOW_REMOTE is set)",
+        )
+    log.info(
+        "HubSpot: %s",
+        "local contacts API (no HUBSPOT_ACCESS_TOKEN)"
+        if settings.local_hubspot
+        else settings.hubspot_base_url,
+    )
+    log.info(
+        "Model: %s",
+        "configured"
+        if settings.model_configured
+        else "none (guided mode: cards and typed commands)",
+    )
     base = f"http://{'localhost' if host.startswith('127.') else host}:{settings.port}"
-    print(f"\nHubSpot Contact Assistant is running.\n"
-          f"  Chat in your browser:        open {base}{settings.public_base_path}/\n"
-          f"  Bot Framework Emulator:      {base}/api/messages (no app id / password)\n",
-          flush=True)
-    web.run_app(create_app(settings), host=host, port=settings.port, print=None,
-                access_log_class=_PathOnlyAccessLogger)
+    print(
+        f"\nHubSpot Contact Assistant is running.\n"
+        f"  Chat in your browser:        open {base}{settings.public_base_path}/\n"
+        f"  Bot Framework Emulator:      {base}/api/messages (no app id / password)\n",
+        flush=True,
+    )
+    web.run_app(
+        create_app(settings),
+        host=host,
+        port=settings.port,
+        print=None,
+        access_log_class=_PathOnlyAccessLogger,
+    )
 
 
 if __name__ == "__main__":

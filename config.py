@@ -17,8 +17,13 @@ from pathlib import Path
 from dotenv import dotenv_values
 
 SECRET_FIELDS = frozenset(
-    {"app_password", "hubspot_access_token", "openai_api_key", "azure_openai_api_key",
-     "directline_secret"}
+    {
+        "app_password",
+        "hubspot_access_token",
+        "openai_api_key",
+        "azure_openai_api_key",
+        "directline_secret",
+    }
 )
 
 
@@ -155,8 +160,10 @@ class Settings:
             )
         # The SDK would fail later with a bare "Property 'APP_TENANTID' is expected".
         if app_type != "MultiTenant" and g("MicrosoftAppId") and not g("MicrosoftAppTenantId"):
-            raise ConfigError(f"MicrosoftAppType {app_type} needs MicrosoftAppTenantId (the "
-                              "directory/tenant id of the bot's app registration)")
+            raise ConfigError(
+                f"MicrosoftAppType {app_type} needs MicrosoftAppTenantId (the "
+                "directory/tenant id of the bot's app registration)"
+            )
         if app_type == "SingleTenant" and g("MicrosoftAppId") and not g("MicrosoftAppPassword"):
             raise ConfigError("MicrosoftAppType SingleTenant needs MicrosoftAppPassword")
         storage = (g("STATE_STORAGE") or "sqlite").lower()
@@ -193,8 +200,11 @@ class Settings:
             directline_secret=g("DIRECTLINE_SECRET") or "",
             max_message_chars=_int("MAX_MESSAGE_CHARS", g("MAX_MESSAGE_CHARS"), 4000),
             messages_per_minute=_int("MESSAGES_PER_MINUTE", g("MESSAGES_PER_MINUTE"), 30),
-            webchat_enabled=(_bool("WEBCHAT_ENABLED", g("WEBCHAT_ENABLED"), False)
-                             if g("WEBCHAT_ENABLED") else None),
+            webchat_enabled=(
+                _bool("WEBCHAT_ENABLED", g("WEBCHAT_ENABLED"), False)
+                if g("WEBCHAT_ENABLED")
+                else None
+            ),
         )
 
     def redacted(self) -> dict[str, object]:

@@ -24,23 +24,32 @@ def model_name(settings: Settings) -> str:
     return settings.openai_model
 
 
-def build_client(settings: Settings, *,
-                 max_retries: int = MAX_RETRIES) -> AsyncOpenAI | AsyncAzureOpenAI | None:
+def build_client(
+    settings: Settings, *, max_retries: int = MAX_RETRIES
+) -> AsyncOpenAI | AsyncAzureOpenAI | None:
     """The configured async client, or None when no model is configured. Raises ConfigError for
     an Azure endpoint without a deployment (the request could go nowhere)."""
     timeout = settings.model_timeout_seconds
     if settings.azure_openai:
         if not settings.azure_openai_deployment:
-            raise ConfigError("AZURE_OPENAI_DEPLOYMENT is required with AZURE_OPENAI_ENDPOINT "
-                              "(the name of your chat model deployment)")
+            raise ConfigError(
+                "AZURE_OPENAI_DEPLOYMENT is required with AZURE_OPENAI_ENDPOINT "
+                "(the name of your chat model deployment)"
+            )
         # No azure_deployment here: the SDK then builds /openai/deployments/{model}/... from
         # the request's `model`, which `model_name` sets to the deployment.
-        return AsyncAzureOpenAI(azure_endpoint=settings.azure_openai_endpoint,
-                                api_key=settings.azure_openai_api_key,
-                                api_version=settings.azure_openai_api_version,
-                                timeout=timeout, max_retries=max_retries)
+        return AsyncAzureOpenAI(
+            azure_endpoint=settings.azure_openai_endpoint,
+            api_key=settings.azure_openai_api_key,
+            api_version=settings.azure_openai_api_version,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
     if settings.openai_api_key:
-        return AsyncOpenAI(api_key=settings.openai_api_key,
-                           base_url=settings.openai_base_url or None,
-                           timeout=timeout, max_retries=max_retries)
+        return AsyncOpenAI(
+            api_key=settings.openai_api_key,
+            base_url=settings.openai_base_url or None,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
     return None

@@ -66,16 +66,16 @@ class Command:
     criteria: SearchCriteria | None = None  # search
     # create: the new contact; update: the new values. Raw, as typed: normalise before use.
     properties: dict[str, str] = field(default_factory=dict)
-    target: str = ""        # update: an email, an id (digits only) or a name
-    language: str = "en"    # "ko" when the text has Hangul
-    small_talk: str = ""    # help: "hello", "thanks" or "help" when that is all the line says
+    target: str = ""  # update: an email, an id (digits only) or a name
+    language: str = "en"  # "ko" when the text has Hangul
+    small_talk: str = ""  # help: "hello", "thanks" or "help" when that is all the line says
 
 
 @dataclass
 class _Tok:
-    kind: str   # "email" | "phone" | "id" | "word"
-    text: str   # as typed (punctuation at the edges removed)
-    key: str    # lower-cased, Korean particle removed: what keyword tables match
+    kind: str  # "email" | "phone" | "id" | "word"
+    text: str  # as typed (punctuation at the edges removed)
+    key: str  # lower-cased, Korean particle removed: what keyword tables match
     ends_group: bool = False  # typed with a comma after it: "Jane Roe, Acme, CTO"
 
 
@@ -83,7 +83,7 @@ def parse_command(text: str) -> Command:
     """Parse e.g. `find jane@acme.com`, `search Kim`, `김민수 찾아줘`,
     `add Jane Doe jane@acme.com +82 10-1234-5678 Acme`,
     `jane@acme.com 전화번호 010-9876-5432로 변경`. Anything else is kind='help'."""
-    head = (text or "")[:MAX_COMMAND_CHARS + 1]
+    head = (text or "")[: MAX_COMMAND_CHARS + 1]
     language = "ko" if _HANGUL.search(head) else "en"
     if len(head) > MAX_COMMAND_CHARS or not head.strip():
         return Command("help", language=language)
@@ -106,6 +106,7 @@ def parse_command(text: str) -> Command:
 
 # -- reading the line --------------------------------------------------------------------------
 
+
 def _tokenize(text: str, language: str) -> list[_Tok]:
     spans: list[tuple[int, int, str, str]] = []
     for m in _ID.finditer(text):
@@ -116,8 +117,9 @@ def _tokenize(text: str, language: str) -> list[_Tok]:
     masked = _mask(text, spans)
     regions = ("KR", "US") if language == "ko" else ("US", "KR")
     for region in regions:
-        for m in phonenumbers.PhoneNumberMatcher(masked, region,
-                                                 leniency=phonenumbers.Leniency.POSSIBLE):
+        for m in phonenumbers.PhoneNumberMatcher(
+            masked, region, leniency=phonenumbers.Leniency.POSSIBLE
+        ):
             if not _overlaps(spans, m.start, m.end):
                 spans.append((m.start, m.end, "phone", m.raw_string))
         masked = _mask(text, spans)
@@ -171,32 +173,37 @@ def _intent(tokens: list[_Tok]) -> tuple[str, list[_Tok]]:
         start += 1
     keys = [t.key for t in tokens]
     for phrase, kind in EN_VERBS:
-        if tuple(keys[start:start + len(phrase)]) == phrase:
-            return kind, tokens[start + len(phrase):]
+        if tuple(keys[start : start + len(phrase)]) == phrase:
+            return kind, tokens[start + len(phrase) :]
     if start < len(tokens) and tokens[start].kind == "word" and len(keys[start]) >= 4:
         typo = difflib.get_close_matches(keys[start], TYPO_VERBS, n=1, cutoff=0.8)
         if typo:  # "updat jane@acme.com title CEO"
-            return dict(EN_VERBS)[(typo[0],)], tokens[start + 1:]
+            return dict(EN_VERBS)[(typo[0],)], tokens[start + 1 :]
     for i in range(len(tokens) - 1, -1, -1):
         verb = KO_VERB.match(tokens[i].text) if tokens[i].kind == "word" else None
         if verb:
-            return KO_VERB_KINDS[verb.group("stem")], tokens[:i] + tokens[i + 1:]
+            return KO_VERB_KINDS[verb.group("stem")], tokens[:i] + tokens[i + 1 :]
     words = [t for t in tokens if t.kind == "word" and t.key not in FILLERS]
     if not words and any(t.kind in ("email", "phone") for t in tokens):
         return "search", tokens  # a bare email or number: look it up
     if len(words) == 1 and _DOMAIN.match(words[0].text):
         return "search", tokens  # "@initech.com": everyone at that domain
-    if len(words) == len(tokens) and words and _looks_like_name([w.text for w in words]) \
-            and (len(words) > 1 or _HANGUL.search(words[0].text)):
+    if (
+        len(words) == len(tokens)
+        and words
+        and _looks_like_name([w.text for w in words])
+        and (len(words) > 1 or _HANGUL.search(words[0].text))
+    ):
         return "search", tokens  # a bare name ("조수아", "Mary Jackson"): look them up
     return "help", tokens
 
 
-def _field_at(tokens: list[_Tok], i: int,
-              table: list[tuple[tuple[str, ...], str]] = FIELDS) -> tuple[str, int] | None:
+def _field_at(
+    tokens: list[_Tok], i: int, table: list[tuple[tuple[str, ...], str]] = FIELDS
+) -> tuple[str, int] | None:
     """(property, number of tokens) when a field keyword starts at `i`."""
     for phrase, prop in table:
-        keys = tuple(t.key if t.kind == "word" else "" for t in tokens[i:i + len(phrase)])
+        keys = tuple(t.key if t.kind == "word" else "" for t in tokens[i : i + len(phrase)])
         if keys == phrase:
             return prop, len(phrase)
     return None
@@ -224,6 +231,7 @@ def _value(tokens: list[_Tok]) -> str:
 
 
 # -- the three kinds ---------------------------------------------------------------------------
+
 
 def _search(tokens: list[_Tok]) -> SearchCriteria:
     found: dict[str, str] = {}
@@ -286,8 +294,7 @@ def _create(tokens: list[_Tok]) -> dict[str, str]:
             prop, width = hit
             j = _skip_connectors(tokens, i + width)
             end = j
-            while end < len(tokens) and tokens[end].kind == "word" \
-                    and not _field_at(tokens, end):
+            while end < len(tokens) and tokens[end].kind == "word" and not _field_at(tokens, end):
                 end += 1
             if prop in ("email", "mobilephone", "phone") and end == j and j < len(tokens):
                 end = j + 1  # "phone +1 415 555 0100": the number token itself
@@ -317,8 +324,12 @@ def _create(tokens: list[_Tok]) -> dict[str, str]:
         words = [g for g in words if g]
     if words and "firstname" not in props and "lastname" not in props:
         props.update(_split_name([_name_word(t.text) for t in words.pop(0)]))
-    if len(words) > 1 and "jobtitle" not in props and words[-2][-1].ends_group \
-            and words[-1][0].key.rstrip(".") not in _COMPANY_SUFFIXES:
+    if (
+        len(words) > 1
+        and "jobtitle" not in props
+        and words[-2][-1].ends_group
+        and words[-1][0].key.rstrip(".") not in _COMPANY_SUFFIXES
+    ):
         props["jobtitle"] = _value(words.pop())  # "Jane Roe, jane@acme.com, Acme, CTO"
     if words and "company" not in props:
         props["company"] = " ".join(_value(g) for g in words)
@@ -343,15 +354,21 @@ def _update(tokens: list[_Tok]) -> tuple[str, dict[str, str]]:
         j = i + width
         if j < len(tokens) and tokens[j].key in ("of", "for") and not target:
             end = j + 1  # "set title of jane@acme.com to VP Sales"
-            while end < len(tokens) and tokens[end].key not in CONNECTORS \
-                    and not _field_at(tokens, end):
+            while (
+                end < len(tokens)
+                and tokens[end].key not in CONNECTORS
+                and not _field_at(tokens, end)
+            ):
                 end += 1
-            target, j = tokens[j + 1:end], end
+            target, j = tokens[j + 1 : end], end
         j = _skip_connectors(tokens, j)
         end = j
         while end < len(tokens) and not (end > j and _field_at(tokens, end)):
-            if tokens[end].key in ("for", "of") and end + 1 < len(tokens) \
-                    and tokens[end + 1].kind in ("email", "id"):
+            if (
+                tokens[end].key in ("for", "of")
+                and end + 1 < len(tokens)
+                and tokens[end + 1].kind in ("email", "id")
+            ):
                 target = target or [tokens[end + 1]]  # "company to Globex for jane@acme.com"
                 break
             end += 1
@@ -373,6 +390,7 @@ def _ends_with_to(tok: _Tok) -> bool:
 
 # -- names -------------------------------------------------------------------------------------
 
+
 def _set(props: dict[str, str], prop: str, value: str) -> None:
     if prop == "name":
         props.update(_split_name(value.split()))
@@ -392,8 +410,9 @@ def _looks_like_name(words: list[str]) -> bool:
         return bool(_HANGUL_NAME.match(words[0]))
     if all(_HANGUL.search(w) for w in words):
         return len(words) == 2 and all(1 <= len(w) <= 3 for w in words)
-    return 2 <= len(words) <= 3 and all(w[:1].isupper() and w.replace("-", "").isalpha()
-                                        for w in words)
+    return 2 <= len(words) <= 3 and all(
+        w[:1].isupper() and w.replace("-", "").isalpha() for w in words
+    )
 
 
 def _spaced_name(words: list[str]) -> str:
@@ -410,8 +429,9 @@ def _split_name(words: list[str]) -> dict[str, str]:
         name = words[0]
         cut = 2 if len(name) == 4 and name[:2] in TWO_SYLLABLE_SURNAMES else 1
         return {"lastname": name[:cut], "firstname": name[cut:]}
-    if len(words) == 2 and all(_HANGUL_NAME.match(w) or len(w) == 1 and _HANGUL.match(w)
-                               for w in words):
+    if len(words) == 2 and all(
+        _HANGUL_NAME.match(w) or len(w) == 1 and _HANGUL.match(w) for w in words
+    ):
         return {"lastname": words[0], "firstname": words[1]}
     if len(words) == 1:
         return {"firstname": words[0]}

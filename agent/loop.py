@@ -46,12 +46,12 @@ MAX_TOOL_CALLS_PER_STEP = 5  # a model asking for 50 creates at once gets errors
 
 @dataclass
 class AgentTurn:
-    reply: str                                      # what the assistant says, in the user's lang
-    found: list[Contact] = field(default_factory=list)   # contacts to show as a results list
-    created: Contact | None = None                  # a contact created this turn
-    pending_update: PendingUpdate | None = None     # an update awaiting the user's Confirm
-    seen_ids: set[str] = field(default_factory=set) # ids this turn saw (add to state's known ids)
-    failed: bool = False                            # infrastructure failure: show the three buttons
+    reply: str  # what the assistant says, in the user's lang
+    found: list[Contact] = field(default_factory=list)  # contacts to show as a results list
+    created: Contact | None = None  # a contact created this turn
+    pending_update: PendingUpdate | None = None  # an update awaiting the user's Confirm
+    seen_ids: set[str] = field(default_factory=set)  # ids this turn saw (add to state's known ids)
+    failed: bool = False  # infrastructure failure: show the three buttons
 
 
 class _TurnFailed(Exception):
@@ -64,9 +64,16 @@ class ContactAgent:
     """Runs turns against an injected `openai.AsyncOpenAI` / `AsyncAzureOpenAI` (its retries and
     base URL are the client's business) and the shared `ContactsService`."""
 
-    def __init__(self, client: openai.AsyncOpenAI, *, model: str, contacts: ContactsService,
-                 max_model_calls: int = 6, timeout_seconds: float = 30.0,
-                 encoding: Encoding | None = None) -> None:
+    def __init__(
+        self,
+        client: openai.AsyncOpenAI,
+        *,
+        model: str,
+        contacts: ContactsService,
+        max_model_calls: int = 6,
+        timeout_seconds: float = 30.0,
+        encoding: Encoding | None = None,
+    ) -> None:
         if max_model_calls < 1:
             raise ValueError("max_model_calls must be at least 1")
         self._client = client
@@ -80,66 +87,104 @@ class ContactAgent:
         # passes it in; without one it is loaded here, once per process.
         self._encoding = encoding or load_encoding()
 
-    async def run(self, text: str, *, history: list[dict[str, str]], lang: str,
-                  known_ids: Collection[str], read_only: bool = False) -> AgentTurn:
+    async def run(
+        self,
+        text: str,
+        *,
+        history: list[dict[str, str]],
+        lang: str,
+        known_ids: Collection[str],
+        read_only: bool = False,
+    ) -> AgentTurn:
         """Answer one user message. `history` is the stored window (trimmed again here, so a
         stale or oversized state cannot blow the budget); `known_ids` are ids the conversation
         has seen in results, the only ones UpdateContact takes without a fresh lookup.
         `read_only`: the model is offered SearchContact only, and a create or update it asks
         for anyway is refused as a tool error (nothing is written or prepared)."""
-        tools = ContactTools(contacts=self._contacts, known_ids=known_ids,
-                             region="KR" if lang == "ko" else None, read_only=read_only)
+        tools = ContactTools(
+            contacts=self._contacts,
+            known_ids=known_ids,
+            region="KR" if lang == "ko" else None,
+            read_only=read_only,
+        )
         messages: list[dict[str, Any]] = [
             {"role": "system", "content": prompts.system_prompt(lang, read_only=read_only)},
             *HistoryWindow(history, encoding=self._encoding).messages(),
             {"role": "user", "content": text},
         ]
         try:
-            reply = await self._loop(messages, tools, lang,
-                                     self._read_only_tools if read_only else self._tools)
+            reply = await self._loop(
+                messages, tools, lang, self._read_only_tools if read_only else self._tools
+            )
         except _TurnFailed as exc:
             return self._turn(tools, self._failure_reply(exc.key, tools, lang), failed=True)
         except (HubSpotUnavailable, RateLimited) as exc:
-            key = ("hubspot_rate_limited" if isinstance(exc, RateLimited)
-                   else "hubspot_write_unknown" if exc.write_may_have_happened
-                   else "hubspot_unavailable")
+            key = (
+                "hubspot_rate_limited"
+                if isinstance(exc, RateLimited)
+                else "hubspot_write_unknown"
+                if exc.write_may_have_happened
+                else "hubspot_unavailable"
+            )
             log.warning("agent turn ended: HubSpot %s", type(exc).__name__)
             return self._turn(tools, self._failure_reply(key, tools, lang), failed=True)
         return self._turn(tools, reply)
 
-    async def _loop(self, messages: list[dict[str, Any]], tools: ContactTools, lang: str,
-                    specs: list[dict[str, Any]]) -> str:
+    async def _loop(
+        self,
+        messages: list[dict[str, Any]],
+        tools: ContactTools,
+        lang: str,
+        specs: list[dict[str, Any]],
+    ) -> str:
         deadline = time.monotonic() + self._timeout
         for call in range(1, self._max_calls + 1):
             message = await self._complete(messages, specs, deadline)
             tool_calls = list(message.tool_calls or [])
             if not tool_calls:
-                return (message.content or getattr(message, "refusal", None) or "").strip() \
-                    or prompts.message("empty_answer", lang)
+                return (
+                    message.content or getattr(message, "refusal", None) or ""
+                ).strip() or prompts.message("empty_answer", lang)
             if call == self._max_calls:
                 # No call left to report results: running these tools would act unseen.
                 log.info("agent turn stopped at the %d-model-call limit", self._max_calls)
                 return self._failure_reply("too_many_steps", tools, lang)
-            calls = [(tc.id, getattr(getattr(tc, "function", None), "name", "") or "",
-                      getattr(getattr(tc, "function", None), "arguments", "") or "")
-                     for tc in tool_calls]
-            messages.append({
-                "role": "assistant", "content": message.content,
-                "tool_calls": [{"id": cid, "type": "function",
-                                "function": {"name": name, "arguments": args}}
-                               for cid, name, args in calls],
-            })
+            calls = [
+                (
+                    tc.id,
+                    getattr(getattr(tc, "function", None), "name", "") or "",
+                    getattr(getattr(tc, "function", None), "arguments", "") or "",
+                )
+                for tc in tool_calls
+            ]
+            messages.append(
+                {
+                    "role": "assistant",
+                    "content": message.content,
+                    "tool_calls": [
+                        {
+                            "id": cid,
+                            "type": "function",
+                            "function": {"name": name, "arguments": args},
+                        }
+                        for cid, name, args in calls
+                    ],
+                }
+            )
             for i, (cid, name, args) in enumerate(calls):
                 if i >= MAX_TOOL_CALLS_PER_STEP:
-                    result = ('{"error":"refused","message":"Too many tool calls at once; '
-                              'do one thing at a time."}')
+                    result = (
+                        '{"error":"refused","message":"Too many tool calls at once; '
+                        'do one thing at a time."}'
+                    )
                 else:
                     result = await tools.call(name, args)
                 messages.append({"role": "tool", "tool_call_id": cid, "content": result})
         raise AssertionError("unreachable")  # pragma: no cover - the loop always returns
 
-    async def _complete(self, messages: list[dict[str, Any]], specs: list[dict[str, Any]],
-                        deadline: float) -> Any:
+    async def _complete(
+        self, messages: list[dict[str, Any]], specs: list[dict[str, Any]], deadline: float
+    ) -> Any:
         """One model call within what is left of the turn's time, errors mapped to _TurnFailed.
         The deadline covers model calls only: a HubSpot write is never cut off halfway."""
         remaining = deadline - time.monotonic()
@@ -148,8 +193,11 @@ class ContactAgent:
         try:
             async with asyncio.timeout(remaining):
                 response = await self._client.chat.completions.create(
-                    model=self._model, messages=messages, tools=specs,
-                    tool_choice="auto", timeout=remaining,
+                    model=self._model,
+                    messages=messages,
+                    tools=specs,
+                    tool_choice="auto",
+                    timeout=remaining,
                 )
         except (TimeoutError, openai.APITimeoutError) as exc:
             log.warning("model call timed out: %s", type(exc).__name__)
@@ -173,8 +221,9 @@ class ContactAgent:
         believes a write did not happen (and repeats it) or misses a waiting Confirm."""
         parts = [prompts.message(key, lang)]
         if tools.created is not None:
-            parts.append(prompts.message("created_before_failure", lang,
-                                         name=tools.created.display_name))
+            parts.append(
+                prompts.message("created_before_failure", lang, name=tools.created.display_name)
+            )
         if tools.pending_update is not None:
             name = tools.pending_update.display_name or f"#{tools.pending_update.contact_id}"
             parts.append(prompts.message("update_awaits_confirm", lang, name=name))
@@ -182,6 +231,11 @@ class ContactAgent:
 
     @staticmethod
     def _turn(tools: ContactTools, reply: str, *, failed: bool = False) -> AgentTurn:
-        return AgentTurn(reply=reply, found=list(tools.found), created=tools.created,
-                         pending_update=tools.pending_update, seen_ids=set(tools.seen_ids),
-                         failed=failed)
+        return AgentTurn(
+            reply=reply,
+            found=list(tools.found),
+            created=tools.created,
+            pending_update=tools.pending_update,
+            seen_ids=set(tools.seen_ids),
+            failed=failed,
+        )

@@ -64,8 +64,14 @@ class HistoryWindow:
     tokens. A single message longer than the whole budget is cut to fit rather than dropped, so
     the newest message always survives."""
 
-    def __init__(self, messages: list[dict[str, str]] | None = None, *, max_messages: int = 5,
-                 max_tokens: int = 800, encoding: Encoding | None = None) -> None:
+    def __init__(
+        self,
+        messages: list[dict[str, str]] | None = None,
+        *,
+        max_messages: int = 5,
+        max_tokens: int = 800,
+        encoding: Encoding | None = None,
+    ) -> None:
         if max_messages < 1 or max_tokens < 1:
             raise ValueError("a history window needs room for at least one message and token")
         self.max_messages = max_messages

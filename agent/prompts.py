@@ -31,8 +31,10 @@ user asked about.
 The user's language: {language}. Always reply in {language}."""
 
 
-READ_ONLY_LINE = ("This user has read-only access: you can only search. If asked to create or "
-                  "change a contact, say that they cannot.")
+READ_ONLY_LINE = (
+    "This user has read-only access: you can only search. If asked to create or "
+    "change a contact, say that they cannot."
+)
 
 
 def system_prompt(lang: str, *, read_only: bool = False) -> str:
@@ -48,33 +50,33 @@ def system_prompt(lang: str, *, read_only: bool = False) -> str:
 _MESSAGES: dict[str, dict[str, str]] = {
     "model_timeout": {
         "en": "The AI assistant took too long to answer. Nothing else was changed; please try "
-              "again, or use the buttons.",
+        "again, or use the buttons.",
         "ko": "AI 도우미의 응답이 너무 오래 걸렸습니다. 그 밖에 변경된 내용은 없습니다. 다시 "
-              "시도하거나 버튼을 사용해 주세요.",
+        "시도하거나 버튼을 사용해 주세요.",
     },
     "model_busy": {
         "en": "The AI assistant is busy right now (rate limit). Nothing else was changed; please "
-              "try again in a minute, or use the buttons.",
+        "try again in a minute, or use the buttons.",
         "ko": "AI 도우미가 지금 사용량 한도에 걸려 응답할 수 없습니다. 그 밖에 변경된 내용은 "
-              "없습니다. 잠시 후 다시 시도하거나 버튼을 사용해 주세요.",
+        "없습니다. 잠시 후 다시 시도하거나 버튼을 사용해 주세요.",
     },
     "model_error": {
         "en": "The AI assistant is not available right now. Nothing else was changed; please try "
-              "again later, or use the buttons.",
+        "again later, or use the buttons.",
         "ko": "지금은 AI 도우미를 사용할 수 없습니다. 그 밖에 변경된 내용은 없습니다. 나중에 다시 "
-              "시도하거나 버튼을 사용해 주세요.",
+        "시도하거나 버튼을 사용해 주세요.",
     },
     "hubspot_unavailable": {
         "en": "HubSpot is not answering right now, so I could not finish. Please try again in a "
-              "moment, or use the buttons.",
+        "moment, or use the buttons.",
         "ko": "지금 HubSpot이 응답하지 않아 작업을 마치지 못했습니다. 잠시 후 다시 시도하거나 "
-              "버튼을 사용해 주세요.",
+        "버튼을 사용해 주세요.",
     },
     "hubspot_write_unknown": {
         "en": "HubSpot stopped answering while saving, so the change may or may not have been "
-              "saved. Please search for the contact before trying again.",
+        "saved. Please search for the contact before trying again.",
         "ko": "저장 중에 HubSpot이 응답을 멈춰 변경 내용이 저장되었는지 알 수 없습니다. 다시 "
-              "시도하기 전에 연락처를 검색해 확인해 주세요.",
+        "시도하기 전에 연락처를 검색해 확인해 주세요.",
     },
     "hubspot_rate_limited": {
         "en": "HubSpot's rate limit was reached. Please try again in a few seconds.",
@@ -82,9 +84,9 @@ _MESSAGES: dict[str, dict[str, str]] = {
     },
     "too_many_steps": {
         "en": "I could not finish this in one go. Please tell me more precisely what you need, "
-              "for example one contact at a time.",
+        "for example one contact at a time.",
         "ko": "한 번에 처리하지 못했습니다. 필요한 내용을 더 구체적으로, 예를 들어 연락처 하나씩 "
-              "말씀해 주세요.",
+        "말씀해 주세요.",
     },
     "empty_answer": {
         "en": "Sorry, I have no answer to that. You can ask me to find, add or update a contact.",

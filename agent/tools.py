@@ -83,12 +83,14 @@ class UpdateContact(_Args):
     Confirm."""
 
     contact_id: str
-    properties: dict[str, str] = Field(description="Only the changed fields, keys as in "
-                                       "CreateContact")
+    properties: dict[str, str] = Field(
+        description="Only the changed fields, keys as in CreateContact"
+    )
 
 
-TOOLS: dict[str, type[_Args]] = {m.__name__: m for m in (SearchContact, CreateContact,
-                                                         UpdateContact)}
+TOOLS: dict[str, type[_Args]] = {
+    m.__name__: m for m in (SearchContact, CreateContact, UpdateContact)
+}
 READ_ONLY_TOOLS = ("SearchContact",)
 
 
@@ -103,8 +105,9 @@ def _compact(node: Any, defs: Mapping[str, Any]) -> Any:
         return _compact(defs[node["$ref"].rsplit("/", 1)[-1]], defs)
     out: dict[str, Any] = {}
     for key, value in node.items():
-        if key in {"title", "default", "$defs"} or (key == "additionalProperties"
-                                                     and value is False):
+        if key in {"title", "default", "$defs"} or (
+            key == "additionalProperties" and value is False
+        ):
             continue
         if key == "properties" and isinstance(value, dict):  # field names, not keywords
             out[key] = {name: _compact(v, defs) for name, v in value.items()}
@@ -122,9 +125,12 @@ def tool_specs(*, read_only: bool = False) -> list[dict[str, Any]]:
         schema = model.model_json_schema()
         description = " ".join((schema.pop("description", "") or "").split())
         params = _compact(schema, schema.get("$defs", {}))
-        specs.append({"type": "function",
-                      "function": {"name": name, "description": description,
-                                   "parameters": params}})
+        specs.append(
+            {
+                "type": "function",
+                "function": {"name": name, "description": description, "parameters": params},
+            }
+        )
     return specs
 
 
@@ -134,9 +140,14 @@ def dumps(value: Any) -> str:
 
 def contact_brief(contact: Contact) -> dict[str, str]:
     """What the model sees of a contact: enough to tell people apart, nothing more."""
-    brief = {"id": contact.id, "name": contact.full_name, "email": contact.email,
-             "phone": contact.get("phone") or contact.get("mobilephone"),
-             "company": contact.get("company"), "jobtitle": contact.get("jobtitle")}
+    brief = {
+        "id": contact.id,
+        "name": contact.full_name,
+        "email": contact.email,
+        "phone": contact.get("phone") or contact.get("mobilephone"),
+        "company": contact.get("company"),
+        "jobtitle": contact.get("jobtitle"),
+    }
     return {k: v for k, v in brief.items() if v}
 
 
@@ -148,8 +159,14 @@ class ContactTools:
     """One turn's tools. `known_ids` are the ids this conversation has seen in results; the set
     grows with what this turn's tools see. Outcomes the bot must show are collected here."""
 
-    def __init__(self, *, contacts: ContactsService, known_ids: Collection[str] = (),
-                 region: str | None = None, read_only: bool = False) -> None:
+    def __init__(
+        self,
+        *,
+        contacts: ContactsService,
+        known_ids: Collection[str] = (),
+        region: str | None = None,
+        read_only: bool = False,
+    ) -> None:
         self._contacts = contacts
         self._read_only = read_only
         self._known: set[str] = {str(i) for i in known_ids}
@@ -169,16 +186,22 @@ class ContactTools:
         RateLimited (the turn cannot go on without HubSpot)."""
         model = TOOLS.get(name)
         if model is None:
-            return _error("bad_arguments", f"Unknown tool {name!r}. Use one of: "
-                          + ", ".join(TOOLS) + ".")
+            return _error(
+                "bad_arguments", f"Unknown tool {name!r}. Use one of: " + ", ".join(TOOLS) + "."
+            )
         if self._read_only and name not in READ_ONLY_TOOLS:
-            return _error("refused", "This user has read-only access: contacts can be "
-                          "searched, not created or changed. Nothing was done; tell the user.")
+            return _error(
+                "refused",
+                "This user has read-only access: contacts can be "
+                "searched, not created or changed. Nothing was done; tell the user.",
+            )
         try:
             args = model.model_validate_json(arguments or "{}")
         except ValidationError as exc:
-            problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'arguments'}: {e['msg']}"
-                                 for e in exc.errors()[:3])
+            problems = "; ".join(
+                f"{'.'.join(map(str, e['loc'])) or 'arguments'}: {e['msg']}"
+                for e in exc.errors()[:3]
+            )
             return _error("bad_arguments", problems)
         try:
             if isinstance(args, SearchContact):
@@ -208,9 +231,11 @@ class ContactTools:
             self.seen_ids.add(exc.existing_id)
             self._known.add(exc.existing_id)
             extra["existing"] = {"id": exc.existing_id}
-        message = ("A contact with this email already exists. Nothing was created; point the "
-                   "user to it." if creating else
-                   "Another contact already has this email. Nothing was prepared.")
+        message = (
+            "A contact with this email already exists. Nothing was created; point the user to it."
+            if creating
+            else "Another contact already has this email. Nothing was prepared."
+        )
         return _error("duplicate", message, **extra)
 
     async def _search(self, args: SearchContact) -> str:
@@ -219,14 +244,16 @@ class ContactTools:
             return _error("bad_arguments", "Give a query or at least one filter.")
         filters = tuple(f.model_dump() for f in args.filters)
         # An email is matched exactly, not as free text: that is what the user means by it.
-        criteria = (SearchCriteria(email=query, filters=filters) if _EMAIL.match(query)
-                    else SearchCriteria(text=query, filters=filters))
+        criteria = (
+            SearchCriteria(email=query, filters=filters)
+            if _EMAIL.match(query)
+            else SearchCriteria(text=query, filters=filters)
+        )
         page = await self._contacts.search(criteria, limit=args.limit)
         results = list(page.results)[: args.limit]
         self._see(*results)
         self.found = results
-        out: dict[str, Any] = {"total": page.total,
-                               "contacts": [contact_brief(c) for c in results]}
+        out: dict[str, Any] = {"total": page.total, "contacts": [contact_brief(c) for c in results]}
         if page.total > len(results):
             out["note"] = f"{page.total - len(results)} more; ask the user to narrow the search."
         return dumps(out)
@@ -244,28 +271,44 @@ class ContactTools:
 
     async def _update(self, args: UpdateContact) -> str:
         if self.pending_update is not None:
-            return _error("refused", "An update is already waiting for the user's Confirm. "
-                          "Only one update per message; do not prepare more.")
+            return _error(
+                "refused",
+                "An update is already waiting for the user's Confirm. "
+                "Only one update per message; do not prepare more.",
+            )
         contact_id = args.contact_id
         if contact_id not in self._known:
             try:
                 await self._contacts.get(contact_id)
             except ContactNotFound:
-                return _error("not_found", f"No contact has id {contact_id!r}. Use only ids "
-                              "from SearchContact results; never invent one.")
+                return _error(
+                    "not_found",
+                    f"No contact has id {contact_id!r}. Use only ids "
+                    "from SearchContact results; never invent one.",
+                )
             self.seen_ids.add(contact_id)
             self._known.add(contact_id)
         try:
-            pending = await self._contacts.plan_update(contact_id, args.properties,
-                                                       region=self._region)
+            pending = await self._contacts.plan_update(
+                contact_id, args.properties, region=self._region
+            )
         except InvalidContact as exc:
             if exc.reason_code == "empty":
-                return _error("invalid", "The contact already has these values; nothing to "
-                              "change.", field=exc.field)
+                return _error(
+                    "invalid",
+                    "The contact already has these values; nothing to change.",
+                    field=exc.field,
+                )
             raise
         self.pending_update = pending
-        return dumps({"status": "awaiting_confirmation", "contact_id": pending.contact_id,
-                      "name": pending.display_name,
-                      "changes": [{"field": c.field, "old": c.old, "new": c.new}
-                                  for c in pending.changes],
-                      "note": "Not saved yet: the user must press Confirm on the card."})
+        return dumps(
+            {
+                "status": "awaiting_confirmation",
+                "contact_id": pending.contact_id,
+                "name": pending.display_name,
+                "changes": [
+                    {"field": c.field, "old": c.old, "new": c.new} for c in pending.changes
+                ],
+                "note": "Not saved yet: the user must press Confirm on the card.",
+            }
+        )

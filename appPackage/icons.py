@@ -26,18 +26,25 @@ def png(width: int, height: int, rows: list[bytes], *, alpha: bool) -> bytes:
     """A minimal valid PNG: 8-bit RGB or RGBA, no filtering, one IDAT chunk."""
 
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return (struct.pack(">I", len(data)) + kind + data
-                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
 
     colour_type = 6 if alpha else 2
     header = struct.pack(">IIBBBBB", width, height, 8, colour_type, 0, 0, 0)
     raw = b"".join(b"\x00" + row for row in rows)  # filter byte 0 (None) on every row
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
-            + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw, 9))
+        + chunk(b"IEND", b"")
+    )
 
 
-def _rounded_rect(x: float, y: float, cx: float, cy: float, hw: float, hh: float,
-                  r: float) -> bool:
+def _rounded_rect(x: float, y: float, cx: float, cy: float, hw: float, hh: float, r: float) -> bool:
     dx = max(abs(x - cx) - (hw - r), 0.0)
     dy = max(abs(y - cy) - (hh - r), 0.0)
     return dx * dx + dy * dy <= r * r
@@ -55,8 +62,10 @@ def coverage(shape: Callable[[float, float], bool], px: int, py: int, size: int)
     """The share of a pixel's area inside `shape` (unit-square coordinates). Pixels whose
     corners and centre agree are taken as wholly in or out: our shapes have no detail finer
     than a pixel, and this skips 16 samples for all but the edge pixels."""
-    probes = [shape((px + dx) / size, (py + dy) / size)
-              for dx, dy in ((0, 0), (1, 0), (0, 1), (1, 1), (0.5, 0.5))]
+    probes = [
+        shape((px + dx) / size, (py + dy) / size)
+        for dx, dy in ((0, 0), (1, 0), (0, 1), (1, 1), (0.5, 0.5))
+    ]
     if all(probes) or not any(probes):
         return float(probes[0])
     hits = 0

@@ -63,10 +63,14 @@ LOCALIZATION_SCHEMA: dict[str, Any] = {
         "description.full": {"type": "string", "maxLength": 4000},
     },
     "patternProperties": {
-        r"^bots\[0\]\.commandLists\[[0-2]\]\.commands\[[0-9]\]\.title$":
-            {"type": "string", "maxLength": 32},
-        r"^bots\[0\]\.commandLists\[[0-2]\]\.commands\[[0-9]\]\.description$":
-            {"type": "string", "maxLength": 128},
+        r"^bots\[0\]\.commandLists\[[0-2]\]\.commands\[[0-9]\]\.title$": {
+            "type": "string",
+            "maxLength": 32,
+        },
+        r"^bots\[0\]\.commandLists\[[0-2]\]\.commands\[[0-9]\]\.description$": {
+            "type": "string",
+            "maxLength": 128,
+        },
     },
     "required": ["name.short", "description.short", "description.full"],
 }
@@ -94,8 +98,8 @@ def read_png(data: bytes) -> Png:
         raise PackageError("not a PNG file")
     pos, idat, header = 8, b"", None
     while pos < len(data):
-        (length,) = struct.unpack(">I", data[pos:pos + 4])
-        kind, body = data[pos + 4:pos + 8], data[pos + 8:pos + 8 + length]
+        (length,) = struct.unpack(">I", data[pos : pos + 4])
+        kind, body = data[pos + 4 : pos + 8], data[pos + 8 : pos + 8 + length]
         pos += 12 + length
         if kind == b"IHDR":
             header = struct.unpack(">IIBBBBB", body)
@@ -109,7 +113,10 @@ def read_png(data: bytes) -> Png:
     bpp = 4 if colour_type == 6 else 3
     raw, stride, rows, prev = zlib.decompress(idat), width * bpp, [], bytes(width * bpp)
     for y in range(height):
-        f, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        f, line = (
+            raw[y * (stride + 1)],
+            bytearray(raw[y * (stride + 1) + 1 : (y + 1) * (stride + 1)]),
+        )
         for i in range(stride):
             a = line[i - bpp] if i >= bpp else 0
             b, c = prev[i], prev[i - bpp] if i >= bpp else 0
@@ -138,21 +145,24 @@ def _host(value: str) -> str:
     """`BOT_DOMAIN` as Teams wants it in validDomains: a host name, no scheme or path."""
     host = re.sub(r"^[a-zA-Z]+://", "", value.strip()).split("/", 1)[0]
     if not host or not HOST.match(host):
-        raise PackageError(f"BOT_DOMAIN must be a host name such as bot.example.com, not "
-                           f"{value!r}")
+        raise PackageError(f"BOT_DOMAIN must be a host name such as bot.example.com, not {value!r}")
     return host.lower()
 
 
 def package_values(settings: Settings, environ: Mapping[str, str]) -> dict[str, str]:
     """What fills the manifest's {{PLACEHOLDERS}}; refuses what Teams would refuse later."""
     if not settings.app_id:
-        raise PackageError("MicrosoftAppId is not set: the package needs the bot's app id "
-                           "(Azure Bot resource > Configuration > Microsoft App ID)")
+        raise PackageError(
+            "MicrosoftAppId is not set: the package needs the bot's app id "
+            "(Azure Bot resource > Configuration > Microsoft App ID)"
+        )
     if not GUID.match(settings.app_id):
         raise PackageError(f"MicrosoftAppId must be a GUID, not {settings.app_id!r}")
     if not settings.bot_domain:
-        raise PackageError("BOT_DOMAIN is not set: the public host name of the bot's "
-                           "messaging endpoint, e.g. bot.example.com")
+        raise PackageError(
+            "BOT_DOMAIN is not set: the public host name of the bot's "
+            "messaging endpoint, e.g. bot.example.com"
+        )
     host = _host(settings.bot_domain)
     teams_app_id = environ.get("TEAMS_APP_ID") or settings.app_id
     if not GUID.match(teams_app_id):
@@ -177,17 +187,21 @@ def fill(node: Any, values: Mapping[str, str]) -> Any:
     if isinstance(node, list):
         return [fill(v, values) for v in node]
     if isinstance(node, str):
+
         def sub(m: re.Match[str]) -> str:
             if m.group(1) not in values:
                 raise PackageError(f"manifest.json uses an unknown placeholder {m.group(0)}")
             return values[m.group(1)]
+
         return PLACEHOLDER.sub(sub, node)
     return node
 
 
 def _errors(validator: jsonschema.protocols.Validator, document: Any, name: str) -> list[str]:
-    return [f"{name}: {'/'.join(map(str, e.absolute_path)) or '(top)'}: {e.message}"
-            for e in sorted(validator.iter_errors(document), key=lambda e: list(e.path))]
+    return [
+        f"{name}: {'/'.join(map(str, e.absolute_path)) or '(top)'}: {e.message}"
+        for e in sorted(validator.iter_errors(document), key=lambda e: list(e.path))
+    ]
 
 
 def validate_manifest(manifest: dict[str, Any]) -> None:
@@ -220,8 +234,9 @@ def validate_localization(manifest: dict[str, Any], files: Mapping[str, dict[str
     default_file = info.get("defaultLanguageFile")
     named = [default_file] if default_file else []
     named += [lang["file"] for lang in info.get("additionalLanguages", [])]
-    problems = [f"{name}: listed in localizationInfo but missing" for name in named
-                if name not in files]
+    problems = [
+        f"{name}: listed in localizationInfo but missing" for name in named if name not in files
+    ]
     validator = jsonschema.Draft7Validator(LOCALIZATION_SCHEMA)
     for name, strings in files.items():
         problems += _errors(validator, strings, name)
@@ -232,8 +247,10 @@ def validate_localization(manifest: dict[str, Any], files: Mapping[str, dict[str
             if not isinstance(original, str):
                 problems.append(f"{name}: {key} names no string in manifest.json")
             elif name == default_file and value != original:
-                problems.append(f"{name}: {key} differs from manifest.json (the default "
-                                "language file must repeat the manifest's strings)")
+                problems.append(
+                    f"{name}: {key} differs from manifest.json (the default "
+                    "language file must repeat the manifest's strings)"
+                )
     if problems:
         raise PackageError("\n".join(problems))
 
@@ -243,23 +260,28 @@ def validate_icons(icons: Mapping[str, bytes]) -> None:
     for name, (width, height) in ICONS.items():
         image = read_png(icons[name])
         if (image.width, image.height) != (width, height):
-            problems.append(f"{name} is {image.width}x{image.height}, Teams wants "
-                            f"{width}x{height}")
+            problems.append(f"{name} is {image.width}x{image.height}, Teams wants {width}x{height}")
     if not read_png(icons["outline.png"]).has_alpha:
         problems.append("outline.png must have a transparent background (RGBA)")
     if problems:
         raise PackageError("\n".join(problems))
 
 
-def build_package(settings: Settings, *, environ: Mapping[str, str] | None = None,
-                  output: Path = OUTPUT, source: Path = HERE) -> Path:
+def build_package(
+    settings: Settings,
+    *,
+    environ: Mapping[str, str] | None = None,
+    output: Path = OUTPUT,
+    source: Path = HERE,
+) -> Path:
     """Fill, validate and zip; nothing is written unless every check passes."""
     template = json.loads((source / "manifest.json").read_text(encoding="utf-8"))
     manifest = fill(template, package_values(settings, environ or {}))
     validate_manifest(manifest)
     info = manifest.get("localizationInfo") or {}
-    names = ([info["defaultLanguageFile"]] if info.get("defaultLanguageFile") else []) + \
-        [lang["file"] for lang in info.get("additionalLanguages", [])]
+    names = ([info["defaultLanguageFile"]] if info.get("defaultLanguageFile") else []) + [
+        lang["file"] for lang in info.get("additionalLanguages", [])
+    ]
     localizations = {}
     for name in names:
         path = source / name
@@ -275,8 +297,12 @@ def build_package(settings: Settings, *, environ: Mapping[str, str] | None = Non
     with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         # Fixed timestamps: the same inputs give the same zip, byte for byte.
         def add(name: str, data: bytes) -> None:
-            zf.writestr(zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0)), data,
-                        compress_type=zipfile.ZIP_DEFLATED)
+            zf.writestr(
+                zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0)),
+                data,
+                compress_type=zipfile.ZIP_DEFLATED,
+            )
+
         add("manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False).encode())
         for name, data in icons.items():
             add(name, data)
@@ -294,9 +320,11 @@ def main() -> int:
     except (PackageError, ConfigError) as exc:
         print(f"Cannot build the Teams package:\n{exc}", file=sys.stderr)
         return 2
-    print(f"Built {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}\n"
-          "Upload it in the Teams admin center, the Developer Portal, or Teams > Apps > "
-          "Manage your apps > Upload an app (see docs/deploy.md).")
+    print(
+        f"Built {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}\n"
+        "Upload it in the Teams admin center, the Developer Portal, or Teams > Apps > "
+        "Manage your apps > Upload an app (see docs/deploy.md)."
+    )
     return 0
 
 

@@ -78,20 +78,46 @@ def timed(fn: Callable[[], Any], iterations: int, warmup: int = 10) -> list[floa
     return out
 
 
-def bodies(contacts: list[dict[str, str]], kind: str, n: int, rng: random.Random
-           ) -> list[dict[str, Any]]:
+def bodies(
+    contacts: list[dict[str, str]], kind: str, n: int, rng: random.Random
+) -> list[dict[str, Any]]:
     picks = [rng.choice(contacts) for _ in range(n)]
     if kind == "email EQ":
-        return [{"filterGroups": [{"filters": [
-            {"propertyName": "email", "operator": "EQ", "value": c["email"].upper()}]}],
-            "limit": 10} for c in picks]
+        return [
+            {
+                "filterGroups": [
+                    {
+                        "filters": [
+                            {"propertyName": "email", "operator": "EQ", "value": c["email"].upper()}
+                        ]
+                    }
+                ],
+                "limit": 10,
+            }
+            for c in picks
+        ]
     if kind == "name CONTAINS_TOKEN":
-        return [{"filterGroups": [{"filters": [
-            {"propertyName": "lastname", "operator": "CONTAINS_TOKEN",
-             "value": (c.get("lastname") or "smith").split()[0]}]}],
-            "limit": 10} for c in picks]
-    return [{"query": f"{c.get('firstname', '')} {c.get('lastname', '')}".strip()[:40],
-             "limit": 10} for c in picks]
+        return [
+            {
+                "filterGroups": [
+                    {
+                        "filters": [
+                            {
+                                "propertyName": "lastname",
+                                "operator": "CONTAINS_TOKEN",
+                                "value": (c.get("lastname") or "smith").split()[0],
+                            }
+                        ]
+                    }
+                ],
+                "limit": 10,
+            }
+            for c in picks
+        ]
+    return [
+        {"query": f"{c.get('firstname', '')} {c.get('lastname', '')}".strip()[:40], "limit": 10}
+        for c in picks
+    ]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -140,21 +166,32 @@ def main(argv: list[str] | None = None) -> int:
             bare_conn.close()
         finally:
             server.close()
-    print("\nSDK = official hubspot-api-client over HTTP; raw = urllib3 POST of the same JSON "
-          "(no SDK models);\nbare = the store's SQL on its own connection. ratio = SDK / bare.")
-    print(f"\n{'search':<20}{'hits':>6}{'SDK p50':>10}{'SDK p99':>10}{'raw p50':>10}"
-          f"{'raw p99':>10}{'bare p50':>10}{'bare p99':>10}{'ratio p50':>10}{'ratio p99':>10}")
+    print(
+        "\nSDK = official hubspot-api-client over HTTP; raw = urllib3 POST of the same JSON "
+        "(no SDK models);\nbare = the store's SQL on its own connection. ratio = SDK / bare."
+    )
+    print(
+        f"\n{'search':<20}{'hits':>6}{'SDK p50':>10}{'SDK p99':>10}{'raw p50':>10}"
+        f"{'raw p99':>10}{'bare p50':>10}{'bare p99':>10}{'ratio p50':>10}{'ratio p99':>10}"
+    )
     for kind, http, raw, bare, hits in rows:
         cells = [percentile(x, p) for x in (http, raw, bare) for p in (50, 99)]
-        print(f"{kind:<20}{hits:>6.0f}" + "".join(f"{c:>8.2f}ms" for c in cells)
-              + f"{cells[0] / cells[4]:>9.1f}x{cells[1] / cells[5]:>9.1f}x")
+        print(
+            f"{kind:<20}{hits:>6.0f}"
+            + "".join(f"{c:>8.2f}ms" for c in cells)
+            + f"{cells[0] / cells[4]:>9.1f}x{cells[1] / cells[5]:>9.1f}x"
+        )
     email_p50 = percentile(rows[0][1], 50)
     token_p50 = percentile(rows[1][1], 50)
-    print(f"\naims: email p50 {email_p50:.2f} ms (<= 5: {'ok' if email_p50 <= 5 else 'MISSED'}), "
-          f"token p50 {token_p50:.2f} ms (<= 50: {'ok' if token_p50 <= 50 else 'MISSED'}), "
-          "HTTP within 3x of bare: " + ", ".join(
-              f"{k} {'ok' if percentile(h, 50) <= 3 * percentile(b, 50) else 'MISSED'}"
-              for k, h, _, b, _ in rows))
+    print(
+        f"\naims: email p50 {email_p50:.2f} ms (<= 5: {'ok' if email_p50 <= 5 else 'MISSED'}), "
+        f"token p50 {token_p50:.2f} ms (<= 50: {'ok' if token_p50 <= 50 else 'MISSED'}), "
+        "HTTP within 3x of bare: "
+        + ", ".join(
+            f"{k} {'ok' if percentile(h, 50) <= 3 * percentile(b, 50) else 'MISSED'}"
+            for k, h, _, b, _ in rows
+        )
+    )
     return 0
 
 

@@ -91,17 +91,24 @@ def identity_of(activity: Any) -> Identity:
 class AccessPolicy:
     """Decides per activity; holds only the three lists, so it is cheap to check every turn."""
 
-    def __init__(self, *, allowed_tenants: Iterable[str] = (), allowed_users: Iterable[str] = (),
-                 readonly_users: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        *,
+        allowed_tenants: Iterable[str] = (),
+        allowed_users: Iterable[str] = (),
+        readonly_users: Iterable[str] = (),
+    ) -> None:
         self.allowed_tenants = _normalise(allowed_tenants)
         self.allowed_users = _normalise(allowed_users)
         self.readonly_users = _normalise(readonly_users)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> AccessPolicy:
-        return cls(allowed_tenants=settings.allowed_tenants,
-                   allowed_users=settings.allowed_users,
-                   readonly_users=settings.readonly_users)
+        return cls(
+            allowed_tenants=settings.allowed_tenants,
+            allowed_users=settings.allowed_users,
+            readonly_users=settings.readonly_users,
+        )
 
     @property
     def open(self) -> bool:

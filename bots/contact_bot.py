@@ -44,8 +44,17 @@ _DATA_KEY = "contact_bot.data"
 _GROUP_TYPES = ("channel", "groupChat")
 _AT_TAG = re.compile(r"<at[^>]*>(.*?)</at>", re.IGNORECASE | re.DOTALL)
 # Actions that write (or lead only to a write); refused for read-only users.
-_WRITES = frozenset({"start_create", "start_update", "create_submit", "update_find",
-                     "update_pick", "update_submit", "update_confirm"})
+_WRITES = frozenset(
+    {
+        "start_create",
+        "start_update",
+        "create_submit",
+        "update_find",
+        "update_pick",
+        "update_submit",
+        "update_confirm",
+    }
+)
 
 
 class ContactBot(ActivityHandler):
@@ -53,9 +62,16 @@ class ContactBot(ActivityHandler):
     sizes the conversation's memory window; the app loads it off the event loop at startup.
     `policy` defaults to the allow-lists in `settings`."""
 
-    def __init__(self, *, conversation_state: ConversationState, contacts: ContactsService,
-                 settings: Settings, encoding: Encoding, agent: ContactAgent | None = None,
-                 policy: AccessPolicy | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        conversation_state: ConversationState,
+        contacts: ContactsService,
+        settings: Settings,
+        encoding: Encoding,
+        agent: ContactAgent | None = None,
+        policy: AccessPolicy | None = None,
+    ) -> None:
         super().__init__()
         self._state = conversation_state
         self._accessor = conversation_state.create_property("contact_bot")
@@ -63,8 +79,9 @@ class ContactBot(ActivityHandler):
         self._encoding = encoding
         self._search = SearchCreateFlows(contacts=contacts)
         self._updates = UpdateFlow(contacts=contacts)
-        self._model = (ModelMode(agent=agent, updates=self._updates, encoding=encoding)
-                       if agent else None)
+        self._model = (
+            ModelMode(agent=agent, updates=self._updates, encoding=encoding) if agent else None
+        )
         self._policy = policy or AccessPolicy.from_settings(settings)
         self._turns_by_conversation = KeyedLocks()
 
@@ -98,8 +115,9 @@ class ContactBot(ActivityHandler):
 
     # -- welcome ------------------------------------------------------------------------------
 
-    async def on_members_added_activity(self, members_added: list[ChannelAccount],
-                                        turn_context: TurnContext) -> None:
+    async def on_members_added_activity(
+        self, members_added: list[ChannelAccount], turn_context: TurnContext
+    ) -> None:
         if self._access(turn_context).allowed and members_added:
             await self._welcome(self._turn(turn_context))
 
@@ -109,8 +127,7 @@ class ContactBot(ActivityHandler):
         turn = self._turn(turn_context)
         locale = turn_context.activity.locale or _client_info_locale(turn_context.activity)
         if locale:
-            turn.data.lang = turn.lang = cards.language_for(locale,
-                                                            self._settings.default_language)
+            turn.data.lang = turn.lang = cards.language_for(locale, self._settings.default_language)
             turn.data.lang_source = "installation"
         if self._access(turn_context).allowed:
             await self._welcome(turn)
@@ -151,16 +168,16 @@ class ContactBot(ActivityHandler):
     async def _on_submit(self, turn: Turn, value: dict[str, Any]) -> None:
         if value.get("nonce") != turn.nonce:
             log.info("refused a card submit with a stale or missing nonce")
-            await turn.say(text(turn.lang, "stale_card"),
-                           cards.welcome_card(turn.lang, turn.nonce))
+            await turn.say(text(turn.lang, "stale_card"), cards.welcome_card(turn.lang, turn.nonce))
             return
         try:
             submit = parse_submit(value)
         except BadSubmit as exc:
             await self._bad_submit(turn, exc)
             return
-        if turn.read_only and (submit.action in _WRITES or
-                               submit.action == "open_form" and submit.form != "search"):
+        if turn.read_only and (
+            submit.action in _WRITES or submit.action == "open_form" and submit.form != "search"
+        ):
             await turn.say(text(turn.lang, "read_only_user"))
             return
         await self._dispatch(turn, submit)
@@ -178,8 +195,12 @@ class ContactBot(ActivityHandler):
         elif action == "search_submit":
             await self._search.search(turn, SearchCriteria.from_dict(submit.inputs))
         elif action == "search_more":
-            await self._search.search(turn, SearchCriteria.from_dict(submit.criteria),
-                                      after=submit.after, offset=submit.offset)
+            await self._search.search(
+                turn,
+                SearchCriteria.from_dict(submit.criteria),
+                after=submit.after,
+                offset=submit.offset,
+            )
         elif action == "create_submit":
             await self._search.create(turn, submit.inputs)
         elif action == "update_find":
@@ -207,8 +228,14 @@ class ContactBot(ActivityHandler):
         log.info("refused a card submit: %s", exc)
         if exc.reason == "too_long":
             label = cards.field_label(turn.lang, exc.field) if exc.field else "?"
-            await turn.say(text(turn.lang, "invalid_field", field=label,
-                                reason=cards.reason_text(turn.lang, "too_long")))
+            await turn.say(
+                text(
+                    turn.lang,
+                    "invalid_field",
+                    field=label,
+                    reason=cards.reason_text(turn.lang, "too_long"),
+                )
+            )
         else:
             await turn.say(text(turn.lang, "bad_submit"))
 
@@ -240,9 +267,11 @@ class ContactBot(ActivityHandler):
             await turn.say(text(turn.lang, "thanks"))
         elif command.kind == "help":
             words = message.strip().lower().strip("!.?")
-            intro = "" if words in HELP_WORDS or command.small_talk == "help" \
-                or message.strip() == "?" else \
-                text(turn.lang, "hello" if command.small_talk else "not_understood")
+            intro = (
+                ""
+                if words in HELP_WORDS or command.small_talk == "help" or message.strip() == "?"
+                else text(turn.lang, "hello" if command.small_talk else "not_understood")
+            )
             await turn.say(intro, cards.help_card(turn.lang, turn.nonce, self._model is not None))
         elif command.kind == "search":
             criteria = command.criteria or SearchCriteria()
@@ -289,8 +318,11 @@ def _mentions_bot(activity: Any) -> bool:
     for entity in activity.entities or ():
         props = _entity(entity)
         mentioned = props.get("mentioned")
-        if str(props.get("type") or "").lower() == "mention" and isinstance(mentioned, dict) \
-                and mentioned.get("id") == bot_id:
+        if (
+            str(props.get("type") or "").lower() == "mention"
+            and isinstance(mentioned, dict)
+            and mentioned.get("id") == bot_id
+        ):
             return True
     return False
 
@@ -301,8 +333,12 @@ def _without_mentions(activity: Any) -> str:
     for entity in activity.entities or ():
         props = _entity(entity)
         mention_text = props.get("text")
-        if str(props.get("type") or "").lower() == "mention" and isinstance(mention_text, str) \
-                and mention_text and isinstance(props.get("mentioned"), dict) \
-                and props["mentioned"].get("id") == getattr(activity.recipient, "id", None):
+        if (
+            str(props.get("type") or "").lower() == "mention"
+            and isinstance(mention_text, str)
+            and mention_text
+            and isinstance(props.get("mentioned"), dict)
+            and props["mentioned"].get("id") == getattr(activity.recipient, "id", None)
+        ):
             message = message.replace(mention_text, " ")
     return _AT_TAG.sub(lambda m: m.group(1), message)

@@ -42,16 +42,14 @@ async def on_turn_error(context: TurnContext, error: Exception) -> None:
     logged as a WARNING and not written to again; anything else is a bug and an ERROR."""
     activity = context.activity
     if isinstance(error, (ClientRequestError, HttpOperationError)):
-        log.warning("could not reply on the channel (%s activity): %s", activity.type,
-                    brief(error))
+        log.warning("could not reply on the channel (%s activity): %s", activity.type, brief(error))
         return
     log.error("unhandled error in a %s turn: %s", activity.type, brief(error))
     if activity.type != ActivityTypes.message:
         return
     lang = language_for(activity.locale if isinstance(activity.locale, str) else None)
     try:
-        await context.send_activity(Activity(type=ActivityTypes.message,
-                                             text=text(lang, "error")))
+        await context.send_activity(Activity(type=ActivityTypes.message, text=text(lang, "error")))
     except Exception as exc:  # the channel failed too: there is no one left to tell
         log.warning("could not tell the user about it: %s", brief(exc))
 
@@ -73,7 +71,8 @@ async def unreadable_activity(request: web.Request) -> web.Response | None:
         Activity().deserialize(body)
     except (ValueError, DeserializationError) as exc:  # JSONDecodeError is a ValueError
         # The kind only: the message quotes the body, which may hold what someone typed.
-        log.warning("refused a request to %s: not an activity (%s)", request.path,
-                    type(exc).__name__)
+        log.warning(
+            "refused a request to %s: not an activity (%s)", request.path, type(exc).__name__
+        )
         return web.Response(status=400, text="The request body is not a valid activity.")
     return None

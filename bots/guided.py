@@ -28,30 +28,34 @@ class SearchCreateFlows:
 
     # -- search -------------------------------------------------------------------------------
 
-    async def show_search_form(self, turn: Turn, intro_key: str | None = "chose_search",
-                               prefill: Mapping[str, str] | None = None) -> None:
+    async def show_search_form(
+        self,
+        turn: Turn,
+        intro_key: str | None = "chose_search",
+        prefill: Mapping[str, str] | None = None,
+    ) -> None:
         intro = text(turn.lang, intro_key) if intro_key else ""
         await turn.say(intro, cards.search_form(turn.lang, turn.nonce, dict(prefill or {})))
 
-    async def search(self, turn: Turn, criteria: SearchCriteria, *, after: str = "",
-                     offset: int = 0) -> None:
+    async def search(
+        self, turn: Turn, criteria: SearchCriteria, *, after: str = "", offset: int = 0
+    ) -> None:
         """Show one page of results (or say that nothing matched and offer Create)."""
         if criteria.is_empty():
             await self.show_search_form(turn, "search_empty")
             return
         try:
-            page = await self._contacts.search(criteria, limit=PAGE_SIZE, after=after or None,
-                                               region=turn.region)
+            page = await self._contacts.search(
+                criteria, limit=PAGE_SIZE, after=after or None, region=turn.region
+            )
             if not page.results and not after and _name_only(criteria):
                 # "삼성물산 찾아줘", "find Initech" typed in the name box: no one is called that,
                 # so look for the words anywhere (company, email, ...), as HubSpot's search box
                 # does. The More button then carries the free-text criteria.
                 criteria = SearchCriteria(text=criteria.name)
-                page = await self._contacts.search(criteria, limit=PAGE_SIZE,
-                                                   region=turn.region)
+                page = await self._contacts.search(criteria, limit=PAGE_SIZE, region=turn.region)
         except InvalidContact as exc:
-            await turn.failed(exc, cards.search_form(turn.lang, turn.nonce,
-                                                     _prefill(criteria)))
+            await turn.failed(exc, cards.search_form(turn.lang, turn.nonce, _prefill(criteria)))
             return
         except ContactsError as exc:
             await turn.failed(exc)
@@ -61,23 +65,28 @@ class SearchCreateFlows:
             if after:
                 await turn.say(text(turn.lang, "no_more_results"))
             else:
-                await turn.say(text(turn.lang, "no_results"),
-                               cards.no_results_card(turn.lang, turn.nonce))
+                await turn.say(
+                    text(turn.lang, "no_results"), cards.no_results_card(turn.lang, turn.nonce)
+                )
             return
         turn.data.remember_ids(c.id for c in page.results[:PAGE_SIZE])
         total = max(page.total, offset + len(page.results[:PAGE_SIZE]))
-        await turn.say(text(turn.lang, "found_one" if total == 1 else "found", total=total),
-                       cards.results_card(turn.lang, turn.nonce, page, criteria.to_dict(),
-                                          offset))
+        await turn.say(
+            text(turn.lang, "found_one" if total == 1 else "found", total=total),
+            cards.results_card(turn.lang, turn.nonce, page, criteria.to_dict(), offset),
+        )
 
     # -- create -------------------------------------------------------------------------------
 
-    async def show_create_form(self, turn: Turn, intro_key: str | None = "chose_create",
-                               prefill: Mapping[str, str] | None = None,
-                               error: str | None = None) -> None:
+    async def show_create_form(
+        self,
+        turn: Turn,
+        intro_key: str | None = "chose_create",
+        prefill: Mapping[str, str] | None = None,
+        error: str | None = None,
+    ) -> None:
         intro = text(turn.lang, intro_key) if intro_key else ""
-        await turn.say(intro, cards.create_form(turn.lang, turn.nonce, dict(prefill or {}),
-                                                error))
+        await turn.say(intro, cards.create_form(turn.lang, turn.nonce, dict(prefill or {}), error))
 
     async def create(self, turn: Turn, properties: Mapping[str, str]) -> None:
         """Create at once after the duplicate check; a bad value shows the form again, filled
@@ -88,8 +97,11 @@ class SearchCreateFlows:
         try:
             result = await self._contacts.create(dict(properties), region=turn.region)
         except DuplicateContact as exc:
-            card = (cards.duplicate_card(turn.lang, turn.nonce, exc.existing)
-                    if exc.existing is not None else None)
+            card = (
+                cards.duplicate_card(turn.lang, turn.nonce, exc.existing)
+                if exc.existing is not None
+                else None
+            )
             if exc.existing is not None:
                 turn.data.remember_ids([exc.existing.id])
             await turn.failed(exc, card)
@@ -106,12 +118,20 @@ class SearchCreateFlows:
             return
         contact = result.contact
         turn.data.remember_ids([contact.id])
-        await turn.say(text(turn.lang, "created", name=contact.display_name),
-                       cards.contact_card(turn.lang, turn.nonce, contact, "created"))
+        await turn.say(
+            text(turn.lang, "created", name=contact.display_name),
+            cards.contact_card(turn.lang, turn.nonce, contact, "created"),
+        )
         if result.same_name:
             turn.data.remember_ids(c.id for c in result.same_name)
-            await turn.say(text(turn.lang, "created_same_name_warning",
-                                count=len(result.same_name), name=contact.full_name))
+            await turn.say(
+                text(
+                    turn.lang,
+                    "created_same_name_warning",
+                    count=len(result.same_name),
+                    name=contact.full_name,
+                )
+            )
 
 
 def _name_only(criteria: SearchCriteria) -> bool:

@@ -31,7 +31,12 @@ async def loopback_host_only(request: web.Request, handler: Handler) -> web.Stre
     name = _hostname(request.headers.get("Host", ""))
     if name not in LOOPBACK_NAMES and not name.endswith(".localhost"):
         return web.json_response(
-            {"error": {"code": "BadHost",
-                       "message": "This bot runs in local mode and answers only on localhost."}},
-            status=421)
+            {
+                "error": {
+                    "code": "BadHost",
+                    "message": "This bot runs in local mode and answers only on localhost.",
+                }
+            },
+            status=421,
+        )
     return await handler(request)

@@ -43,15 +43,23 @@ class ModelMode:
         question = text(turn.lang, _QUESTIONS[kind])
         card = cards.use_form_card(turn.lang, turn.nonce, kind)
         await turn.say(question, card)
-        remember(turn, "user", cards.labels.ui(turn.lang, f"btn_{kind}"),  # "Create contact"
-                 self._encoding)
+        remember(
+            turn,
+            "user",
+            cards.labels.ui(turn.lang, f"btn_{kind}"),  # "Create contact"
+            self._encoding,
+        )
         remember(turn, "assistant", question, self._encoding)
 
     async def run(self, turn: Turn, message: str) -> None:
         await turn.typing()
-        result = await self._agent.run(message, history=list(turn.data.history),
-                                       lang=turn.lang, known_ids=tuple(turn.data.known_ids),
-                                       read_only=turn.read_only)
+        result = await self._agent.run(
+            message,
+            history=list(turn.data.history),
+            lang=turn.lang,
+            known_ids=tuple(turn.data.known_ids),
+            read_only=turn.read_only,
+        )
         turn.data.remember_ids(sorted(result.seen_ids))
         remember(turn, "user", message, self._encoding)
         remember(turn, "assistant", result.reply, self._encoding)
@@ -74,5 +82,7 @@ class ModelMode:
             # The reply (when not already said) goes above the confirmation card.
             said = result.failed or result.created is not None
             await self._updates.ask_confirm(
-                turn, result.pending_update,
-                intro=text(turn.lang, "confirm_update") if said else result.reply)
+                turn,
+                result.pending_update,
+                intro=text(turn.lang, "confirm_update") if said else result.reply,
+            )

@@ -83,10 +83,16 @@ class ConversationData:
     # -- (de)serialisation --------------------------------------------------------------------
 
     def to_dict(self) -> dict[str, Any]:
-        return {"nonce": self.nonce, "lang": self.lang, "lang_source": self.lang_source,
-                "welcomed": self.welcomed, "history": list(self.history),
-                "known_ids": list(self.known_ids), "pending": dict(self.pending),
-                "last_search": self.last_search}
+        return {
+            "nonce": self.nonce,
+            "lang": self.lang,
+            "lang_source": self.lang_source,
+            "welcomed": self.welcomed,
+            "history": list(self.history),
+            "known_ids": list(self.known_ids),
+            "pending": dict(self.pending),
+            "last_search": self.last_search,
+        }
 
     @classmethod
     def from_dict(cls, data: Any) -> ConversationData:
@@ -102,9 +108,13 @@ class ConversationData:
         out.welcomed = data.get("welcomed") is True
         history = data.get("history")
         if isinstance(history, list):
-            out.history = [dict(m) for m in history
-                           if isinstance(m, dict) and isinstance(m.get("role"), str)
-                           and isinstance(m.get("content"), str)]
+            out.history = [
+                dict(m)
+                for m in history
+                if isinstance(m, dict)
+                and isinstance(m.get("role"), str)
+                and isinstance(m.get("content"), str)
+            ]
         known = data.get("known_ids")
         if isinstance(known, list):
             out.known_ids = [str(i) for i in known if isinstance(i, str | int)][-MAX_KNOWN_IDS:]

@@ -66,8 +66,9 @@ class SqliteStorage(Storage):
         conn = self._connect()
         try:
             marks = ",".join("?" * len(keys))
-            rows = conn.execute(f"SELECT key, etag, data FROM bot_state WHERE key IN ({marks})",
-                                keys).fetchall()
+            rows = conn.execute(
+                f"SELECT key, etag, data FROM bot_state WHERE key IN ({marks})", keys
+            ).fetchall()
         finally:
             conn.close()
         out: dict[str, Any] = {}
@@ -100,15 +101,17 @@ class SqliteStorage(Storage):
                     wanted = item.pop("e_tag", None)
                     if wanted == "":
                         raise ValueError("storage write: empty eTag")
-                    row = conn.execute("SELECT etag FROM bot_state WHERE key = ?",
-                                       (key,)).fetchone()
+                    row = conn.execute(
+                        "SELECT etag FROM bot_state WHERE key = ?", (key,)
+                    ).fetchone()
                     if row is not None and wanted not in (None, "*") and wanted != row[0]:
                         raise EtagConflict(f"eTag conflict on {key!r}")
                     etags[key] = uuid.uuid4().hex
                     conn.execute(
                         "INSERT INTO bot_state(key, etag, data) VALUES (?, ?, ?) "
                         "ON CONFLICT(key) DO UPDATE SET etag = excluded.etag, data = excluded.data",
-                        (key, etags[key], json.dumps(item, ensure_ascii=False)))
+                        (key, etags[key], json.dumps(item, ensure_ascii=False)),
+                    )
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise

@@ -15,8 +15,8 @@ from typing import Any
 
 from cards import CREATE_FIELDS, SEARCH_FIELDS, UPDATE_FIELDS
 
-MAX_VALUE_CHARS = 1000        # one input: longer than any real contact field
-MAX_JSON_CHARS = 64 * 1024    # a messageBack value given as a JSON string
+MAX_VALUE_CHARS = 1000  # one input: longer than any real contact field
+MAX_JSON_CHARS = 64 * 1024  # a messageBack value given as a JSON string
 MAX_FILTERS = 10
 
 START_ACTIONS = ("start_search", "start_create", "start_update")
@@ -28,8 +28,11 @@ INPUTS: dict[str, tuple[str, ...]] = {
     "update_find": ("query",),
     "update_submit": UPDATE_FIELDS,
 }
-ACTIONS = frozenset(START_ACTIONS + tuple(INPUTS) + (
-    "search_more", "update_pick", "update_confirm", "update_cancel", "open_form"))
+ACTIONS = frozenset(
+    START_ACTIONS
+    + tuple(INPUTS)
+    + ("search_more", "update_pick", "update_confirm", "update_cancel", "open_form")
+)
 
 
 class BadSubmit(ValueError):
@@ -46,7 +49,7 @@ class BadSubmit(ValueError):
 class Submit:
     action: str
     nonce: str
-    inputs: dict[str, str] = field(default_factory=dict)   # non-empty, stripped inputs
+    inputs: dict[str, str] = field(default_factory=dict)  # non-empty, stripped inputs
     contact_id: str = ""
     pending_id: str = ""
     form: str = ""
@@ -70,8 +73,9 @@ def submit_value(raw: Any) -> dict[str, Any] | None:
     return raw
 
 
-def _string(value: dict[str, Any], name: str, *, required: bool = False,
-            limit: int = MAX_VALUE_CHARS) -> str:
+def _string(
+    value: dict[str, Any], name: str, *, required: bool = False, limit: int = MAX_VALUE_CHARS
+) -> str:
     raw = value.get(name)
     if raw is None:
         raw = ""
@@ -102,8 +106,12 @@ def _criteria(raw: Any) -> dict[str, Any]:
     for f in filters:
         if not isinstance(f, dict):
             raise BadSubmit("a filter must be an object", field="criteria")
-        clean.append({k: _string(f, k, required=True, limit=200)
-                      for k in ("propertyName", "operator", "value")})
+        clean.append(
+            {
+                k: _string(f, k, required=True, limit=200)
+                for k in ("propertyName", "operator", "value")
+            }
+        )
     if clean:
         out["filters"] = clean
     return out
@@ -126,8 +134,9 @@ def parse_submit(value: dict[str, Any]) -> Submit:
     if action == "update_pick":
         return Submit(action, nonce, contact_id=_contact_id(value))
     if action in ("update_confirm", "update_cancel"):
-        return Submit(action, nonce, pending_id=_string(value, "pending_id", required=True,
-                                                        limit=100))
+        return Submit(
+            action, nonce, pending_id=_string(value, "pending_id", required=True, limit=100)
+        )
     if action == "open_form":
         form = value.get("form")
         if form not in FORMS:
@@ -137,6 +146,11 @@ def parse_submit(value: dict[str, Any]) -> Submit:
         offset = value.get("offset", 0)
         if not isinstance(offset, int) or isinstance(offset, bool) or not 0 <= offset <= 10_000:
             raise BadSubmit("offset must be a small whole number", field="offset")
-        return Submit(action, nonce, criteria=_criteria(value.get("criteria")),
-                      after=_string(value, "after", required=True, limit=100), offset=offset)
+        return Submit(
+            action,
+            nonce,
+            criteria=_criteria(value.get("criteria")),
+            after=_string(value, "after", required=True, limit=100),
+            offset=offset,
+        )
     return Submit(action, nonce)  # the three start buttons carry nothing else

@@ -59,7 +59,8 @@ class StrictTokenAuthentication(BotFrameworkAuthentication):
         self._inner = inner
 
     async def _checked(
-        self, check: Callable[[], Coroutine[Any, Any, AuthenticateRequestResult]],
+        self,
+        check: Callable[[], Coroutine[Any, Any, AuthenticateRequestResult]],
     ) -> AuthenticateRequestResult:
         try:
             result = await _off_loop(check)
@@ -76,15 +77,17 @@ class StrictTokenAuthentication(BotFrameworkAuthentication):
             raise PermissionError("no identity")
         return result
 
-    async def authenticate_request(self, activity: Activity,
-                                   auth_header: str) -> AuthenticateRequestResult:
-        return await self._checked(
-            lambda: self._inner.authenticate_request(activity, auth_header))
+    async def authenticate_request(
+        self, activity: Activity, auth_header: str
+    ) -> AuthenticateRequestResult:
+        return await self._checked(lambda: self._inner.authenticate_request(activity, auth_header))
 
-    async def authenticate_streaming_request(self, auth_header: str,
-                                             channel_id_header: str) -> AuthenticateRequestResult:
+    async def authenticate_streaming_request(
+        self, auth_header: str, channel_id_header: str
+    ) -> AuthenticateRequestResult:
         return await self._checked(
-            lambda: self._inner.authenticate_streaming_request(auth_header, channel_id_header))
+            lambda: self._inner.authenticate_streaming_request(auth_header, channel_id_header)
+        )
 
     async def authenticate_channel_request(self, auth_header: str) -> ClaimsIdentity:
         try:

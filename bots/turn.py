@@ -68,8 +68,9 @@ class Turn:
     async def failed(self, exc: ContactsError, card: dict[str, Any] | None = None) -> None:
         """Tell the user what went wrong with HubSpot, in words; log the kind, never data."""
         if isinstance(exc, HubSpotUnavailable):
-            log.warning("HubSpot unavailable (write may have happened: %s)",
-                        exc.write_may_have_happened)
+            log.warning(
+                "HubSpot unavailable (write may have happened: %s)", exc.write_may_have_happened
+            )
         elif isinstance(exc, _USER_CAUSED):
             log.info("answered a contacts error: %s", exc.code)
         else:

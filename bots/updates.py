@@ -36,8 +36,9 @@ class UpdateFlow:
     async def show_find_form(self, turn: Turn, intro_key: str = "chose_update") -> None:
         await turn.say(text(turn.lang, intro_key), cards.update_find_form(turn.lang, turn.nonce))
 
-    async def find(self, turn: Turn, query: str,
-                   properties: Mapping[str, str] | None = None) -> None:
+    async def find(
+        self, turn: Turn, query: str, properties: Mapping[str, str] | None = None
+    ) -> None:
         """Find the contact to update by email, record id or name. One match: the edit form,
         or straight to the confirmation card when the new values are already known."""
         try:
@@ -46,13 +47,16 @@ class UpdateFlow:
             await turn.failed(exc)
             return
         if not found:
-            await turn.say(text(turn.lang, "not_found", query=query),
-                           cards.update_find_form(turn.lang, turn.nonce))
+            await turn.say(
+                text(turn.lang, "not_found", query=query),
+                cards.update_find_form(turn.lang, turn.nonce),
+            )
             return
         turn.data.remember_ids(c.id for c in found)
         if len(found) > 1:
-            await turn.say(text(turn.lang, "pick_one"),
-                           cards.pick_contact_card(turn.lang, turn.nonce, found))
+            await turn.say(
+                text(turn.lang, "pick_one"), cards.pick_contact_card(turn.lang, turn.nonce, found)
+            )
             return
         if properties:
             await self.plan(turn, found[0], properties)
@@ -81,8 +85,9 @@ class UpdateFlow:
 
     async def plan(self, turn: Turn, contact: Contact, properties: Mapping[str, str]) -> None:
         try:
-            pending = await self._contacts.plan_update(contact.id, dict(properties),
-                                                       region=turn.region)
+            pending = await self._contacts.plan_update(
+                contact.id, dict(properties), region=turn.region
+            )
         except (InvalidContact, DuplicateContact) as exc:
             message = cards.error_text(turn.lang, exc)
             turn.said.append(message)
@@ -93,14 +98,17 @@ class UpdateFlow:
             return
         await self.ask_confirm(turn, pending)
 
-    async def ask_confirm(self, turn: Turn, pending: PendingUpdate, intro: str | None = None
-                          ) -> None:
+    async def ask_confirm(
+        self, turn: Turn, pending: PendingUpdate, intro: str | None = None
+    ) -> None:
         """Store the pending change and show old -> new with Confirm / Cancel. The agent's
         prepared updates come through here too, so both paths confirm the same way."""
         pending_id = turn.data.add_pending(pending)
         turn.data.remember_ids([pending.contact_id])
-        await turn.say(intro if intro is not None else text(turn.lang, "confirm_update"),
-                       cards.confirm_update_card(turn.lang, turn.nonce, pending, pending_id))
+        await turn.say(
+            intro if intro is not None else text(turn.lang, "confirm_update"),
+            cards.confirm_update_card(turn.lang, turn.nonce, pending, pending_id),
+        )
 
     async def confirm(self, turn: Turn, pending_id: str) -> None:
         pending = turn.data.take_pending(pending_id)
@@ -110,8 +118,7 @@ class UpdateFlow:
         try:
             contact = await self._contacts.apply_update(pending)
         except ContactChanged as exc:
-            await turn.failed(exc, cards.contact_card(turn.lang, turn.nonce, exc.current,
-                                                      "found"))
+            await turn.failed(exc, cards.contact_card(turn.lang, turn.nonce, exc.current, "found"))
             return
         except (RateLimited, HubSpotUnavailable) as exc:
             if not getattr(exc, "write_may_have_happened", False):
@@ -121,8 +128,10 @@ class UpdateFlow:
         except ContactsError as exc:
             await turn.failed(exc)
             return
-        await turn.say(text(turn.lang, "updated", name=contact.display_name),
-                       cards.contact_card(turn.lang, turn.nonce, contact, "updated"))
+        await turn.say(
+            text(turn.lang, "updated", name=contact.display_name),
+            cards.contact_card(turn.lang, turn.nonce, contact, "updated"),
+        )
 
     async def cancel(self, turn: Turn, pending_id: str) -> None:
         if turn.data.take_pending(pending_id) is None:

@@ -38,10 +38,27 @@ from cards.values import display_phone, display_value
 from contacts.model import EDITABLE_PROPERTIES, Contact, PendingUpdate, SearchPage
 
 __all__ = [
-    "Card", "language_for", "text", "error_text", "refusal_text", "field_label", "reason_text",
-    "render", "welcome_card", "use_form_card", "search_form", "results_card", "no_results_card",
-    "contact_card", "duplicate_card", "create_form", "update_find_form", "pick_contact_card",
-    "update_form", "confirm_update_card", "help_card",
+    "Card",
+    "language_for",
+    "text",
+    "error_text",
+    "refusal_text",
+    "field_label",
+    "reason_text",
+    "render",
+    "welcome_card",
+    "use_form_card",
+    "search_form",
+    "results_card",
+    "no_results_card",
+    "contact_card",
+    "duplicate_card",
+    "create_form",
+    "update_find_form",
+    "pick_contact_card",
+    "update_form",
+    "confirm_update_card",
+    "help_card",
 ]
 
 Card = dict[str, Any]
@@ -49,47 +66,79 @@ Card = dict[str, Any]
 MAX_ROWS = 10
 SEARCH_FIELDS = ("email", "name", "company", "phone", "text")
 CREATE_FIELDS = ("firstname", "lastname", "email", "phone", "company", "jobtitle")
-UPDATE_FIELDS = ("firstname", "lastname", "email", "phone", "mobilephone", "company",
-                 "jobtitle", "website", "city", "country")
+UPDATE_FIELDS = (
+    "firstname",
+    "lastname",
+    "email",
+    "phone",
+    "mobilephone",
+    "company",
+    "jobtitle",
+    "website",
+    "city",
+    "country",
+)
 _STYLES = {"email": "email", "phone": "tel", "mobilephone": "tel", "website": "url"}
-_PLACEHOLDERS = {"email": "name@company.com", "phone": "+1 415 555 0100",
-                 "mobilephone": "+82 10-1234-5678", "website": "https://example.com"}
+_PLACEHOLDERS = {
+    "email": "name@company.com",
+    "phone": "+1 415 555 0100",
+    "mobilephone": "+82 10-1234-5678",
+    "website": "https://example.com",
+}
 _FORM_TITLES = {"search": "btn_search", "create": "btn_create", "update": "btn_update"}
 
 
 # -- shared pieces ---------------------------------------------------------------------------
 
+
 def _data(action: str, nonce: str, **fields: Any) -> dict[str, Any]:
     return {"action": action, "nonce": str(nonce), **fields}
 
 
-def _action(title: str, data: dict[str, Any], *, style: str | None = None,
-            needs_inputs: bool = True) -> dict[str, Any]:
+def _action(
+    title: str, data: dict[str, Any], *, style: str | None = None, needs_inputs: bool = True
+) -> dict[str, Any]:
     """A button; `needs_inputs=False` lets it work even when a required input is empty."""
-    return {"title": title, "data": data, "style": style,
-            "inputs": None if needs_inputs else "none"}
+    return {
+        "title": title,
+        "data": data,
+        "style": style,
+        "inputs": None if needs_inputs else "none",
+    }
 
 
 def _start_actions(lang: str, nonce: str) -> list[dict[str, Any]]:
-    return [_action(ui(lang, "btn_search"), _data("start_search", nonce)),
-            _action(ui(lang, "btn_create"), _data("start_create", nonce)),
-            _action(ui(lang, "btn_update"), _data("start_update", nonce))]
+    return [
+        _action(ui(lang, "btn_search"), _data("start_search", nonce)),
+        _action(ui(lang, "btn_create"), _data("start_create", nonce)),
+        _action(ui(lang, "btn_update"), _data("start_update", nonce)),
+    ]
 
 
-def _input(lang: str, name: str, value: Any = None, *,
-           required_message: str | None = None) -> dict[str, Any]:
+def _input(
+    lang: str, name: str, value: Any = None, *, required_message: str | None = None
+) -> dict[str, Any]:
     # A prefilled value is never truncated: submitting the form must not cut the stored data.
-    return {"id": name, "label": field_label(lang, name),
-            "value": str(value) if value not in (None, "") else None,
-            "placeholder": _PLACEHOLDERS.get(name), "style": _STYLES.get(name),
-            "required": True if required_message else None,
-            "required_message": required_message}
+    return {
+        "id": name,
+        "label": field_label(lang, name),
+        "value": str(value) if value not in (None, "") else None,
+        "placeholder": _PLACEHOLDERS.get(name),
+        "style": _STYLES.get(name),
+        "required": True if required_message else None,
+        "required_message": required_message,
+    }
 
 
 def _facts(lang: str, contact: Contact) -> list[dict[str, str]]:
-    return [{"title": field_label(lang, name),
-             "value": shown(display_value(lang, name, contact.get(name)))}
-            for name in EDITABLE_PROPERTIES if contact.get(name)]
+    return [
+        {
+            "title": field_label(lang, name),
+            "value": shown(display_value(lang, name, contact.get(name))),
+        }
+        for name in EDITABLE_PROPERTIES
+        if contact.get(name)
+    ]
 
 
 def _row(contact: Contact, nonce: str, button: str) -> dict[str, Any]:
@@ -97,63 +146,112 @@ def _row(contact: Contact, nonce: str, button: str) -> dict[str, Any]:
     phone = contact.get("phone") or contact.get("mobilephone")
     if phone:
         details.append(shown(display_phone(phone), 40))
-    return {"name": shown(contact.display_name, 80),
-            "details": [{"text": " · ".join(details)}] if details else [],
-            "button": button, "data": _data("update_pick", nonce, contact_id=contact.id)}
+    return {
+        "name": shown(contact.display_name, 80),
+        "details": [{"text": " · ".join(details)}] if details else [],
+        "button": button,
+        "data": _data("update_pick", nonce, contact_id=contact.id),
+    }
 
 
-def _form(lang: str, title: str, intro: str | None, inputs: list[dict[str, Any]],
-          actions: list[dict[str, Any]], error: str | None = None) -> Card:
-    return render("form", {"title": title, "intro": intro, "inputs": inputs,
-                           "actions": actions, "error": shown(error, 300) if error else None})
+def _form(
+    lang: str,
+    title: str,
+    intro: str | None,
+    inputs: list[dict[str, Any]],
+    actions: list[dict[str, Any]],
+    error: str | None = None,
+) -> Card:
+    return render(
+        "form",
+        {
+            "title": title,
+            "intro": intro,
+            "inputs": inputs,
+            "actions": actions,
+            "error": shown(error, 300) if error else None,
+        },
+    )
 
 
 # -- the cards -------------------------------------------------------------------------------
 
+
 def welcome_card(lang: str, nonce: str) -> Card:
-    return render("menu", {"title": ui(lang, "app_title"), "intro": ui(lang, "welcome_intro"),
-                           "examples": [], "note": None,
-                           "actions": _start_actions(lang, nonce)})
+    return render(
+        "menu",
+        {
+            "title": ui(lang, "app_title"),
+            "intro": ui(lang, "welcome_intro"),
+            "examples": [],
+            "note": None,
+            "actions": _start_actions(lang, nonce),
+        },
+    )
 
 
 def help_card(lang: str, nonce: str, model_configured: bool) -> Card:
     """Short help for typed commands plus the three buttons; when no model is configured it
     says plainly that free-form requests need an OpenAI key."""
     examples = HELP_EXAMPLES.get(lang, HELP_EXAMPLES["en"])
-    return render("menu", {
-        "title": ui(lang, "help_title"), "intro": ui(lang, "help_intro"),
-        "examples": [{"text": example} for example in examples],
-        "note": None if model_configured else ui(lang, "help_no_model"),
-        "actions": _start_actions(lang, nonce)})
+    return render(
+        "menu",
+        {
+            "title": ui(lang, "help_title"),
+            "intro": ui(lang, "help_intro"),
+            "examples": [{"text": example} for example in examples],
+            "note": None if model_configured else ui(lang, "help_no_model"),
+            "actions": _start_actions(lang, nonce),
+        },
+    )
 
 
 def use_form_card(lang: str, nonce: str, form: str) -> Card:
     """Model mode's answer to a welcome button comes with this: the job's name and one button
     that opens its guided form instead (`form` is "search", "create" or "update")."""
     title = ui(lang, _FORM_TITLES.get(form, "btn_search"))
-    return render("menu", {
-        "title": title, "intro": None, "examples": [], "note": None,
-        "actions": [_action(ui(lang, "use_form"), _data("open_form", nonce, form=form),
-                            needs_inputs=False)]})
+    return render(
+        "menu",
+        {
+            "title": title,
+            "intro": None,
+            "examples": [],
+            "note": None,
+            "actions": [
+                _action(
+                    ui(lang, "use_form"), _data("open_form", nonce, form=form), needs_inputs=False
+                )
+            ],
+        },
+    )
 
 
 def search_form(lang: str, nonce: str, prefill: dict[str, str] | None = None) -> Card:
     prefill = prefill or {}
-    return _form(lang, ui(lang, "search_title"), ui(lang, "search_intro"),
-                 [_input(lang, name, prefill.get(name)) for name in SEARCH_FIELDS],
-                 [_action(ui(lang, "search_submit"), _data("search_submit", nonce),
-                          style="positive")])
+    return _form(
+        lang,
+        ui(lang, "search_title"),
+        ui(lang, "search_intro"),
+        [_input(lang, name, prefill.get(name)) for name in SEARCH_FIELDS],
+        [_action(ui(lang, "search_submit"), _data("search_submit", nonce), style="positive")],
+    )
 
 
-def results_card(lang: str, nonce: str, page: SearchPage, criteria: dict[str, Any],
-                 offset: int = 0) -> Card:
+def results_card(
+    lang: str, nonce: str, page: SearchPage, criteria: dict[str, Any], offset: int = 0
+) -> Card:
     """Up to ten rows with an Update button each, "Showing 1–10 of 37", and More when HubSpot
     says there is a next page (the criteria travel in the button, so More needs no state)."""
     shown_rows = page.results[:MAX_ROWS]
     if shown_rows:
         last = offset + len(shown_rows)
-        intro = ui(lang, "results_range" if last > offset + 1 else "results_one",
-                   first=offset + 1, last=last, total=max(page.total, last))
+        intro = ui(
+            lang,
+            "results_range" if last > offset + 1 else "results_one",
+            first=offset + 1,
+            last=last,
+            total=max(page.total, last),
+        )
     else:
         intro = ui(lang, "results_none")
     actions = []
@@ -161,92 +259,170 @@ def results_card(lang: str, nonce: str, page: SearchPage, criteria: dict[str, An
         more = {name: str(criteria.get(name) or "") for name in SEARCH_FIELDS}
         if criteria.get("filters"):
             more["filters"] = [dict(f) for f in criteria["filters"]]
-        actions.append(_action(ui(lang, "more"), _data(
-            "search_more", nonce, criteria=more, after=str(page.next_after),
-            offset=offset + len(shown_rows))))
+        actions.append(
+            _action(
+                ui(lang, "more"),
+                _data(
+                    "search_more",
+                    nonce,
+                    criteria=more,
+                    after=str(page.next_after),
+                    offset=offset + len(shown_rows),
+                ),
+            )
+        )
     actions.append(_action(ui(lang, "new_search"), _data("start_search", nonce)))
-    return render("contact_list", {
-        "title": ui(lang, "results_title"), "intro": intro, "actions": actions,
-        "rows": [_row(c, nonce, ui(lang, "row_update")) for c in shown_rows]})
+    return render(
+        "contact_list",
+        {
+            "title": ui(lang, "results_title"),
+            "intro": intro,
+            "actions": actions,
+            "rows": [_row(c, nonce, ui(lang, "row_update")) for c in shown_rows],
+        },
+    )
 
 
 def no_results_card(lang: str, nonce: str) -> Card:
-    return render("menu", {
-        "title": ui(lang, "no_results_title"), "intro": ui(lang, "no_results_intro"),
-        "examples": [], "note": None,
-        "actions": [_action(ui(lang, "new_search"), _data("start_search", nonce)),
-                    _action(ui(lang, "btn_create"), _data("start_create", nonce),
-                            style="positive")]})
+    return render(
+        "menu",
+        {
+            "title": ui(lang, "no_results_title"),
+            "intro": ui(lang, "no_results_intro"),
+            "examples": [],
+            "note": None,
+            "actions": [
+                _action(ui(lang, "new_search"), _data("start_search", nonce)),
+                _action(ui(lang, "btn_create"), _data("start_create", nonce), style="positive"),
+            ],
+        },
+    )
 
 
 def contact_card(lang: str, nonce: str, contact: Contact, headline: str) -> Card:
     """`headline` is a text key: 'created', 'updated', 'existing' or 'found'."""
-    key = f"headline_{headline}" if headline in ("created", "updated", "existing") else \
-        "headline_found"
-    return render("facts", {
-        "title": ui(lang, key), "name": shown(contact.display_name), "intro": None,
-        "facts": _facts(lang, contact),
-        "actions": [_action(ui(lang, "btn_update"),
-                            _data("update_pick", nonce, contact_id=contact.id))]})
+    key = (
+        f"headline_{headline}"
+        if headline in ("created", "updated", "existing")
+        else "headline_found"
+    )
+    return render(
+        "facts",
+        {
+            "title": ui(lang, key),
+            "name": shown(contact.display_name),
+            "intro": None,
+            "facts": _facts(lang, contact),
+            "actions": [
+                _action(ui(lang, "btn_update"), _data("update_pick", nonce, contact_id=contact.id))
+            ],
+        },
+    )
 
 
 def duplicate_card(lang: str, nonce: str, existing: Contact) -> Card:
-    return render("facts", {
-        "title": ui(lang, "duplicate_title"), "name": shown(existing.display_name),
-        "intro": ui(lang, "duplicate_intro"), "facts": _facts(lang, existing),
-        "actions": [_action(ui(lang, "btn_update"),
-                            _data("update_pick", nonce, contact_id=existing.id))]})
+    return render(
+        "facts",
+        {
+            "title": ui(lang, "duplicate_title"),
+            "name": shown(existing.display_name),
+            "intro": ui(lang, "duplicate_intro"),
+            "facts": _facts(lang, existing),
+            "actions": [
+                _action(ui(lang, "btn_update"), _data("update_pick", nonce, contact_id=existing.id))
+            ],
+        },
+    )
 
 
-def create_form(lang: str, nonce: str, prefill: dict[str, str] | None = None,
-                error: str | None = None) -> Card:
+def create_form(
+    lang: str, nonce: str, prefill: dict[str, str] | None = None, error: str | None = None
+) -> Card:
     prefill = prefill or {}
     # A typed command may give a mobile number; the form shows it rather than dropping it.
     names = CREATE_FIELDS + (("mobilephone",) if prefill.get("mobilephone") else ())
     # Nothing is marked required: HubSpot takes a name or an email, and ContactsService says
     # which is missing in the user's language (a client-side rule would only duplicate it).
     inputs = [_input(lang, name, prefill.get(name)) for name in names]
-    return _form(lang, ui(lang, "create_title"), ui(lang, "create_intro"), inputs,
-                 [_action(ui(lang, "create_submit"), _data("create_submit", nonce),
-                          style="positive")], error)
+    return _form(
+        lang,
+        ui(lang, "create_title"),
+        ui(lang, "create_intro"),
+        inputs,
+        [_action(ui(lang, "create_submit"), _data("create_submit", nonce), style="positive")],
+        error,
+    )
 
 
 def update_find_form(lang: str, nonce: str) -> Card:
-    return _form(lang, ui(lang, "update_find_title"), ui(lang, "update_find_intro"),
-                 [_input(lang, "query", required_message=ui(lang, "required_query"))],
-                 [_action(ui(lang, "update_find_submit"), _data("update_find", nonce),
-                          style="positive")])
+    return _form(
+        lang,
+        ui(lang, "update_find_title"),
+        ui(lang, "update_find_intro"),
+        [_input(lang, "query", required_message=ui(lang, "required_query"))],
+        [_action(ui(lang, "update_find_submit"), _data("update_find", nonce), style="positive")],
+    )
 
 
 def pick_contact_card(lang: str, nonce: str, contacts: Sequence[Contact]) -> Card:
-    return render("contact_list", {
-        "title": ui(lang, "pick_title"), "intro": ui(lang, "pick_intro"), "actions": [],
-        "rows": [_row(c, nonce, ui(lang, "row_pick")) for c in contacts[:MAX_ROWS]]})
+    return render(
+        "contact_list",
+        {
+            "title": ui(lang, "pick_title"),
+            "intro": ui(lang, "pick_intro"),
+            "actions": [],
+            "rows": [_row(c, nonce, ui(lang, "row_pick")) for c in contacts[:MAX_ROWS]],
+        },
+    )
 
 
 def update_form(lang: str, nonce: str, contact: Contact, error: str | None = None) -> Card:
-    return _form(lang, ui(lang, "update_title", name=shown(contact.display_name, 60)),
-                 ui(lang, "update_intro"),
-                 [_input(lang, name, contact.get(name)) for name in UPDATE_FIELDS],
-                 [_action(ui(lang, "update_submit"),
-                          _data("update_submit", nonce, contact_id=contact.id),
-                          style="positive")], error)
+    return _form(
+        lang,
+        ui(lang, "update_title", name=shown(contact.display_name, 60)),
+        ui(lang, "update_intro"),
+        [_input(lang, name, contact.get(name)) for name in UPDATE_FIELDS],
+        [
+            _action(
+                ui(lang, "update_submit"),
+                _data("update_submit", nonce, contact_id=contact.id),
+                style="positive",
+            )
+        ],
+        error,
+    )
 
 
 def confirm_update_card(lang: str, nonce: str, pending: PendingUpdate, pending_id: str) -> Card:
     """Each change as `Field: old → new` ("(empty)" for a blank side); Confirm / Cancel."""
     empty = ui(lang, "empty_value")
-    facts = [{"title": field_label(lang, c.field),
-              "value": f"{shown(display_value(lang, c.field, c.old), 80) or empty} → "
-                       f"{shown(display_value(lang, c.field, c.new), 80) or empty}"}
-             for c in pending.changes]
+    facts = [
+        {
+            "title": field_label(lang, c.field),
+            "value": f"{shown(display_value(lang, c.field, c.old), 80) or empty} → "
+            f"{shown(display_value(lang, c.field, c.new), 80) or empty}",
+        }
+        for c in pending.changes
+    ]
     name = pending.display_name or f"#{pending.contact_id}"
-    return render("facts", {
-        "title": ui(lang, "confirm_title", name=shown(name, 60)), "name": None,
-        "intro": ui(lang, "confirm_intro"), "facts": facts,
-        "actions": [_action(ui(lang, "confirm"),
-                            _data("update_confirm", nonce, pending_id=pending_id),
-                            style="positive"),
-                    _action(ui(lang, "cancel"),
-                            _data("update_cancel", nonce, pending_id=pending_id),
-                            needs_inputs=False)]})
+    return render(
+        "facts",
+        {
+            "title": ui(lang, "confirm_title", name=shown(name, 60)),
+            "name": None,
+            "intro": ui(lang, "confirm_intro"),
+            "facts": facts,
+            "actions": [
+                _action(
+                    ui(lang, "confirm"),
+                    _data("update_confirm", nonce, pending_id=pending_id),
+                    style="positive",
+                ),
+                _action(
+                    ui(lang, "cancel"),
+                    _data("update_cancel", nonce, pending_id=pending_id),
+                    needs_inputs=False,
+                ),
+            ],
+        },
+    )

@@ -37,11 +37,15 @@ FIELD_LABELS: dict[str, dict[str, str]] = {
 # InvalidContact.reason_code -> why, said after the field label ("Email: not a valid ...").
 REASONS: dict[str, dict[str, str]] = {
     "invalid_email": {"en": "not a valid email address", "ko": "올바른 이메일 주소가 아니에요"},
-    "invalid_phone": {"en": "not a valid phone number (include the country code, e.g. +82)",
-                      "ko": "올바른 전화번호가 아니에요 (국가 번호 포함, 예: +82)"},
+    "invalid_phone": {
+        "en": "not a valid phone number (include the country code, e.g. +82)",
+        "ko": "올바른 전화번호가 아니에요 (국가 번호 포함, 예: +82)",
+    },
     "too_long": {"en": "too long", "ko": "너무 길어요"},
-    "unknown_property": {"en": "not a field this assistant can change",
-                         "ko": "이 도우미가 바꿀 수 없는 항목이에요"},
+    "unknown_property": {
+        "en": "not a field this assistant can change",
+        "ko": "이 도우미가 바꿀 수 없는 항목이에요",
+    },
     "read_only": {"en": "read-only, it cannot be changed", "ko": "읽기 전용이라 바꿀 수 없어요"},
     "empty": {"en": "no value given", "ko": "값이 비어 있어요"},
     "invalid_value": {"en": "not an accepted value", "ko": "허용되지 않는 값이에요"},
@@ -52,19 +56,23 @@ UI: dict[str, dict[str, str]] = {
     "app_title": {"en": "HubSpot Contact Assistant", "ko": "HubSpot 연락처 도우미"},
     "welcome_intro": {
         "en": "I search, create and update your HubSpot contacts right here in the chat.",
-        "ko": "채팅에서 바로 HubSpot 연락처를 검색하고, 만들고, 수정해 드려요."},
+        "ko": "채팅에서 바로 HubSpot 연락처를 검색하고, 만들고, 수정해 드려요.",
+    },
     "btn_search": {"en": "Search contacts", "ko": "연락처 검색"},
     "btn_create": {"en": "Create contact", "ko": "연락처 만들기"},
     "btn_update": {"en": "Update contact", "ko": "연락처 수정"},
     "use_form": {"en": "Use a form", "ko": "양식으로 입력"},
     "search_title": {"en": "Search contacts", "ko": "연락처 검색"},
-    "search_intro": {"en": "Fill in any fields; all of them must match.",
-                     "ko": "아무 항목이나 입력하세요. 입력한 조건을 모두 만족하는 연락처를 "
-                           "찾아요."},
+    "search_intro": {
+        "en": "Fill in any fields; all of them must match.",
+        "ko": "아무 항목이나 입력하세요. 입력한 조건을 모두 만족하는 연락처를 찾아요.",
+    },
     "search_submit": {"en": "Search", "ko": "검색"},
     "results_title": {"en": "Search results", "ko": "검색 결과"},
-    "results_range": {"en": "Showing {first}–{last} of {total}",
-                      "ko": "전체 {total}개 중 {first}–{last}"},
+    "results_range": {
+        "en": "Showing {first}–{last} of {total}",
+        "ko": "전체 {total}개 중 {first}–{last}",
+    },
     "results_one": {"en": "Showing {first} of {total}", "ko": "전체 {total}개 중 {first}번째"},
     "results_none": {"en": "No contacts matched.", "ko": "일치하는 연락처가 없어요."},
     "more": {"en": "More results", "ko": "결과 더 보기"},
@@ -72,50 +80,67 @@ UI: dict[str, dict[str, str]] = {
     "row_pick": {"en": "Choose", "ko": "선택"},
     "new_search": {"en": "New search", "ko": "새로 검색"},
     "no_results_title": {"en": "No contacts found", "ko": "연락처를 찾지 못했어요"},
-    "no_results_intro": {"en": "Nothing matched your search. Try other words, or create the "
-                               "contact.",
-                         "ko": "검색 조건에 맞는 연락처가 없어요. 다른 검색어로 찾거나 새 연락처를 "
-                               "만들어 보세요."},
+    "no_results_intro": {
+        "en": "Nothing matched your search. Try other words, or create the contact.",
+        "ko": "검색 조건에 맞는 연락처가 없어요. 다른 검색어로 찾거나 새 연락처를 만들어 보세요.",
+    },
     "headline_created": {"en": "Contact created", "ko": "연락처를 만들었어요"},
     "headline_updated": {"en": "Contact updated", "ko": "연락처를 수정했어요"},
     "headline_existing": {"en": "This contact already exists", "ko": "이미 있는 연락처예요"},
     "headline_found": {"en": "Contact", "ko": "연락처"},
-    "duplicate_title": {"en": "This email is already in HubSpot",
-                        "ko": "이미 HubSpot에 있는 이메일이에요"},
-    "duplicate_intro": {"en": "Nothing new was created. You can update the existing contact.",
-                        "ko": "새로 만들지 않았어요. 기존 연락처를 수정할 수 있어요."},
+    "duplicate_title": {
+        "en": "This email is already in HubSpot",
+        "ko": "이미 HubSpot에 있는 이메일이에요",
+    },
+    "duplicate_intro": {
+        "en": "Nothing new was created. You can update the existing contact.",
+        "ko": "새로 만들지 않았어요. 기존 연락처를 수정할 수 있어요.",
+    },
     "create_title": {"en": "Create contact", "ko": "연락처 만들기"},
-    "create_intro": {"en": "Give at least a name or an email. I check first that the email "
-                           "is not in HubSpot yet.",
-                     "ko": "이름이나 이메일 중 하나 이상을 입력하세요. 이메일이 이미 HubSpot에 "
-                           "있는지 먼저 확인해요."},
+    "create_intro": {
+        "en": "Give at least a name or an email. I check first that the email "
+        "is not in HubSpot yet.",
+        "ko": "이름이나 이메일 중 하나 이상을 입력하세요. 이메일이 이미 HubSpot에 "
+        "있는지 먼저 확인해요.",
+    },
     "create_submit": {"en": "Create", "ko": "만들기"},
     "update_find_title": {"en": "Update contact", "ko": "연락처 수정"},
-    "update_find_intro": {"en": "Which contact? Type an email address or a name.",
-                          "ko": "어떤 연락처인가요? 이메일 주소나 이름을 입력하세요."},
+    "update_find_intro": {
+        "en": "Which contact? Type an email address or a name.",
+        "ko": "어떤 연락처인가요? 이메일 주소나 이름을 입력하세요.",
+    },
     "update_find_submit": {"en": "Find", "ko": "찾기"},
     "required_query": {"en": "Enter an email or a name.", "ko": "이메일이나 이름을 입력하세요."},
     "pick_title": {"en": "Which contact?", "ko": "어떤 연락처인가요?"},
-    "pick_intro": {"en": "Several contacts match. Choose the one to update.",
-                   "ko": "여러 연락처가 일치해요. 수정할 연락처를 고르세요."},
+    "pick_intro": {
+        "en": "Several contacts match. Choose the one to update.",
+        "ko": "여러 연락처가 일치해요. 수정할 연락처를 고르세요.",
+    },
     "update_title": {"en": "Update {name}", "ko": "연락처 수정: {name}"},
-    "update_intro": {"en": "Change what you need; you will confirm before anything is saved.",
-                     "ko": "필요한 항목을 바꾸세요. 저장하기 전에 한 번 더 확인해요."},
+    "update_intro": {
+        "en": "Change what you need; you will confirm before anything is saved.",
+        "ko": "필요한 항목을 바꾸세요. 저장하기 전에 한 번 더 확인해요.",
+    },
     "update_submit": {"en": "Review changes", "ko": "변경 내용 확인"},
     "confirm_title": {"en": "Confirm changes to {name}", "ko": "변경 확인: {name}"},
-    "confirm_intro": {"en": "Nothing is saved until you press Confirm.",
-                      "ko": "확인을 눌러야 저장돼요."},
+    "confirm_intro": {
+        "en": "Nothing is saved until you press Confirm.",
+        "ko": "확인을 눌러야 저장돼요.",
+    },
     "confirm": {"en": "Confirm", "ko": "확인"},
     "cancel": {"en": "Cancel", "ko": "취소"},
     "empty_value": {"en": "(empty)", "ko": "(없음)"},
     "help_title": {"en": "What I can do", "ko": "사용 방법"},
-    "help_intro": {"en": "Press a button, or type a command like these:",
-                   "ko": "버튼을 누르거나 이렇게 입력해 보세요:"},
+    "help_intro": {
+        "en": "Press a button, or type a command like these:",
+        "ko": "버튼을 누르거나 이렇게 입력해 보세요:",
+    },
     "help_no_model": {
         "en": "Free-form requests need an OpenAI key (OPENAI_API_KEY). Without it I work in "
-              "guided mode and understand the commands shown above.",
+        "guided mode and understand the commands shown above.",
         "ko": "자유로운 문장으로 요청하려면 OpenAI 키(OPENAI_API_KEY)가 필요해요. 키가 없으면 "
-              "위에 보인 명령을 이해하는 안내 모드로 동작해요."},
+        "위에 보인 명령을 이해하는 안내 모드로 동작해요.",
+    },
 }
 
 HELP_EXAMPLES: dict[str, tuple[str, ...]] = {

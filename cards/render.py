@@ -63,8 +63,11 @@ def _read_templates() -> dict[str, dict[str, Any]]:
     """Every template, parsed once when this module is imported: before any event loop runs,
     so rendering a card in a turn never reads a file on the loop."""
     folder = resources.files("cards").joinpath("templates")
-    return {entry.name.removesuffix(".json"): json.loads(entry.read_text(encoding="utf-8"))
-            for entry in folder.iterdir() if entry.name.endswith(".json")}
+    return {
+        entry.name.removesuffix(".json"): json.loads(entry.read_text(encoding="utf-8"))
+        for entry in folder.iterdir()
+        if entry.name.endswith(".json")
+    }
 
 
 _TEMPLATES = _read_templates()

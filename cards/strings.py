@@ -25,143 +25,200 @@ from contacts.errors import (
 MESSAGES: dict[str, dict[str, str]] = {
     "welcome": {
         "en": "Hi! I can search, create and update HubSpot contacts. Press a button or type a "
-              "command (type **help** for examples).",
+        "command (type **help** for examples).",
         "ko": "안녕하세요! HubSpot 연락처를 검색하고, 만들고, 수정할 수 있어요. 버튼을 누르거나 "
-              "명령을 입력하세요(예시는 **도움말**)."},
-    "chose_search": {"en": "Search contacts — tell me what to look for.",
-                     "ko": "연락처 검색 — 무엇을 찾을지 알려 주세요."},
-    "chose_create": {"en": "Create contact — fill in the form and I'll add it to HubSpot.",
-                     "ko": "연락처 만들기 — 양식을 채우면 HubSpot에 추가할게요."},
-    "chose_update": {"en": "Update contact — which contact? Type an email or a name.",
-                     "ko": "연락처 수정 — 어떤 연락처인가요? 이메일이나 이름을 입력하세요."},
+        "명령을 입력하세요(예시는 **도움말**).",
+    },
+    "chose_search": {
+        "en": "Search contacts — tell me what to look for.",
+        "ko": "연락처 검색 — 무엇을 찾을지 알려 주세요.",
+    },
+    "chose_create": {
+        "en": "Create contact — fill in the form and I'll add it to HubSpot.",
+        "ko": "연락처 만들기 — 양식을 채우면 HubSpot에 추가할게요.",
+    },
+    "chose_update": {
+        "en": "Update contact — which contact? Type an email or a name.",
+        "ko": "연락처 수정 — 어떤 연락처인가요? 이메일이나 이름을 입력하세요.",
+    },
     "typing": {"en": "Working on it…", "ko": "처리하고 있어요…"},
     "searching": {"en": "Searching HubSpot…", "ko": "HubSpot에서 찾고 있어요…"},
-    "found": {"en": "Found {total} matching contacts.",
-              "ko": "일치하는 연락처 {total}개를 찾았어요."},
+    "found": {
+        "en": "Found {total} matching contacts.",
+        "ko": "일치하는 연락처 {total}개를 찾았어요.",
+    },
     "found_one": {"en": "Found 1 matching contact.", "ko": "일치하는 연락처 1개를 찾았어요."},
-    "no_results": {"en": "No contact matched your search.",
-                   "ko": "검색 조건에 맞는 연락처가 없어요."},
+    "no_results": {
+        "en": "No contact matched your search.",
+        "ko": "검색 조건에 맞는 연락처가 없어요.",
+    },
     "no_more_results": {"en": "There are no more results.", "ko": "더 이상 결과가 없어요."},
-    "search_empty": {"en": "Tell me at least one thing to search for (an email, a name, a "
-                           "company or a phone number).",
-                     "ko": "검색할 내용(이메일, 이름, 회사, 전화번호 중 하나 이상)을 알려 주세요."},
+    "search_empty": {
+        "en": "Tell me at least one thing to search for (an email, a name, a "
+        "company or a phone number).",
+        "ko": "검색할 내용(이메일, 이름, 회사, 전화번호 중 하나 이상)을 알려 주세요.",
+    },
     "created": {"en": "Created the contact {name}.", "ko": "연락처를 만들었어요: {name}"},
     "created_same_name_warning": {
         "en": "Note: {count} other contact(s) named {name} already exist with a different email. "
-              "Check this is not the same person.",
+        "Check this is not the same person.",
         "ko": "참고: 이름이 같은 다른 연락처가 {count}개 있어요(이름: {name}, 이메일은 다름). "
-              "같은 사람이 아닌지 확인해 주세요."},
-    "create_needs_something": {"en": "Give me at least a name or an email for the new contact.",
-                               "ko": "새 연락처의 이름이나 이메일을 하나 이상 알려 주세요."},
-    "duplicate": {"en": "A contact with the email {email} already exists, so I did not create "
-                        "another one.",
-                  "ko": "이메일이 {email}인 연락처가 이미 있어서 새로 만들지 않았어요."},
-    "duplicate_id": {"en": "A contact with that email already exists (record #{id}), so I did "
-                           "not create another one.",
-                     "ko": "이 이메일을 쓰는 연락처가 이미 있어서(레코드 #{id}) 새로 만들지 "
-                           "않았어요."},
-    "confirm_update": {"en": "Please check the changes below; nothing is saved until you "
-                             "confirm.",
-                       "ko": "아래 변경 내용을 확인해 주세요. 확인을 눌러야 저장돼요."},
+        "같은 사람이 아닌지 확인해 주세요.",
+    },
+    "create_needs_something": {
+        "en": "Give me at least a name or an email for the new contact.",
+        "ko": "새 연락처의 이름이나 이메일을 하나 이상 알려 주세요.",
+    },
+    "duplicate": {
+        "en": "A contact with the email {email} already exists, so I did not create another one.",
+        "ko": "이메일이 {email}인 연락처가 이미 있어서 새로 만들지 않았어요.",
+    },
+    "duplicate_id": {
+        "en": "A contact with that email already exists (record #{id}), so I did "
+        "not create another one.",
+        "ko": "이 이메일을 쓰는 연락처가 이미 있어서(레코드 #{id}) 새로 만들지 않았어요.",
+    },
+    "confirm_update": {
+        "en": "Please check the changes below; nothing is saved until you confirm.",
+        "ko": "아래 변경 내용을 확인해 주세요. 확인을 눌러야 저장돼요.",
+    },
     "updated": {"en": "Updated the contact {name}.", "ko": "연락처를 수정했어요: {name}"},
-    "update_cancelled": {"en": "Update cancelled. Nothing was changed.",
-                         "ko": "수정을 취소했어요. 아무것도 바뀌지 않았어요."},
+    "update_cancelled": {
+        "en": "Update cancelled. Nothing was changed.",
+        "ko": "수정을 취소했어요. 아무것도 바뀌지 않았어요.",
+    },
     "update_changed": {
         "en": "Someone changed {name} after you saw the preview, so I wrote nothing. Here are "
-              "the current values; review them and try again.",
+        "the current values; review them and try again.",
         "ko": "미리보기 뒤에 누군가 연락처를 바꿔서 아무것도 저장하지 않았어요(연락처: {name}). "
-              "현재 값을 확인하고 다시 시도해 주세요."},
-    "update_expired": {"en": "That change is no longer waiting for confirmation (it was already "
-                             "confirmed, cancelled or replaced). Nothing was written.",
-                       "ko": "이 변경은 더 이상 확인을 기다리고 있지 않아요(이미 확인, 취소 또는 "
-                             "교체됨). 아무것도 저장하지 않았어요."},
-    "update_which": {"en": "Which contact should I update? Type an email or a name.",
-                     "ko": "어떤 연락처를 수정할까요? 이메일이나 이름을 입력하세요."},
-    "nothing_to_change": {"en": "Those values are already set, so there is nothing to change.",
-                          "ko": "이미 같은 값이라 바꿀 내용이 없어요."},
-    "invalid_field": {"en": "{field}: {reason}. Nothing was saved.",
-                      "ko": "{field}: {reason}. 아무것도 저장하지 않았어요."},
-    "read_only": {"en": "{field} cannot be changed here. Nothing was saved.",
-                  "ko": "이 항목은 여기서 바꿀 수 없어요: {field}. 아무것도 저장하지 않았어요."},
-    "not_found": {"en": "I couldn't find a contact matching {query}.",
-                  "ko": "일치하는 연락처를 찾지 못했어요: {query}"},
-    "pick_one": {"en": "Several contacts match. Pick the one you mean.",
-                 "ko": "여러 연락처가 일치해요. 원하는 연락처를 골라 주세요."},
+        "현재 값을 확인하고 다시 시도해 주세요.",
+    },
+    "update_expired": {
+        "en": "That change is no longer waiting for confirmation (it was already "
+        "confirmed, cancelled or replaced). Nothing was written.",
+        "ko": "이 변경은 더 이상 확인을 기다리고 있지 않아요(이미 확인, 취소 또는 "
+        "교체됨). 아무것도 저장하지 않았어요.",
+    },
+    "update_which": {
+        "en": "Which contact should I update? Type an email or a name.",
+        "ko": "어떤 연락처를 수정할까요? 이메일이나 이름을 입력하세요.",
+    },
+    "nothing_to_change": {
+        "en": "Those values are already set, so there is nothing to change.",
+        "ko": "이미 같은 값이라 바꿀 내용이 없어요.",
+    },
+    "invalid_field": {
+        "en": "{field}: {reason}. Nothing was saved.",
+        "ko": "{field}: {reason}. 아무것도 저장하지 않았어요.",
+    },
+    "read_only": {
+        "en": "{field} cannot be changed here. Nothing was saved.",
+        "ko": "이 항목은 여기서 바꿀 수 없어요: {field}. 아무것도 저장하지 않았어요.",
+    },
+    "not_found": {
+        "en": "I couldn't find a contact matching {query}.",
+        "ko": "일치하는 연락처를 찾지 못했어요: {query}",
+    },
+    "pick_one": {
+        "en": "Several contacts match. Pick the one you mean.",
+        "ko": "여러 연락처가 일치해요. 원하는 연락처를 골라 주세요.",
+    },
     "hubspot_unavailable": {
         "en": "HubSpot isn't answering right now. Nothing was changed; please try again in a "
-              "minute.",
+        "minute.",
         "ko": "지금 HubSpot이 응답하지 않아요. 아무것도 바뀌지 않았어요. 잠시 후 다시 시도해 "
-              "주세요."},
+        "주세요.",
+    },
     "hubspot_rate_limited": {
         "en": "HubSpot is busy (its rate limit was reached). Please try again in a few seconds.",
-        "ko": "HubSpot 요청 한도에 도달했어요. 몇 초 후에 다시 시도해 주세요."},
+        "ko": "HubSpot 요청 한도에 도달했어요. 몇 초 후에 다시 시도해 주세요.",
+    },
     "write_unknown": {
         "en": "HubSpot did not confirm the save, so it may or may not have been saved. Search "
-              "for the contact before trying again.",
+        "for the contact before trying again.",
         "ko": "HubSpot이 저장 여부를 알려 주지 않았어요. 저장되었을 수도, 아닐 수도 있어요. 다시 "
-              "시도하기 전에 연락처를 검색해서 확인해 주세요."},
+        "시도하기 전에 연락처를 검색해서 확인해 주세요.",
+    },
     "access_denied": {
         "en": "HubSpot refused access. Ask your admin to check the app's token and its contacts "
-              "permissions.",
+        "permissions.",
         "ko": "HubSpot이 접근을 거부했어요. 관리자에게 앱 토큰과 연락처 권한을 확인해 달라고 "
-              "요청해 주세요."},
+        "요청해 주세요.",
+    },
     "stale_card": {
         "en": "That card is from an earlier conversation or has expired, so I ignored it. "
-              "Here's a fresh start.",
-        "ko": "이전 대화의 카드이거나 만료된 카드라서 처리하지 않았어요. 새로 시작해 주세요."},
-    "bad_submit": {"en": "I couldn't understand that card submission. Nothing was written.",
-                   "ko": "카드에서 보낸 내용을 이해하지 못했어요. 아무것도 저장하지 않았어요."},
+        "Here's a fresh start.",
+        "ko": "이전 대화의 카드이거나 만료된 카드라서 처리하지 않았어요. 새로 시작해 주세요.",
+    },
+    "bad_submit": {
+        "en": "I couldn't understand that card submission. Nothing was written.",
+        "ko": "카드에서 보낸 내용을 이해하지 못했어요. 아무것도 저장하지 않았어요.",
+    },
     "message_too_long": {
         "en": "That message is too long ({length} characters; the limit is {limit}). Please "
-              "shorten it.",
-        "ko": "메시지가 너무 길어요({length}자, 최대 {limit}자). 줄여서 다시 보내 주세요."},
+        "shorten it.",
+        "ko": "메시지가 너무 길어요({length}자, 최대 {limit}자). 줄여서 다시 보내 주세요.",
+    },
     "needs_key": {
         "en": "Free-form requests need an OpenAI key (OPENAI_API_KEY). Without it I understand "
-              "the buttons and typed commands such as `find jane@acme.com`; type **help** for "
-              "more.",
+        "the buttons and typed commands such as `find jane@acme.com`; type **help** for "
+        "more.",
         "ko": "자유로운 문장으로 요청하려면 OpenAI 키(OPENAI_API_KEY)가 필요해요. 키가 없으면 "
-              "버튼과 `김민수 찾아줘` 같은 명령만 이해해요. 예시는 **도움말**을 입력하세요."},
-    "not_understood": {"en": "I didn't understand that. Here is what I can do:",
-                       "ko": "이해하지 못했어요. 이렇게 사용할 수 있어요:"},
-    "hello": {"en": "Hi! Here is what I can do:",
-              "ko": "안녕하세요! 이렇게 사용할 수 있어요:"},
-    "thanks": {"en": "You're welcome! Type **help** whenever you need me.",
-               "ko": "천만에요! 필요할 때 언제든 **도움말**을 입력하세요."},
+        "버튼과 `김민수 찾아줘` 같은 명령만 이해해요. 예시는 **도움말**을 입력하세요.",
+    },
+    "not_understood": {
+        "en": "I didn't understand that. Here is what I can do:",
+        "ko": "이해하지 못했어요. 이렇게 사용할 수 있어요:",
+    },
+    "hello": {"en": "Hi! Here is what I can do:", "ko": "안녕하세요! 이렇게 사용할 수 있어요:"},
+    "thanks": {
+        "en": "You're welcome! Type **help** whenever you need me.",
+        "ko": "천만에요! 필요할 때 언제든 **도움말**을 입력하세요.",
+    },
     "model_failed": {
         "en": "Sorry, the assistant could not answer this time. Nothing was changed. Try again, "
-              "or use the buttons.",
+        "or use the buttons.",
         "ko": "죄송해요, 이번에는 답변하지 못했어요. 아무것도 바뀌지 않았어요. 다시 시도하거나 "
-              "버튼을 사용해 주세요."},
-    "busy": {"en": "I'm still working on your previous request; one moment please.",
-             "ko": "이전 요청을 아직 처리하고 있어요. 잠시만 기다려 주세요."},
-    "error": {"en": "Something went wrong on my side. Nothing was changed.",
-              "ko": "처리 중에 문제가 생겼어요. 아무것도 바뀌지 않았어요."},
+        "버튼을 사용해 주세요.",
+    },
+    "busy": {
+        "en": "I'm still working on your previous request; one moment please.",
+        "ko": "이전 요청을 아직 처리하고 있어요. 잠시만 기다려 주세요.",
+    },
+    "error": {
+        "en": "Something went wrong on my side. Nothing was changed.",
+        "ko": "처리 중에 문제가 생겼어요. 아무것도 바뀌지 않았어요.",
+    },
     # Model mode: a welcome button is answered with the agent's question (and a "Use a form"
     # button, `use_form_card`); the model sees the question in its history.
     "ask_search": {
         "en": "Search contacts — who are you looking for? Tell me a name, an email, a company "
-              "or a phone number.",
-        "ko": "연락처 검색 — 누구를 찾을까요? 이름, 이메일, 회사 또는 전화번호를 알려 주세요."},
+        "or a phone number.",
+        "ko": "연락처 검색 — 누구를 찾을까요? 이름, 이메일, 회사 또는 전화번호를 알려 주세요.",
+    },
     "ask_create": {
         "en": "Create contact — who should I add? Tell me at least a name and an email (phone, "
-              "company and job title are optional).",
+        "company and job title are optional).",
         "ko": "연락처 만들기 — 누구를 추가할까요? 이름과 이메일을 알려 주세요(전화번호, 회사, "
-              "직함은 선택)."},
+        "직함은 선택).",
+    },
     "ask_update": {
         "en": "Update contact — which contact, and what should change? For example: "
-              "“change jane@acme.com's phone to +1 415 555 0100”.",
+        "“change jane@acme.com's phone to +1 415 555 0100”.",
         "ko": "연락처 수정 — 어떤 연락처의 무엇을 바꿀까요? 예: “jane@acme.com 전화번호 "
-              "010-9876-5432로 변경”."},
+        "010-9876-5432로 변경”.",
+    },
     # Access policy (bots/access.py): its refusal reason, and a read-only user's write.
     "not_allowed": {
         "en": "Sorry, you are not allowed to use this assistant. Ask your admin to add you.",
-        "ko": "죄송해요, 이 도우미를 사용할 권한이 없어요. 관리자에게 추가해 달라고 "
-              "요청해 주세요."},
+        "ko": "죄송해요, 이 도우미를 사용할 권한이 없어요. 관리자에게 추가해 달라고 요청해 주세요.",
+    },
     "read_only_user": {
         "en": "You have read-only access: I can search contacts for you, but not create or "
-              "change them. Nothing was changed.",
+        "change them. Nothing was changed.",
         "ko": "읽기 전용 권한이라 연락처를 검색할 수만 있고 만들거나 수정할 수는 없어요. "
-              "아무것도 바뀌지 않았어요."},
+        "아무것도 바뀌지 않았어요.",
+    },
 }
 
 
@@ -186,8 +243,12 @@ def text(lang: str, key: str, **values: Any) -> str:
     """A chat message by key, in `lang` (English when there is no translation).
     An unknown key raises KeyError: that is a bug the tests must catch."""
     template = pick(lang, MESSAGES[key])
-    safe = _Values({name: value if isinstance(value, int) else shown(value, 200)
-                    for name, value in values.items()})
+    safe = _Values(
+        {
+            name: value if isinstance(value, int) else shown(value, 200)
+            for name, value in values.items()
+        }
+    )
     return string.Formatter().vformat(template, (), safe)
 
 
@@ -205,8 +266,7 @@ def error_text(lang: str, error: ContactsError) -> str:
         label = field_label(lang, error.field)
         if error.reason_code == "read_only":
             return text(lang, "read_only", field=label)
-        return text(lang, "invalid_field", field=label,
-                    reason=reason_text(lang, error.reason_code))
+        return text(lang, "invalid_field", field=label, reason=reason_text(lang, error.reason_code))
     if isinstance(error, DuplicateContact):
         email = error.existing.email if error.existing is not None else ""
         if not email:

@@ -25,8 +25,20 @@ from contacts.model import (
 from contacts.service import ContactsService
 
 __all__ = [
-    "DISPLAY_PROPERTIES", "EDITABLE_PROPERTIES", "Change", "Contact", "ContactChanged",
-    "ContactNotFound", "ContactsError", "ContactsService", "CreateResult", "DuplicateContact",
-    "HubSpotUnavailable", "InvalidContact", "PendingUpdate", "RateLimited", "SearchCriteria",
+    "DISPLAY_PROPERTIES",
+    "EDITABLE_PROPERTIES",
+    "Change",
+    "Contact",
+    "ContactChanged",
+    "ContactNotFound",
+    "ContactsError",
+    "ContactsService",
+    "CreateResult",
+    "DuplicateContact",
+    "HubSpotUnavailable",
+    "InvalidContact",
+    "PendingUpdate",
+    "RateLimited",
+    "SearchCriteria",
     "SearchPage",
 ]

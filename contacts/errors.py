@@ -66,8 +66,12 @@ class ContactChanged(ContactsError):
 class HubSpotUnavailable(ContactsError):
     code = "unavailable"
 
-    def __init__(self, message: str = "HubSpot is not answering right now.", *,
-                 write_may_have_happened: bool = False):
+    def __init__(
+        self,
+        message: str = "HubSpot is not answering right now.",
+        *,
+        write_may_have_happened: bool = False,
+    ):
         super().__init__(message)
         self.write_may_have_happened = write_may_have_happened
 

@@ -42,8 +42,12 @@ from contacts.retrying import RetryPolicy
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 _EXISTING_ID = re.compile(r"Existing ID:\s*(\d+)")
-_REASONS = {"PROPERTY_DOESNT_EXIST": "unknown_property", "INVALID_EMAIL": "invalid_email",
-            "READ_ONLY_VALUE": "read_only", "INVALID_LENGTH": "too_long"}
+_REASONS = {
+    "PROPERTY_DOESNT_EXIST": "unknown_property",
+    "INVALID_EMAIL": "invalid_email",
+    "READ_ONLY_VALUE": "read_only",
+    "INVALID_LENGTH": "too_long",
+}
 
 
 class _Transient(Exception):
@@ -64,10 +68,17 @@ class HubSpotAdapter:
     """Contacts calls against HubSpot (or hubspot_local, via `host`), returning plain
     `Contact`s and raising only `ContactsError`s."""
 
-    def __init__(self, access_token: str, *, host: str | None = None, max_workers: int = 8,
-                 timeout_seconds: float = 10, retry: RetryPolicy | None = None,
-                 budget: RequestBudget | None = None,
-                 properties: Sequence[str] = DISPLAY_PROPERTIES) -> None:
+    def __init__(
+        self,
+        access_token: str,
+        *,
+        host: str | None = None,
+        max_workers: int = 8,
+        timeout_seconds: float = 10,
+        retry: RetryPolicy | None = None,
+        budget: RequestBudget | None = None,
+        properties: Sequence[str] = DISPLAY_PROPERTIES,
+    ) -> None:
         config = Configuration(host=host.rstrip("/") if host else None)
         config.access_token = access_token
         config.retries = False  # we retry, knowing which calls are safe to repeat
@@ -77,8 +88,7 @@ class HubSpotAdapter:
         self._client = client
         self._basic = BasicApi(api_client=client)
         self._search = SearchApi(api_client=client)
-        self._executor = ThreadPoolExecutor(max_workers=max_workers,
-                                            thread_name_prefix="hubspot")
+        self._executor = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="hubspot")
         self._slots = asyncio.Semaphore(max_workers)
         self._timeout = timeout_seconds
         self._retry = retry or RetryPolicy()
@@ -90,11 +100,17 @@ class HubSpotAdapter:
 
     # -- public calls -------------------------------------------------------------------------
 
-    async def get(self, id_or_email: str, id_property: str | None = None,
-                  properties: Sequence[str] | None = None) -> Contact:
+    async def get(
+        self,
+        id_or_email: str,
+        id_property: str | None = None,
+        properties: Sequence[str] | None = None,
+    ) -> Contact:
         """One contact by id, or by a unique property such as `email`. Raises ContactNotFound."""
-        kwargs: dict[str, Any] = {"properties": list(properties or self._properties),
-                                  "archived": False}
+        kwargs: dict[str, Any] = {
+            "properties": list(properties or self._properties),
+            "archived": False,
+        }
         if id_property:
             kwargs["id_property"] = id_property
         obj = await self._call(self._basic.get_by_id, id_or_email, key=id_or_email, **kwargs)
@@ -103,8 +119,7 @@ class HubSpotAdapter:
     async def update(self, contact_id: str, properties: Mapping[str, str]) -> Contact:
         """PATCH; repeating it is harmless (same values), so it is retried like a read."""
         body = SimplePublicObjectInput(properties=dict(properties))
-        obj = await self._call(self._basic.update, contact_id, body, key=contact_id,
-                               write=True)
+        obj = await self._call(self._basic.update, contact_id, body, key=contact_id, write=True)
         return to_contact(obj)
 
     async def search(self, body: Mapping[str, Any]) -> SearchPage:
@@ -112,9 +127,11 @@ class HubSpotAdapter:
         request = {"properties": self._properties, **body}
         page = await self._call(self._search.do_search, request, key="search", search=True)
         after = page.paging.next.after if page.paging and page.paging.next else None
-        return SearchPage(total=int(page.total or 0),
-                          results=[to_contact(o) for o in page.results or []],
-                          next_after=str(after) if after is not None else None)
+        return SearchPage(
+            total=int(page.total or 0),
+            results=[to_contact(o) for o in page.results or []],
+            next_after=str(after) if after is not None else None,
+        )
 
     async def create(self, properties: Mapping[str, str]) -> Contact:
         """Create once. One call makes at most one contact: after any failed try the email is
@@ -172,16 +189,17 @@ class HubSpotAdapter:
     def _unknown_outcome() -> HubSpotUnavailable:
         return HubSpotUnavailable(
             "HubSpot did not confirm the new contact; it may or may not have been created.",
-            write_may_have_happened=True)
+            write_may_have_happened=True,
+        )
 
     @staticmethod
     def _unconfirmed_change() -> HubSpotUnavailable:
         return HubSpotUnavailable(
             "HubSpot did not confirm the change; it may or may not have been saved.",
-            write_may_have_happened=True)
+            write_may_have_happened=True,
+        )
 
-    async def _last_look(self, email: str, uncertain: bool,
-                         cause: BaseException) -> Contact | None:
+    async def _last_look(self, email: str, uncertain: bool, cause: BaseException) -> Contact | None:
         """Before giving up on a create: if the contact is there, our try made it; if it is
         not but a try may still write it (an answer lost in flight), the outcome is unknown."""
         found = await self._lookup_after_failure(email) if email else None
@@ -203,8 +221,9 @@ class HubSpotAdapter:
             raise self._unknown_outcome() from cause
         return found
 
-    async def _send(self, fn: Callable[..., T], *args: Any, search: bool = False,
-                    **kwargs: Any) -> T:
+    async def _send(
+        self, fn: Callable[..., T], *args: Any, search: bool = False, **kwargs: Any
+    ) -> T:
         """Spend from the budget, then run the SDK call in a worker thread. A free thread is
         taken first, so a call leaves as soon as it is counted (and counts stay honest)."""
         async with self._slots:
@@ -213,8 +232,15 @@ class HubSpotAdapter:
             call = functools.partial(fn, *args, _request_timeout=self._timeout, **kwargs)
             return await loop.run_in_executor(self._executor, call)
 
-    async def _call(self, fn: Callable[..., T], *args: Any, key: str, search: bool = False,
-                    write: bool = False, **kwargs: Any) -> T:
+    async def _call(
+        self,
+        fn: Callable[..., T],
+        *args: Any,
+        key: str,
+        search: bool = False,
+        write: bool = False,
+        **kwargs: Any,
+    ) -> T:
         """A call that is safe to repeat: retried on 429 (as HubSpot asks) and on 5xx /
         timeouts (jittered backoff), then reported as RateLimited / HubSpotUnavailable
         (saying, for a `write`, whether one of the tries may have been applied)."""
@@ -246,8 +272,10 @@ class HubSpotAdapter:
 
 # -- translation at the edge ------------------------------------------------------------------
 
-def _translate(exc: BaseException, *, key: str,
-               retry: RetryPolicy) -> ContactsError | _Transient | _Throttled:
+
+def _translate(
+    exc: BaseException, *, key: str, retry: RetryPolicy
+) -> ContactsError | _Transient | _Throttled:
     """An SDK / transport exception as one of ours, or as a reason to retry."""
     if isinstance(exc, ApiException):
         status = int(exc.status or 0)
@@ -264,13 +292,16 @@ def _translate(exc: BaseException, *, key: str,
         if status in (401, 403):
             return HubSpotUnavailable(
                 "HubSpot refused the app's credentials; an administrator needs to check the "
-                "HubSpot access token and its scopes.")
+                "HubSpot access token and its scopes."
+            )
         if status == 0 or status >= 500 or status in (423, 477):
             return _Transient(f"HTTP {status}", maybe_done=True)
-        return HubSpotUnavailable(f"HubSpot answered HTTP {status}: "
-                                  f"{body.get('message') or 'no details'}")
-    if isinstance(exc, urllib3.exceptions.NewConnectionError
-                  | urllib3.exceptions.ConnectTimeoutError):
+        return HubSpotUnavailable(
+            f"HubSpot answered HTTP {status}: {body.get('message') or 'no details'}"
+        )
+    if isinstance(
+        exc, urllib3.exceptions.NewConnectionError | urllib3.exceptions.ConnectTimeoutError
+    ):
         return _Transient(type(exc).__name__, maybe_done=False)  # never reached HubSpot
     if isinstance(exc, urllib3.exceptions.HTTPError | OSError):
         return _Transient(type(exc).__name__, maybe_done=True)
@@ -295,8 +326,9 @@ def _invalid(body: Mapping[str, Any]) -> InvalidContact:
         field = str(names[0]) if names else ""
         reason = _REASONS.get(str(err.get("code") or ""), "invalid_value")
         if field:
-            return InvalidContact(field, reason,
-                                  f"HubSpot did not accept the {field}: {err.get('message')}")
+            return InvalidContact(
+                field, reason, f"HubSpot did not accept the {field}: {err.get('message')}"
+            )
     message = str(body.get("message") or "HubSpot did not accept the request.")
     return InvalidContact("*", "invalid_value", f"HubSpot did not accept that: {message}")
 
@@ -312,5 +344,9 @@ def _iso(value: datetime | str | None) -> str:
 
 def to_contact(obj: Any) -> Contact:
     """An SDK SimplePublicObject as our plain Contact."""
-    return Contact(id=str(obj.id), properties=dict(obj.properties or {}),
-                   created_at=_iso(obj.created_at), updated_at=_iso(obj.updated_at))
+    return Contact(
+        id=str(obj.id),
+        properties=dict(obj.properties or {}),
+        created_at=_iso(obj.created_at),
+        updated_at=_iso(obj.updated_at),
+    )

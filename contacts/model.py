@@ -12,12 +12,23 @@ from typing import Any
 
 # The properties users may edit (../shared/design.md). Search may filter on any property.
 EDITABLE_PROPERTIES: tuple[str, ...] = (
-    "firstname", "lastname", "email", "phone", "mobilephone", "company", "jobtitle",
-    "website", "city", "country", "lifecyclestage",
+    "firstname",
+    "lastname",
+    "email",
+    "phone",
+    "mobilephone",
+    "company",
+    "jobtitle",
+    "website",
+    "city",
+    "country",
+    "lifecyclestage",
 )
 # What the app asks HubSpot to return for every contact it shows.
 DISPLAY_PROPERTIES: tuple[str, ...] = EDITABLE_PROPERTIES + (
-    "createdate", "lastmodifieddate", "hs_object_id",
+    "createdate",
+    "lastmodifieddate",
+    "hs_object_id",
 )
 
 
@@ -59,13 +70,21 @@ class Contact:
         return self.updated_at or self.get("lastmodifieddate")
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "properties": dict(self.properties),
-                "created_at": self.created_at, "updated_at": self.updated_at}
+        return {
+            "id": self.id,
+            "properties": dict(self.properties),
+            "created_at": self.created_at,
+            "updated_at": self.updated_at,
+        }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Contact:
-        return cls(id=str(data["id"]), properties=dict(data.get("properties") or {}),
-                   created_at=data.get("created_at", ""), updated_at=data.get("updated_at", ""))
+        return cls(
+            id=str(data["id"]),
+            properties=dict(data.get("properties") or {}),
+            created_at=data.get("created_at", ""),
+            updated_at=data.get("updated_at", ""),
+        )
 
 
 @dataclass(frozen=True)
@@ -81,19 +100,26 @@ class SearchCriteria:
     filters: tuple[Mapping[str, Any], ...] = ()
 
     def is_empty(self) -> bool:
-        return not (self.email or self.name or self.company or self.phone or self.text
-                    or self.filters)
+        return not (
+            self.email or self.name or self.company or self.phone or self.text or self.filters
+        )
 
     def to_dict(self) -> dict[str, Any]:
-        return {"email": self.email, "name": self.name, "company": self.company,
-                "phone": self.phone, "text": self.text,
-                "filters": [dict(f) for f in self.filters]}
+        return {
+            "email": self.email,
+            "name": self.name,
+            "company": self.company,
+            "phone": self.phone,
+            "text": self.text,
+            "filters": [dict(f) for f in self.filters],
+        }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> SearchCriteria:
-        return cls(**{k: str(data.get(k) or "") for k in ("email", "name", "company", "phone",
-                                                          "text")},
-                   filters=tuple(dict(f) for f in data.get("filters") or ()))
+        return cls(
+            **{k: str(data.get(k) or "") for k in ("email", "name", "company", "phone", "text")},
+            filters=tuple(dict(f) for f in data.get("filters") or ()),
+        )
 
 
 @dataclass(frozen=True)
@@ -129,13 +155,20 @@ class PendingUpdate:
     display_name: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return {"contact_id": self.contact_id, "properties": dict(self.properties),
-                "changes": [[c.field, c.old, c.new] for c in self.changes],
-                "expected_version": self.expected_version, "display_name": self.display_name}
+        return {
+            "contact_id": self.contact_id,
+            "properties": dict(self.properties),
+            "changes": [[c.field, c.old, c.new] for c in self.changes],
+            "expected_version": self.expected_version,
+            "display_name": self.display_name,
+        }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> PendingUpdate:
-        return cls(contact_id=str(data["contact_id"]), properties=dict(data["properties"]),
-                   changes=tuple(Change(*c) for c in data["changes"]),
-                   expected_version=str(data["expected_version"]),
-                   display_name=str(data.get("display_name", "")))
+        return cls(
+            contact_id=str(data["contact_id"]),
+            properties=dict(data["properties"]),
+            changes=tuple(Change(*c) for c in data["changes"]),
+            expected_version=str(data["expected_version"]),
+            display_name=str(data.get("display_name", "")),
+        )

@@ -24,8 +24,9 @@ class RetryPolicy:
 
     def backoff(self, failures: int, *, rng: random.Random | None = None) -> float:
         """Full jitter: uniform in [0, min(cap, base * 2**(failures-1))]."""
-        ceiling = min(self.backoff_cap_seconds,
-                      self.backoff_base_seconds * (2 ** max(0, failures - 1)))
+        ceiling = min(
+            self.backoff_cap_seconds, self.backoff_base_seconds * (2 ** max(0, failures - 1))
+        )
         return (rng or random).uniform(0, ceiling)
 
     def rate_limit_wait(self, headers: Mapping[str, str] | None) -> float:

@@ -44,8 +44,9 @@ def _eq(name: str, value: str) -> Filter:
 
 # Two-syllable Korean family names (the common ones); any other name's family name is taken to be
 # its first syllable.
-COMPOUND_FAMILY_NAMES = frozenset({
-    "남궁", "제갈", "선우", "황보", "독고", "사공", "서문", "동방", "망절", "어금", "황목"})
+COMPOUND_FAMILY_NAMES = frozenset(
+    {"남궁", "제갈", "선우", "황보", "독고", "사공", "서문", "동방", "망절", "어금", "황목"}
+)
 
 
 def _is_hangul(word: str) -> bool:
@@ -81,15 +82,18 @@ def name_alternatives(name: str) -> list[list[Filter]]:
         return []
     if len(words) == 1:
         whole = [[_token("firstname", words[0])], [_token("lastname", words[0])]]
-        korean = [[_token("lastname", family), _token("firstname", given)]
-                  for family, given in hangul_splits(words[0])]
+        korean = [
+            [_token("lastname", family), _token("firstname", given)]
+            for family, given in hangul_splits(words[0])
+        ]
         if len(words[0]) == 2:
             return whole[:1] + korean + whole[1:]
         return korean + whole
     splits: list[tuple[list[str], list[str]]] = [
         (words[:-1], words[-1:]),  # first ... last
-        (words[1:], words[:1]),    # last first ...
-        ([], words), (words, []),  # all in one field ("Mary Ann" as a first name)
+        (words[1:], words[:1]),  # last first ...
+        ([], words),
+        (words, []),  # all in one field ("Mary Ann" as a first name)
     ]
     splits += [(words[:k], words[k:]) for k in range(1, len(words) - 1)]
     out: list[list[Filter]] = []
@@ -112,8 +116,9 @@ def email_filter(value: str) -> Filter:
         pass
     text = text.lower()
     if not text or any(c.isspace() for c in text):
-        raise InvalidContact("email", "invalid_email",
-                             f"That isn't an email address or part of one: {value!r}.")
+        raise InvalidContact(
+            "email", "invalid_email", f"That isn't an email address or part of one: {value!r}."
+        )
     return _token("email", "*" + text if text.startswith("@") else text)
 
 
@@ -129,8 +134,7 @@ def phone_alternatives(value: str, *, region: str, by_digits: bool = True) -> li
         # A local number from another country ("051-356-3621" typed in an English chat) is
         # still worth looking up by its digits; the trunk 0 is not part of the stored number.
         digits = "".join(re.findall(r"\d+", value)).lstrip("0")
-        if not by_digits or not _PHONE_CHARS.match(value.strip()) \
-                or not 7 <= len(digits) <= 15:
+        if not by_digits or not _PHONE_CHARS.match(value.strip()) or not 7 <= len(digits) <= 15:
             raise
         return [[_token("phone", digits)], [_token("mobilephone", digits)]]
     alternatives = [[_eq("phone", e164)], [_eq("mobilephone", e164)]]
@@ -140,8 +144,9 @@ def phone_alternatives(value: str, *, region: str, by_digits: bool = True) -> li
     return alternatives
 
 
-def build_search_body(criteria: SearchCriteria, *, region: str, limit: int = 10,
-                      after: str | None = None) -> dict[str, Any]:
+def build_search_body(
+    criteria: SearchCriteria, *, region: str, limit: int = 10, after: str | None = None
+) -> dict[str, Any]:
     """The HubSpot search request for `criteria`. Raises InvalidContact for a value that cannot
     be searched (bad phone) or a search too big for HubSpot's filter limits."""
     common: list[Filter] = []
@@ -165,18 +170,23 @@ def build_search_body(criteria: SearchCriteria, *, region: str, limit: int = 10,
         if _fits(groups):
             break
     if not _fits(groups):
-        raise InvalidContact("search", "invalid_value",
-                             "That search has too many parts for HubSpot. Try fewer words or "
-                             "fewer fields.")
-    body: dict[str, Any] = {"limit": max(1, min(int(limit), MAX_LIMIT)),
-                            "sorts": [dict(s) for s in DEFAULT_SORTS]}
+        raise InvalidContact(
+            "search",
+            "invalid_value",
+            "That search has too many parts for HubSpot. Try fewer words or fewer fields.",
+        )
+    body: dict[str, Any] = {
+        "limit": max(1, min(int(limit), MAX_LIMIT)),
+        "sorts": [dict(s) for s in DEFAULT_SORTS],
+    }
     if groups:
         body["filterGroups"] = [{"filters": g} for g in groups]
     text = criteria.text.strip()
     if text:
         if len(text) > MAX_QUERY_CHARS:
-            raise InvalidContact("text", "too_long",
-                                 f"Search text can be at most {MAX_QUERY_CHARS:,} characters.")
+            raise InvalidContact(
+                "text", "too_long", f"Search text can be at most {MAX_QUERY_CHARS:,} characters."
+            )
         body["query"] = text
         body.pop("sorts")  # HubSpot ranks free-text results itself (oldest first)
     if after:
@@ -186,14 +196,16 @@ def build_search_body(criteria: SearchCriteria, *, region: str, limit: int = 10,
 
 def _groups(common: list[Filter], choices: list[list[list[Filter]]]) -> list[list[Filter]]:
     """Every combination of one alternative per choice, each ANDed with the common filters."""
-    groups = [common + [f for part in combo for f in part]
-              for combo in itertools.product(*choices)]
+    groups = [common + [f for part in combo for f in part] for combo in itertools.product(*choices)]
     return [g for g in groups if g]
 
 
 def _fits(groups: list[list[Filter]]) -> bool:
-    return (len(groups) <= MAX_GROUPS and all(len(g) <= MAX_FILTERS_PER_GROUP for g in groups)
-            and sum(len(g) for g in groups) <= MAX_FILTERS)
+    return (
+        len(groups) <= MAX_GROUPS
+        and all(len(g) <= MAX_FILTERS_PER_GROUP for g in groups)
+        and sum(len(g) for g in groups) <= MAX_FILTERS
+    )
 
 
 def _raw_filter(raw: Mapping[str, Any]) -> Filter:
@@ -201,8 +213,9 @@ def _raw_filter(raw: Mapping[str, Any]) -> Filter:
     name = str(raw.get("propertyName") or "").strip()
     operator = str(raw.get("operator") or "").strip().upper()
     if not name or not operator:
-        raise InvalidContact("search", "invalid_value",
-                             "A search filter needs a property name and an operator.")
+        raise InvalidContact(
+            "search", "invalid_value", "A search filter needs a property name and an operator."
+        )
     out: Filter = {"propertyName": name, "operator": operator}
     for key in ("value", "highValue"):
         if raw.get(key) is not None:

@@ -50,21 +50,30 @@ class ContactsService:
         if close is not None:
             await close()
 
-    def normalise(self, properties: Mapping[str, str], *, region: str | None = None,
-                  partial: bool = False) -> dict[str, str]:
+    def normalise(
+        self, properties: Mapping[str, str], *, region: str | None = None, partial: bool = False
+    ) -> dict[str, str]:
         """Validate and normalise user-typed values (trim; email lower-cased; phone E.164).
         Drops empty values when `partial`. Raises InvalidContact naming the field."""
-        return normalise_properties(properties, region=region or self._default_region,
-                                    partial=partial)
+        return normalise_properties(
+            properties, region=region or self._default_region, partial=partial
+        )
 
-    async def search(self, criteria: SearchCriteria, *, limit: int = 10,
-                     after: str | None = None, region: str | None = None) -> SearchPage:
+    async def search(
+        self,
+        criteria: SearchCriteria,
+        *,
+        limit: int = 10,
+        after: str | None = None,
+        region: str | None = None,
+    ) -> SearchPage:
         """Contacts matching every given criterion, most recently changed first. A search by a
         whole email alone reads the contact directly, because HubSpot's search index lags
         behind writes and "I just added them, where are they?" must not happen. `region`
         reads a phone number typed without a country code (the user's, e.g. "KR")."""
-        body = build_search_body(criteria, region=region or self._default_region,
-                                 limit=limit, after=after)
+        body = build_search_body(
+            criteria, region=region or self._default_region, limit=limit, after=after
+        )
         if _only_exact_email(criteria, body):
             if after:
                 return SearchPage(total=1, results=[])
@@ -87,15 +96,17 @@ class ContactsService:
         except ContactNotFound:
             return None
 
-    async def create(self, properties: Mapping[str, str], *,
-                     region: str | None = None) -> CreateResult:
+    async def create(
+        self, properties: Mapping[str, str], *, region: str | None = None
+    ) -> CreateResult:
         """Normalise, check the email is new, create once. Raises DuplicateContact (with the
         existing contact), InvalidContact, HubSpotUnavailable, RateLimited."""
         values = self.normalise(properties, region=region, partial=True)
         email = values.get("email", "")
         if not (email or values.get("firstname") or values.get("lastname")):
-            raise InvalidContact("email", "empty",
-                                 "A new contact needs at least an email address or a name.")
+            raise InvalidContact(
+                "email", "empty", "A new contact needs at least an email address or a name."
+            )
         async with self._creates_by_email.hold(email) if email else nullcontext():
             if email:
                 existing = await self.find_by_email(email)
@@ -107,8 +118,9 @@ class ContactsService:
                 raise DuplicateContact(await self._existing(dup, email)) from dup
         return CreateResult(contact=contact, same_name=await self._same_name(contact))
 
-    async def plan_update(self, contact_id: str, properties: Mapping[str, str], *,
-                          region: str | None = None) -> PendingUpdate:
+    async def plan_update(
+        self, contact_id: str, properties: Mapping[str, str], *, region: str | None = None
+    ) -> PendingUpdate:
         """Read the contact, normalise the new values, keep only real changes (old -> new).
         Writes nothing. Raises ContactNotFound, InvalidContact; an empty change set is
         InvalidContact(field='*', reason_code='empty'). A new email another contact already
@@ -117,18 +129,25 @@ class ContactsService:
         if not values:
             raise InvalidContact("*", "empty", "There is nothing to change: no new values given.")
         current = await self.get(contact_id)
-        changes = tuple(Change(name, current.get(name), value)
-                        for name, value in values.items() if current.get(name) != value)
+        changes = tuple(
+            Change(name, current.get(name), value)
+            for name, value in values.items()
+            if current.get(name) != value
+        )
         if not changes:
-            raise InvalidContact("*", "empty",
-                                 f"{current.display_name} already has those values; "
-                                 "nothing to change.")
+            raise InvalidContact(
+                "*", "empty", f"{current.display_name} already has those values; nothing to change."
+            )
         changed = {c.field: c.new for c in changes}
         if "email" in changed:
             await self._check_email_free(changed["email"], current.id)
-        return PendingUpdate(contact_id=current.id, properties=changed, changes=changes,
-                             expected_version=current.version,
-                             display_name=current.display_name)
+        return PendingUpdate(
+            contact_id=current.id,
+            properties=changed,
+            changes=changes,
+            expected_version=current.version,
+            display_name=current.display_name,
+        )
 
     async def apply_update(self, pending: PendingUpdate) -> Contact:
         """Re-read the contact; if its version differs from `pending.expected_version` raise
@@ -169,9 +188,17 @@ class ContactsService:
         first, last = contact.get("firstname"), contact.get("lastname")
         if not (first and last):
             return []
-        body = {"limit": 5, "filterGroups": [{"filters": [
-            {"propertyName": "firstname", "operator": "EQ", "value": first},
-            {"propertyName": "lastname", "operator": "EQ", "value": last}]}]}
+        body = {
+            "limit": 5,
+            "filterGroups": [
+                {
+                    "filters": [
+                        {"propertyName": "firstname", "operator": "EQ", "value": first},
+                        {"propertyName": "lastname", "operator": "EQ", "value": last},
+                    ]
+                }
+            ],
+        }
         try:
             page = await self._adapter.search(body)
         except ContactsError as exc:
@@ -182,6 +209,10 @@ class ContactsService:
 
 def _only_exact_email(criteria: SearchCriteria, body: Mapping[str, Any]) -> bool:
     groups = body.get("filterGroups") or []
-    return (len(groups) == 1 and len(groups[0]["filters"]) == 1
-            and groups[0]["filters"][0]["operator"] == "EQ"
-            and groups[0]["filters"][0]["propertyName"] == "email" and not body.get("query"))
+    return (
+        len(groups) == 1
+        and len(groups[0]["filters"]) == 1
+        and groups[0]["filters"][0]["operator"] == "EQ"
+        and groups[0]["filters"][0]["propertyName"] == "email"
+        and not body.get("query")
+    )

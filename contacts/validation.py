@@ -23,16 +23,28 @@ NAME_PROPERTIES = frozenset({"firstname", "lastname", "company", "jobtitle", "ci
 
 # HubSpot's internal lifecycle stage names, in pipeline order.
 LIFECYCLE_STAGES: tuple[str, ...] = (
-    "subscriber", "lead", "marketingqualifiedlead", "salesqualifiedlead", "opportunity",
-    "customer", "evangelist", "other",
+    "subscriber",
+    "lead",
+    "marketingqualifiedlead",
+    "salesqualifiedlead",
+    "opportunity",
+    "customer",
+    "evangelist",
+    "other",
 )
 # What people type for a stage, folded (lower-case, no spaces/dashes/underscores).
 _STAGE_ALIASES: dict[str, str] = {
     **{s: s for s in LIFECYCLE_STAGES},
-    "mql": "marketingqualifiedlead", "sql": "salesqualifiedlead",
-    "marketingqualified": "marketingqualifiedlead", "salesqualified": "salesqualifiedlead",
-    "구독자": "subscriber", "리드": "lead", "기회": "opportunity", "고객": "customer",
-    "전도사": "evangelist", "기타": "other",
+    "mql": "marketingqualifiedlead",
+    "sql": "salesqualifiedlead",
+    "marketingqualified": "marketingqualifiedlead",
+    "salesqualified": "salesqualifiedlead",
+    "구독자": "subscriber",
+    "리드": "lead",
+    "기회": "opportunity",
+    "고객": "customer",
+    "전도사": "evangelist",
+    "기타": "other",
 }
 _SPACES = re.compile(r"\s+")
 
@@ -45,8 +57,9 @@ def normalise_email(value: str) -> str:
     try:
         checked = validate_email(text, check_deliverability=False)
     except EmailNotValidError as exc:
-        raise InvalidContact("email", "invalid_email",
-                             f"That email address isn't valid: {exc}") from exc
+        raise InvalidContact(
+            "email", "invalid_email", f"That email address isn't valid: {exc}"
+        ) from exc
     return checked.normalized.lower()
 
 
@@ -55,16 +68,18 @@ def normalise_phone(value: str, *, region: str, field: str = "phone") -> str:
     number is read in `region` (ISO 3166 code such as "US" or "KR")."""
     text = value.strip()
     region = (region or "").upper() or None  # type: ignore[assignment]
-    hint = ("Include the country code, for example +82 10 1234 5678 or +1 212 555 0100.")
+    hint = "Include the country code, for example +82 10 1234 5678 or +1 212 555 0100."
     try:
         number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException as exc:
-        raise InvalidContact(field, "invalid_phone",
-                             f"That phone number isn't valid: {text!r}. {hint}") from exc
+        raise InvalidContact(
+            field, "invalid_phone", f"That phone number isn't valid: {text!r}. {hint}"
+        ) from exc
     if not phonenumbers.is_valid_number(number):
         where = f" for region {region}" if region and not text.startswith("+") else ""
-        raise InvalidContact(field, "invalid_phone",
-                             f"That phone number isn't valid{where}: {text!r}. {hint}")
+        raise InvalidContact(
+            field, "invalid_phone", f"That phone number isn't valid{where}: {text!r}. {hint}"
+        )
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
@@ -73,9 +88,12 @@ def normalise_lifecycle_stage(value: str) -> str:
     stage = _STAGE_ALIASES.get(key)
     if stage is None:
         raise InvalidContact(
-            "lifecyclestage", "invalid_value",
+            "lifecyclestage",
+            "invalid_value",
             f"{value.strip()!r} isn't a lifecycle stage. Use one of: "
-            + ", ".join(LIFECYCLE_STAGES) + ".")
+            + ", ".join(LIFECYCLE_STAGES)
+            + ".",
+        )
     return stage
 
 
@@ -89,9 +107,11 @@ def normalise_value(name: str, value: object, *, region: str) -> str:
     text = str(value)
     if len(text) > MAX_VALUE_CHARS:
         raise InvalidContact(
-            name, "too_long",
+            name,
+            "too_long",
             f"That {name} is too long ({len(text):,} characters); the limit is "
-            f"{MAX_VALUE_CHARS:,}.")
+            f"{MAX_VALUE_CHARS:,}.",
+        )
     text = text.strip()
     if not text:
         return ""
@@ -112,15 +132,21 @@ def check_property_name(name: str) -> None:
         return
     allowed = ", ".join(EDITABLE_PROPERTIES)
     if name in DISPLAY_PROPERTIES or name.startswith("hs_"):
-        raise InvalidContact(name, "read_only",
-                             f"{name!r} is set by HubSpot and can't be changed. "
-                             f"You can set: {allowed}.")
-    raise InvalidContact(name, "unknown_property",
-                         f"{name!r} isn't a contact field I can change. You can set: {allowed}.")
+        raise InvalidContact(
+            name,
+            "read_only",
+            f"{name!r} is set by HubSpot and can't be changed. You can set: {allowed}.",
+        )
+    raise InvalidContact(
+        name,
+        "unknown_property",
+        f"{name!r} isn't a contact field I can change. You can set: {allowed}.",
+    )
 
 
-def normalise_properties(properties: Mapping[str, object], *, region: str,
-                         partial: bool = False) -> dict[str, str]:
+def normalise_properties(
+    properties: Mapping[str, object], *, region: str, partial: bool = False
+) -> dict[str, str]:
     """Check every field, then normalise; the first problem raises InvalidContact naming its
     field, so nothing half-valid is ever written.
 

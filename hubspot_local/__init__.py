@@ -12,5 +12,13 @@ from hubspot_local.controls import CONTROLS_KEY, Controls
 from hubspot_local.demo import seed_demo
 from hubspot_local.options import Faults, RateLimits, RouteCounter, SearchLimits
 
-__all__ = ["CONTROLS_KEY", "Controls", "Faults", "RateLimits", "RouteCounter", "SearchLimits",
-           "create_app", "seed_demo"]
+__all__ = [
+    "CONTROLS_KEY",
+    "Controls",
+    "Faults",
+    "RateLimits",
+    "RouteCounter",
+    "SearchLimits",
+    "create_app",
+    "seed_demo",
+]

@@ -19,26 +19,43 @@ from hubspot_local.server import serve
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(prog="python -m hubspot_local",
-                                description="Local HubSpot CRM v3 contacts API over SQLite.")
+    p = argparse.ArgumentParser(
+        prog="python -m hubspot_local", description="Local HubSpot CRM v3 contacts API over SQLite."
+    )
     p.add_argument("--port", type=int, default=8123)
     p.add_argument("--token", default="", help="bearer token to require (default: a new one)")
-    p.add_argument("--seed-demo", type=int, default=0, metavar="N",
-                   help="add N demo contacts when the database is empty")
-    p.add_argument("--db", default=":memory:", metavar="PATH",
-                   help="SQLite file to keep contacts in (default: memory only)")
-    p.add_argument("--no-rate-limits", action="store_true",
-                   help="turn off the Free-tier budgets (100 per 10 s, search 5 per s)")
-    p.add_argument("--search-lag-ms", type=int, default=0,
-                   help="delay before a write shows up in search")
+    p.add_argument(
+        "--seed-demo",
+        type=int,
+        default=0,
+        metavar="N",
+        help="add N demo contacts when the database is empty",
+    )
+    p.add_argument(
+        "--db",
+        default=":memory:",
+        metavar="PATH",
+        help="SQLite file to keep contacts in (default: memory only)",
+    )
+    p.add_argument(
+        "--no-rate-limits",
+        action="store_true",
+        help="turn off the Free-tier budgets (100 per 10 s, search 5 per s)",
+    )
+    p.add_argument(
+        "--search-lag-ms", type=int, default=0, help="delay before a write shows up in search"
+    )
     return p.parse_args(argv)
 
 
 async def run(args: argparse.Namespace) -> None:
     token = args.token or f"pat-local-{secrets.token_urlsafe(24)}"
-    app = create_app(token=token, db_path=args.db,
-                     rate_limits=None if args.no_rate_limits else RateLimits(),
-                     search_lag_ms=args.search_lag_ms)
+    app = create_app(
+        token=token,
+        db_path=args.db,
+        rate_limits=None if args.no_rate_limits else RateLimits(),
+        search_lag_ms=args.search_lag_ms,
+    )
     running = await serve(app, port=args.port)
     try:
         if args.seed_demo > 0 and await running.store.count() == 0:
@@ -48,10 +65,12 @@ async def run(args: argparse.Namespace) -> None:
         if not args.token:
             lines.append(f"Bearer token (made up for this run): {token}")
         shown = token if not args.token else "$HUBSPOT_TOKEN"
-        lines += ["Try:",
-                  f"  curl -s -X POST {base}/crm/v3/objects/contacts/search \\",
-                  f"    -H 'Authorization: Bearer {shown}' -H 'Content-Type: application/json' \\",
-                  "    -d '{\"query\": \"smith\", \"limit\": 3}'"]
+        lines += [
+            "Try:",
+            f"  curl -s -X POST {base}/crm/v3/objects/contacts/search \\",
+            f"    -H 'Authorization: Bearer {shown}' -H 'Content-Type: application/json' \\",
+            '    -d \'{"query": "smith", "limit": 3}\'',
+        ]
         print("\n".join(lines), flush=True)
         stop = asyncio.Event()
         for sig in (signal.SIGINT, signal.SIGTERM):  # close the database cleanly on either

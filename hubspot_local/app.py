@@ -38,14 +38,16 @@ def _render(exc: ApiError, headers: dict[str, str]) -> web.Response:
 def _authorised(request: web.Request, token: str) -> bool:
     header = request.headers.get("Authorization", "")
     scheme, _, given = header.partition(" ")
-    return scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode(),
-                                                              token.encode())
+    return scheme.lower() == "bearer" and hmac.compare_digest(
+        given.strip().encode(), token.encode()
+    )
 
 
 def _fault_error(status: int) -> ApiError:
     if status == 429:
-        return rate_limited("TEN_SECONDLY_ROLLING",
-                            "You have reached your ten_secondly_rolling limit.", {})
+        return rate_limited(
+            "TEN_SECONDLY_ROLLING", "You have reached your ten_secondly_rolling limit.", {}
+        )
     return server_error(status)
 
 
@@ -54,9 +56,10 @@ async def hubspot_middleware(request: web.Request, handler: Handler) -> web.Stre
     ctl: Controls = request.app[CONTROLS_KEY]
     route = request.match_info.route.name
     if route is None:  # no such endpoint
-        return _render(ApiError(404, {"message": f"No route for {request.method} "
-                                                 f"{request.path}"}),
-                       {CORRELATION: str(uuid.uuid4())})
+        return _render(
+            ApiError(404, {"message": f"No route for {request.method} {request.path}"}),
+            {CORRELATION: str(uuid.uuid4())},
+        )
     counter = ctl.counters[route]
     counter.total += 1
     headers = {CORRELATION: str(uuid.uuid4())}
@@ -90,10 +93,16 @@ async def hubspot_middleware(request: web.Request, handler: Handler) -> web.Stre
     return resp
 
 
-def create_app(*, token: str, db_path: str = ":memory:",
-               rate_limits: RateLimits | None = _DEFAULT, faults: Faults | None = None,
-               search_lag_ms: int = 0, search_limits: SearchLimits | None = None,
-               store: ContactStore | None = None) -> web.Application:
+def create_app(
+    *,
+    token: str,
+    db_path: str = ":memory:",
+    rate_limits: RateLimits | None = _DEFAULT,
+    faults: Faults | None = None,
+    search_lag_ms: int = 0,
+    search_limits: SearchLimits | None = None,
+    store: ContactStore | None = None,
+) -> web.Application:
     """The contacts API. `rate_limits=None` turns budgets off; `faults` is off by default.
 
     `app[CONTROLS_KEY]` (a `Controls`) holds the store, the request counters and the knobs a
@@ -103,8 +112,13 @@ def create_app(*, token: str, db_path: str = ":memory:",
         raise ValueError("create_app needs a bearer token; the API is never left open")
     store = store or ContactStore(Database(db_path), search_lag_ms=search_lag_ms)
     app = web.Application(middlewares=[hubspot_middleware], client_max_size=32 * 1024 * 1024)
-    ctl = Controls(token=token, store=store, rate_limits=rate_limits, faults=faults,
-                   search_limits=search_limits)
+    ctl = Controls(
+        token=token,
+        store=store,
+        rate_limits=rate_limits,
+        faults=faults,
+        search_limits=search_limits,
+    )
     app[CONTROLS_KEY] = ctl
     r = app.router
     r.add_get(BASE, handlers.list_contacts, name="list")

@@ -26,8 +26,10 @@ def _inputs(body: Any) -> list[dict[str, Any]]:
     if not isinstance(inputs, list) or not all(isinstance(i, dict) for i in inputs):
         raise bad_request("inputs must be a list of objects")
     if len(inputs) > MAX_INPUTS:
-        raise bad_request(f"Batch input is limited to {MAX_INPUTS} inputs; got {len(inputs)}",
-                          code="TOO_MANY_INPUTS")
+        raise bad_request(
+            f"Batch input is limited to {MAX_INPUTS} inputs; got {len(inputs)}",
+            code="TOO_MANY_INPUTS",
+        )
     return inputs
 
 
@@ -40,8 +42,9 @@ def _id_of(item: dict[str, Any]) -> str:
     return value
 
 
-def _envelope(results: list[dict[str, Any]], errors: list[dict[str, Any]], started: int,
-              now: int) -> dict[str, Any]:
+def _envelope(
+    results: list[dict[str, Any]], errors: list[dict[str, Any]], started: int, now: int
+) -> dict[str, Any]:
     out: dict[str, Any] = {"status": "COMPLETE", "results": results}
     if errors:
         out["numErrors"] = len(errors)
@@ -62,8 +65,9 @@ async def _write(request: web.Request, fn: Any, ok_status: int) -> web.Response:
     errors: list[dict[str, Any]] = []
     for item, outcome in zip(inputs, outcomes, strict=True):
         if isinstance(outcome, ApiError):
-            errors.append(outcome.as_standard_error(
-                objectWriteTraceId=[item["objectWriteTraceId"]]))
+            errors.append(
+                outcome.as_standard_error(objectWriteTraceId=[item["objectWriteTraceId"]])
+            )
             continue
         rec, new = outcome if isinstance(outcome, tuple) else (outcome, None)
         body = to_json(rec, tuple(sorted(rec.props)))
@@ -72,8 +76,9 @@ async def _write(request: web.Request, fn: Any, ok_status: int) -> web.Response:
         if item.get("objectWriteTraceId"):
             body["objectWriteTraceId"] = item["objectWriteTraceId"]
         results.append(body)
-    return reply(_envelope(results, errors, started, ctl.store.now_ms()),
-                 status=207 if errors else ok_status)
+    return reply(
+        _envelope(results, errors, started, ctl.store.now_ms()), status=207 if errors else ok_status
+    )
 
 
 async def batch_create(request: web.Request) -> web.Response:
@@ -81,6 +86,7 @@ async def batch_create(request: web.Request) -> web.Response:
 
     def one(conn: sqlite3.Connection, item: dict[str, Any]) -> Record:
         return store.create_sync(conn, normalise_input(item.get("properties")))
+
     return await _write(request, one, 201)
 
 
@@ -90,9 +96,14 @@ async def batch_update(request: web.Request) -> web.Response:
     def one(conn: sqlite3.Connection, item: dict[str, Any]) -> Record:
         check_id_property(item.get("idProperty"))
         # Old merged ids are accepted by single PATCH, not by batch update (D-OBJECTS).
-        return store.update_sync(conn, _id_of(item), normalise_input(item.get("properties")),
-                                 by_email=item.get("idProperty") == "email",
-                                 follow_merges=False)
+        return store.update_sync(
+            conn,
+            _id_of(item),
+            normalise_input(item.get("properties")),
+            by_email=item.get("idProperty") == "email",
+            follow_merges=False,
+        )
+
     return await _write(request, one, 200)
 
 
@@ -101,14 +112,16 @@ async def batch_upsert(request: web.Request) -> web.Response:
 
     def one(conn: sqlite3.Connection, item: dict[str, Any]) -> tuple[Record, bool]:
         if item.get("idProperty") != "email":
-            raise bad_request("upsert needs idProperty \"email\" (the only unique contact "
-                              "property here)")
+            raise bad_request(
+                'upsert needs idProperty "email" (the only unique contact property here)'
+            )
         props = normalise_input(item.get("properties"))
         props.pop("email", None)  # the id names the contact; it is not changed here
         key = _id_of(item)
         if normalise_input({"email": key}).get("email") is None:
             raise bad_request("id must be an email address")
         return store.upsert_sync(conn, key, props)
+
     return await _write(request, one, 200)
 
 
@@ -120,21 +133,27 @@ async def batch_read(request: web.Request) -> web.Response:
     id_property = body.get("idProperty")
     check_id_property(id_property)
     keys = list(dict.fromkeys(_id_of(i) for i in inputs))
-    names = requested(body.get("properties") if isinstance(body.get("properties"), list)
-                      else None)
+    names = requested(body.get("properties") if isinstance(body.get("properties"), list) else None)
     history = body.get("propertiesWithHistory") or []
-    recs = await ctl.store.get_many(keys, by_email=id_property == "email",
-                                    archived=request.query.get("archived") == "true")
+    recs = await ctl.store.get_many(
+        keys, by_email=id_property == "email", archived=request.query.get("archived") == "true"
+    )
     results = [with_history(r, to_json(r, names), history) for r in recs if r is not None]
     missing = [k for k, r in zip(keys, recs, strict=True) if r is None]
     errors = []
     if missing:
-        errors.append({"status": "error", "category": "OBJECT_NOT_FOUND",
-                       "message": "Could not get some CONTACT objects, they may be deleted or "
-                                  "not exist. Check that ids are valid.",
-                       "context": {"ids": missing}})
-    return reply(_envelope(results, errors, started, ctl.store.now_ms()),
-                 status=207 if errors else 200)
+        errors.append(
+            {
+                "status": "error",
+                "category": "OBJECT_NOT_FOUND",
+                "message": "Could not get some CONTACT objects, they may be deleted or "
+                "not exist. Check that ids are valid.",
+                "context": {"ids": missing},
+            }
+        )
+    return reply(
+        _envelope(results, errors, started, ctl.store.now_ms()), status=207 if errors else 200
+    )
 
 
 async def batch_archive(request: web.Request) -> web.Response:
@@ -144,5 +163,6 @@ async def batch_archive(request: web.Request) -> web.Response:
 
     def one(conn: sqlite3.Connection, key: str) -> Any:
         store.archive_sync(conn, key)
+
     await store.batch(keys, one, atomic=True)
     return web.Response(status=204)

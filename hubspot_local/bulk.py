@@ -15,13 +15,19 @@ from hubspot_local.errors import conflict
 from hubspot_local.records import Record, calculated
 
 
-def insert_many(conn: sqlite3.Connection, items: list[dict[str, str]], *, end_ms: int,
-                backdate_days: float = 0.0) -> int:
+def insert_many(
+    conn: sqlite3.Connection,
+    items: list[dict[str, str]],
+    *,
+    end_ms: int,
+    backdate_days: float = 0.0,
+) -> int:
     """Insert `items` (property dicts) as new contacts; returns how many. Runs inside the
     caller's transaction on the writer thread."""
     step = int(backdate_days * 86_400_000 / len(items)) if items else 0
-    next_id = conn.execute("SELECT seq FROM sqlite_sequence WHERE name='contacts'"
-                           ).fetchone()[0] + 1
+    next_id = (
+        conn.execute("SELECT seq FROM sqlite_sequence WHERE name='contacts'").fetchone()[0] + 1
+    )
     contacts, emails, docs, vals, toks = [], [], [], [], []
     owner: dict[str, int] = {}
     for offset, raw in enumerate(items):
@@ -31,8 +37,12 @@ def insert_many(conn: sqlite3.Connection, items: list[dict[str, str]], *, end_ms
         if values.get("email"):
             values["email"] = values["email"].strip().lower()
         values.setdefault("lifecyclestage", "lead")
-        rec = Record(cid, created, created,
-                     calculated(values, cid=cid, created_ms=created, updated_ms=created))
+        rec = Record(
+            cid,
+            created,
+            created,
+            calculated(values, cid=cid, created_ms=created, updated_ms=created),
+        )
         for email in rec.emails():
             if email in owner:
                 raise conflict(owner[email])
@@ -48,11 +58,13 @@ def insert_many(conn: sqlite3.Connection, items: list[dict[str, str]], *, end_ms
         row = conn.execute("SELECT id FROM emails WHERE email=?", (email,)).fetchone()
         if row is not None:
             raise conflict(row[0])
-    conn.executemany("INSERT INTO contacts(id, created_ms, updated_ms, props) VALUES (?,?,?,?)",
-                     contacts)
+    conn.executemany(
+        "INSERT INTO contacts(id, created_ms, updated_ms, props) VALUES (?,?,?,?)", contacts
+    )
     conn.executemany("INSERT INTO emails(email, id) VALUES (?,?)", sorted(emails))
-    conn.executemany("INSERT INTO idx_docs(id, created_ms, updated_ms, props, keys) "
-                     "VALUES (?,?,?,?,?)", docs)
+    conn.executemany(
+        "INSERT INTO idx_docs(id, created_ms, updated_ms, props, keys) VALUES (?,?,?,?,?)", docs
+    )
     vals.sort(key=lambda r: (r[0], r[1], r[3]))
     conn.executemany("INSERT INTO idx_vals(name, v, n, id) VALUES (?,?,?,?)", vals)
     toks.sort()

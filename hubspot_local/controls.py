@@ -15,8 +15,15 @@ from hubspot_local.store import ContactStore
 
 
 class Controls:
-    def __init__(self, *, token: str, store: ContactStore, rate_limits: RateLimits | None,
-                 faults: Faults | None, search_limits: SearchLimits | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        token: str,
+        store: ContactStore,
+        rate_limits: RateLimits | None,
+        faults: Faults | None,
+        search_limits: SearchLimits | None = None,
+    ) -> None:
         self.token = token
         self.store = store
         self.limiter = RateLimiter(rate_limits)

@@ -64,8 +64,11 @@ class Database:
         self.path = path
         self.memory = path in ("", ":memory:")
         self._writer = ThreadPoolExecutor(1, thread_name_prefix="hubspot-local-writer")
-        self._readers = (self._writer if self.memory else
-                         ThreadPoolExecutor(readers, thread_name_prefix="hubspot-local-reader"))
+        self._readers = (
+            self._writer
+            if self.memory
+            else ThreadPoolExecutor(readers, thread_name_prefix="hubspot-local-reader")
+        )
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
@@ -77,8 +80,9 @@ class Database:
         conn = getattr(self._local, "conn", None)
         if conn is not None:
             return conn
-        conn = sqlite3.connect(":memory:" if self.memory else self.path,
-                               check_same_thread=False, isolation_level=None)
+        conn = sqlite3.connect(
+            ":memory:" if self.memory else self.path, check_same_thread=False, isolation_level=None
+        )
         conn.execute("PRAGMA busy_timeout=5000")
         if not self.memory:
             conn.execute("PRAGMA journal_mode=WAL")
@@ -93,10 +97,15 @@ class Database:
         conn = self._connect()
         if not self._schema_ready.is_set():
             conn.executescript(SCHEMA)
-            if conn.execute("SELECT count(*) FROM sqlite_sequence WHERE name='contacts'"
-                            ).fetchone()[0] == 0:
-                conn.execute("INSERT INTO sqlite_sequence(name, seq) VALUES ('contacts', ?)",
-                             (FIRST_ID - 1,))
+            if (
+                conn.execute(
+                    "SELECT count(*) FROM sqlite_sequence WHERE name='contacts'"
+                ).fetchone()[0]
+                == 0
+            ):
+                conn.execute(
+                    "INSERT INTO sqlite_sequence(name, seq) VALUES ('contacts', ?)", (FIRST_ID - 1,)
+                )
             self._schema_ready.set()
         return conn
 

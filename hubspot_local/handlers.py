@@ -25,8 +25,12 @@ def controls(request: web.Request) -> Controls:
 
 
 def reply(body: Any, status: int = 200) -> web.Response:
-    return web.Response(status=status, text=json.dumps(body, ensure_ascii=False),
-                        content_type=JSON_TYPE, charset="utf-8")
+    return web.Response(
+        status=status,
+        text=json.dumps(body, ensure_ascii=False),
+        content_type=JSON_TYPE,
+        charset="utf-8",
+    )
 
 
 async def read_json(request: web.Request) -> Any:
@@ -52,8 +56,13 @@ def with_history(rec: Record, body: dict[str, Any], names: list[str]) -> dict[st
     """`propertiesWithHistory`: the emulator keeps only the current value of each."""
     if names:
         body["propertiesWithHistory"] = {
-            n: ([{"value": rec.props[n], "timestamp": iso_ms(rec.updated_ms),
-                  "sourceType": "API"}] if n in rec.props else []) for n in names}
+            n: (
+                [{"value": rec.props[n], "timestamp": iso_ms(rec.updated_ms), "sourceType": "API"}]
+                if n in rec.props
+                else []
+            )
+            for n in names
+        }
     return body
 
 
@@ -72,11 +81,11 @@ async def list_contacts(request: web.Request) -> web.Response:
     # UNCONFIRMED: HubSpot's answer to limit > 100 on list; clamped here (docs: "up to 100").
     limit = max(1, min(limit, 100))
     names = requested(query_list(request, "properties"))
-    recs, nxt = await controls(request).store.page(after, limit,
-                                                   archived=query_bool(request, "archived"))
+    recs, nxt = await controls(request).store.page(
+        after, limit, archived=query_bool(request, "archived")
+    )
     history = query_list(request, "propertiesWithHistory")
-    out: dict[str, Any] = {"results": [with_history(r, to_json(r, names), history)
-                                       for r in recs]}
+    out: dict[str, Any] = {"results": [with_history(r, to_json(r, names), history) for r in recs]}
     if nxt is not None:
         link = request.url.update_query({"after": str(nxt)})
         out["paging"] = {"next": {"after": str(nxt), "link": str(link)}}
@@ -98,13 +107,15 @@ def _path_key(request: web.Request) -> tuple[str, bool]:
 
 async def read_contact(request: web.Request) -> web.Response:
     key, by_email = _path_key(request)
-    rec = await controls(request).store.get(key, by_email=by_email,
-                                            archived=query_bool(request, "archived"))
+    rec = await controls(request).store.get(
+        key, by_email=by_email, archived=query_bool(request, "archived")
+    )
     if rec is None:
         raise not_found(key)
     names = requested(query_list(request, "properties"))
-    return reply(with_history(rec, to_json(rec, names),
-                              query_list(request, "propertiesWithHistory")))
+    return reply(
+        with_history(rec, to_json(rec, names), query_list(request, "propertiesWithHistory"))
+    )
 
 
 async def update_contact(request: web.Request) -> web.Response:
@@ -142,8 +153,9 @@ def _id_field(body: dict[str, Any], name: str) -> str:
 
 async def merge_contacts(request: web.Request) -> web.Response:
     body = body_object(await read_json(request))
-    rec = await controls(request).store.merge(_id_field(body, "primaryObjectId"),
-                                              _id_field(body, "objectIdToMerge"))
+    rec = await controls(request).store.merge(
+        _id_field(body, "primaryObjectId"), _id_field(body, "objectIdToMerge")
+    )
     return reply(to_json(rec, tuple(sorted(rec.props))))
 
 
@@ -156,4 +168,3 @@ async def gdpr_delete(request: web.Request) -> web.Response:
     if not found and id_property != "email":
         raise not_found(key)
     return web.Response(status=204)
-

@@ -25,6 +25,7 @@ MAX_CHAR = chr(0x10FFFF)
 
 # ---- writing the index -------------------------------------------------------------------
 
+
 def sort_keys(props: dict[str, str]) -> dict[str, Any]:
     """What ORDER BY compares: numbers/dates numerically, everything else folded text."""
     out: dict[str, Any] = {}
@@ -59,8 +60,9 @@ def index_remove(conn: sqlite3.Connection, cid: int) -> None:
     if row is None:
         return
     vals, toks = index_rows(cid, json.loads(row[0]))
-    conn.executemany("DELETE FROM idx_vals WHERE name=? AND v=? AND id=?",
-                     [(n, v, i) for n, v, _, i in vals])
+    conn.executemany(
+        "DELETE FROM idx_vals WHERE name=? AND v=? AND id=?", [(n, v, i) for n, v, _, i in vals]
+    )
     conn.executemany("DELETE FROM idx_toks WHERE name=? AND tok=? AND id=?", toks)
     conn.execute("DELETE FROM idx_docs WHERE id=?", (cid,))
 
@@ -71,16 +73,23 @@ def index_put(conn: sqlite3.Connection, doc: dict[str, Any]) -> None:
     index_remove(conn, cid)
     props = doc["props"]
     vals, toks = index_rows(cid, props)
-    conn.execute("INSERT INTO idx_docs(id, created_ms, updated_ms, props, keys) "
-                 "VALUES (?,?,?,?,?)",
-                 (cid, doc["created_ms"], doc["updated_ms"], json.dumps(props),
-                  json.dumps(sort_keys(props))))
+    conn.execute(
+        "INSERT INTO idx_docs(id, created_ms, updated_ms, props, keys) VALUES (?,?,?,?,?)",
+        (
+            cid,
+            doc["created_ms"],
+            doc["updated_ms"],
+            json.dumps(props),
+            json.dumps(sort_keys(props)),
+        ),
+    )
     conn.executemany("INSERT OR IGNORE INTO idx_vals(name, v, n, id) VALUES (?,?,?,?)", vals)
     conn.executemany("INSERT OR IGNORE INTO idx_toks(name, tok, id) VALUES (?,?,?)", toks)
 
 
-def schedule(conn: sqlite3.Connection, doc: dict[str, Any] | None, cid: int, *,
-             now_ms: int, lag_ms: int) -> int | None:
+def schedule(
+    conn: sqlite3.Connection, doc: dict[str, Any] | None, cid: int, *, now_ms: int, lag_ms: int
+) -> int | None:
     """Index a write now, or park it until `now + lag`. Removal (doc None) is always immediate:
     archived records never show in search. Returns the due time when parked."""
     if doc is None:
@@ -92,15 +101,15 @@ def schedule(conn: sqlite3.Connection, doc: dict[str, Any] | None, cid: int, *,
         index_put(conn, doc)
         return None
     due = now_ms + lag_ms
-    conn.execute("INSERT INTO pending(due_ms, id, doc) VALUES (?,?,?)",
-                 (due, cid, json.dumps(doc)))
+    conn.execute("INSERT INTO pending(due_ms, id, doc) VALUES (?,?,?)", (due, cid, json.dumps(doc)))
     return due
 
 
 def apply_due(conn: sqlite3.Connection, now_ms: int) -> int | None:
     """Index every parked write that is due; returns the next due time, if any."""
-    rows = conn.execute("SELECT seq, doc FROM pending WHERE due_ms <= ? ORDER BY seq",
-                        (now_ms,)).fetchall()
+    rows = conn.execute(
+        "SELECT seq, doc FROM pending WHERE due_ms <= ? ORDER BY seq", (now_ms,)
+    ).fetchall()
     for _, doc in rows:
         index_put(conn, json.loads(doc))
     if rows:
@@ -110,6 +119,7 @@ def apply_due(conn: sqlite3.Connection, now_ms: int) -> int | None:
 
 
 # ---- reading it ------------------------------------------------------------------------------
+
 
 def _glob_escape(pattern: str) -> str:
     """Keep `*` as the only wildcard: `?` and `[` are literal in HubSpot's patterns."""
@@ -139,8 +149,10 @@ def _condition_sql(c: Condition) -> tuple[str, list[Any]]:
         marks = ",".join("?" * len(c.args))
         return f"SELECT id FROM idx_vals WHERE name=? AND {col} IN ({marks})", [c.prop, *c.args]
     if c.op == "BETWEEN":
-        return (f"SELECT id FROM idx_vals WHERE name=? AND {col} BETWEEN ? AND ?",
-                [c.prop, *c.args])
+        return (
+            f"SELECT id FROM idx_vals WHERE name=? AND {col} BETWEEN ? AND ?",
+            [c.prop, *c.args],
+        )
     return f"SELECT id FROM idx_vals WHERE name=? AND {col} {_OPS[c.op]} ?", [c.prop, c.args[0]]
 
 
@@ -172,8 +184,10 @@ def matching_ids_sql(plan: SearchPlan) -> tuple[str | None, list[Any]]:
         # Free text: every word must start some token of a default searchable property.
         # UNCONFIRMED: HubSpot's exact matching for `query`; prefix-of-token is what it appears
         # to do ("jan" finds Jane, "acme" finds jane@acme.com).
-        parts.append(("INTERSECT " if parts else "")
-                     + f"SELECT id FROM idx_toks WHERE name IN ({names}) AND tok >= ? AND tok < ?")
+        parts.append(
+            ("INTERSECT " if parts else "")
+            + f"SELECT id FROM idx_toks WHERE name IN ({names}) AND tok >= ? AND tok < ?"
+        )
         params += [*QUERY_PROPERTIES, tok, tok + MAX_CHAR]
     if plan.groups:
         union = []
@@ -181,8 +195,9 @@ def matching_ids_sql(plan: SearchPlan) -> tuple[str | None, list[Any]]:
             sql, p = _group_sql(group)
             union.append(f"SELECT id FROM ({sql})")
             params += p
-        parts.append(("INTERSECT " if parts else "") + "SELECT id FROM ("
-                     + " UNION ".join(union) + ")")
+        parts.append(
+            ("INTERSECT " if parts else "") + "SELECT id FROM (" + " UNION ".join(union) + ")"
+        )
     if not parts:
         return None, []
     return " ".join(parts), params
@@ -206,6 +221,10 @@ def run_search(conn: sqlite3.Connection, plan: SearchPlan) -> tuple[int, list[di
         order = f"({key} IS NULL), {key} {'DESC' if desc else 'ASC'}, d.id"
     rows = conn.execute(
         f"SELECT d.id, d.created_ms, d.updated_ms, d.props FROM idx_docs d {where} "
-        f"ORDER BY {order} LIMIT ? OFFSET ?", [*params, plan.limit, plan.offset]).fetchall()
-    return total, [{"id": r[0], "created_ms": r[1], "updated_ms": r[2],
-                    "props": json.loads(r[3])} for r in rows]
+        f"ORDER BY {order} LIMIT ? OFFSET ?",
+        [*params, plan.limit, plan.offset],
+    ).fetchall()
+    return total, [
+        {"id": r[0], "created_ms": r[1], "updated_ms": r[2], "props": json.loads(r[3])}
+        for r in rows
+    ]

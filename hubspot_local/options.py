@@ -9,14 +9,36 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 #: Route names used by `Faults.routes` and by the request counters.
-ROUTES = frozenset({
-    "list", "create", "read", "update", "archive", "search", "batch_read", "batch_create",
-    "batch_update", "batch_upsert", "batch_archive", "merge", "gdpr_delete",
-})
-WRITE_ROUTES = frozenset({
-    "create", "update", "archive", "batch_create", "batch_update", "batch_upsert",
-    "batch_archive", "merge", "gdpr_delete",
-})
+ROUTES = frozenset(
+    {
+        "list",
+        "create",
+        "read",
+        "update",
+        "archive",
+        "search",
+        "batch_read",
+        "batch_create",
+        "batch_update",
+        "batch_upsert",
+        "batch_archive",
+        "merge",
+        "gdpr_delete",
+    }
+)
+WRITE_ROUTES = frozenset(
+    {
+        "create",
+        "update",
+        "archive",
+        "batch_create",
+        "batch_update",
+        "batch_upsert",
+        "batch_archive",
+        "merge",
+        "gdpr_delete",
+    }
+)
 
 
 @dataclass(frozen=True)

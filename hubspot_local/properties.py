@@ -22,10 +22,26 @@ from hubspot_local.errors import ApiError, property_issue, validation_error
 MAX_VALUE_CHARS = 65_536
 WHOLE_VALUE_TOKEN_CHARS = 1_000  # longer values are matched by their word tokens only
 
-LIFECYCLE_STAGES = ("subscriber", "lead", "marketingqualifiedlead", "salesqualifiedlead",
-                    "opportunity", "customer", "evangelist", "other")
-LEAD_STATUSES = ("NEW", "OPEN", "IN_PROGRESS", "OPEN_DEAL", "UNQUALIFIED",
-                 "ATTEMPTED_TO_CONTACT", "CONNECTED", "BAD_TIMING")
+LIFECYCLE_STAGES = (
+    "subscriber",
+    "lead",
+    "marketingqualifiedlead",
+    "salesqualifiedlead",
+    "opportunity",
+    "customer",
+    "evangelist",
+    "other",
+)
+LEAD_STATUSES = (
+    "NEW",
+    "OPEN",
+    "IN_PROGRESS",
+    "OPEN_DEAL",
+    "UNQUALIFIED",
+    "ATTEMPTED_TO_CONTACT",
+    "CONNECTED",
+    "BAD_TIMING",
+)
 
 
 @dataclass(frozen=True)
@@ -37,11 +53,36 @@ class Property:
 
 
 def _catalogue() -> dict[str, Property]:
-    editable = ["firstname", "lastname", "email", "phone", "mobilephone", "company", "jobtitle",
-                "website", "city", "country", "state", "zip", "address", "fax", "industry",
-                "salutation", "message", "twitterhandle", "annualrevenue", "numemployees",
-                "work_email", "date_of_birth", "school", "degree", "field_of_study",
-                "hubspot_owner_id", "hs_persona", "hs_language"]
+    editable = [
+        "firstname",
+        "lastname",
+        "email",
+        "phone",
+        "mobilephone",
+        "company",
+        "jobtitle",
+        "website",
+        "city",
+        "country",
+        "state",
+        "zip",
+        "address",
+        "fax",
+        "industry",
+        "salutation",
+        "message",
+        "twitterhandle",
+        "annualrevenue",
+        "numemployees",
+        "work_email",
+        "date_of_birth",
+        "school",
+        "degree",
+        "field_of_study",
+        "hubspot_owner_id",
+        "hs_persona",
+        "hs_language",
+    ]
     props = [Property(n) for n in editable]
     props += [
         Property("lifecyclestage", "enumeration", options=LIFECYCLE_STAGES),
@@ -68,12 +109,27 @@ def _catalogue() -> dict[str, Property]:
 
 
 PROPERTIES: dict[str, Property] = _catalogue()
-DEFAULT_PROPERTIES = ("createdate", "email", "firstname", "hs_object_id", "lastmodifieddate",
-                      "lastname")
+DEFAULT_PROPERTIES = (
+    "createdate",
+    "email",
+    "firstname",
+    "hs_object_id",
+    "lastmodifieddate",
+    "lastname",
+)
 ALWAYS_RETURNED = ("createdate", "hs_object_id", "lastmodifieddate")
 # Default searchable properties for contacts' free-text `query` (D-SEARCH).
-QUERY_PROPERTIES = ("firstname", "lastname", "email", "phone", "hs_additional_emails", "fax",
-                    "mobilephone", "company", "hs_marketable_until_renewal")
+QUERY_PROPERTIES = (
+    "firstname",
+    "lastname",
+    "email",
+    "phone",
+    "hs_additional_emails",
+    "fax",
+    "mobilephone",
+    "company",
+    "hs_marketable_until_renewal",
+)
 PHONE_PROPERTIES = frozenset({"phone", "mobilephone", "fax"})
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
 NUMERIC_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
@@ -82,6 +138,7 @@ _NUMERIC_START = frozenset("0123456789+-.")
 
 
 # ---- time -------------------------------------------------------------------------------
+
 
 def iso_ms(ms: int) -> str:
     """Epoch ms -> HubSpot's ISO form, always with milliseconds and `Z`."""
@@ -104,6 +161,7 @@ def parse_datetime_ms(value: str) -> int | None:
 
 
 # ---- comparison keys shared by the index and the search compiler -----------------------------
+
 
 def fold(name: str, value: str) -> str:
     """The case-folded comparison form. Enumerations are case-sensitive in HubSpot search."""
@@ -168,6 +226,7 @@ def _national_digits(value: str) -> str:
 
 # ---- writes ------------------------------------------------------------------------------------
 
+
 def _as_string(value: Any) -> str | None:
     if value is None:
         return ""
@@ -191,31 +250,43 @@ def normalise_input(properties: Any) -> dict[str, str | None]:
     if properties is None:
         return {}
     if not isinstance(properties, dict):
-        raise validation_error([property_issue("properties", "INVALID_INPUT",
-                                               "properties must be an object")])
+        raise validation_error(
+            [property_issue("properties", "INVALID_INPUT", "properties must be an object")]
+        )
     issues: list[dict[str, Any]] = []
     out: dict[str, str | None] = {}
     for name, raw in properties.items():
         prop = PROPERTIES.get(name)
         if prop is None:
-            issues.append(property_issue(name, "PROPERTY_DOESNT_EXIST",
-                                         f'Property "{name}" does not exist'))
+            issues.append(
+                property_issue(name, "PROPERTY_DOESNT_EXIST", f'Property "{name}" does not exist')
+            )
             continue
         if prop.read_only:
-            issues.append(property_issue(name, "READ_ONLY_VALUE",
-                                         f'"{name}" is a calculated property; its value '
-                                         f"cannot be set"))
+            issues.append(
+                property_issue(
+                    name,
+                    "READ_ONLY_VALUE",
+                    f'"{name}" is a calculated property; its value cannot be set',
+                )
+            )
             continue
         value = _as_string(raw)
         if value is None:
-            issues.append(property_issue(name, "INVALID_INPUT",
-                                         f'Property "{name}" must be a string'))
+            issues.append(
+                property_issue(name, "INVALID_INPUT", f'Property "{name}" must be a string')
+            )
             continue
         if len(value) > MAX_VALUE_CHARS:
             # UNCONFIRMED wording; the 65,536 limit itself is documented (D-PROPS).
-            issues.append(property_issue(name, "INVALID_LENGTH",
-                                         f'Property "{name}" value is {len(value)} characters '
-                                         f"long; the maximum is {MAX_VALUE_CHARS}"))
+            issues.append(
+                property_issue(
+                    name,
+                    "INVALID_LENGTH",
+                    f'Property "{name}" value is {len(value)} characters '
+                    f"long; the maximum is {MAX_VALUE_CHARS}",
+                )
+            )
             continue
         if value == "":
             out[name] = None
@@ -234,22 +305,25 @@ def _check_value(prop: Property, value: str) -> tuple[dict[str, Any] | None, str
     if prop.name == "email":
         email = value.strip().lower()
         if not EMAIL_RE.match(email):
-            return property_issue("email", "INVALID_EMAIL",
-                                  f"Email address {value} is invalid"), value
+            return property_issue(
+                "email", "INVALID_EMAIL", f"Email address {value} is invalid"
+            ), value
         return None, email
     if prop.type == "enumeration" and value not in prop.options:
-        return property_issue(prop.name, "INVALID_OPTION",
-                              f"{value} was not one of the allowed options: "
-                              f"[{', '.join(prop.options)}]"), value
+        return property_issue(
+            prop.name,
+            "INVALID_OPTION",
+            f"{value} was not one of the allowed options: [{', '.join(prop.options)}]",
+        ), value
     if prop.type == "datetime":
         ms = parse_datetime_ms(value)
         if ms is None:
-            return property_issue(prop.name, "INVALID_DATE",
-                                  f"{value} is not a valid datetime"), value
+            return property_issue(
+                prop.name, "INVALID_DATE", f"{value} is not a valid datetime"
+            ), value
         return None, iso_ms(ms)
     if prop.type == "number" and numeric_key(prop.name, value) is None:
-        return property_issue(prop.name, "INVALID_INTEGER",
-                              f"{value} is not a valid number"), value
+        return property_issue(prop.name, "INVALID_INTEGER", f"{value} is not a valid number"), value
     return None, value
 
 
@@ -264,5 +338,10 @@ def requested(names: list[str] | None) -> tuple[str, ...]:
 
 def check_id_property(id_property: str | None) -> None:
     if id_property not in (None, "", "email", "hs_object_id"):
-        raise ApiError(400, {"message": f"Property {id_property} is not a unique property",
-                             "category": "VALIDATION_ERROR"})
+        raise ApiError(
+            400,
+            {
+                "message": f"Property {id_property} is not a unique property",
+                "category": "VALIDATION_ERROR",
+            },
+        )

@@ -18,8 +18,9 @@ from hubspot_local.options import RateLimits
 class RateLimiter:
     """Counts requests against `limits`; `limits` may be replaced (or set None) at runtime."""
 
-    def __init__(self, limits: RateLimits | None, *,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, limits: RateLimits | None, *, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.limits = limits
         self._clock = clock
         self._burst: deque[float] = deque()
@@ -45,12 +46,15 @@ class RateLimiter:
             return {}
         self._trim(self._burst, now, 10.0)
         if self._daily_used >= limits.daily:
-            raise rate_limited("DAILY", "You have reached your daily limit.",
-                               self._headers(limits, 0))
+            raise rate_limited(
+                "DAILY", "You have reached your daily limit.", self._headers(limits, 0)
+            )
         if len(self._burst) >= limits.per_ten_seconds:
-            raise rate_limited("TEN_SECONDLY_ROLLING",
-                               "You have reached your ten_secondly_rolling limit.",
-                               self._headers(limits, 0))
+            raise rate_limited(
+                "TEN_SECONDLY_ROLLING",
+                "You have reached your ten_secondly_rolling limit.",
+                self._headers(limits, 0),
+            )
         self._burst.append(now)
         self._daily_used += 1
         return self._headers(limits, limits.per_ten_seconds - len(self._burst))

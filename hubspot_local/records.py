@@ -20,8 +20,12 @@ class Record:
 
     def doc(self) -> dict[str, Any]:
         """What the search index keeps for this record."""
-        return {"id": self.id, "created_ms": self.created_ms, "updated_ms": self.updated_ms,
-                "props": self.props}
+        return {
+            "id": self.id,
+            "created_ms": self.created_ms,
+            "updated_ms": self.updated_ms,
+            "props": self.props,
+        }
 
     def emails(self) -> list[str]:
         """Every email that identifies this record (primary first): the uniqueness keys."""
@@ -31,8 +35,14 @@ class Record:
         return out
 
 
-def calculated(props: dict[str, str], *, cid: int, created_ms: int, updated_ms: int,
-               merged_ids: list[int] | None = None) -> dict[str, str]:
+def calculated(
+    props: dict[str, str],
+    *,
+    cid: int,
+    created_ms: int,
+    updated_ms: int,
+    merged_ids: list[int] | None = None,
+) -> dict[str, str]:
     """Set the properties HubSpot computes itself; returns a new dict."""
     out = {k: v for k, v in props.items() if v is not None and v != ""}
     out["hs_object_id"] = str(cid)
@@ -42,8 +52,11 @@ def calculated(props: dict[str, str], *, cid: int, created_ms: int, updated_ms: 
         out["hs_email_domain"] = out["email"].rsplit("@", 1)[1]
     else:
         out.pop("hs_email_domain", None)
-    merged = merged_ids if merged_ids is not None else [
-        int(x) for x in (out.get("hs_merged_object_ids") or "").split(";") if x]
+    merged = (
+        merged_ids
+        if merged_ids is not None
+        else [int(x) for x in (out.get("hs_merged_object_ids") or "").split(";") if x]
+    )
     if merged:
         out["hs_merged_object_ids"] = ";".join(str(m) for m in merged)
     out["hs_all_contact_vids"] = ";".join(str(v) for v in [cid, *merged])

@@ -22,11 +22,29 @@ from hubspot_local.properties import (
     requested,
 )
 
-OPERATORS = frozenset({"EQ", "NEQ", "LT", "LTE", "GT", "GTE", "BETWEEN", "IN", "NOT_IN",
-                       "HAS_PROPERTY", "NOT_HAS_PROPERTY", "CONTAINS_TOKEN",
-                       "NOT_CONTAINS_TOKEN"})
-NEGATIVE = {"NEQ": "EQ", "NOT_IN": "IN", "NOT_HAS_PROPERTY": "HAS_PROPERTY",
-            "NOT_CONTAINS_TOKEN": "CONTAINS_TOKEN"}
+OPERATORS = frozenset(
+    {
+        "EQ",
+        "NEQ",
+        "LT",
+        "LTE",
+        "GT",
+        "GTE",
+        "BETWEEN",
+        "IN",
+        "NOT_IN",
+        "HAS_PROPERTY",
+        "NOT_HAS_PROPERTY",
+        "CONTAINS_TOKEN",
+        "NOT_CONTAINS_TOKEN",
+    }
+)
+NEGATIVE = {
+    "NEQ": "EQ",
+    "NOT_IN": "IN",
+    "NOT_HAS_PROPERTY": "HAS_PROPERTY",
+    "NOT_CONTAINS_TOKEN": "CONTAINS_TOKEN",
+}
 RANGE = frozenset({"LT", "LTE", "GT", "GTE", "BETWEEN"})
 
 
@@ -80,11 +98,20 @@ def _condition(raw: Any) -> Condition:
         raise bad_request(f"operator {op} is not one of {sorted(OPERATORS)}")
     if prop not in PROPERTIES:
         # UNCONFIRMED: HubSpot's exact answer for a filter on an unknown property.
-        raise ApiError(400, {"message": f'Property "{prop}" does not exist',
-                             "category": "VALIDATION_ERROR",
-                             "errors": [{"message": f'Property "{prop}" does not exist',
-                                         "code": "PROPERTY_DOESNT_EXIST",
-                                         "context": {"propertyName": [prop]}}]})
+        raise ApiError(
+            400,
+            {
+                "message": f'Property "{prop}" does not exist',
+                "category": "VALIDATION_ERROR",
+                "errors": [
+                    {
+                        "message": f'Property "{prop}" does not exist',
+                        "code": "PROPERTY_DOESNT_EXIST",
+                        "context": {"propertyName": [prop]},
+                    }
+                ],
+            },
+        )
     negated = op in NEGATIVE
     base = NEGATIVE.get(op, op)
     numeric_prop = PROPERTIES[prop].type in ("number", "datetime")
@@ -109,8 +136,9 @@ def _condition(raw: Any) -> Condition:
         if raw.get("highValue") is None:
             raise bad_request("operator BETWEEN requires a highValue")
         high = _string(raw["highValue"], "highValue")
-        if numeric_prop or (numeric_key(prop, value) is not None
-                            and numeric_key(prop, high) is not None):
+        if numeric_prop or (
+            numeric_key(prop, value) is not None and numeric_key(prop, high) is not None
+        ):
             return Condition(prop, base, "num", (_number(prop, value), _number(prop, high)))
         return Condition(prop, base, "text", (fold(prop, value), fold(prop, high)))
     if numeric_prop:
@@ -172,16 +200,24 @@ def parse_search(body: Any, limits: SearchLimits) -> SearchPlan:
         groups_raw.append(body["filters"])
     # Wording UNCONFIRMED; the numbers are the 2026 documented limits.
     if len(groups_raw) > limits.max_groups:
-        raise bad_request(f"Too many filter groups ({len(groups_raw)}). The maximum is "
-                          f"{limits.max_groups}.", code="VALIDATION_ERROR")
+        raise bad_request(
+            f"Too many filter groups ({len(groups_raw)}). The maximum is {limits.max_groups}.",
+            code="VALIDATION_ERROR",
+        )
     for filters in groups_raw:
         if len(filters) > limits.max_filters_per_group:
-            raise bad_request(f"Too many filters in a filter group ({len(filters)}). The maximum "
-                              f"is {limits.max_filters_per_group}.", code="VALIDATION_ERROR")
+            raise bad_request(
+                f"Too many filters in a filter group ({len(filters)}). The maximum "
+                f"is {limits.max_filters_per_group}.",
+                code="VALIDATION_ERROR",
+            )
     total = sum(len(f) for f in groups_raw)
     if total > limits.max_filters_total:
-        raise bad_request(f"Too many filters ({total}). The maximum across all filter groups is "
-                          f"{limits.max_filters_total}.", code="VALIDATION_ERROR")
+        raise bad_request(
+            f"Too many filters ({total}). The maximum across all filter groups is "
+            f"{limits.max_filters_total}.",
+            code="VALIDATION_ERROR",
+        )
     groups = tuple(tuple(_condition(f) for f in filters) for filters in groups_raw)
 
     query = body.get("query")
@@ -190,8 +226,9 @@ def parse_search(body: Any, limits: SearchLimits) -> SearchPlan:
         if not isinstance(query, str):
             raise bad_request("query must be a string")
         if len(query) > limits.max_query_chars:
-            raise bad_request(f"query is {len(query)} characters long; the maximum is "
-                              f"{limits.max_query_chars}")
+            raise bad_request(
+                f"query is {len(query)} characters long; the maximum is {limits.max_query_chars}"
+            )
         query_tokens = tuple(dict.fromkeys(TOKEN_RE.findall(query.lower())))
 
     limit = _int(body.get("limit"), "limit", 10)
@@ -202,12 +239,21 @@ def parse_search(body: Any, limits: SearchLimits) -> SearchPlan:
     if offset < 0:
         raise bad_request(f"after must not be negative, not {offset}")
     if offset >= limits.max_results or (offset + limit > limits.max_results and limit > 0):
-        raise bad_request(f"Search results are limited to {limits.max_results} per query; "
-                          f"cannot page to after={offset} with limit={limit}. Narrow the "
-                          f"filters or sort by a property and filter on it.")
+        raise bad_request(
+            f"Search results are limited to {limits.max_results} per query; "
+            f"cannot page to after={offset} with limit={limit}. Narrow the "
+            f"filters or sort by a property and filter on it."
+        )
     props = body.get("properties")
-    if props is not None and not (isinstance(props, list)
-                                  and all(isinstance(p, str) for p in props)):
+    if props is not None and not (
+        isinstance(props, list) and all(isinstance(p, str) for p in props)
+    ):
         raise bad_request("properties must be a list of strings")
-    return SearchPlan(groups=groups, query_tokens=query_tokens, sort=_sort(body.get("sorts")),
-                      limit=limit, offset=offset, properties=requested(props))
+    return SearchPlan(
+        groups=groups,
+        query_tokens=query_tokens,
+        sort=_sort(body.get("sorts")),
+        limit=limit,
+        offset=offset,
+        properties=requested(props),
+    )

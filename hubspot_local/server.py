@@ -33,9 +33,15 @@ class RunningHubSpot:
         await self.runner.cleanup()
 
 
-async def serve(app: web.Application, *, host: str = "127.0.0.1", port: int = 0,
-                api: web.Application | None = None, mount: str = "",
-                shutdown_timeout: float = 2.0) -> RunningHubSpot:
+async def serve(
+    app: web.Application,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    api: web.Application | None = None,
+    mount: str = "",
+    shutdown_timeout: float = 2.0,
+) -> RunningHubSpot:
     """Start `app` on host:port (0 = any free port). `app` is what `create_app` made, or a
     parent app with it mounted at `mount` (then pass the mounted one as `api`)."""
     runner = web.AppRunner(app, shutdown_timeout=shutdown_timeout, access_log=None)
@@ -44,5 +50,10 @@ async def serve(app: web.Application, *, host: str = "127.0.0.1", port: int = 0,
     await site.start()
     bound = runner.addresses[0][1]
     controls = (api or app)[CONTROLS_KEY]
-    return RunningHubSpot(url=f"http://{host}:{bound}{mount}", token=controls.token, app=app,
-                          runner=runner, controls=controls)
+    return RunningHubSpot(
+        url=f"http://{host}:{bound}{mount}",
+        token=controls.token,
+        app=app,
+        runner=runner,
+        controls=controls,
+    )

@@ -72,8 +72,9 @@ def every_card_sent_is_valid() -> Iterator[None]:
             seen.add(key)
             bad.append(f"{where}: {problems[:3]}")
     SESSION_CARDS.clear()
-    assert not bad, "cards sent in this session are not valid Adaptive Cards 1.5:\n" + \
-        "\n".join(bad[:20])
+    assert not bad, "cards sent in this session are not valid Adaptive Cards 1.5:\n" + "\n".join(
+        bad[:20]
+    )
 
 
 TRANSCRIPTS = Path(__file__).parent / "artifacts" / "transcripts"
@@ -94,5 +95,6 @@ def _save_transcript(nodeid: str, channel: TestChannel) -> None:
         return
     name = re.sub(r"[^\w.-]+", "_", nodeid.removeprefix("tests/"))[:150] + ".json"
     TRANSCRIPTS.mkdir(parents=True, exist_ok=True)
-    (TRANSCRIPTS / name).write_text(json.dumps(conversations, ensure_ascii=False, indent=1),
-                                    encoding="utf-8")
+    (TRANSCRIPTS / name).write_text(
+        json.dumps(conversations, ensure_ascii=False, indent=1), encoding="utf-8"
+    )

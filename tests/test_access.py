@@ -42,6 +42,7 @@ def webchat_spoofing_teams_identity() -> dict:
 
 # -- the policy on its own ---------------------------------------------------------------------
 
+
 def test_no_lists_means_everyone_may_do_everything():
     policy = AccessPolicy.from_settings(Settings())
     for activity in (teams(), emulator(), webchat_spoofing_teams_identity()):
@@ -55,16 +56,19 @@ def test_a_teams_identity_is_read_from_the_activity():
     assert identity_of(emulator()).user_ids == frozenset()
 
 
-@pytest.mark.parametrize("settings,allowed", [
-    (Settings(allowed_tenants=(TENANT,)), True),
-    (Settings(allowed_tenants=(TENANT.upper(),)), True),
-    (Settings(allowed_tenants=(OTHER,)), False),
-    (Settings(allowed_users=(USER,)), True),
-    (Settings(allowed_users=(OTHER,)), False),
-    (Settings(allowed_tenants=(TENANT,), allowed_users=(OTHER,)), False),
-    (Settings(allowed_tenants=(OTHER,), allowed_users=(USER,)), False),  # tenant comes first
-    (Settings(allowed_users=(OTHER,), readonly_users=(USER,)), True),  # read-only is allowed
-])
+@pytest.mark.parametrize(
+    "settings,allowed",
+    [
+        (Settings(allowed_tenants=(TENANT,)), True),
+        (Settings(allowed_tenants=(TENANT.upper(),)), True),
+        (Settings(allowed_tenants=(OTHER,)), False),
+        (Settings(allowed_users=(USER,)), True),
+        (Settings(allowed_users=(OTHER,)), False),
+        (Settings(allowed_tenants=(TENANT,), allowed_users=(OTHER,)), False),
+        (Settings(allowed_tenants=(OTHER,), allowed_users=(USER,)), False),  # tenant comes first
+        (Settings(allowed_users=(OTHER,), readonly_users=(USER,)), True),  # read-only is allowed
+    ],
+)
 def test_teams_users_against_the_lists(settings, allowed):
     decision = AccessPolicy.from_settings(settings).check(teams())
     assert decision.allowed is allowed
@@ -110,6 +114,7 @@ def test_read_only_users_are_allowed_but_read_only():
 
 # -- through the app ---------------------------------------------------------------------------
 
+
 async def snapshot(bot) -> dict[str, dict[str, str]]:
     records, _ = await bot.hubspot_local.store.page(0, 1000)
     return {str(r.id): dict(r.props) for r in records}
@@ -128,24 +133,40 @@ def test_the_refusal_has_words_in_both_languages(lang):
     assert words != refusal_text("en" if lang == "ko" else "ko", "not_allowed")
 
 
-@pytest.mark.parametrize("overrides", [
-    {"allowed_tenants": (OTHER,)},
-    {"allowed_users": (OTHER,)},
-])
-async def test_a_refused_teams_user_gets_a_polite_no_and_hubspot_is_untouched(tmp_path,
-                                                                               overrides):
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"allowed_tenants": (OTHER,)},
+        {"allowed_users": (OTHER,)},
+    ],
+)
+async def test_a_refused_teams_user_gets_a_polite_no_and_hubspot_is_untouched(tmp_path, overrides):
     settings = test_settings(tmp_path, **overrides)
     async with running_app(settings) as bot, TestChannel() as channel:
-        jane = (await bot.contacts.create({"firstname": "Jane", "lastname": "Doe",
-                                           "email": "jane@acme.com"})).contact
+        jane = (
+            await bot.contacts.create(
+                {"firstname": "Jane", "lastname": "Doe", "email": "jane@acme.com"}
+            )
+        ).contact
         before = await snapshot(bot)
         chat = Conversation(bot, channel, kind="teams")
         assert await chat.start() == []  # no welcome card for someone who may not use it
-        for typed in ("add Bob Lee bob@acme.com", "find jane@acme.com",
-                      "update jane@acme.com phone +1 415 555 0100"):
+        for typed in (
+            "add Bob Lee bob@acme.com",
+            "find jane@acme.com",
+            "update jane@acme.com phone +1 415 555 0100",
+        ):
             assert_refused(await chat.say(typed))
-        assert_refused(await chat.click({"action": "update_submit", "contact_id": jane.id,
-                                         "phone": "+1 415 555 0199", "nonce": "guess"}))
+        assert_refused(
+            await chat.click(
+                {
+                    "action": "update_submit",
+                    "contact_id": jane.id,
+                    "phone": "+1 415 555 0199",
+                    "nonce": "guess",
+                }
+            )
+        )
         assert await snapshot(bot) == before
 
 
@@ -159,8 +180,9 @@ async def test_a_refusal_is_in_the_users_language(tmp_path):
 async def test_a_listed_user_is_served(tmp_path):
     settings = test_settings(tmp_path, allowed_tenants=(TENANT,), allowed_users=(USER.upper(),))
     async with running_app(settings) as bot, TestChannel() as channel:
-        await bot.contacts.create({"firstname": "Jane", "lastname": "Doe",
-                                   "email": "jane@acme.com"})
+        await bot.contacts.create(
+            {"firstname": "Jane", "lastname": "Doe", "email": "jane@acme.com"}
+        )
         chat = Conversation(bot, channel, kind="teams")
         assert (await chat.start())[0].cards  # the welcome card
         replies = await chat.say("find jane@acme.com")
@@ -178,8 +200,11 @@ async def test_the_emulator_is_refused_once_a_user_list_is_set(tmp_path):
 async def test_a_read_only_user_can_search_but_not_create_or_update(tmp_path):
     settings = test_settings(tmp_path, readonly_users=(USER,))
     async with running_app(settings) as bot, TestChannel() as channel:
-        jane = (await bot.contacts.create({"firstname": "Jane", "lastname": "Doe",
-                                           "email": "jane@acme.com"})).contact
+        jane = (
+            await bot.contacts.create(
+                {"firstname": "Jane", "lastname": "Doe", "email": "jane@acme.com"}
+            )
+        ).contact
         before = await snapshot(bot)
         chat = Conversation(bot, channel, kind="teams")
         await chat.start()
@@ -188,31 +213,39 @@ async def test_a_read_only_user_can_search_but_not_create_or_update(tmp_path):
         found = await chat.say("find jane@acme.com")
         assert "jane@acme.com" in "\n".join(card_text(c) for r in found for c in r.cards)
 
-        for typed in ("add Bob Lee bob@acme.com", "update jane@acme.com phone +1 415 555 0100",
-                      "change jane@acme.com's phone to +1 415 555 0100"):
+        for typed in (
+            "add Bob Lee bob@acme.com",
+            "update jane@acme.com phone +1 415 555 0100",
+            "change jane@acme.com's phone to +1 415 555 0100",
+        ):
             assert [r.text for r in await chat.say(typed)] == [read_only], typed
-        for value in ({"action": "start_create"}, {"action": "start_update"},
-                      {"action": "create_submit", "firstname": "Bob", "email": "bob@acme.com"},
-                      {"action": "update_pick", "contact_id": jane.id},
-                      {"action": "update_submit", "contact_id": jane.id,
-                       "phone": "+1 415 555 0199"},
-                      {"action": "open_form", "form": "create"}):
+        for value in (
+            {"action": "start_create"},
+            {"action": "start_update"},
+            {"action": "create_submit", "firstname": "Bob", "email": "bob@acme.com"},
+            {"action": "update_pick", "contact_id": jane.id},
+            {"action": "update_submit", "contact_id": jane.id, "phone": "+1 415 555 0199"},
+            {"action": "open_form", "form": "create"},
+        ):
             replies = await chat.click(value)
             assert [r.text for r in replies] == [read_only], value
         # The search form still works from a button.
         search = await chat.click({"action": "start_search"})
         assert search and search[-1].cards
-        data = next(dict(a["data"]) for a in submit_actions(search[-1].cards[0])
-                    if a["data"].get("action") == "search_submit")
+        data = next(
+            dict(a["data"])
+            for a in submit_actions(search[-1].cards[0])
+            if a["data"].get("action") == "search_submit"
+        )
         data.update({"email": "jane@acme.com"})
         results = await chat.click(data)
         assert "jane@acme.com" in "\n".join(card_text(c) for r in results for c in r.cards)
         assert await snapshot(bot) == before
 
 
-
 async def test_a_refused_user_chatting_in_a_channel_without_mentioning_the_bot_hears_nothing(
-        tmp_path):
+    tmp_path,
+):
     """In a team channel the bot reads every message; refusing each one not addressed to it
     would answer colleagues talking among themselves."""
     settings = test_settings(tmp_path, allowed_users=(OTHER,))

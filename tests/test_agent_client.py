@@ -28,32 +28,37 @@ def test_no_model_settings_means_guided_mode() -> None:
 
 
 def test_openai_settings() -> None:
-    client = build_client(Settings(openai_api_key=KEY, openai_model="gpt-4.1-mini",
-                                   model_timeout_seconds=12.5))
+    client = build_client(
+        Settings(openai_api_key=KEY, openai_model="gpt-4.1-mini", model_timeout_seconds=12.5)
+    )
     assert isinstance(client, AsyncOpenAI) and not isinstance(client, AsyncAzureOpenAI)
     assert client.timeout == 12.5 and client.max_retries == 2
-    assert model_name(Settings(openai_api_key=KEY, openai_model="gpt-4.1-mini")) == \
-        "gpt-4.1-mini"
+    assert model_name(Settings(openai_api_key=KEY, openai_model="gpt-4.1-mini")) == "gpt-4.1-mini"
 
 
 def test_azure_settings_use_the_deployment_as_model() -> None:
-    settings = Settings(azure_openai_endpoint="https://contoso.openai.azure.com",
-                        azure_openai_api_key=KEY, azure_openai_deployment="contoso-gpt",
-                        openai_api_key="sk-other")
+    settings = Settings(
+        azure_openai_endpoint="https://contoso.openai.azure.com",
+        azure_openai_api_key=KEY,
+        azure_openai_deployment="contoso-gpt",
+        openai_api_key="sk-other",
+    )
     assert isinstance(build_client(settings), AsyncAzureOpenAI)
     assert model_name(settings) == "contoso-gpt"
 
 
 def test_azure_without_deployment_is_a_clear_config_error() -> None:
-    settings = Settings(azure_openai_endpoint="https://contoso.openai.azure.com",
-                        azure_openai_api_key=KEY)
+    settings = Settings(
+        azure_openai_endpoint="https://contoso.openai.azure.com", azure_openai_api_key=KEY
+    )
     with pytest.raises(ConfigError, match="AZURE_OPENAI_DEPLOYMENT"):
         build_client(settings)
 
 
 async def test_compatible_server_by_base_url(stack: AgentStack) -> None:
-    settings = Settings(openai_api_key=KEY, openai_model="local-model",
-                        openai_base_url=stack.openai.base_url)
+    settings = Settings(
+        openai_api_key=KEY, openai_model="local-model", openai_base_url=stack.openai.base_url
+    )
     stack.openai.script(text("Hi there."))
     async with build_client(settings) as client:
         agent = ContactAgent(client, model=model_name(settings), contacts=stack.contacts)
@@ -68,9 +73,12 @@ async def test_compatible_server_by_base_url(stack: AgentStack) -> None:
 
 
 async def test_azure_settings_end_to_end(stack: AgentStack) -> None:
-    settings = Settings(azure_openai_endpoint=stack.openai.azure_endpoint,
-                        azure_openai_api_key=KEY, azure_openai_deployment="contoso-gpt",
-                        azure_openai_api_version="2024-10-21")
+    settings = Settings(
+        azure_openai_endpoint=stack.openai.azure_endpoint,
+        azure_openai_api_key=KEY,
+        azure_openai_deployment="contoso-gpt",
+        azure_openai_api_version="2024-10-21",
+    )
     stack.openai.script(text("Hi."))
     async with build_client(settings) as client:
         agent = ContactAgent(client, model=model_name(settings), contacts=stack.contacts)

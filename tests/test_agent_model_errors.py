@@ -26,8 +26,7 @@ async def stack() -> AsyncIterator[AgentStack]:
 async def test_rate_limited_after_sdk_retries(stack: AgentStack) -> None:
     stack.openai.script(http_error(429), http_error(429), text("never reached"))
 
-    turn = await stack.agent(max_retries=1).run("find Jane", history=[], lang="en",
-                                                known_ids=())
+    turn = await stack.agent(max_retries=1).run("find Jane", history=[], lang="en", known_ids=())
 
     assert turn.failed
     assert turn.reply == prompts.message("model_busy", "en")
@@ -37,8 +36,7 @@ async def test_rate_limited_after_sdk_retries(stack: AgentStack) -> None:
 async def test_server_error_after_sdk_retries_in_korean(stack: AgentStack) -> None:
     stack.openai.script(http_error(500), http_error(500), http_error(500))
 
-    turn = await stack.agent(max_retries=2).run("제인 찾아줘", history=[], lang="ko",
-                                                known_ids=())
+    turn = await stack.agent(max_retries=2).run("제인 찾아줘", history=[], lang="ko", known_ids=())
 
     assert turn.failed
     assert turn.reply == prompts.message("model_error", "ko")
@@ -70,8 +68,9 @@ async def test_model_unreachable(stack: AgentStack) -> None:
     with socket.socket() as s:  # a port nobody listens on
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    async with AsyncOpenAI(api_key=API_KEY, base_url=f"http://127.0.0.1:{port}/v1",
-                           max_retries=0, timeout=2) as client:
+    async with AsyncOpenAI(
+        api_key=API_KEY, base_url=f"http://127.0.0.1:{port}/v1", max_retries=0, timeout=2
+    ) as client:
         agent = ContactAgent(client, model="gpt-test", contacts=stack.contacts)
         turn = await agent.run("find Jane", history=[], lang="en", known_ids=())
 
@@ -79,14 +78,19 @@ async def test_model_unreachable(stack: AgentStack) -> None:
 
 
 async def test_a_contact_created_before_the_model_failed_is_still_reported(
-        stack: AgentStack) -> None:
+    stack: AgentStack,
+) -> None:
     stack.openai.script(
-        tool_call("CreateContact", {"properties": {"firstname": "Ana", "lastname": "Lima",
-                                                   "email": "ana@example.com"}}),
-        http_error(500))
+        tool_call(
+            "CreateContact",
+            {"properties": {"firstname": "Ana", "lastname": "Lima", "email": "ana@example.com"}},
+        ),
+        http_error(500),
+    )
 
-    turn = await stack.agent().run("add Ana Lima ana@example.com", history=[], lang="en",
-                                   known_ids=())
+    turn = await stack.agent().run(
+        "add Ana Lima ana@example.com", history=[], lang="en", known_ids=()
+    )
 
     assert turn.failed
     assert turn.created is not None and turn.created.email == "ana@example.com"
@@ -98,7 +102,8 @@ async def test_azure_openai_client_and_path(stack: AgentStack) -> None:
     stack.openai.script(tool_call("SearchContact", {"query": "Jane"}), text("Nobody yet."))
 
     turn = await stack.agent(azure=True, model="contoso-gpt").run(
-        "find Jane", history=[], lang="en", known_ids=())
+        "find Jane", history=[], lang="en", known_ids=()
+    )
 
     assert turn.reply == "Nobody yet."
     first = stack.openai.requests[0]

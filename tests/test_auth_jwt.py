@@ -43,8 +43,7 @@ class NoOutgoingToken(ServiceClientCredentialsFactory):
     async def is_authentication_disabled(self) -> bool:
         return False
 
-    async def create_credentials(self, app_id, oauth_scope, login_endpoint,
-                                 validate_authority):
+    async def create_credentials(self, app_id, oauth_scope, login_endpoint, validate_authority):
         return MicrosoftAppCredentials.empty()
 
 
@@ -61,10 +60,10 @@ def authed(tmp_path) -> Settings:
 async def test_a_valid_teams_token_reaches_the_bot(tmp_path, oid):
     settings = authed(tmp_path)
     storage = MemoryStorage()
-    auth = bot_framework_auth(settings, credentials_factory=NoOutgoingToken(),
-                              **oid.sdk_overrides())
-    async with running_app(settings, auth=auth, storage=storage) as bot, \
-            TestChannel() as channel:
+    auth = bot_framework_auth(
+        settings, credentials_factory=NoOutgoingToken(), **oid.sdk_overrides()
+    )
+    async with running_app(settings, auth=auth, storage=storage) as bot, TestChannel() as channel:
         activity = act.teams_message("a:jwt-valid", channel.service_url, "help")
         token = oid.channel_token(app_id=APP_ID, service_url=channel.service_url)
         resp = await bot.post(activity, headers={"Authorization": f"Bearer {token}"})
@@ -76,8 +75,9 @@ async def test_a_valid_teams_token_reaches_the_bot(tmp_path, oid):
 
 async def test_a_valid_emulator_token_reaches_the_bot(tmp_path, oid):
     settings = authed(tmp_path)
-    auth = bot_framework_auth(settings, credentials_factory=NoOutgoingToken(),
-                              **oid.sdk_overrides())
+    auth = bot_framework_auth(
+        settings, credentials_factory=NoOutgoingToken(), **oid.sdk_overrides()
+    )
     async with running_app(settings, auth=auth) as bot, TestChannel() as channel:
         activity = act.emulator_message("emu-jwt|livechat", channel.service_url, "help")
         token = oid.emulator_token(app_id=APP_ID)
@@ -101,16 +101,28 @@ def _bad_headers(oid: OpenIdServer, service_url: str) -> dict[str, dict[str, str
         "wrong issuer": bearer(oid.channel_token(**good, issuer="https://evil.example.com")),
         "wrong signature": bearer(oid.channel_token(**good, key=new_key())),
         "unknown key id": bearer(oid.channel_token(**good, kid="not-a-known-key")),
-        "other serviceUrl": bearer(oid.channel_token(app_id=APP_ID,
-                                                     service_url="https://evil.example.com/")),
+        "other serviceUrl": bearer(
+            oid.channel_token(app_id=APP_ID, service_url="https://evil.example.com/")
+        ),
         "emulator, wrong app": bearer(oid.emulator_token(app_id=OTHER_APP)),
         "emulator, wrong signature": bearer(oid.emulator_token(app_id=APP_ID, key=new_key())),
     }
 
 
-CASES = ["missing", "empty bearer", "not a jwt", "basic scheme", "expired", "wrong audience",
-         "wrong issuer", "wrong signature", "unknown key id", "other serviceUrl",
-         "emulator, wrong app", "emulator, wrong signature"]
+CASES = [
+    "missing",
+    "empty bearer",
+    "not a jwt",
+    "basic scheme",
+    "expired",
+    "wrong audience",
+    "wrong issuer",
+    "wrong signature",
+    "unknown key id",
+    "other serviceUrl",
+    "emulator, wrong app",
+    "emulator, wrong signature",
+]
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -119,8 +131,7 @@ async def test_a_bad_token_gets_401_and_nothing_reaches_the_bot(tmp_path, oid, c
     storage = MemoryStorage()
     # The app's own credentials factory: the audience check is the production one.
     auth = bot_framework_auth(settings, **oid.sdk_overrides())
-    async with running_app(settings, auth=auth, storage=storage) as bot, \
-            TestChannel() as channel:
+    async with running_app(settings, auth=auth, storage=storage) as bot, TestChannel() as channel:
         cid = "a:jwt-bad"
         activity = act.teams_message(cid, channel.service_url, "find jane@acme.com")
         headers = _bad_headers(oid, channel.service_url)[case]
@@ -138,8 +149,9 @@ async def test_a_channel_the_signing_key_is_not_endorsed_for_is_refused(tmp_path
     """Real Bot Framework keys list the channels they sign for; a token for Teams' key
     cannot speak for another channel."""
     settings = authed(tmp_path)
-    auth = bot_framework_auth(settings, credentials_factory=NoOutgoingToken(),
-                              **oid.sdk_overrides())
+    auth = bot_framework_auth(
+        settings, credentials_factory=NoOutgoingToken(), **oid.sdk_overrides()
+    )
     async with running_app(settings, auth=auth) as bot, TestChannel() as channel:
         activity = act.teams_message("a:jwt-slack", channel.service_url, "help")
         activity["channelId"] = "slack"
@@ -154,8 +166,10 @@ async def test_unreachable_signing_keys_are_a_503_not_a_401(tmp_path, oid):
     settings = authed(tmp_path)
     closed = f"http://127.0.0.1:9/{uuid.uuid4().hex}/.well-known/openidconfiguration"
     overrides = {**oid.sdk_overrides(), "TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL": closed}
-    async with running_app(settings, auth=bot_framework_auth(settings, **overrides)) as bot, \
-            TestChannel() as channel:
+    async with (
+        running_app(settings, auth=bot_framework_auth(settings, **overrides)) as bot,
+        TestChannel() as channel,
+    ):
         activity = act.teams_message("a:jwt-503", channel.service_url, "help")
         token = oid.channel_token(app_id=APP_ID, service_url=channel.service_url)
         resp = await bot.post(activity, headers={"Authorization": f"Bearer {token}"})
@@ -179,8 +193,11 @@ async def test_the_production_configuration_refuses_without_fetching_keys(tmp_pa
 
 APP_TYPES = {
     "MultiTenant": {"MicrosoftAppId": APP_ID, "MicrosoftAppPassword": "pw"},
-    "SingleTenant": {"MicrosoftAppId": APP_ID, "MicrosoftAppPassword": "pw",
-                     "MicrosoftAppTenantId": TENANT},
+    "SingleTenant": {
+        "MicrosoftAppId": APP_ID,
+        "MicrosoftAppPassword": "pw",
+        "MicrosoftAppTenantId": TENANT,
+    },
     "UserAssignedMSI": {"MicrosoftAppId": APP_ID, "MicrosoftAppTenantId": TENANT},
 }
 
@@ -189,7 +206,9 @@ APP_TYPES = {
 async def test_each_app_type_builds_an_app_that_demands_tokens(tmp_path, oid, app_type):
     settings = replace(
         Settings.from_env({"MicrosoftAppType": app_type, **APP_TYPES[app_type]}, env_file=None),
-        data_dir=str(tmp_path), state_storage="memory")
+        data_dir=str(tmp_path),
+        state_storage="memory",
+    )
     assert settings.app_type == app_type
     auth = bot_framework_auth(settings, **oid.sdk_overrides())
     async with running_app(settings, auth=auth) as bot, TestChannel() as channel:
@@ -201,15 +220,32 @@ async def test_each_app_type_builds_an_app_that_demands_tokens(tmp_path, oid, ap
         assert channel.activities("a:types", include_typing=True) == []
 
 
-@pytest.mark.parametrize("env,message", [
-    ({"MicrosoftAppType": "SingleTenant", "MicrosoftAppId": APP_ID,
-      "MicrosoftAppPassword": "pw"}, "SingleTenant needs MicrosoftAppTenantId"),
-    ({"MicrosoftAppType": "UserAssignedMSI", "MicrosoftAppId": APP_ID},
-     "UserAssignedMSI needs MicrosoftAppTenantId"),
-    ({"MicrosoftAppType": "SingleTenant", "MicrosoftAppId": APP_ID,
-      "MicrosoftAppTenantId": TENANT}, "SingleTenant needs MicrosoftAppPassword"),
-    ({"MicrosoftAppType": "Multitenant"}, "must be MultiTenant, SingleTenant or"),
-])
+@pytest.mark.parametrize(
+    "env,message",
+    [
+        (
+            {
+                "MicrosoftAppType": "SingleTenant",
+                "MicrosoftAppId": APP_ID,
+                "MicrosoftAppPassword": "pw",
+            },
+            "SingleTenant needs MicrosoftAppTenantId",
+        ),
+        (
+            {"MicrosoftAppType": "UserAssignedMSI", "MicrosoftAppId": APP_ID},
+            "UserAssignedMSI needs MicrosoftAppTenantId",
+        ),
+        (
+            {
+                "MicrosoftAppType": "SingleTenant",
+                "MicrosoftAppId": APP_ID,
+                "MicrosoftAppTenantId": TENANT,
+            },
+            "SingleTenant needs MicrosoftAppPassword",
+        ),
+        ({"MicrosoftAppType": "Multitenant"}, "must be MultiTenant, SingleTenant or"),
+    ],
+)
 def test_an_incomplete_app_type_is_a_clear_config_error(env, message):
     with pytest.raises(ConfigError, match=message):
         Settings.from_env(env, env_file=None)
@@ -217,19 +253,28 @@ def test_an_incomplete_app_type_is_a_clear_config_error(env, message):
 
 def test_single_tenant_without_tenant_would_otherwise_fail_inside_the_sdk(tmp_path):
     """Why the config check exists: the SDK's own message names none of our settings."""
-    settings = Settings(app_id=APP_ID, app_password="pw", app_type="SingleTenant",
-                        data_dir=str(tmp_path), state_storage="memory")
+    settings = Settings(
+        app_id=APP_ID,
+        app_password="pw",
+        app_type="SingleTenant",
+        data_dir=str(tmp_path),
+        state_storage="memory",
+    )
     with pytest.raises(Exception, match="APP_TENANTID"):
         create_app(settings)
 
 
 # -- where the app listens ---------------------------------------------------------------------
 
-@pytest.mark.parametrize("env,host", [
-    ({}, "127.0.0.1"),
-    ({"HOST": "0.0.0.0"}, "127.0.0.1"),  # local mode ignores HOST without ALLOW_REMOTE
-    ({"HOST": "0.0.0.0", "ALLOW_REMOTE": "true"}, "0.0.0.0"),
-    ({"HOST": "0.0.0.0", "MicrosoftAppId": APP_ID, "MicrosoftAppPassword": "pw"}, "0.0.0.0"),
-])
+
+@pytest.mark.parametrize(
+    "env,host",
+    [
+        ({}, "127.0.0.1"),
+        ({"HOST": "0.0.0.0"}, "127.0.0.1"),  # local mode ignores HOST without ALLOW_REMOTE
+        ({"HOST": "0.0.0.0", "ALLOW_REMOTE": "true"}, "0.0.0.0"),
+        ({"HOST": "0.0.0.0", "MicrosoftAppId": APP_ID, "MicrosoftAppPassword": "pw"}, "0.0.0.0"),
+    ],
+)
 def test_local_mode_binds_to_loopback_unless_allowed(env, host):
     assert Settings.from_env(env, env_file=None).bind_host == host

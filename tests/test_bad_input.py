@@ -20,8 +20,11 @@ BIG = "x" * 100_000
 @pytest.fixture
 async def app(tmp_path):
     async with running_app(test_settings(tmp_path)) as bot:
-        jane = (await bot.contacts.create({"firstname": "Jane", "lastname": "Doe",
-                                           "email": "jane@acme.com"})).contact
+        jane = (
+            await bot.contacts.create(
+                {"firstname": "Jane", "lastname": "Doe", "email": "jane@acme.com"}
+            )
+        ).contact
         bot.jane = jane
         yield bot
 
@@ -40,30 +43,51 @@ CASES = [
     ("missing contact id", {"action": "update_submit", "phone": "+14155550199"}, BAD_SUBMIT),
     ("contact id not a number", {"action": "update_pick", "contact_id": "../1"}, BAD_SUBMIT),
     ("contact id wrong type", {"action": "update_pick", "contact_id": 7}, BAD_SUBMIT),
-    ("nonexistent contact", {"action": "update_pick", "contact_id": "987654321"},
-     "I couldn't find a contact matching 987654321"),
-    ("nonexistent contact submit", {"action": "update_submit", "contact_id": "987654321",
-                                    "phone": "+14155550199"},
-     "I couldn't find a contact matching 987654321"),
-    ("unknown pending id", {"action": "update_confirm", "pending_id": "forged"},
-     "no longer waiting for confirmation"),
+    (
+        "nonexistent contact",
+        {"action": "update_pick", "contact_id": "987654321"},
+        "I couldn't find a contact matching 987654321",
+    ),
+    (
+        "nonexistent contact submit",
+        {"action": "update_submit", "contact_id": "987654321", "phone": "+14155550199"},
+        "I couldn't find a contact matching 987654321",
+    ),
+    (
+        "unknown pending id",
+        {"action": "update_confirm", "pending_id": "forged"},
+        "no longer waiting for confirmation",
+    ),
     ("pending id missing", {"action": "update_confirm"}, BAD_SUBMIT),
     ("empty update query", {"action": "update_find", "query": "   "}, BAD_SUBMIT),
     ("bad form name", {"action": "open_form", "form": "delete"}, BAD_SUBMIT),
-    ("bad offset", {"action": "search_more", "criteria": {}, "after": "10", "offset": "ten"},
-     BAD_SUBMIT),
-    ("criteria not an object", {"action": "search_more", "criteria": "all", "after": "1"},
-     BAD_SUBMIT),
-    ("100 kB value", {"action": "create_submit", "firstname": BIG, "email": "big@x.com"},
-     "First name: too long. Nothing was saved."),
-    ("100 kB update value", {"action": "update_submit", "contact_id": "1", "city": BIG},
-     "City: too long. Nothing was saved."),
+    (
+        "bad offset",
+        {"action": "search_more", "criteria": {}, "after": "10", "offset": "ten"},
+        BAD_SUBMIT,
+    ),
+    (
+        "criteria not an object",
+        {"action": "search_more", "criteria": "all", "after": "1"},
+        BAD_SUBMIT,
+    ),
+    (
+        "100 kB value",
+        {"action": "create_submit", "firstname": BIG, "email": "big@x.com"},
+        "First name: too long. Nothing was saved.",
+    ),
+    (
+        "100 kB update value",
+        {"action": "update_submit", "contact_id": "1", "city": BIG},
+        "City: too long. Nothing was saved.",
+    ),
 ]
 
 
 @pytest.mark.parametrize("name,value,said", CASES, ids=[c[0] for c in CASES])
-async def test_forged_submit_gets_a_clear_answer_and_writes_nothing(app, channel, caplog, name,
-                                                                     value, said):
+async def test_forged_submit_gets_a_clear_answer_and_writes_nothing(
+    app, channel, caplog, name, value, said
+):
     chat = Conversation(app, channel)
     await chat.start()
     before = await _snapshot(app)
@@ -81,8 +105,11 @@ async def test_card_without_nonce_or_from_another_conversation_is_refused(app, c
     (welcome,) = await first.start()
     create = action_data(welcome.cards[0], "Create contact")
     (form_reply,) = await first.click(create)
-    submit = {**action_data(form_reply.cards[0], "Create"), "firstname": "Mallory",
-              "email": "mallory@evil.example"}
+    submit = {
+        **action_data(form_reply.cards[0], "Create"),
+        "firstname": "Mallory",
+        "email": "mallory@evil.example",
+    }
     second = Conversation(app, channel)
     await second.start()
     # The first conversation's card, replayed in the second one: refused, nothing created.
@@ -90,10 +117,13 @@ async def test_card_without_nonce_or_from_another_conversation_is_refused(app, c
     assert reply.text.startswith(STALE)
     assert reply.cards[0]["body"][0]["text"] == "HubSpot Contact Assistant"
     # No nonce at all: refused too.
-    resp = await app.post(act.emulator_submit(second.conversation_id, channel.service_url,
-                                              {"action": "create_submit",
-                                               "firstname": "Mallory",
-                                               "email": "mallory@evil.example"}))
+    resp = await app.post(
+        act.emulator_submit(
+            second.conversation_id,
+            channel.service_url,
+            {"action": "create_submit", "firstname": "Mallory", "email": "mallory@evil.example"},
+        )
+    )
     assert resp.status in (200, 201)
     assert channel.messages(second.conversation_id)[-1].text.startswith(STALE)
     assert await app.contacts.find_by_email("mallory@evil.example") is None
@@ -101,8 +131,14 @@ async def test_card_without_nonce_or_from_another_conversation_is_refused(app, c
 
 async def test_submit_before_any_welcome_is_stale(app, channel):
     chat = Conversation(app, channel)
-    replies = await chat.click({"action": "create_submit", "nonce": "guess",
-                                "firstname": "Eve", "email": "eve@evil.example"})
+    replies = await chat.click(
+        {
+            "action": "create_submit",
+            "nonce": "guess",
+            "firstname": "Eve",
+            "email": "eve@evil.example",
+        }
+    )
     assert replies[0].text.startswith(STALE)
     assert await app.contacts.find_by_email("eve@evil.example") is None
 
@@ -132,36 +168,42 @@ async def test_messageback_value_as_json_string_is_understood(app, channel):
     activity = act.teams_submit(chat.conversation_id, channel.service_url, "{not json")
     activity["text"] = "help"
     assert (await app.post(activity)).status in (200, 201)
-    assert channel.messages(chat.conversation_id)[-1].cards[0]["body"][0]["text"] == \
-        "What I can do"
+    assert channel.messages(chat.conversation_id)[-1].cards[0]["body"][0]["text"] == "What I can do"
 
 
 def _no_traceback_logged(caplog) -> None:
-    assert not [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info], \
-        [(r.levelname, r.getMessage()) for r in caplog.records]
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info], [
+        (r.levelname, r.getMessage()) for r in caplog.records
+    ]
 
 
-@pytest.mark.parametrize(("body", "content_type", "status"), [
-    ('{"type": "message", "text": "hi", "entities": {"a": 1}}', "application/json", 400),
-    ('{"type": "message", "conversation": "x"}', "application/json", 400),
-    ("{not json", "application/json", 400),
-    ('["type", "message"]', "application/json", 400),
-    ('{"type": "message"}', "text/plain", 415),
-    ("", "", 415),
-])
+@pytest.mark.parametrize(
+    ("body", "content_type", "status"),
+    [
+        ('{"type": "message", "text": "hi", "entities": {"a": 1}}', "application/json", 400),
+        ('{"type": "message", "conversation": "x"}', "application/json", 400),
+        ("{not json", "application/json", 400),
+        ('["type", "message"]', "application/json", 400),
+        ('{"type": "message"}', "text/plain", 415),
+        ("", "", 415),
+    ],
+)
 async def test_a_request_that_is_not_an_activity_is_refused_without_a_traceback(
-        app, caplog, body, content_type, status):
+    app, caplog, body, content_type, status
+):
     with caplog.at_level(logging.INFO):
-        async with app.session.post(f"{app.url}/api/messages", data=body.encode(),
-                                    headers={"Content-Type": content_type}) as resp:
+        async with app.session.post(
+            f"{app.url}/api/messages", data=body.encode(), headers={"Content-Type": content_type}
+        ) as resp:
             assert resp.status == status
             assert "Traceback" not in await resp.text()
     _no_traceback_logged(caplog)
     assert any("refused a request to /api/messages" in r.getMessage() for r in caplog.records)
 
 
-async def test_a_channel_that_cannot_be_reached_ends_the_turn_without_a_traceback(app, channel,
-                                                                                  caplog):
+async def test_a_channel_that_cannot_be_reached_ends_the_turn_without_a_traceback(
+    app, channel, caplog
+):
     chat = Conversation(app, channel)
     await chat.start()
     activity = act.emulator_message(chat.conversation_id, "http://127.0.0.1:1/", "help")

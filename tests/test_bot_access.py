@@ -11,22 +11,26 @@ USER = "33333333-3333-3333-3333-333333333333"  # the fixtures' Teams user (aadOb
 
 async def test_read_only_user_may_search_but_not_write(tmp_path, channel):
     async with running_app(test_settings(tmp_path, readonly_users=(USER,))) as bot:
-        await bot.contacts.create({"firstname": "Jane", "lastname": "Doe",
-                                   "email": "jane@acme.com"})
+        await bot.contacts.create(
+            {"firstname": "Jane", "lastname": "Doe", "email": "jane@acme.com"}
+        )
         count = await bot.hubspot_local.store.count()
         chat = Conversation(bot, channel, kind="teams")
         (welcome,) = await chat.start()
         (reply,) = await chat.say("find jane@acme.com")
         assert reply.text == "Found 1 matching contact."
-        for typed in ("add Ann Lee ann@globex.com", "change phone of jane@acme.com to "
-                      "+1 415 555 0199"):
+        for typed in (
+            "add Ann Lee ann@globex.com",
+            "change phone of jane@acme.com to +1 415 555 0199",
+        ):
             (reply,) = await chat.say(typed)
             assert reply.text.startswith("You have read-only access")
         for button in ("Create contact", "Update contact"):
             (reply,) = await chat.click(action_data(welcome.cards[0], button))
             assert reply.text.startswith("You have read-only access")
-        (reply,) = await chat.click({"action": "create_submit", "firstname": "Ann",
-                                     "email": "ann@globex.com"})
+        (reply,) = await chat.click(
+            {"action": "create_submit", "firstname": "Ann", "email": "ann@globex.com"}
+        )
         assert reply.text.startswith("You have read-only access")
         assert await bot.hubspot_local.store.count() == count
 

@@ -50,8 +50,11 @@ def test_create_storage_follows_the_setting(tmp_path):
 async def test_pending_confirm_survives_a_bot_restart(tmp_path, channel):
     settings = test_settings(tmp_path, state_storage="sqlite")
     async with running_app(settings) as bot:
-        jane = (await bot.contacts.create({"firstname": "Jane", "lastname": "Doe",
-                                           "email": "jane@acme.com"})).contact
+        jane = (
+            await bot.contacts.create(
+                {"firstname": "Jane", "lastname": "Doe", "email": "jane@acme.com"}
+            )
+        ).contact
         chat = Conversation(bot, channel, locale="ko-KR")
         await chat.start()
         (reply,) = await chat.say("jane@acme.com 회사 Globex로 변경")

@@ -21,8 +21,14 @@ def _texts(node: Any) -> list[str]:
     out: list[str] = []
     if isinstance(node, dict):
         for key, value in node.items():
-            if key in ("text", "title", "label", "value", "placeholder", "errorMessage") \
-                    and isinstance(value, str):
+            if key in (
+                "text",
+                "title",
+                "label",
+                "value",
+                "placeholder",
+                "errorMessage",
+            ) and isinstance(value, str):
                 out.append(value)
             elif key != "data":
                 out.extend(_texts(value))
@@ -34,6 +40,7 @@ def _texts(node: Any) -> list[str]:
 
 def _actions(node: Any) -> list[dict[str, Any]]:
     from tests.test_cards_schema import _actions as find
+
     return find(node)
 
 
@@ -41,18 +48,27 @@ def _inputs(card: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {e["id"]: e for e in card["body"] if e.get("type") == "Input.Text"}
 
 
-@pytest.mark.parametrize(("lang", "title", "buttons"), [
-    ("en", "HubSpot Contact Assistant", ["Search contacts", "Create contact", "Update contact"]),
-    ("ko", "HubSpot 연락처 도우미", ["연락처 검색", "연락처 만들기", "연락처 수정"]),
-])
+@pytest.mark.parametrize(
+    ("lang", "title", "buttons"),
+    [
+        (
+            "en",
+            "HubSpot Contact Assistant",
+            ["Search contacts", "Create contact", "Update contact"],
+        ),
+        ("ko", "HubSpot 연락처 도우미", ["연락처 검색", "연락처 만들기", "연락처 수정"]),
+    ],
+)
 def test_welcome_card_has_title_sentence_and_three_buttons(lang, title, buttons):
     card = cards.welcome_card(lang, NONCE)
     assert card["body"][0]["text"] == title
     assert len(card["body"]) == 2 and card["body"][1]["text"].endswith(".")
     assert [a["title"] for a in card["actions"]] == buttons
     assert [a["data"] for a in card["actions"]] == [
-        {"action": "start_search", "nonce": NONCE}, {"action": "start_create", "nonce": NONCE},
-        {"action": "start_update", "nonce": NONCE}]
+        {"action": "start_search", "nonce": NONCE},
+        {"action": "start_create", "nonce": NONCE},
+        {"action": "start_update", "nonce": NONCE},
+    ]
 
 
 def test_search_form_asks_for_the_five_criteria_with_labels_and_styles():
@@ -66,9 +82,18 @@ def test_search_form_asks_for_the_five_criteria_with_labels_and_styles():
 
 
 def test_results_card_shows_ten_rows_the_range_and_more():
-    people = [Contact(str(i), {"firstname": f"P{i}", "email": f"p{i}@x.com",
-                               "company": "Acme", "phone": f"+1415555{i:04d}"})
-              for i in range(12)]
+    people = [
+        Contact(
+            str(i),
+            {
+                "firstname": f"P{i}",
+                "email": f"p{i}@x.com",
+                "company": "Acme",
+                "phone": f"+1415555{i:04d}",
+            },
+        )
+        for i in range(12)
+    ]
     card = cards.results_card("en", NONCE, SearchPage(37, people, "10"), CRITERIA)
     assert card["body"][1]["text"] == "Showing 1–10 of 37"
     rows = card["body"][2:]
@@ -81,8 +106,13 @@ def test_results_card_shows_ten_rows_the_range_and_more():
     assert button["data"] == {"action": "update_pick", "nonce": NONCE, "contact_id": "0"}
     more = card["actions"][0]
     assert more["title"] == "More results"
-    assert more["data"] == {"action": "search_more", "nonce": NONCE, "after": "10", "offset": 10,
-                            "criteria": CRITERIA}
+    assert more["data"] == {
+        "action": "search_more",
+        "nonce": NONCE,
+        "after": "10",
+        "offset": 10,
+        "criteria": CRITERIA,
+    }
 
 
 def test_results_card_second_page_counts_from_offset_and_has_no_more_at_the_end():
@@ -97,9 +127,15 @@ def test_no_results_card_offers_create():
     assert {"action": "start_create", "nonce": NONCE} in [a["data"] for a in card["actions"]]
 
 
-@pytest.mark.parametrize(("headline", "en"), [
-    ("created", "Contact created"), ("updated", "Contact updated"),
-    ("existing", "This contact already exists"), ("found", "Contact")])
+@pytest.mark.parametrize(
+    ("headline", "en"),
+    [
+        ("created", "Contact created"),
+        ("updated", "Contact updated"),
+        ("existing", "This contact already exists"),
+        ("found", "Contact"),
+    ],
+)
 def test_contact_card_lists_fields_as_facts(headline, en):
     card = cards.contact_card("en", NONCE, JANE, headline)
     assert card["body"][0]["text"] == en
@@ -107,15 +143,25 @@ def test_contact_card_lists_fields_as_facts(headline, en):
     facts = {f["title"]: f["value"] for f in card["body"][-1]["facts"]}
     assert facts["Email"] == "jane@acme.com" and facts["Job title"] == "CTO"
     assert "Mobile phone" not in facts  # empty fields are not shown
-    assert card["actions"][0]["data"] == {"action": "update_pick", "nonce": NONCE,
-                                          "contact_id": "101"}
+    assert card["actions"][0]["data"] == {
+        "action": "update_pick",
+        "nonce": NONCE,
+        "contact_id": "101",
+    }
 
 
 def test_korean_contact_card_uses_korean_labels():
-    facts = {f["title"]: f["value"]
-             for f in cards.contact_card("ko", NONCE, KIM, "found")["body"][-1]["facts"]}
-    assert facts == {"이름": "민수", "성": "김", "이메일": "minsu@example.kr",
-                     "휴대폰 번호": "+82 10-1234-5678", "회사": "한빛"}
+    facts = {
+        f["title"]: f["value"]
+        for f in cards.contact_card("ko", NONCE, KIM, "found")["body"][-1]["facts"]
+    }
+    assert facts == {
+        "이름": "민수",
+        "성": "김",
+        "이메일": "minsu@example.kr",
+        "휴대폰 번호": "+82 10-1234-5678",
+        "회사": "한빛",
+    }
 
 
 def test_duplicate_card_shows_the_existing_contact_and_offers_update():
@@ -126,8 +172,12 @@ def test_duplicate_card_shows_the_existing_contact_and_offers_update():
 
 
 def test_create_form_prefills_and_shows_the_error_in_attention():
-    card = cards.create_form("en", NONCE, {"firstname": "Jane", "email": "jane@"},
-                             error="Email: not a valid email address")
+    card = cards.create_form(
+        "en",
+        NONCE,
+        {"firstname": "Jane", "email": "jane@"},
+        error="Email: not a valid email address",
+    )
     inputs = _inputs(card)
     assert list(inputs) == ["firstname", "lastname", "email", "phone", "company", "jobtitle"]
     assert inputs["firstname"]["value"] == "Jane" and inputs["email"]["value"] == "jane@"
@@ -139,8 +189,9 @@ def test_create_form_prefills_and_shows_the_error_in_attention():
 
 
 def test_create_form_keeps_a_mobile_number_from_a_typed_command():
-    card = cards.create_form("ko", NONCE, {"email": "hong@example.com",
-                                           "mobilephone": "010-1111-2222"})
+    card = cards.create_form(
+        "ko", NONCE, {"email": "hong@example.com", "mobilephone": "010-1111-2222"}
+    )
     inputs = _inputs(card)
     assert inputs["mobilephone"]["value"] == "010-1111-2222"
     assert inputs["mobilephone"]["label"] == "휴대폰 번호"
@@ -153,9 +204,13 @@ def test_update_find_form_has_one_required_query():
     assert card["actions"][0]["data"] == {"action": "update_find", "nonce": NONCE}
 
 
-@pytest.mark.parametrize(("lang", "form", "title", "button"), [
-    ("en", "create", "Create contact", "Use a form"),
-    ("ko", "update", "연락처 수정", "양식으로 입력")])
+@pytest.mark.parametrize(
+    ("lang", "form", "title", "button"),
+    [
+        ("en", "create", "Create contact", "Use a form"),
+        ("ko", "update", "연락처 수정", "양식으로 입력"),
+    ],
+)
 def test_use_form_card_names_the_job_and_opens_its_form(lang, form, title, button):
     card = cards.use_form_card(lang, NONCE, form)
     assert card["body"][0]["text"] == title
@@ -173,24 +228,41 @@ def test_refusal_text_says_the_reason_or_the_generic_no_never_the_key():
 def test_pick_contact_card_has_one_pick_per_contact():
     card = cards.pick_contact_card("en", NONCE, [JANE, KIM])
     picks = [a["data"] for a in _actions(card["body"])]
-    assert picks == [{"action": "update_pick", "nonce": NONCE, "contact_id": "101"},
-                     {"action": "update_pick", "nonce": NONCE, "contact_id": "102"}]
+    assert picks == [
+        {"action": "update_pick", "nonce": NONCE, "contact_id": "101"},
+        {"action": "update_pick", "nonce": NONCE, "contact_id": "102"},
+    ]
 
 
 def test_update_form_is_prefilled_with_current_values_untruncated():
     card = cards.update_form("en", NONCE, LONGC)
     inputs = _inputs(card)
-    assert list(inputs) == ["firstname", "lastname", "email", "phone", "mobilephone", "company",
-                            "jobtitle", "website", "city", "country"]
+    assert list(inputs) == [
+        "firstname",
+        "lastname",
+        "email",
+        "phone",
+        "mobilephone",
+        "company",
+        "jobtitle",
+        "website",
+        "city",
+        "country",
+    ]
     assert inputs["company"]["value"] == LONG  # submitting must not cut the stored value
     assert "value" not in inputs["country"]
-    assert card["actions"][0]["data"] == {"action": "update_submit", "nonce": NONCE,
-                                          "contact_id": "104"}
+    assert card["actions"][0]["data"] == {
+        "action": "update_submit",
+        "nonce": NONCE,
+        "contact_id": "104",
+    }
     assert len(card["body"][0]["text"]) < 100  # the title shows a shortened name
 
 
-@pytest.mark.parametrize(("lang", "empty", "confirm", "cancel"), [
-    ("en", "(empty)", "Confirm", "Cancel"), ("ko", "(없음)", "확인", "취소")])
+@pytest.mark.parametrize(
+    ("lang", "empty", "confirm", "cancel"),
+    [("en", "(empty)", "Confirm", "Cancel"), ("ko", "(없음)", "확인", "취소")],
+)
 def test_confirm_card_lists_old_to_new_with_confirm_and_cancel(lang, empty, confirm, cancel):
     card = cards.confirm_update_card(lang, NONCE, PENDING, "p-1")
     facts = [(f["title"], f["value"]) for f in card["body"][-1]["facts"]]
@@ -199,7 +271,8 @@ def test_confirm_card_lists_old_to_new_with_confirm_and_cancel(lang, empty, conf
     assert [a["title"] for a in card["actions"]] == [confirm, cancel]
     assert [a["data"] for a in card["actions"]] == [
         {"action": "update_confirm", "nonce": NONCE, "pending_id": "p-1"},
-        {"action": "update_cancel", "nonce": NONCE, "pending_id": "p-1"}]
+        {"action": "update_cancel", "nonce": NONCE, "pending_id": "p-1"},
+    ]
     assert "Jane Doe" in card["body"][0]["text"]
 
 
@@ -217,7 +290,7 @@ def test_contact_data_is_shown_as_text_never_as_structure_or_links():
     card = cards.contact_card("en", NONCE, EVIL, "found")
     facts = card["body"][-1]["facts"]
     assert [f["title"] for f in facts] == ["First name", "Last name", "Email", "Company"]
-    assert facts[1]["value"] == "${$root.nonce}"      # not filled in from the card's data
+    assert facts[1]["value"] == "${$root.nonce}"  # not filled in from the card's data
     assert facts[3]["value"] == "{name} {0} %s"
     assert "](" not in facts[0]["value"] and "\n" not in facts[0]["value"]
     assert [a["type"] for a in _actions(card)] == ["Action.Submit"]
@@ -245,26 +318,43 @@ def test_render_refuses_a_template_naming_missing_data():
 
 
 def test_confirm_card_without_display_name_uses_the_id():
-    card = cards.confirm_update_card("en", NONCE, PendingUpdate("9", {}, (
-        Change("city", "", ""),), ""), "p")
+    card = cards.confirm_update_card(
+        "en", NONCE, PendingUpdate("9", {}, (Change("city", "", ""),), ""), "p"
+    )
     assert "#9" in card["body"][0]["text"]
 
 
 def test_cards_and_typed_commands_do_not_load_the_bot_framework():
-    code = ("import sys, cards, agent.commands; "
-            "print(sorted(m for m in sys.modules if m.startswith(('botbuilder', 'botframework'))))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True, cwd=Path(__file__).parents[1])
+    code = (
+        "import sys, cards, agent.commands; "
+        "print(sorted(m for m in sys.modules if m.startswith(('botbuilder', 'botframework'))))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).parents[1],
+    )
     assert out.stdout.strip() == "[]"
 
 
-@pytest.mark.parametrize(("lang", "stage", "phone"), [
-    ("en", "Marketing qualified lead", "+1 415-555-0100"),
-    ("ko", "마케팅 적격 리드", "+1 415-555-0100"),
-])
+@pytest.mark.parametrize(
+    ("lang", "stage", "phone"),
+    [
+        ("en", "Marketing qualified lead", "+1 415-555-0100"),
+        ("ko", "마케팅 적격 리드", "+1 415-555-0100"),
+    ],
+)
 def test_stored_values_read_as_people_write_them_but_forms_keep_them(lang, stage, phone):
-    contact = Contact(id="7", properties={"firstname": "Jane", "phone": "+14155550100",
-                                          "lifecyclestage": "marketingqualifiedlead"})
+    contact = Contact(
+        id="7",
+        properties={
+            "firstname": "Jane",
+            "phone": "+14155550100",
+            "lifecyclestage": "marketingqualifiedlead",
+        },
+    )
     shown_card = json.dumps(cards.contact_card(lang, "n", contact, "found"), ensure_ascii=False)
     assert stage in shown_card and phone in shown_card
     assert "marketingqualifiedlead" not in shown_card

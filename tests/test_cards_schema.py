@@ -23,26 +23,80 @@ NONCE = "n0nce-3f9a"
 LONG = "Very long value " * 400
 HOSTILE = '"}], "actions": [{"type": "Action.OpenUrl"}] ${nonce} [click](https://evil.test) \n x'
 
-JANE = Contact("101", {"firstname": "Jane", "lastname": "Doe", "email": "jane@acme.com",
-                       "phone": "+14155550100", "company": "Acme", "jobtitle": "CTO",
-                       "website": "https://acme.com", "city": "Seoul", "country": "South Korea",
-                       "lifecyclestage": "lead", "mobilephone": None})
-KIM = Contact("102", {"firstname": "민수", "lastname": "김", "email": "minsu@example.kr",
-                      "mobilephone": "+821012345678", "company": "한빛"})
+JANE = Contact(
+    "101",
+    {
+        "firstname": "Jane",
+        "lastname": "Doe",
+        "email": "jane@acme.com",
+        "phone": "+14155550100",
+        "company": "Acme",
+        "jobtitle": "CTO",
+        "website": "https://acme.com",
+        "city": "Seoul",
+        "country": "South Korea",
+        "lifecyclestage": "lead",
+        "mobilephone": None,
+    },
+)
+KIM = Contact(
+    "102",
+    {
+        "firstname": "민수",
+        "lastname": "김",
+        "email": "minsu@example.kr",
+        "mobilephone": "+821012345678",
+        "company": "한빛",
+    },
+)
 EMPTY = Contact("103", {})
-LONGC = Contact("104", {name: LONG for name in ("firstname", "lastname", "email", "company",
-                                                "phone", "jobtitle", "website", "city")})
-EVIL = Contact("105", {"firstname": HOSTILE, "lastname": "${$root.nonce}", "email": HOSTILE,
-                       "company": "{name} {0} %s"})
+LONGC = Contact(
+    "104",
+    {
+        name: LONG
+        for name in (
+            "firstname",
+            "lastname",
+            "email",
+            "company",
+            "phone",
+            "jobtitle",
+            "website",
+            "city",
+        )
+    },
+)
+EVIL = Contact(
+    "105",
+    {
+        "firstname": HOSTILE,
+        "lastname": "${$root.nonce}",
+        "email": HOSTILE,
+        "company": "{name} {0} %s",
+    },
+)
 PEOPLE = [JANE, KIM, EMPTY, LONGC, EVIL] * 3  # 15: more than a page
 PENDING = PendingUpdate(
-    contact_id="101", properties={"phone": "+14155550199", "company": "", "city": LONG},
-    changes=(Change("phone", "+14155550100", "+14155550199"), Change("company", "Acme", ""),
-             Change("jobtitle", "", "VP Sales"), Change("city", "Seoul", LONG),
-             Change("firstname", HOSTILE, "Jane")),
-    expected_version="2024-01-01T00:00:00Z", display_name="Jane Doe")
-CRITERIA = {"email": "", "name": "Kim", "company": "Acme", "phone": "", "text": "",
-            "filters": [{"propertyName": "city", "operator": "EQ", "value": "Seoul"}]}
+    contact_id="101",
+    properties={"phone": "+14155550199", "company": "", "city": LONG},
+    changes=(
+        Change("phone", "+14155550100", "+14155550199"),
+        Change("company", "Acme", ""),
+        Change("jobtitle", "", "VP Sales"),
+        Change("city", "Seoul", LONG),
+        Change("firstname", HOSTILE, "Jane"),
+    ),
+    expected_version="2024-01-01T00:00:00Z",
+    display_name="Jane Doe",
+)
+CRITERIA = {
+    "email": "",
+    "name": "Kim",
+    "company": "Acme",
+    "phone": "",
+    "text": "",
+    "filters": [{"propertyName": "city", "operator": "EQ", "value": "Seoul"}],
+}
 
 
 @dataclass(frozen=True)
@@ -53,42 +107,73 @@ class CardCase:
 
 CASES = [
     CardCase("welcome", lambda lang: cards.welcome_card(lang, NONCE)),
-    *[CardCase(f"use_form_{form}", lambda lang, f=form: cards.use_form_card(lang, NONCE, f))
-      for form in ("search", "create", "update")],
+    *[
+        CardCase(f"use_form_{form}", lambda lang, f=form: cards.use_form_card(lang, NONCE, f))
+        for form in ("search", "create", "update")
+    ],
     CardCase("help_with_model", lambda lang: cards.help_card(lang, NONCE, True)),
     CardCase("help_guided", lambda lang: cards.help_card(lang, NONCE, False)),
     CardCase("search_form", lambda lang: cards.search_form(lang, NONCE)),
-    CardCase("search_form_prefill", lambda lang: cards.search_form(
-        lang, NONCE, {"name": "Kim", "company": LONG, "text": HOSTILE})),
-    CardCase("results_first_page", lambda lang: cards.results_card(
-        lang, NONCE, SearchPage(37, PEOPLE, "10"), CRITERIA)),
-    CardCase("results_last_page", lambda lang: cards.results_card(
-        lang, NONCE, SearchPage(37, PEOPLE[:7], None), CRITERIA, offset=30)),
-    CardCase("results_empty", lambda lang: cards.results_card(
-        lang, NONCE, SearchPage(0, [], None), {})),
+    CardCase(
+        "search_form_prefill",
+        lambda lang: cards.search_form(
+            lang, NONCE, {"name": "Kim", "company": LONG, "text": HOSTILE}
+        ),
+    ),
+    CardCase(
+        "results_first_page",
+        lambda lang: cards.results_card(lang, NONCE, SearchPage(37, PEOPLE, "10"), CRITERIA),
+    ),
+    CardCase(
+        "results_last_page",
+        lambda lang: cards.results_card(
+            lang, NONCE, SearchPage(37, PEOPLE[:7], None), CRITERIA, offset=30
+        ),
+    ),
+    CardCase(
+        "results_empty", lambda lang: cards.results_card(lang, NONCE, SearchPage(0, [], None), {})
+    ),
     CardCase("no_results", lambda lang: cards.no_results_card(lang, NONCE)),
-    *[CardCase(f"contact_{headline}_{c.id}",
-               lambda lang, c=c, h=headline: cards.contact_card(lang, NONCE, c, h))
-      for headline in ("created", "updated", "existing", "found", "other")
-      for c in (JANE, KIM, EMPTY, LONGC, EVIL)],
-    *[CardCase(f"duplicate_{c.id}", lambda lang, c=c: cards.duplicate_card(lang, NONCE, c))
-      for c in (JANE, EMPTY, LONGC, EVIL)],
+    *[
+        CardCase(
+            f"contact_{headline}_{c.id}",
+            lambda lang, c=c, h=headline: cards.contact_card(lang, NONCE, c, h),
+        )
+        for headline in ("created", "updated", "existing", "found", "other")
+        for c in (JANE, KIM, EMPTY, LONGC, EVIL)
+    ],
+    *[
+        CardCase(f"duplicate_{c.id}", lambda lang, c=c: cards.duplicate_card(lang, NONCE, c))
+        for c in (JANE, EMPTY, LONGC, EVIL)
+    ],
     CardCase("create_form", lambda lang: cards.create_form(lang, NONCE)),
-    CardCase("create_form_prefill_error", lambda lang: cards.create_form(
-        lang, NONCE, {"firstname": "Jane", "email": "not-an-email", "company": LONG,
-                      "mobilephone": "010-1111-2222"},
-        error=cards.text(lang, "invalid_field", field="Email", reason=HOSTILE))),
+    CardCase(
+        "create_form_prefill_error",
+        lambda lang: cards.create_form(
+            lang,
+            NONCE,
+            {
+                "firstname": "Jane",
+                "email": "not-an-email",
+                "company": LONG,
+                "mobilephone": "010-1111-2222",
+            },
+            error=cards.text(lang, "invalid_field", field="Email", reason=HOSTILE),
+        ),
+    ),
     CardCase("update_find_form", lambda lang: cards.update_find_form(lang, NONCE)),
     CardCase("pick_contact", lambda lang: cards.pick_contact_card(lang, NONCE, PEOPLE)),
     CardCase("pick_contact_none", lambda lang: cards.pick_contact_card(lang, NONCE, [])),
-    *[CardCase(f"update_form_{c.id}", lambda lang, c=c: cards.update_form(lang, NONCE, c))
-      for c in (JANE, KIM, EMPTY, LONGC, EVIL)],
-    CardCase("update_form_error", lambda lang: cards.update_form(
-        lang, NONCE, JANE, error=LONG)),
-    CardCase("confirm_update", lambda lang: cards.confirm_update_card(
-        lang, NONCE, PENDING, "p-1")),
-    CardCase("confirm_update_no_name", lambda lang: cards.confirm_update_card(
-        lang, NONCE, PendingUpdate("9", {}, (), ""), "p-2")),
+    *[
+        CardCase(f"update_form_{c.id}", lambda lang, c=c: cards.update_form(lang, NONCE, c))
+        for c in (JANE, KIM, EMPTY, LONGC, EVIL)
+    ],
+    CardCase("update_form_error", lambda lang: cards.update_form(lang, NONCE, JANE, error=LONG)),
+    CardCase("confirm_update", lambda lang: cards.confirm_update_card(lang, NONCE, PENDING, "p-1")),
+    CardCase(
+        "confirm_update_no_name",
+        lambda lang: cards.confirm_update_card(lang, NONCE, PendingUpdate("9", {}, (), ""), "p-2"),
+    ),
 ]
 
 
@@ -139,9 +224,19 @@ def test_every_action_carries_an_action_name_and_the_nonce():
                 assert action["title"].strip(), case.name
                 assert action["data"]["nonce"] == NONCE, case.name
                 assert action["data"]["action"] in {
-                    "start_search", "start_create", "start_update", "search_submit",
-                    "search_more", "update_pick", "create_submit", "update_find",
-                    "update_submit", "update_confirm", "update_cancel", "open_form"}, case.name
+                    "start_search",
+                    "start_create",
+                    "start_update",
+                    "search_submit",
+                    "search_more",
+                    "update_pick",
+                    "create_submit",
+                    "update_find",
+                    "update_submit",
+                    "update_confirm",
+                    "update_cancel",
+                    "open_form",
+                }, case.name
 
 
 def _actions(node: Any) -> list[dict[str, Any]]:

@@ -21,17 +21,49 @@ from contacts.model import Contact
 
 HANGUL = re.compile("[\uac00-\ud7a3]")
 REQUIRED_KEYS = (
-    "chose_search", "chose_create", "chose_update", "no_results", "created",
-    "created_same_name_warning", "duplicate", "updated", "update_cancelled", "update_changed",
-    "nothing_to_change", "invalid_field", "not_found", "hubspot_unavailable",
-    "hubspot_rate_limited", "write_unknown", "stale_card", "bad_submit", "message_too_long",
-    "needs_key", "access_denied", "read_only", "pick_one", "model_failed", "typing")
+    "chose_search",
+    "chose_create",
+    "chose_update",
+    "no_results",
+    "created",
+    "created_same_name_warning",
+    "duplicate",
+    "updated",
+    "update_cancelled",
+    "update_changed",
+    "nothing_to_change",
+    "invalid_field",
+    "not_found",
+    "hubspot_unavailable",
+    "hubspot_rate_limited",
+    "write_unknown",
+    "stale_card",
+    "bad_submit",
+    "message_too_long",
+    "needs_key",
+    "access_denied",
+    "read_only",
+    "pick_one",
+    "model_failed",
+    "typing",
+)
 
 
-@pytest.mark.parametrize(("locale", "default", "expected"), [
-    ("ko", "en", "ko"), ("ko-KR", "en", "ko"), ("KO_kr", "en", "ko"), ("en-US", "ko", "en"),
-    ("de-DE", "ko", "en"), ("kok-IN", "en", "en"), (None, "ko", "ko"), ("", "en", "en"),
-    ("  ", "ko", "ko"), (None, "fr", "en")])
+@pytest.mark.parametrize(
+    ("locale", "default", "expected"),
+    [
+        ("ko", "en", "ko"),
+        ("ko-KR", "en", "ko"),
+        ("KO_kr", "en", "ko"),
+        ("en-US", "ko", "en"),
+        ("de-DE", "ko", "en"),
+        ("kok-IN", "en", "en"),
+        (None, "ko", "ko"),
+        ("", "en", "en"),
+        ("  ", "ko", "ko"),
+        (None, "fr", "en"),
+    ],
+)
 def test_language_for(locale, default, expected):
     assert cards.language_for(locale, default) == expected
 
@@ -49,10 +81,14 @@ def test_all_required_keys_exist_in_both_languages():
             assert names[0] == names[1], key
 
 
-@pytest.mark.parametrize(("lang", "expected"), [
-    ("en", "Search contacts — tell me what to look for."),
-    ("ko", "연락처 검색 — 무엇을 찾을지 알려 주세요."),
-    ("fr", "Search contacts — tell me what to look for.")])
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("en", "Search contacts — tell me what to look for."),
+        ("ko", "연락처 검색 — 무엇을 찾을지 알려 주세요."),
+        ("fr", "Search contacts — tell me what to look for."),
+    ],
+)
 def test_text_by_key(lang, expected):
     assert cards.text(lang, "chose_search") == expected
 
@@ -61,36 +97,71 @@ def test_text_fills_values_safely():
     assert cards.text("en", "created", name="Jane Doe") == "Created the contact Jane Doe."
     assert cards.text("ko", "created", name="김민수") == "연락처를 만들었어요: 김민수"
     assert cards.text("en", "message_too_long", length=5000, limit=4000) == (
-        "That message is too long (5000 characters; the limit is 4000). Please shorten it.")
-    hostile = cards.text("en", "not_found",
-                         query="[x](https://evil.test) {0} {query}\n" + "a" * 500)
+        "That message is too long (5000 characters; the limit is 4000). Please shorten it."
+    )
+    hostile = cards.text(
+        "en", "not_found", query="[x](https://evil.test) {0} {query}\n" + "a" * 500
+    )
     assert "](" not in hostile and "\n" not in hostile and len(hostile) < 260
     assert cards.text("en", "created") == "Created the contact {name}."  # forgotten value
     with pytest.raises(KeyError):
         cards.text("en", "no_such_key")
 
 
-@pytest.mark.parametrize(("lang", "error", "expected"), [
-    ("en", InvalidContact("email", "invalid_email", "bad"),
-     "Email: not a valid email address. Nothing was saved."),
-    ("ko", InvalidContact("phone", "invalid_phone", "bad"),
-     "전화번호: 올바른 전화번호가 아니에요 (국가 번호 포함, 예: +82). 아무것도 저장하지 않았어요."),
-    ("en", InvalidContact("*", "empty", "no change"),
-     "Those values are already set, so there is nothing to change."),
-    ("en", InvalidContact("hs_object_id", "read_only", "ro"),
-     "Record ID cannot be changed here. Nothing was saved."),
-    ("en", InvalidContact("favourite_colour", "unknown_property", "?"),
-     "favourite_colour: not a field this assistant can change. Nothing was saved."),
-    ("en", DuplicateContact(Contact("5", {"email": "jane@acme.com"})),
-     "A contact with the email jane@acme.com already exists, so I did not create another one."),
-    ("en", DuplicateContact(None, "77"),
-     "A contact with that email already exists (record #77), so I did not create another one."),
-    ("ko", ContactNotFound("x@y.com"), "일치하는 연락처를 찾지 못했어요: x@y.com"),
-    ("en", RateLimited(2.0),
-     "HubSpot is busy (its rate limit was reached). Please try again in a few seconds."),
-    ("en", HubSpotUnavailable(), "HubSpot isn't answering right now. Nothing was changed; "
-                                 "please try again in a minute."),
-])
+@pytest.mark.parametrize(
+    ("lang", "error", "expected"),
+    [
+        (
+            "en",
+            InvalidContact("email", "invalid_email", "bad"),
+            "Email: not a valid email address. Nothing was saved.",
+        ),
+        (
+            "ko",
+            InvalidContact("phone", "invalid_phone", "bad"),
+            "전화번호: 올바른 전화번호가 아니에요 (국가 번호 포함, 예: +82). "
+            "아무것도 저장하지 않았어요.",
+        ),
+        (
+            "en",
+            InvalidContact("*", "empty", "no change"),
+            "Those values are already set, so there is nothing to change.",
+        ),
+        (
+            "en",
+            InvalidContact("hs_object_id", "read_only", "ro"),
+            "Record ID cannot be changed here. Nothing was saved.",
+        ),
+        (
+            "en",
+            InvalidContact("favourite_colour", "unknown_property", "?"),
+            "favourite_colour: not a field this assistant can change. Nothing was saved.",
+        ),
+        (
+            "en",
+            DuplicateContact(Contact("5", {"email": "jane@acme.com"})),
+            "A contact with the email jane@acme.com already exists, "
+            "so I did not create another one.",
+        ),
+        (
+            "en",
+            DuplicateContact(None, "77"),
+            "A contact with that email already exists (record #77), "
+            "so I did not create another one.",
+        ),
+        ("ko", ContactNotFound("x@y.com"), "일치하는 연락처를 찾지 못했어요: x@y.com"),
+        (
+            "en",
+            RateLimited(2.0),
+            "HubSpot is busy (its rate limit was reached). Please try again in a few seconds.",
+        ),
+        (
+            "en",
+            HubSpotUnavailable(),
+            "HubSpot isn't answering right now. Nothing was changed; please try again in a minute.",
+        ),
+    ],
+)
 def test_error_text_for_every_contacts_error(lang, error, expected):
     assert cards.error_text(lang, error) == expected
 
@@ -103,7 +174,14 @@ def test_write_unknown_and_changed_say_so():
 
 
 def test_every_reason_code_is_translated():
-    for code in ("invalid_email", "invalid_phone", "too_long", "unknown_property", "read_only",
-                 "empty", "invalid_value"):
+    for code in (
+        "invalid_email",
+        "invalid_phone",
+        "too_long",
+        "unknown_property",
+        "read_only",
+        "empty",
+        "invalid_value",
+    ):
         assert cards.reason_text("en", code) != cards.reason_text("ko", code)
     assert cards.reason_text("en", "brand_new_code") == "not an accepted value"

@@ -25,10 +25,17 @@ def test_env_file_is_read_and_environment_wins(tmp_path):
 
 
 def test_secrets_never_appear_in_repr_or_redacted_view():
-    s = Settings.from_env({"MicrosoftAppId": "app", "MicrosoftAppPassword": "pw-SECRET-1",
-                           "OPENAI_API_KEY": "sk-SECRET-2", "HUBSPOT_ACCESS_TOKEN": "pat-SECRET-3",
-                           "AZURE_OPENAI_API_KEY": "az-SECRET-4",
-                           "DIRECTLINE_SECRET": "dl-SECRET-5"}, env_file=None)
+    s = Settings.from_env(
+        {
+            "MicrosoftAppId": "app",
+            "MicrosoftAppPassword": "pw-SECRET-1",
+            "OPENAI_API_KEY": "sk-SECRET-2",
+            "HUBSPOT_ACCESS_TOKEN": "pat-SECRET-3",
+            "AZURE_OPENAI_API_KEY": "az-SECRET-4",
+            "DIRECTLINE_SECRET": "dl-SECRET-5",
+        },
+        env_file=None,
+    )
     shown = repr(s) + repr(s.redacted())
     assert "SECRET" not in shown
     assert s.redacted()["openai_api_key"] == "<set>"
@@ -36,16 +43,26 @@ def test_secrets_never_appear_in_repr_or_redacted_view():
 
 def test_remote_binding_needs_an_app_id_or_explicit_permission():
     assert Settings.from_env({"HOST": "0.0.0.0"}, env_file=None).bind_host == "127.0.0.1"
-    assert Settings.from_env({"HOST": "0.0.0.0", "ALLOW_REMOTE": "true"},
-                             env_file=None).bind_host == "0.0.0.0"
-    assert Settings.from_env({"HOST": "0.0.0.0", "MicrosoftAppId": "x"},
-                             env_file=None).bind_host == "0.0.0.0"
+    assert (
+        Settings.from_env({"HOST": "0.0.0.0", "ALLOW_REMOTE": "true"}, env_file=None).bind_host
+        == "0.0.0.0"
+    )
+    assert (
+        Settings.from_env({"HOST": "0.0.0.0", "MicrosoftAppId": "x"}, env_file=None).bind_host
+        == "0.0.0.0"
+    )
 
 
-@pytest.mark.parametrize("env", [
-    {"PORT": "abc"}, {"DEFAULT_LANGUAGE": "fr"}, {"MicrosoftAppType": "Weird"},
-    {"STATE_STORAGE": "postgres"}, {"ALLOW_REMOTE": "maybe"},
-])
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"PORT": "abc"},
+        {"DEFAULT_LANGUAGE": "fr"},
+        {"MicrosoftAppType": "Weird"},
+        {"STATE_STORAGE": "postgres"},
+        {"ALLOW_REMOTE": "maybe"},
+    ],
+)
 def test_bad_settings_are_clear_errors(env):
     with pytest.raises(ConfigError):
         Settings.from_env(env, env_file=None)

@@ -35,16 +35,24 @@ Reply = Callable[[web.Request], Any]
 
 
 def contact_json(cid: str, email: str) -> dict[str, Any]:
-    return {"id": cid, "properties": {"email": email, "hs_object_id": cid,
-                                      "lastmodifieddate": "2024-05-01T10:00:00.000Z"},
-            "createdAt": "2024-05-01T10:00:00.000Z", "updatedAt": "2024-05-01T10:00:00.123Z",
-            "archived": False}
+    return {
+        "id": cid,
+        "properties": {
+            "email": email,
+            "hs_object_id": cid,
+            "lastmodifieddate": "2024-05-01T10:00:00.000Z",
+        },
+        "createdAt": "2024-05-01T10:00:00.000Z",
+        "updatedAt": "2024-05-01T10:00:00.123Z",
+        "archived": False,
+    }
 
 
 def error(status: int, message: str, **extra: Any) -> web.Response:
     headers = extra.pop("headers", None)
-    return web.json_response({"status": "error", "message": message, **extra}, status=status,
-                             headers=headers)
+    return web.json_response(
+        {"status": "error", "message": message, **extra}, status=status, headers=headers
+    )
 
 
 class Scripted:
@@ -81,8 +89,13 @@ async def scripted_hubspot(**adapter_kwargs: Any) -> AsyncIterator[tuple[Scripte
     await server.start_server()
     options: dict[str, Any] = {
         "timeout_seconds": 0.5,
-        "retry": RetryPolicy(attempts=3, backoff_base_seconds=0.01, backoff_cap_seconds=0.02,
-                             rate_limit_cap_seconds=0.3, rate_limit_default_seconds=0.05),
+        "retry": RetryPolicy(
+            attempts=3,
+            backoff_base_seconds=0.01,
+            backoff_cap_seconds=0.02,
+            rate_limit_cap_seconds=0.3,
+            rate_limit_default_seconds=0.05,
+        ),
         "budget": RequestBudget(BudgetLimits(calls=1000, searches=1000)),
         **adapter_kwargs,
     }
@@ -114,16 +127,22 @@ async def test_a_read_returns_a_plain_contact() -> None:
 
 async def test_not_found_is_contact_not_found() -> None:
     async with scripted_hubspot() as (hs, adapter):
-        hs.script("read", lambda _r: error(404, "Object not found.  objectId are usually "
-                                                "numeric.", category="OBJECT_NOT_FOUND"))
+        hs.script(
+            "read",
+            lambda _r: error(
+                404, "Object not found.  objectId are usually numeric.", category="OBJECT_NOT_FOUND"
+            ),
+        )
         with pytest.raises(ContactNotFound):
             await adapter.get("99")
 
 
 async def test_409_carries_the_existing_id() -> None:
     async with scripted_hubspot() as (hs, adapter):
-        hs.script("create", lambda _r: error(409, "Contact already exists. Existing ID: 4242",
-                                             category="CONFLICT"))
+        hs.script(
+            "create",
+            lambda _r: error(409, "Contact already exists. Existing ID: 4242", category="CONFLICT"),
+        )
         with pytest.raises(DuplicateContact) as caught:
             await adapter.create({"email": "kim@example.com"})
     assert caught.value.existing_id == "4242"
@@ -131,9 +150,16 @@ async def test_409_carries_the_existing_id() -> None:
 
 
 async def test_validation_error_names_the_field() -> None:
-    body = {"category": "VALIDATION_ERROR", "errors": [
-        {"message": 'Property "shoe_size" does not exist', "code": "PROPERTY_DOESNT_EXIST",
-         "context": {"propertyName": ["shoe_size"]}}]}
+    body = {
+        "category": "VALIDATION_ERROR",
+        "errors": [
+            {
+                "message": 'Property "shoe_size" does not exist',
+                "code": "PROPERTY_DOESNT_EXIST",
+                "context": {"propertyName": ["shoe_size"]},
+            }
+        ],
+    }
     async with scripted_hubspot() as (hs, adapter):
         hs.script("update", lambda _r: error(400, "Property values were not valid", **body))
         with pytest.raises(InvalidContact) as caught:
@@ -144,8 +170,12 @@ async def test_validation_error_names_the_field() -> None:
 
 async def test_429_waits_as_hubspot_says_then_succeeds() -> None:
     def limited(_request: web.Request) -> web.Response:
-        return error(429, "You have reached your ten_secondly_rolling limit.",
-                     errorType="RATE_LIMIT", headers={"Retry-After": "0.2"})
+        return error(
+            429,
+            "You have reached your ten_secondly_rolling limit.",
+            errorType="RATE_LIMIT",
+            headers={"Retry-After": "0.2"},
+        )
 
     async with scripted_hubspot() as (hs, adapter):
         hs.script("read", limited, ok(contact_json("7", "kim@example.com")))
@@ -159,8 +189,10 @@ async def test_429_waits_as_hubspot_says_then_succeeds() -> None:
 
 async def test_429_that_does_not_stop_is_rate_limited() -> None:
     async with scripted_hubspot() as (hs, adapter):
-        hs.script("search", lambda _r: error(429, "You have reached your secondly limit.",
-                                             errorType="RATE_LIMIT"))
+        hs.script(
+            "search",
+            lambda _r: error(429, "You have reached your secondly limit.", errorType="RATE_LIMIT"),
+        )
         with pytest.raises(RateLimited):
             await adapter.search({"limit": 1})
     assert len(hs.seen) == 4  # one try and rate_limit_retries=3 more
@@ -186,9 +218,15 @@ async def test_lost_create_answer_is_looked_up_not_posted_again() -> None:
 
 async def test_create_refused_with_429_is_checked_before_posting_again() -> None:
     async with scripted_hubspot() as (hs, adapter):
-        hs.script("create", lambda _r: error(429, "You have reached your ten_secondly_rolling "
-                                                  "limit.", headers={"Retry-After": "0.05"}),
-                  ok(contact_json("14", "han@example.com"), status=201))
+        hs.script(
+            "create",
+            lambda _r: error(
+                429,
+                "You have reached your ten_secondly_rolling limit.",
+                headers={"Retry-After": "0.05"},
+            ),
+            ok(contact_json("14", "han@example.com"), status=201),
+        )
         hs.script("read", lambda _r: error(404, "Object not found."))
         contact = await adapter.create({"email": "han@example.com"})
     assert contact.id == "14"
@@ -206,10 +244,12 @@ async def test_create_timeout_then_lookup_miss_then_post_again() -> None:
 
 async def test_409_after_our_own_lost_create_is_our_contact() -> None:
     async with scripted_hubspot() as (hs, adapter):
-        hs.script("create", hang,
-                  lambda _r: error(409, "Contact already exists. Existing ID: 13"))
-        hs.script("read", lambda _r: error(404, "Object not found."),
-                  ok(contact_json("13", "park@example.com")))
+        hs.script("create", hang, lambda _r: error(409, "Contact already exists. Existing ID: 13"))
+        hs.script(
+            "read",
+            lambda _r: error(404, "Object not found."),
+            ok(contact_json("13", "park@example.com")),
+        )
         contact = await adapter.create({"email": "park@example.com"})
     assert contact.id == "13"
 
@@ -252,8 +292,11 @@ async def test_rejected_token_is_not_retried_and_not_shown() -> None:
 
 
 async def test_search_sends_the_body_and_reads_paging() -> None:
-    page = {"total": 3, "results": [contact_json("1", "a@example.com")],
-            "paging": {"next": {"after": "1"}}}
+    page = {
+        "total": 3,
+        "results": [contact_json("1", "a@example.com")],
+        "paging": {"next": {"after": "1"}},
+    }
     bodies: list[Any] = []
 
     async def reply(request: web.Request) -> web.Response:

@@ -34,14 +34,16 @@ async def test_rolling_window_never_lets_more_than_the_limit_through() -> None:
 
 async def test_a_burst_of_searches_is_spread_under_hubspots_limit() -> None:
     async with hubspot_server(rate_limits=RateLimits()) as hs:
-        adapter = HubSpotAdapter(hs.token, host=hs.url, timeout_seconds=5,
-                                 retry=RetryPolicy(rate_limit_retries=0))
+        adapter = HubSpotAdapter(
+            hs.token, host=hs.url, timeout_seconds=5, retry=RetryPolicy(rate_limit_retries=0)
+        )
         contacts = ContactsService(adapter)
         await contacts.create({"email": "kim@acme.example", "company": "Acme"})
         started = time.monotonic()
         try:
-            pages = await asyncio.gather(*(contacts.search(SearchCriteria(company="acme"))
-                                           for _ in range(BURST)))
+            pages = await asyncio.gather(
+                *(contacts.search(SearchCriteria(company="acme")) for _ in range(BURST))
+            )
         finally:
             adapter.close()
         elapsed = time.monotonic() - started
@@ -53,14 +55,19 @@ async def test_a_burst_of_searches_is_spread_under_hubspots_limit() -> None:
 async def test_without_the_budget_hubspot_would_have_refused_some() -> None:
     """The counter-check: the same burst, budget raised, no retries -> HubSpot says 429."""
     async with hubspot_server(rate_limits=RateLimits()) as hs:
-        adapter = HubSpotAdapter(hs.token, host=hs.url, timeout_seconds=5,
-                                 retry=RetryPolicy(rate_limit_retries=0),
-                                 budget=RequestBudget(BudgetLimits(searches=1000)))
+        adapter = HubSpotAdapter(
+            hs.token,
+            host=hs.url,
+            timeout_seconds=5,
+            retry=RetryPolicy(rate_limit_retries=0),
+            budget=RequestBudget(BudgetLimits(searches=1000)),
+        )
         contacts = ContactsService(adapter)
         try:
             results = await asyncio.gather(
                 *(contacts.search(SearchCriteria(company="acme")) for _ in range(BURST)),
-                return_exceptions=True)
+                return_exceptions=True,
+            )
         finally:
             adapter.close()
     refused = [r for r in results if isinstance(r, RateLimited)]
@@ -72,13 +79,17 @@ async def test_hubspots_429_is_waited_out_and_the_call_succeeds() -> None:
     # Server allows 5 searches/s; client budget off, but retries on: every call succeeds.
     async with hubspot_server(rate_limits=RateLimits()) as hs:
         adapter = HubSpotAdapter(
-            hs.token, host=hs.url, timeout_seconds=5,
+            hs.token,
+            host=hs.url,
+            timeout_seconds=5,
             retry=RetryPolicy(rate_limit_retries=5, rate_limit_default_seconds=0.5),
-            budget=RequestBudget(BudgetLimits(searches=1000)))
+            budget=RequestBudget(BudgetLimits(searches=1000)),
+        )
         contacts = ContactsService(adapter)
         try:
-            pages = await asyncio.gather(*(contacts.search(SearchCriteria(company="x"))
-                                           for _ in range(8)))
+            pages = await asyncio.gather(
+                *(contacts.search(SearchCriteria(company="x")) for _ in range(8))
+            )
         finally:
             adapter.close()
     assert len(pages) == 8

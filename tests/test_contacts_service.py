@@ -29,8 +29,9 @@ def make_adapter(hs: LocalHubSpot, **kwargs: Any) -> HubSpotAdapter:
 
 
 @asynccontextmanager
-async def service(region: str = "US", **server: Any
-                  ) -> AsyncIterator[tuple[ContactsService, LocalHubSpot]]:
+async def service(
+    region: str = "US", **server: Any
+) -> AsyncIterator[tuple[ContactsService, LocalHubSpot]]:
     async with hubspot_server(**server) as hs:
         adapter = make_adapter(hs)
         try:
@@ -45,8 +46,13 @@ async def held(hs: LocalHubSpot) -> list[dict[str, str]]:
     return [r.props for r in records]
 
 
-KIM = {"firstname": "Minji", "lastname": "Kim", "email": "Minji.Kim@Example.com",
-       "phone": "010-1234-5678", "company": "Acme Korea"}
+KIM = {
+    "firstname": "Minji",
+    "lastname": "Kim",
+    "email": "Minji.Kim@Example.com",
+    "phone": "010-1234-5678",
+    "company": "Acme Korea",
+}
 
 
 async def test_create_stores_normalised_values_and_reads_back_at_once() -> None:
@@ -85,22 +91,28 @@ class RacingAdapter(HubSpotAdapter):
         self.rival = rival
         self.rival_made: Contact | None = None
 
-    async def get(self, id_or_email: str, id_property: str | None = None,
-                  properties: Any = None) -> Contact:
+    async def get(
+        self, id_or_email: str, id_property: str | None = None, properties: Any = None
+    ) -> Contact:
         try:
             return await super().get(id_or_email, id_property, properties)
         except ContactNotFound:
             if id_property == "email" and self.rival_made is None:
-                self.rival_made = await self.rival.create({"email": id_or_email,
-                                                           "firstname": "Rival"})
+                self.rival_made = await self.rival.create(
+                    {"email": id_or_email, "firstname": "Rival"}
+                )
             raise
 
 
 async def test_hubspot_409_backstop_reports_the_existing_contact() -> None:
     async with hubspot_server() as hs:
         rival = make_adapter(hs)
-        racing = RacingAdapter(hs.token, host=hs.url, rival=rival,
-                               budget=RequestBudget(BudgetLimits(calls=1000, searches=1000)))
+        racing = RacingAdapter(
+            hs.token,
+            host=hs.url,
+            rival=rival,
+            budget=RequestBudget(BudgetLimits(calls=1000, searches=1000)),
+        )
         contacts = ContactsService(racing)
         try:
             with pytest.raises(DuplicateContact) as caught:
@@ -118,20 +130,24 @@ async def test_hubspot_409_backstop_reports_the_existing_contact() -> None:
 
 async def test_same_full_name_with_another_email_is_a_warning_not_an_error() -> None:
     async with service() as (contacts, hs):
-        first = await contacts.create({"firstname": "Minji", "lastname": "Kim",
-                                       "email": "minji@one.example"})
-        second = await contacts.create({"firstname": "minji", "lastname": "KIM",
-                                        "email": "minji@two.example"})
+        first = await contacts.create(
+            {"firstname": "Minji", "lastname": "Kim", "email": "minji@one.example"}
+        )
+        second = await contacts.create(
+            {"firstname": "minji", "lastname": "KIM", "email": "minji@two.example"}
+        )
         assert [c.id for c in second.same_name] == [first.contact.id]
         assert len(await held(hs)) == 2
 
 
 async def test_bad_input_is_explained_and_nothing_is_written() -> None:
     async with service() as (contacts, hs):
-        for typed, field in [({"email": "kim@"}, "email"),
-                             ({"email": "a@example.com", "phone": "12"}, "phone"),
-                             ({"email": "b@example.com", "shoe_size": "9"}, "shoe_size"),
-                             ({"company": "Acme"}, "email")]:
+        for typed, field in [
+            ({"email": "kim@"}, "email"),
+            ({"email": "a@example.com", "phone": "12"}, "phone"),
+            ({"email": "b@example.com", "shoe_size": "9"}, "shoe_size"),
+            ({"company": "Acme"}, "email"),
+        ]:
             with pytest.raises(InvalidContact) as caught:
                 await contacts.create(typed)
             assert caught.value.field == field
@@ -146,34 +162,59 @@ async def seed(contacts: ContactsService, people: list[Mapping[str, str]]) -> di
 
 
 PEOPLE = [
-    {"firstname": "Minji", "lastname": "Kim", "email": "minji@acme.example",
-     "company": "Acme Korea", "phone": "+82 10-1111-2222"},
-    {"firstname": "Kim", "lastname": "Jones", "email": "kim.jones@globex.example",
-     "company": "Globex", "mobilephone": "+1 212 555 0100"},
-    {"firstname": "Jisoo", "lastname": "Park", "email": "jisoo@acme.example",
-     "company": "Acme Korea"},
-    {"firstname": "Mary Ann", "lastname": "Smith", "email": "mas@initech.example",
-     "company": "Initech"},
+    {
+        "firstname": "Minji",
+        "lastname": "Kim",
+        "email": "minji@acme.example",
+        "company": "Acme Korea",
+        "phone": "+82 10-1111-2222",
+    },
+    {
+        "firstname": "Kim",
+        "lastname": "Jones",
+        "email": "kim.jones@globex.example",
+        "company": "Globex",
+        "mobilephone": "+1 212 555 0100",
+    },
+    {
+        "firstname": "Jisoo",
+        "lastname": "Park",
+        "email": "jisoo@acme.example",
+        "company": "Acme Korea",
+    },
+    {
+        "firstname": "Mary Ann",
+        "lastname": "Smith",
+        "email": "mas@initech.example",
+        "company": "Initech",
+    },
 ]
 
 
-@pytest.mark.parametrize(("criteria", "expected"), [
-    (SearchCriteria(name="kim"), {"minji@acme.example", "kim.jones@globex.example"}),
-    (SearchCriteria(name="Kim Minji"), {"minji@acme.example"}),
-    (SearchCriteria(name="Minji Kim"), {"minji@acme.example"}),
-    (SearchCriteria(name="Mary Ann Smith"), {"mas@initech.example"}),
-    (SearchCriteria(company="acme"), {"minji@acme.example", "jisoo@acme.example"}),
-    (SearchCriteria(company="Acme", name="Park"), {"jisoo@acme.example"}),
-    (SearchCriteria(phone="(212) 555-0100"), {"kim.jones@globex.example"}),
-    (SearchCriteria(email="@acme.example"), {"minji@acme.example", "jisoo@acme.example"}),
-    (SearchCriteria(text="globex"), {"kim.jones@globex.example"}),
-    (SearchCriteria(filters=({"propertyName": "company", "operator": "EQ",
-                              "value": "Initech"},)), {"mas@initech.example"}),
-    (SearchCriteria(name="Nobody"), set()),
-    (SearchCriteria(), {p["email"] for p in PEOPLE}),
-], ids=lambda v: str(v)[:40] if isinstance(v, set) else None)
-async def test_search_finds_what_a_user_means(criteria: SearchCriteria,
-                                              expected: set[str]) -> None:
+@pytest.mark.parametrize(
+    ("criteria", "expected"),
+    [
+        (SearchCriteria(name="kim"), {"minji@acme.example", "kim.jones@globex.example"}),
+        (SearchCriteria(name="Kim Minji"), {"minji@acme.example"}),
+        (SearchCriteria(name="Minji Kim"), {"minji@acme.example"}),
+        (SearchCriteria(name="Mary Ann Smith"), {"mas@initech.example"}),
+        (SearchCriteria(company="acme"), {"minji@acme.example", "jisoo@acme.example"}),
+        (SearchCriteria(company="Acme", name="Park"), {"jisoo@acme.example"}),
+        (SearchCriteria(phone="(212) 555-0100"), {"kim.jones@globex.example"}),
+        (SearchCriteria(email="@acme.example"), {"minji@acme.example", "jisoo@acme.example"}),
+        (SearchCriteria(text="globex"), {"kim.jones@globex.example"}),
+        (
+            SearchCriteria(
+                filters=({"propertyName": "company", "operator": "EQ", "value": "Initech"},)
+            ),
+            {"mas@initech.example"},
+        ),
+        (SearchCriteria(name="Nobody"), set()),
+        (SearchCriteria(), {p["email"] for p in PEOPLE}),
+    ],
+    ids=lambda v: str(v)[:40] if isinstance(v, set) else None,
+)
+async def test_search_finds_what_a_user_means(criteria: SearchCriteria, expected: set[str]) -> None:
     async with service() as (contacts, _hs):
         await seed(contacts, PEOPLE)
         page = await contacts.search(criteria)
@@ -189,24 +230,32 @@ async def test_korean_local_phone_search_uses_the_default_region() -> None:
 
 
 KOREANS = [
-    {"lastname": "김", "firstname": "민수", "email": "minsu@hanbit.example",
-     "phone": "010-2222-3333"},
+    {
+        "lastname": "김",
+        "firstname": "민수",
+        "email": "minsu@hanbit.example",
+        "phone": "010-2222-3333",
+    },
     {"lastname": "남궁", "firstname": "민수", "email": "namgung@hanbit.example"},
     {"lastname": "김", "firstname": "민", "email": "kimmin@hanbit.example"},
     {"firstname": "김민수", "email": "onefield@hanbit.example"},  # the whole name in one field
 ]
 
 
-@pytest.mark.parametrize(("name", "expected"), [
-    ("김민수", {"minsu@hanbit.example", "onefield@hanbit.example"}),
-    ("김 민수", {"minsu@hanbit.example"}),
-    ("남궁민수", {"namgung@hanbit.example"}),
-    ("김민", {"kimmin@hanbit.example"}),
-    ("민수", {"minsu@hanbit.example", "namgung@hanbit.example"}),
-    ("이민수", set()),
-])
-async def test_an_unspaced_korean_name_finds_family_and_given_name(name: str,
-                                                                   expected: set[str]) -> None:
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("김민수", {"minsu@hanbit.example", "onefield@hanbit.example"}),
+        ("김 민수", {"minsu@hanbit.example"}),
+        ("남궁민수", {"namgung@hanbit.example"}),
+        ("김민", {"kimmin@hanbit.example"}),
+        ("민수", {"minsu@hanbit.example", "namgung@hanbit.example"}),
+        ("이민수", set()),
+    ],
+)
+async def test_an_unspaced_korean_name_finds_family_and_given_name(
+    name: str, expected: set[str]
+) -> None:
     """Korean users type "김민수" in one piece; HubSpot holds lastname 김, firstname 민수."""
     async with service(region="KR") as (contacts, _hs):
         await seed(contacts, KOREANS)
@@ -219,11 +268,13 @@ async def test_an_unspaced_korean_name_finds_family_and_given_name(name: str,
 
 async def test_search_pages_with_next_after() -> None:
     async with service() as (contacts, hs):
-        await hs.store.bulk_insert({"email": f"p{i}@acme.example", "company": "Acme"}
-                                   for i in range(7))
+        await hs.store.bulk_insert(
+            {"email": f"p{i}@acme.example", "company": "Acme"} for i in range(7)
+        )
         first = await contacts.search(SearchCriteria(company="acme"), limit=5)
-        second = await contacts.search(SearchCriteria(company="acme"), limit=5,
-                                       after=first.next_after)
+        second = await contacts.search(
+            SearchCriteria(company="acme"), limit=5, after=first.next_after
+        )
     assert first.total == 7 and len(first.results) == 5 and first.next_after
     assert len(second.results) == 2 and second.next_after is None
     assert {c.id for c in first.results}.isdisjoint({c.id for c in second.results})
@@ -232,11 +283,16 @@ async def test_search_pages_with_next_after() -> None:
 async def test_plan_shows_only_real_changes_and_writes_nothing() -> None:
     async with service(region="KR") as (contacts, hs):
         made = (await contacts.create(KIM)).contact
-        plan = await contacts.plan_update(made.id, {"phone": "+82 10 1234 5678",
-                                                    "jobtitle": " Sales Lead ",
-                                                    "company": "Acme Korea", "city": ""})
-        assert [(c.field, c.old, c.new) for c in plan.changes] == [("jobtitle", "",
-                                                                     "Sales Lead")]
+        plan = await contacts.plan_update(
+            made.id,
+            {
+                "phone": "+82 10 1234 5678",
+                "jobtitle": " Sales Lead ",
+                "company": "Acme Korea",
+                "city": "",
+            },
+        )
+        assert [(c.field, c.old, c.new) for c in plan.changes] == [("jobtitle", "", "Sales Lead")]
         assert plan.expected_version == made.version
         assert "jobtitle" not in (await held(hs))[0]
         updated = await contacts.apply_update(plan)
@@ -276,8 +332,11 @@ async def test_an_email_another_contact_has_cannot_be_taken() -> None:
         await contacts.create({"email": "c@example.com"})  # taken before Confirm
         with pytest.raises(DuplicateContact):
             await contacts.apply_update(plan)
-        assert sorted(p["email"] for p in await held(hs)) == ["a@example.com", "b@example.com",
-                                                              "c@example.com"]
+        assert sorted(p["email"] for p in await held(hs)) == [
+            "a@example.com",
+            "b@example.com",
+            "c@example.com",
+        ]
 
 
 async def test_unknown_contact_is_not_found() -> None:

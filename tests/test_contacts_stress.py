@@ -27,8 +27,14 @@ from hubspot_local import Faults
 from tests.support.hubspot_server import hubspot_server
 
 EMAILS = 500
-FAULTS = Faults(rate=0.3, seed=20240501, statuses=(429, 500, 502, 503), hang_share=0.2,
-                hang_seconds=1.5, after_commit_share=0.5)
+FAULTS = Faults(
+    rate=0.3,
+    seed=20240501,
+    statuses=(429, 500, 502, 503),
+    hang_share=0.2,
+    hang_seconds=1.5,
+    after_commit_share=0.5,
+)
 
 
 @dataclass
@@ -43,14 +49,18 @@ class Outcome:
 async def create_one(contacts: ContactsService, typed_email: str, i: int) -> Outcome:
     email = typed_email.lower()
     try:
-        made = await contacts.create({"email": typed_email, "firstname": "Stress",
-                                      "lastname": f"Tester{i}"})
+        made = await contacts.create(
+            {"email": typed_email, "firstname": "Stress", "lastname": f"Tester{i}"}
+        )
     except DuplicateContact as dup:
         return Outcome(email, "duplicate", dup.existing_id)
     except ContactsError as exc:  # anything else would fail the test: nothing escapes silently
-        return Outcome(email, "error", code=exc.code,
-                       maybe_written=isinstance(exc, HubSpotUnavailable)
-                       and exc.write_may_have_happened)
+        return Outcome(
+            email,
+            "error",
+            code=exc.code,
+            maybe_written=isinstance(exc, HubSpotUnavailable) and exc.write_may_have_happened,
+        )
     return Outcome(email, "created", made.contact.id)
 
 
@@ -59,12 +69,22 @@ async def test_a_thousand_racing_creates_under_faults_keep_one_contact_per_email
     started = time.monotonic()
     async with hubspot_server(faults=FAULTS, search_lag_ms=2000) as hs:
         adapter = HubSpotAdapter(
-            hs.token, host=hs.url, max_workers=16, timeout_seconds=0.75,
-            retry=RetryPolicy(attempts=5, backoff_base_seconds=0.05, backoff_cap_seconds=0.4,
-                              rate_limit_retries=5, rate_limit_default_seconds=0.05,
-                              rate_limit_cap_seconds=0.2),
-            budget=RequestBudget(BudgetLimits(calls=5000, calls_per_seconds=1,
-                                              searches=5000, searches_per_seconds=1)))
+            hs.token,
+            host=hs.url,
+            max_workers=16,
+            timeout_seconds=0.75,
+            retry=RetryPolicy(
+                attempts=5,
+                backoff_base_seconds=0.05,
+                backoff_cap_seconds=0.4,
+                rate_limit_retries=5,
+                rate_limit_default_seconds=0.05,
+                rate_limit_cap_seconds=0.2,
+            ),
+            budget=RequestBudget(
+                BudgetLimits(calls=5000, calls_per_seconds=1, searches=5000, searches_per_seconds=1)
+            ),
+        )
         contacts = ContactsService(adapter)
         try:
             rng = random.Random(5)
@@ -73,7 +93,8 @@ async def test_a_thousand_racing_creates_under_faults_keep_one_contact_per_email
             order = list(range(len(typed)))
             rng.shuffle(order)
             outcomes = await asyncio.gather(
-                *(create_one(contacts, typed[k], k % EMAILS) for k in order))
+                *(create_one(contacts, typed[k], k % EMAILS) for k in order)
+            )
 
             records, _ = await hs.store.page(0, 10_000)
             stored = {r.props["email"]: str(r.id) for r in records}
@@ -82,10 +103,12 @@ async def test_a_thousand_racing_creates_under_faults_keep_one_contact_per_email
                 by_email[o.email].append(o)
             kinds = Counter(o.kind for o in outcomes)
             codes = Counter(o.code for o in outcomes if o.code)
-            print(f"\noutcomes {dict(kinds)}; errors {dict(codes)}; "
-                  f"faulted create {hs.counters['create'].faulted} "
-                  f"(after commit {hs.counters['create'].faulted_after_commit}); "
-                  f"{time.monotonic() - started:.1f}s")
+            print(
+                f"\noutcomes {dict(kinds)}; errors {dict(codes)}; "
+                f"faulted create {hs.counters['create'].faulted} "
+                f"(after commit {hs.counters['create'].faulted_after_commit}); "
+                f"{time.monotonic() - started:.1f}s"
+            )
 
             assert len(outcomes) == 2 * EMAILS
             assert len(records) == len(stored), "two contacts share an email"
@@ -95,8 +118,9 @@ async def test_a_thousand_racing_creates_under_faults_keep_one_contact_per_email
                 created = [o for o in told if o.kind == "created"]
                 assert len(created) <= 1, f"{email}: two callers told 'created'"
                 if email in stored:
-                    assert created or any(o.maybe_written for o in told), \
+                    assert created or any(o.maybe_written for o in told), (
                         f"{email} exists but every caller was told it was not made"
+                    )
                     for o in created + [o for o in told if o.kind == "duplicate"]:
                         assert o.contact_id in (None, stored[email]), email
                 else:

@@ -27,15 +27,20 @@ GOOD = [
     Good({"mobilephone": "+82 10 9876 5432"}, {"mobilephone": "+821098765432"}, region="US"),
     Good({"phone": "(212) 555-0100"}, {"phone": "+12125550100"}),
     Good({"phone": "+1 415 555 2671"}, {"phone": "+14155552671"}, region="KR"),
-    Good({"firstname": "  Mary   Ann ", "lastname": " Smith"},
-         {"firstname": "Mary Ann", "lastname": "Smith"}),
+    Good(
+        {"firstname": "  Mary   Ann ", "lastname": " Smith"},
+        {"firstname": "Mary Ann", "lastname": "Smith"},
+    ),
     Good({"firstname": "민지", "lastname": "김"}, {"firstname": "민지", "lastname": "김"}),
-    Good({"lifecyclestage": "Marketing Qualified Lead"},
-         {"lifecyclestage": "marketingqualifiedlead"}),
+    Good(
+        {"lifecyclestage": "Marketing Qualified Lead"}, {"lifecyclestage": "marketingqualifiedlead"}
+    ),
     Good({"lifecyclestage": "customer"}, {"lifecyclestage": "customer"}),
     Good({"lifecyclestage": "SQL"}, {"lifecyclestage": "salesqualifiedlead"}),
-    Good({"website": " https://acme.example ", "company": "Acme  Corp"},
-         {"website": "https://acme.example", "company": "Acme Corp"}),
+    Good(
+        {"website": " https://acme.example ", "company": "Acme  Corp"},
+        {"website": "https://acme.example", "company": "Acme Corp"},
+    ),
     Good({"jobtitle": "x" * 65_536}, {"jobtitle": "x" * 65_536}),
 ]
 
@@ -64,12 +69,17 @@ BAD = [
     Bad({"mobilephone": "call me"}, "mobilephone", "invalid_phone", "isn't valid"),
     Bad({"phone": "12"}, "phone", "invalid_phone", "isn't valid", region="KR"),
     Bad({"jobtitle": "x" * 65_537}, "jobtitle", "too_long", "the limit is 65,536"),
-    Bad({"favourite_color": "blue"}, "favourite_color", "unknown_property",
-        "isn't a contact field"),
+    Bad(
+        {"favourite_color": "blue"}, "favourite_color", "unknown_property", "isn't a contact field"
+    ),
     Bad({"hs_object_id": "5"}, "hs_object_id", "read_only", "set by HubSpot"),
     Bad({"createdate": "2024-01-01"}, "createdate", "read_only", "can't be changed"),
-    Bad({"lifecyclestage": "best friend"}, "lifecyclestage", "invalid_value",
-        "isn't a lifecycle stage"),
+    Bad(
+        {"lifecyclestage": "best friend"},
+        "lifecyclestage",
+        "invalid_value",
+        "isn't a lifecycle stage",
+    ),
     Bad({"firstname": ["Kim"]}, "firstname", "invalid_value", "must be text"),
 ]
 
@@ -86,8 +96,11 @@ def test_bad_values_name_the_field_in_plain_words(case: Bad) -> None:
 def test_partial_drops_blank_fields_and_full_keeps_them_as_clear() -> None:
     typed = {"firstname": "Kim", "company": "  ", "city": ""}
     assert normalise_properties(typed, region="US", partial=True) == {"firstname": "Kim"}
-    assert normalise_properties(typed, region="US") == {"firstname": "Kim", "company": "",
-                                                        "city": ""}
+    assert normalise_properties(typed, region="US") == {
+        "firstname": "Kim",
+        "company": "",
+        "city": "",
+    }
 
 
 def test_one_bad_field_rejects_the_whole_set() -> None:
@@ -98,26 +111,36 @@ def test_one_bad_field_rejects_the_whole_set() -> None:
 
 def test_a_name_matches_first_or_last_name_in_either_order() -> None:
     body = build_search_body(SearchCriteria(name="Kim Minji"), region="KR")
-    groups = [{(f["propertyName"], f["value"]) for f in g["filters"]}
-              for g in body["filterGroups"]]
+    groups = [{(f["propertyName"], f["value"]) for f in g["filters"]} for g in body["filterGroups"]]
     assert {("firstname", "kim"), ("lastname", "minji")} in groups
     assert {("firstname", "minji"), ("lastname", "kim")} in groups
-    assert all(f["operator"] == "CONTAINS_TOKEN" for g in body["filterGroups"]
-               for f in g["filters"])
+    assert all(
+        f["operator"] == "CONTAINS_TOKEN" for g in body["filterGroups"] for f in g["filters"]
+    )
 
 
 def test_an_unspaced_korean_name_is_split_family_name_first_within_hubspot_limits() -> None:
     def groups(name: str, **more: str) -> list[set[tuple[str, str]]]:
         body = build_search_body(SearchCriteria(name=name, **more), region="KR")
         assert len(body["filterGroups"]) <= 5
-        return [{(f["propertyName"], f["value"]) for f in g["filters"]
-                 if f["propertyName"] in ("firstname", "lastname")}
-                for g in body["filterGroups"]]
+        return [
+            {
+                (f["propertyName"], f["value"])
+                for f in g["filters"]
+                if f["propertyName"] in ("firstname", "lastname")
+            }
+            for g in body["filterGroups"]
+        ]
 
-    assert groups("김민수") == [{("lastname", "김"), ("firstname", "민수")},
-                              {("firstname", "김민수")}, {("lastname", "김민수")}]
-    assert groups("황보민수")[:2] == [{("lastname", "황보"), ("firstname", "민수")},
-                                  {("lastname", "황"), ("firstname", "보민수")}]
+    assert groups("김민수") == [
+        {("lastname", "김"), ("firstname", "민수")},
+        {("firstname", "김민수")},
+        {("lastname", "김민수")},
+    ]
+    assert groups("황보민수")[:2] == [
+        {("lastname", "황보"), ("firstname", "민수")},
+        {("lastname", "황"), ("firstname", "보민수")},
+    ]
     assert groups("선우진")[0] == {("lastname", "선우"), ("firstname", "진")}
     assert {("lastname", "김"), ("firstname", "민")} in groups("김민")
     assert groups("김민")[0] == {("firstname", "김민")}  # as likely a given name alone

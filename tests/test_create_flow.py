@@ -23,27 +23,41 @@ async def _count(bot, **criteria) -> int:
 async def test_create_form_creates_the_contact(tmp_path, channel):
     async with running_app(test_settings(tmp_path)) as bot:
         chat, form = await _create_form(bot, channel)
-        replies = await chat.click({**action_data(form, "Create"), "firstname": " Jane ",
-                                    "lastname": "Doe", "email": "Jane@Acme.com",
-                                    "phone": "+1 415 555 0100", "company": "Acme",
-                                    "jobtitle": ""})
+        replies = await chat.click(
+            {
+                **action_data(form, "Create"),
+                "firstname": " Jane ",
+                "lastname": "Doe",
+                "email": "Jane@Acme.com",
+                "phone": "+1 415 555 0100",
+                "company": "Acme",
+                "jobtitle": "",
+            }
+        )
         assert replies[0].text == "Created the contact Jane Doe."
         card = replies[0].cards[0]
         assert card["body"][0]["text"] == "Contact created"
         stored = await bot.contacts.find_by_email("jane@acme.com")
         assert stored is not None
-        assert (stored.get("firstname"), stored.get("email"), stored.get("phone")) == \
-            ("Jane", "jane@acme.com", "+14155550100")
+        assert (stored.get("firstname"), stored.get("email"), stored.get("phone")) == (
+            "Jane",
+            "jane@acme.com",
+            "+14155550100",
+        )
         assert "jane@acme.com" in str(card) and "+1 415-555-0100" in str(card)
 
 
 async def test_duplicate_email_shows_the_existing_contact_and_creates_nothing(tmp_path, channel):
     async with running_app(test_settings(tmp_path)) as bot:
-        existing = (await bot.contacts.create({"firstname": "Jane", "lastname": "Doe",
-                                               "email": "jane@acme.com"})).contact
+        existing = (
+            await bot.contacts.create(
+                {"firstname": "Jane", "lastname": "Doe", "email": "jane@acme.com"}
+            )
+        ).contact
         chat, form = await _create_form(bot, channel)
-        (reply,) = await chat.click({**action_data(form, "Create"), "firstname": "Janet",
-                                     "email": "JANE@acme.com"})
+        (reply,) = await chat.click(
+            {**action_data(form, "Create"), "firstname": "Janet", "email": "JANE@acme.com"}
+        )
         assert "already exists" in reply.text and "jane@acme.com" in reply.text
         card = reply.cards[0]
         assert card["body"][0]["text"] == "This email is already in HubSpot"
@@ -56,8 +70,14 @@ async def test_duplicate_email_shows_the_existing_contact_and_creates_nothing(tm
 async def test_invalid_email_shows_the_form_again_filled_in(tmp_path, channel):
     async with running_app(test_settings(tmp_path)) as bot:
         chat, form = await _create_form(bot, channel)
-        (reply,) = await chat.click({**action_data(form, "Create"), "firstname": "Jane",
-                                     "email": "jane-at-acme", "company": "Acme"})
+        (reply,) = await chat.click(
+            {
+                **action_data(form, "Create"),
+                "firstname": "Jane",
+                "email": "jane-at-acme",
+                "company": "Acme",
+            }
+        )
         card = reply.cards[0]
         assert card["body"][0]["text"] == "Create contact"
         assert "Email: not a valid email address" in str(card)
@@ -77,11 +97,18 @@ async def test_empty_create_form_asks_for_a_name_or_email(tmp_path, channel):
 
 async def test_same_name_warning(tmp_path, channel):
     async with running_app(test_settings(tmp_path)) as bot:
-        await bot.contacts.create({"firstname": "Jane", "lastname": "Doe",
-                                   "email": "jane@acme.com"})
+        await bot.contacts.create(
+            {"firstname": "Jane", "lastname": "Doe", "email": "jane@acme.com"}
+        )
         chat, form = await _create_form(bot, channel)
-        replies = await chat.click({**action_data(form, "Create"), "firstname": "Jane",
-                                    "lastname": "Doe", "email": "jane.doe@globex.com"})
+        replies = await chat.click(
+            {
+                **action_data(form, "Create"),
+                "firstname": "Jane",
+                "lastname": "Doe",
+                "email": "jane.doe@globex.com",
+            }
+        )
         assert replies[0].text == "Created the contact Jane Doe."
         assert len(replies) == 2
         assert replies[1].text.startswith("Note: 1 other contact(s) named Jane Doe")

@@ -30,8 +30,13 @@ def _tarball(path, files: dict[str, bytes]) -> str:
 
 def test_integrity_is_checked_before_anything_is_extracted(tmp_path):
     tgz = tmp_path / "pkg.tgz"
-    integrity = _tarball(tgz, {"package/dist/webchat.js": b"window.WebChat = {};",
-                               "package/dist/webchat.js.LICENSE.txt": b"MIT"})
+    integrity = _tarball(
+        tgz,
+        {
+            "package/dist/webchat.js": b"window.WebChat = {};",
+            "package/dist/webchat.js.LICENSE.txt": b"MIT",
+        },
+    )
     assets.verify_integrity(tgz, integrity)  # the genuine file passes
     with pytest.raises(assets.AssetError, match="does not match"):
         assets.verify_integrity(tgz, assets.INTEGRITY)  # not the pinned package

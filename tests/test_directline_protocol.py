@@ -20,8 +20,9 @@ def _is_card(activity: dict) -> bool:
     return bool(cards(activity))
 
 
-async def _frames(ws: aiohttp.ClientWebSocketResponse, count: int, seconds: float = 10.0,
-                  *, typing: bool = True) -> list[dict]:
+async def _frames(
+    ws: aiohttp.ClientWebSocketResponse, count: int, seconds: float = 10.0, *, typing: bool = True
+) -> list[dict]:
     """The next `count` non-empty ActivitySet frames (typing ones left out unless `typing`)."""
     out: list[dict] = []
     while len(out) < count:
@@ -79,12 +80,15 @@ async def test_post_then_poll_with_watermarks_echoes_the_user(tmp_path):
         # Nothing new: an empty set, and the watermark stays where it was.
         before = conv.watermark
         answer = await dl.call(
-            "GET", f"/conversations/{conv.conversation_id}/activities?watermark={before}",
-            token=conv.token)
+            "GET",
+            f"/conversations/{conv.conversation_id}/activities?watermark={before}",
+            token=conv.token,
+        )
         assert answer.body == {"activities": [], "watermark": before}
         # conversationUpdate is never delivered to clients.
-        everything = await dl.call("GET", f"/conversations/{conv.conversation_id}/activities",
-                                   token=conv.token)
+        everything = await dl.call(
+            "GET", f"/conversations/{conv.conversation_id}/activities", token=conv.token
+        )
         assert {a["type"] for a in everything.body["activities"]} == {"message"}
 
 
@@ -95,8 +99,14 @@ async def test_card_button_reaches_the_bot(tmp_path):
         await dl.start(conv)
         welcome = await dl.wait_for(conv, _is_card)
         nonce = find_nonce(cards(welcome)[0])
-        answer = await dl.post(conv, {"type": "message", "from": {"id": "x"},
-                                      "value": {"action": "start_create", "nonce": nonce}})
+        answer = await dl.post(
+            conv,
+            {
+                "type": "message",
+                "from": {"id": "x"},
+                "value": {"action": "start_create", "nonce": nonce},
+            },
+        )
         assert answer.status == 200, answer
         form = await dl.wait_for(conv, lambda a: _is_card(a) and a["id"] != welcome["id"])
         text = card_text(cards(form)[0])
@@ -120,8 +130,9 @@ async def test_reconnect_gives_a_new_stream_that_replays_after_the_watermark(tmp
         await dl.wait_for(conv, _is_card)
         mark = conv.watermark
         await dl.say(conv, "help")
-        answer = await dl.call("GET", f"/conversations/{conv.conversation_id}?watermark={mark}",
-                               token=conv.token)
+        answer = await dl.call(
+            "GET", f"/conversations/{conv.conversation_id}?watermark={mark}", token=conv.token
+        )
         assert answer.status == 200
         assert answer.body["conversationId"] == conv.conversation_id
         assert answer.body["token"] and answer.body["streamUrl"] != conv.stream_url
@@ -146,8 +157,11 @@ async def test_socket_gets_live_replies_and_typing_that_get_never_returns(tmp_pa
             # The bot's typing goes through the connector like any reply (here as the bot would).
             service = f"{bot.url}/webchat-connector/v3/conversations/{conv.conversation_id}"
             token = bot.app[WEBCHAT_KEY].bridge.connector_token
-            async with bot.session.post(f"{service}/activities", json={"type": "typing"},
-                                        headers={"Authorization": f"Bearer {token}"}) as resp:
+            async with bot.session.post(
+                f"{service}/activities",
+                json={"type": "typing"},
+                headers={"Authorization": f"Bearer {token}"},
+            ) as resp:
                 assert resp.status == 200
             (typing,) = await _frames(ws, 1)
             assert typing["activities"][0]["type"] == "typing"
@@ -155,25 +169,35 @@ async def test_socket_gets_live_replies_and_typing_that_get_never_returns(tmp_pa
             frames = await _frames(ws, 2, typing=False)
         assert frames[0]["activities"][0]["text"] == "help"  # the echo first, then the reply
         assert frames[1]["activities"][0]["from"]["role"] == "bot"
-        got = await dl.call("GET", f"/conversations/{conv.conversation_id}/activities",
-                            token=conv.token)
+        got = await dl.call(
+            "GET", f"/conversations/{conv.conversation_id}/activities", token=conv.token
+        )
         assert "typing" not in {a["type"] for a in got.body["activities"]}
 
 
 async def test_cors_preflight_allows_what_directlinejs_sends(tmp_path):
     async with running_app(make_settings(tmp_path)) as bot:
-        for path in ("/v3/directline/conversations",
-                     "/v3/directline/conversations/abc/activities",
-                     "/v3/directline/tokens/refresh"):
-            async with bot.session.options(f"{bot.url}{path}", headers={
+        for path in (
+            "/v3/directline/conversations",
+            "/v3/directline/conversations/abc/activities",
+            "/v3/directline/tokens/refresh",
+        ):
+            async with bot.session.options(
+                f"{bot.url}{path}",
+                headers={
                     "Origin": "https://intranet.example.com",
                     "Access-Control-Request-Method": "POST",
-                    "Access-Control-Request-Headers":
-                        "authorization,content-type,x-ms-bot-agent,x-requested-with"}) as resp:
+                    "Access-Control-Request-Headers": (
+                        "authorization,content-type,x-ms-bot-agent,x-requested-with"
+                    ),
+                },
+            ) as resp:
                 assert resp.status in (200, 204)
                 allowed = resp.headers["Access-Control-Allow-Headers"].lower()
-                assert resp.headers["Access-Control-Allow-Origin"] in ("*",
-                                                                        "https://intranet.example.com")
+                assert resp.headers["Access-Control-Allow-Origin"] in (
+                    "*",
+                    "https://intranet.example.com",
+                )
                 assert "POST" in resp.headers["Access-Control-Allow-Methods"]
             for header in ("authorization", "content-type", "x-ms-bot-agent", "x-requested-with"):
                 assert header in allowed
@@ -202,6 +226,10 @@ async def test_upload_is_refused_clearly(tmp_path):
         dl = DirectLineClient(bot.session, bot.url)
         conv = await dl.page_token()
         await dl.start(conv)
-        answer = await dl.call("POST", f"/conversations/{conv.conversation_id}/upload?userId=x",
-                               token=conv.token, data="file")
+        answer = await dl.call(
+            "POST",
+            f"/conversations/{conv.conversation_id}/upload?userId=x",
+            token=conv.token,
+            data="file",
+        )
         assert answer.status == 501 and answer.code == "NotSupported"

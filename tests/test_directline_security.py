@@ -32,9 +32,11 @@ async def test_a_token_cannot_touch_another_conversation(tmp_path):
         dl, mine = await _started(bot)
         _, theirs = await _started(bot)
         path = f"/conversations/{theirs.conversation_id}"
-        for method, sub, body in (("GET", "/activities", None),
-                                  ("POST", "/activities", {"type": "message", "text": "hi"}),
-                                  ("GET", "", None)):
+        for method, sub, body in (
+            ("GET", "/activities", None),
+            ("POST", "/activities", {"type": "message", "text": "hi"}),
+            ("GET", "", None),
+        ):
             answer = await dl.call(method, path + sub, token=mine.token, json_body=body)
             assert answer.status == 403 and answer.code == "Forbidden", answer
         untouched = await dl.call("GET", f"{path}/activities", token=theirs.token)
@@ -84,8 +86,12 @@ async def test_secret_generates_tokens_and_never_reaches_the_browser(tmp_path):
     settings = make_settings(tmp_path, directline_secret=SECRET)
     async with running_app(settings) as bot:
         dl = DirectLineClient(bot.session, bot.url)
-        generated = await dl.call("POST", "/tokens/generate", token=SECRET,
-                                  json_body={"user": {"id": "dl_alice", "name": "Alice"}})
+        generated = await dl.call(
+            "POST",
+            "/tokens/generate",
+            token=SECRET,
+            json_body={"user": {"id": "dl_alice", "name": "Alice"}},
+        )
         assert generated.status == 200
         assert set(generated.body) == {"conversationId", "token", "expires_in"}
         wrong = await dl.call("POST", "/tokens/generate", token="guess")
@@ -97,7 +103,8 @@ async def test_secret_generates_tokens_and_never_reaches_the_browser(tmp_path):
         started = await dl.call("POST", "/conversations", token=SECRET, json_body={})
         assert started.status == 201 and started.body["streamUrl"]
         reads = await dl.call(
-            "GET", f"/conversations/{started.body['conversationId']}/activities", token=SECRET)
+            "GET", f"/conversations/{started.body['conversationId']}/activities", token=SECRET
+        )
         assert reads.status == 200
 
         seen = ""
@@ -130,8 +137,12 @@ async def test_oversize_text_is_refused_with_a_message_in_the_chat(tmp_path):
 
         huge = await dl.post(conv, {"type": "message", "value": {"blob": "y" * 300_000}})
         assert huge.status == 413 and huge.code == "MessageSizeTooBig"
-        bad = await dl.call("POST", f"/conversations/{conv.conversation_id}/activities",
-                            token=conv.token, data="{not json")
+        bad = await dl.call(
+            "POST",
+            f"/conversations/{conv.conversation_id}/activities",
+            token=conv.token,
+            data="{not json",
+        )
         assert bad.status == 400 and bad.code == "BadArgument"
 
 
@@ -166,25 +177,33 @@ async def test_only_the_bot_can_post_to_the_connector_routes(tmp_path):
         dl, conv = await _started(bot)
         url = f"{bot.url}/webchat-connector/v3/conversations/{conv.conversation_id}/activities"
         for headers in ({}, {"Authorization": "Bearer guess"}, {"Authorization": conv.token}):
-            async with bot.session.post(url, json={"type": "message", "text": "I am the bot"},
-                                        headers=headers) as resp:
+            async with bot.session.post(
+                url, json={"type": "message", "text": "I am the bot"}, headers=headers
+            ) as resp:
                 assert resp.status == 401
-        all_ = await dl.call("GET", f"/conversations/{conv.conversation_id}/activities",
-                             token=conv.token)
+        all_ = await dl.call(
+            "GET", f"/conversations/{conv.conversation_id}/activities", token=conv.token
+        )
         assert "I am the bot" not in [a.get("text") for a in all_.body["activities"]]
 
 
 async def test_teams_app_id_keeps_the_page_working_and_api_messages_closed(tmp_path):
     # With an app id the page is off unless the operator turns it on (test_security_review).
-    settings = make_settings(tmp_path, app_id="00000000-0000-0000-0000-00000000a11d",
-                             app_password="not-a-real-password", webchat_enabled=True)
+    settings = make_settings(
+        tmp_path,
+        app_id="00000000-0000-0000-0000-00000000a11d",
+        app_password="not-a-real-password",
+        webchat_enabled=True,
+    )
     async with running_app(settings) as bot:
-        async with bot.session.post(f"{bot.url}/api/messages",
-                                    json={"type": "message", "text": "hi"}) as resp:
+        async with bot.session.post(
+            f"{bot.url}/api/messages", json={"type": "message", "text": "hi"}
+        ) as resp:
             assert resp.status == 401
         # The page's path needs nothing from Azure: a welcome card, and an answer to a message.
         dl, conv = await _started(bot)
         await dl.say(conv, "help")
-        reply = await dl.wait_for(conv, lambda a: a.get("replyToId") or a.get("text")
-                                  or _is_card(a))
+        reply = await dl.wait_for(
+            conv, lambda a: a.get("replyToId") or a.get("text") or _is_card(a)
+        )
         assert reply["from"]["id"] == settings.app_id

@@ -20,8 +20,7 @@ def test_a_token_carries_its_grant_until_it_expires():
     signer = TokenSigner(ttl_seconds=1800, clock=clock)
     token = signer.issue("conv1", "dl_user")
     grant = signer.verify(token)
-    assert (grant.conversation_id, grant.user_id, grant.kind) == ("conv1", "dl_user",
-                                                                  CONVERSATION)
+    assert (grant.conversation_id, grant.user_id, grant.kind) == ("conv1", "dl_user", CONVERSATION)
     clock.now += 1799
     signer.verify(token)
     clock.now += 1

@@ -11,8 +11,11 @@ from tests.support.botapp import Conversation, action_data, running_app, test_se
 
 async def test_hubspot_down_and_write_unknown(tmp_path, channel, caplog):
     async with running_app(test_settings(tmp_path)) as bot:
-        jane = (await bot.contacts.create({"firstname": "Jane", "lastname": "Doe",
-                                           "email": "jane@acme.com"})).contact
+        jane = (
+            await bot.contacts.create(
+                {"firstname": "Jane", "lastname": "Doe", "email": "jane@acme.com"}
+            )
+        ).contact
         chat = Conversation(bot, channel)
         await chat.start()
         (reply,) = await chat.say("change company of jane@acme.com to Globex")
@@ -33,12 +36,14 @@ async def test_hubspot_down_and_write_unknown(tmp_path, channel, caplog):
 
             # The create reached HubSpot but the answer was lost: the user is told the truth
             # (created, or that it may have been saved), and there is no duplicate.
-            controls.faults = Faults(rate=1.0, statuses=(503,), after_commit_share=1.0,
-                                     routes=frozenset({"create"}))
+            controls.faults = Faults(
+                rate=1.0, statuses=(503,), after_commit_share=1.0, routes=frozenset({"create"})
+            )
             (reply,) = await chat.say("add Ann Lee ann@globex.com")
             controls.faults = Faults()
-            assert reply.text == "Created the contact Ann Lee." or \
-                reply.text.startswith("HubSpot did not confirm the save")
+            assert reply.text == "Created the contact Ann Lee." or reply.text.startswith(
+                "HubSpot did not confirm the save"
+            )
         assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
         assert any("HubSpot unavailable" in r.getMessage() for r in caplog.records)
         assert await bot.hubspot_local.store.count() == 2  # Jane and one Ann

@@ -26,8 +26,10 @@ async def hs():
 
 
 def creates(*props, traced=False):
-    inputs = [{"properties": p, **({"objectWriteTraceId": f"t{i}"} if traced else {})}
-              for i, p in enumerate(props)]
+    inputs = [
+        {"properties": p, **({"objectWriteTraceId": f"t{i}"} if traced else {})}
+        for i, p in enumerate(props)
+    ]
     return BatchInputSimplePublicObjectBatchInputForCreate(inputs=inputs)
 
 
@@ -38,8 +40,10 @@ async def emails_in_store(client):
 
 async def test_batch_create_all_new_is_201_with_every_record(hs):
     client = sdk(hs)
-    out = await call(client.crm.contacts.batch_api.create,
-                     creates({"email": "a@x.com"}, {"email": "B@x.com", "firstname": "Bo"}))
+    out = await call(
+        client.crm.contacts.batch_api.create,
+        creates({"email": "a@x.com"}, {"email": "B@x.com", "firstname": "Bo"}),
+    )
     assert out.status == "COMPLETE"
     assert sorted(r.properties["email"] for r in out.results) == ["a@x.com", "b@x.com"]
     assert all(r.id == r.properties["hs_object_id"] for r in out.results)
@@ -50,20 +54,26 @@ async def test_batch_create_without_trace_ids_is_all_or_nothing(hs):
     client = sdk(hs)
     existing = await create(client, email="taken@x.com")
     with pytest.raises(ApiException) as info:
-        await call(client.crm.contacts.batch_api.create,
-                   creates({"email": "new1@x.com"}, {"email": "TAKEN@x.com"}))
+        await call(
+            client.crm.contacts.batch_api.create,
+            creates({"email": "new1@x.com"}, {"email": "TAKEN@x.com"}),
+        )
     assert info.value.status == 409
     assert json.loads(info.value.body)["message"] == (
-        f"Contact already exists. Existing ID: {existing.id}")
+        f"Contact already exists. Existing ID: {existing.id}"
+    )
     assert await emails_in_store(client) == ["taken@x.com"]  # new1 was not written
 
 
 async def test_batch_create_with_trace_ids_is_207_partial(hs):
     client = sdk(hs)
     await create(client, email="taken@x.com")
-    out = await call(client.crm.contacts.batch_api.create,
-                     creates({"email": "new1@x.com"}, {"email": "taken@x.com"},
-                             {"email": "bad-email"}, traced=True))
+    out = await call(
+        client.crm.contacts.batch_api.create,
+        creates(
+            {"email": "new1@x.com"}, {"email": "taken@x.com"}, {"email": "bad-email"}, traced=True
+        ),
+    )
     assert out.num_errors == 2
     assert [r.properties["email"] for r in out.results] == ["new1@x.com"]
     by_trace = {e.context["objectWriteTraceId"][0]: e for e in out.errors}
@@ -75,24 +85,35 @@ async def test_batch_create_with_trace_ids_is_207_partial(hs):
 async def test_batch_limit_is_100_inputs(hs):
     client = sdk(hs)
     with pytest.raises(ApiException) as info:
-        await call(client.crm.contacts.batch_api.create,
-                   creates(*[{"email": f"m{i}@x.com"} for i in range(101)]))
+        await call(
+            client.crm.contacts.batch_api.create,
+            creates(*[{"email": f"m{i}@x.com"} for i in range(101)]),
+        )
     assert info.value.status == 400
     assert await emails_in_store(client) == []
-    out = await call(client.crm.contacts.batch_api.create,
-                     creates(*[{"email": f"m{i}@x.com"} for i in range(100)]))
+    out = await call(
+        client.crm.contacts.batch_api.create,
+        creates(*[{"email": f"m{i}@x.com"} for i in range(100)]),
+    )
     assert len(out.results) == 100
 
 
 async def test_batch_read_by_id_and_email_with_missing_is_207(hs):
     client = sdk(hs)
     a = await create(client, email="a@x.com", city="Seoul")
-    out = await call(client.crm.contacts.batch_api.read,
-                     BatchReadInputSimplePublicObjectId(inputs=[{"id": a.id}], properties=["city"]))
+    out = await call(
+        client.crm.contacts.batch_api.read,
+        BatchReadInputSimplePublicObjectId(inputs=[{"id": a.id}], properties=["city"]),
+    )
     assert [r.properties["city"] for r in out.results] == ["Seoul"]
-    out = await call(client.crm.contacts.batch_api.read, BatchReadInputSimplePublicObjectId(
-        inputs=[{"id": "A@x.com"}, {"id": "nobody@x.com"}], id_property="email",
-        properties=["email"]))
+    out = await call(
+        client.crm.contacts.batch_api.read,
+        BatchReadInputSimplePublicObjectId(
+            inputs=[{"id": "A@x.com"}, {"id": "nobody@x.com"}],
+            id_property="email",
+            properties=["email"],
+        ),
+    )
     assert [r.id for r in out.results] == [a.id]
     assert out.num_errors == 1
     assert out.errors[0].category == "OBJECT_NOT_FOUND"
@@ -103,14 +124,26 @@ async def test_batch_update_and_its_missing_id(hs):
     client = sdk(hs)
     a = await create(client, email="a@x.com")
     b = await create(client, email="b@x.com")
-    out = await call(client.crm.contacts.batch_api.update, BatchInputSimplePublicObjectBatchInput(
-        inputs=[{"id": a.id, "properties": {"city": "Paris"}},
-                {"id": b.id, "properties": {"city": "Rome"}}]))
+    out = await call(
+        client.crm.contacts.batch_api.update,
+        BatchInputSimplePublicObjectBatchInput(
+            inputs=[
+                {"id": a.id, "properties": {"city": "Paris"}},
+                {"id": b.id, "properties": {"city": "Rome"}},
+            ]
+        ),
+    )
     assert sorted(r.properties["city"] for r in out.results) == ["Paris", "Rome"]
     with pytest.raises(ApiException) as info:
-        await call(client.crm.contacts.batch_api.update, BatchInputSimplePublicObjectBatchInput(
-            inputs=[{"id": a.id, "properties": {"city": "Oslo"}},
-                    {"id": "999999", "properties": {"city": "Oslo"}}]))
+        await call(
+            client.crm.contacts.batch_api.update,
+            BatchInputSimplePublicObjectBatchInput(
+                inputs=[
+                    {"id": a.id, "properties": {"city": "Oslo"}},
+                    {"id": "999999", "properties": {"city": "Oslo"}},
+                ]
+            ),
+        )
     assert info.value.status == 404
     got = await call(client.crm.contacts.basic_api.get_by_id, a.id, properties=["city"])
     assert got.properties["city"] == "Paris"  # the batch was all-or-nothing
@@ -120,8 +153,11 @@ async def test_batch_upsert_by_email_creates_and_updates(hs):
     client = sdk(hs)
     a = await create(client, email="a@x.com", firstname="Old")
     body = BatchInputSimplePublicObjectBatchInputUpsert(
-        inputs=[{"id": "a@x.com", "idProperty": "email", "properties": {"firstname": "New"}},
-                {"id": "c@x.com", "idProperty": "email", "properties": {"firstname": "Cy"}}])
+        inputs=[
+            {"id": "a@x.com", "idProperty": "email", "properties": {"firstname": "New"}},
+            {"id": "c@x.com", "idProperty": "email", "properties": {"firstname": "Cy"}},
+        ]
+    )
     out = await call(client.crm.contacts.batch_api.upsert, body)
     by_email = {r.properties["email"]: r for r in out.results}
     assert by_email["a@x.com"].new is False and by_email["a@x.com"].id == a.id
@@ -134,8 +170,10 @@ async def test_batch_archive(hs):
     client = sdk(hs)
     a = await create(client, email="a@x.com")
     b = await create(client, email="b@x.com")
-    await call(client.crm.contacts.batch_api.archive,
-               BatchInputSimplePublicObjectId(inputs=[{"id": a.id}, {"id": "999999"}]))
+    await call(
+        client.crm.contacts.batch_api.archive,
+        BatchInputSimplePublicObjectId(inputs=[{"id": a.id}, {"id": "999999"}]),
+    )
     assert await emails_in_store(client) == ["b@x.com"]
     assert b.id
 
@@ -145,8 +183,9 @@ async def test_merge_keeps_primary_email_and_adds_the_other_as_additional(hs):
     api = client.crm.contacts.basic_api
     primary = await create(client, email="p@x.com", firstname="Pat", lifecyclestage="lead")
     other = await create(client, email="o@x.com", city="Lima", lifecyclestage="customer")
-    merged = await call(api.merge, PublicMergeInput(primary_object_id=primary.id,
-                                                    object_id_to_merge=other.id))
+    merged = await call(
+        api.merge, PublicMergeInput(primary_object_id=primary.id, object_id_to_merge=other.id)
+    )
     props = merged.properties
     assert props["email"] == "p@x.com"
     assert "o@x.com" in props["hs_additional_emails"].split(";")
@@ -164,6 +203,8 @@ async def test_merge_with_unknown_id_is_404(hs):
     client = sdk(hs)
     a = await create(client, email="a@x.com")
     with pytest.raises(ApiException) as info:
-        await call(client.crm.contacts.basic_api.merge,
-                   PublicMergeInput(primary_object_id=a.id, object_id_to_merge="999999"))
+        await call(
+            client.crm.contacts.basic_api.merge,
+            PublicMergeInput(primary_object_id=a.id, object_id_to_merge="999999"),
+        )
     assert info.value.status == 404

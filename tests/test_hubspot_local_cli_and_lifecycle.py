@@ -31,8 +31,9 @@ async def call(fn, *args, **kwargs):
 
 
 async def create(client: hubspot.Client, **props: str):
-    return await call(client.crm.contacts.basic_api.create,
-                      SimplePublicObjectInputForCreate(properties=props))
+    return await call(
+        client.crm.contacts.basic_api.create, SimplePublicObjectInputForCreate(properties=props)
+    )
 
 
 async def error_of(fn, *args, **kwargs) -> tuple[int, dict]:
@@ -44,8 +45,16 @@ async def error_of(fn, *args, **kwargs) -> tuple[int, dict]:
 async def start_cli(*args: str) -> tuple[asyncio.subprocess.Process, str, str]:
     """Run `python -m hubspot_local` and read its URL and token from what it prints."""
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "hubspot_local", "--port", "0", *args, cwd=ROOT,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+        sys.executable,
+        "-m",
+        "hubspot_local",
+        "--port",
+        "0",
+        *args,
+        cwd=ROOT,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
     url = token = ""
     async with asyncio.timeout(60):
         while not (url and token):
@@ -72,13 +81,16 @@ async def test_cli_serves_seeded_demo_contacts_and_keeps_them_in_its_file(tmp_pa
     try:
         assert token.startswith("pat-local-")  # made up, printed once
         client = hubspot.Client.create(access_token=token, host=url)
-        page = await call(client.crm.contacts.search_api.do_search,
-                          PublicObjectSearchRequest(limit=100, properties=["email", "company"]))
+        page = await call(
+            client.crm.contacts.search_api.do_search,
+            PublicObjectSearchRequest(limit=100, properties=["email", "company"]),
+        )
         assert page.total == 30
         assert all("@" in r.properties["email"] and r.properties["company"] for r in page.results)
         made = await create(client, email="new.person@example.com", firstname="New")
         status, body = await error_of(
-            hubspot.Client.create(access_token="wrong", host=url).crm.contacts.basic_api.get_page)
+            hubspot.Client.create(access_token="wrong", host=url).crm.contacts.basic_api.get_page
+        )
         assert (status, body["category"]) == (401, "INVALID_AUTHENTICATION")
     finally:
         await stop(proc)
@@ -87,11 +99,13 @@ async def test_cli_serves_seeded_demo_contacts_and_keeps_them_in_its_file(tmp_pa
     proc, url, token = await start_cli("--seed-demo", "30", "--db", db, "--token", "my-token")
     try:
         client = hubspot.Client.create(access_token="my-token", host=url)
-        page = await call(client.crm.contacts.search_api.do_search,
-                          PublicObjectSearchRequest(limit=0))
+        page = await call(
+            client.crm.contacts.search_api.do_search, PublicObjectSearchRequest(limit=0)
+        )
         assert page.total == 31
-        again = await call(client.crm.contacts.basic_api.get_by_id, "new.person@example.com",
-                           id_property="email")
+        again = await call(
+            client.crm.contacts.basic_api.get_by_id, "new.person@example.com", id_property="email"
+        )
         assert again.id == made.id
     finally:
         await stop(proc)
@@ -108,12 +122,15 @@ async def test_gdpr_delete_removes_the_contact_for_good_and_frees_its_email():
         fresh = await create(client, email="forget.me@example.com")
         assert fresh.id != gone.id
         # by email: an unknown address is still 204 (HubSpot blocklists it); an unknown id is 404
-        await call(basic.purge, PublicGdprDeleteInput(object_id="nobody@example.com",
-                                                      id_property="email"))
+        await call(
+            basic.purge, PublicGdprDeleteInput(object_id="nobody@example.com", id_property="email")
+        )
         status, _ = await error_of(basic.purge, PublicGdprDeleteInput(object_id="999999"))
         assert status == 404
-        await call(basic.purge, PublicGdprDeleteInput(object_id="FORGET.ME@example.com",
-                                                      id_property="email"))
+        await call(
+            basic.purge,
+            PublicGdprDeleteInput(object_id="FORGET.ME@example.com", id_property="email"),
+        )
         assert await hs.store.count() == 0
 
 
@@ -122,10 +139,12 @@ async def test_merged_away_id_still_reads_and_patches_the_merged_contact_but_not
         client = hs.sdk()
         basic = client.crm.contacts.basic_api
         keep = await create(client, email="keep@example.com", firstname="Keep")
-        old = await create(client, email="old@example.com", lastname="Older",
-                           lifecyclestage="customer")
-        merged = await call(basic.merge, PublicMergeInput(primary_object_id=keep.id,
-                                                          object_id_to_merge=old.id))
+        old = await create(
+            client, email="old@example.com", lastname="Older", lifecyclestage="customer"
+        )
+        merged = await call(
+            basic.merge, PublicMergeInput(primary_object_id=keep.id, object_id_to_merge=old.id)
+        )
         assert merged.id == keep.id
         assert merged.properties["lifecyclestage"] == "customer"  # the furthest stage stays
         assert merged.properties["hs_merged_object_ids"] == old.id
@@ -136,10 +155,13 @@ async def test_merged_away_id_still_reads_and_patches_the_merged_contact_but_not
         status, body = await error_of(
             client.crm.contacts.batch_api.update,
             BatchInputSimplePublicObjectBatchInput(
-                inputs=[{"id": old.id, "properties": {"city": "Seoul"}}]))
+                inputs=[{"id": old.id, "properties": {"city": "Seoul"}}]
+            ),
+        )
         assert status == 404 and body["context"]["id"] == [old.id]
-        search = await call(client.crm.contacts.search_api.do_search,
-                            PublicObjectSearchRequest(limit=10))
+        search = await call(
+            client.crm.contacts.search_api.do_search, PublicObjectSearchRequest(limit=10)
+        )
         assert [r.id for r in search.results] == [keep.id]
 
 
@@ -149,8 +171,10 @@ async def test_a_file_database_serves_concurrent_writers_and_readers(tmp_path):
 
         async def one(i: int) -> str:
             rec = await create(client, email=f"p{i}@example.com", firstname=f"P{i}")
-            page = await call(client.crm.contacts.search_api.do_search,
-                              PublicObjectSearchRequest(query=f"p{i}@example.com"))
+            page = await call(
+                client.crm.contacts.search_api.do_search,
+                PublicObjectSearchRequest(query=f"p{i}@example.com"),
+            )
             assert rec.id in [r.id for r in page.results]  # a reader sees the committed write
             return rec.id
 
@@ -175,8 +199,9 @@ async def test_free_text_finds_a_phone_by_its_digits_with_or_without_country_cod
         await create(client, email="other@example.com", phone="+1 415 555 0199")
 
         async def found(query: str) -> list[str]:
-            page = await call(client.crm.contacts.search_api.do_search,
-                              PublicObjectSearchRequest(query=query))
+            page = await call(
+                client.crm.contacts.search_api.do_search, PublicObjectSearchRequest(query=query)
+            )
             return [r.id for r in page.results]
 
         assert await found("2125550100") == [ny.id]

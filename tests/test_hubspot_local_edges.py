@@ -20,7 +20,8 @@ from tests.test_hubspot_local_records import call, create, sdk
 async def find(client, email):
     req = PublicObjectSearchRequest(
         filter_groups=[{"filters": [{"propertyName": "email", "operator": "EQ", "value": email}]}],
-        properties=["email", "firstname"])
+        properties=["email", "firstname"],
+    )
     return await call(client.crm.contacts.search_api.do_search, public_object_search_request=req)
 
 
@@ -35,9 +36,11 @@ async def by_email(client, email):
 
 # ---- rate limits --------------------------------------------------------------------------------
 
+
 async def test_ten_second_budget_then_429_with_hubspot_body_and_headers():
-    async with hubspot_server(rate_limits=RateLimits(per_ten_seconds=3, search_per_second=50)
-                              ) as hs:
+    async with hubspot_server(
+        rate_limits=RateLimits(per_ten_seconds=3, search_per_second=50)
+    ) as hs:
         api = sdk(hs).crm.contacts.basic_api
         remaining = []
         for _ in range(3):
@@ -59,8 +62,9 @@ async def test_ten_second_budget_then_429_with_hubspot_body_and_headers():
 
 
 async def test_search_has_its_own_per_second_budget_and_no_rate_headers():
-    async with hubspot_server(rate_limits=RateLimits(per_ten_seconds=100, search_per_second=2)
-                              ) as hs:
+    async with hubspot_server(
+        rate_limits=RateLimits(per_ten_seconds=100, search_per_second=2)
+    ) as hs:
         api = sdk(hs).crm.contacts.search_api
         req = PublicObjectSearchRequest(limit=1)
         for _ in range(2):
@@ -90,10 +94,10 @@ async def test_rate_limits_can_be_changed_while_running():
 
 # ---- faults -------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("status", [500, 502, 503, 429])
 async def test_fault_after_commit_fails_the_call_but_the_contact_exists(status):
-    faults = Faults(rate=1.0, seed=1, statuses=(status,), routes={"create"},
-                    after_commit_share=1.0)
+    faults = Faults(rate=1.0, seed=1, statuses=(status,), routes={"create"}, after_commit_share=1.0)
     async with hubspot_server(faults=faults) as hs:
         client = sdk(hs)
         with pytest.raises(ApiException) as info:
@@ -117,8 +121,14 @@ async def test_fault_before_commit_writes_nothing():
 
 @pytest.mark.parametrize("after_commit", [True, False])
 async def test_hang_makes_the_client_time_out(after_commit):
-    faults = Faults(rate=1.0, seed=2, hang_share=1.0, hang_seconds=3.0, routes={"create"},
-                    after_commit_share=1.0 if after_commit else 0.0)
+    faults = Faults(
+        rate=1.0,
+        seed=2,
+        hang_share=1.0,
+        hang_seconds=3.0,
+        routes={"create"},
+        after_commit_share=1.0 if after_commit else 0.0,
+    )
     async with hubspot_server(faults=faults) as hs:
         client = sdk(hs)
         api = client.crm.contacts.basic_api
@@ -154,6 +164,7 @@ async def test_faults_are_seeded_and_per_route_and_switchable():
 
 # ---- search-index lag ---------------------------------------------------------------------------
 
+
 async def test_search_sees_writes_only_after_the_lag():
     async with hubspot_server(search_lag_ms=400) as hs:
         client = sdk(hs)
@@ -163,8 +174,9 @@ async def test_search_sees_writes_only_after_the_lag():
         await asyncio.sleep(0.5)
         found = await find(client, "lag@x.com")
         assert found.total == 1 and found.results[0].properties["firstname"] == "Old"
-        await call(client.crm.contacts.basic_api.update, rec.id,
-                   {"properties": {"firstname": "New"}})
+        await call(
+            client.crm.contacts.basic_api.update, rec.id, {"properties": {"firstname": "New"}}
+        )
         assert (await find(client, "lag@x.com")).results[0].properties["firstname"] == "Old"
         await asyncio.sleep(0.5)
         assert (await find(client, "lag@x.com")).results[0].properties["firstname"] == "New"
@@ -174,6 +186,7 @@ async def test_search_sees_writes_only_after_the_lag():
 
 
 # ---- mounting and embedding ---------------------------------------------------------------------
+
 
 async def test_works_mounted_as_a_sub_app():
     async with hubspot_server(mount="/hubspot") as hs:
@@ -195,8 +208,9 @@ async def test_embedded_start_seeds_once_and_keeps_the_token_out_of_logs(tmp_pat
         import hubspot
 
         client = hubspot.Client.create(access_token=local.token, host=local.url)
-        page = await call(client.crm.contacts.search_api.do_search,
-                          PublicObjectSearchRequest(limit=1))
+        page = await call(
+            client.crm.contacts.search_api.do_search, PublicObjectSearchRequest(limit=1)
+        )
         assert page.total == 25
         token = local.token
     finally:
@@ -206,8 +220,9 @@ async def test_embedded_start_seeds_once_and_keeps_the_token_out_of_logs(tmp_pat
     try:
         assert again.token != token
         client = hubspot.Client.create(access_token=again.token, host=again.url)
-        page = await call(client.crm.contacts.search_api.do_search,
-                          PublicObjectSearchRequest(limit=1))
+        page = await call(
+            client.crm.contacts.search_api.do_search, PublicObjectSearchRequest(limit=1)
+        )
         assert page.total == 25  # kept on disk, not seeded twice
     finally:
         await again.close()
@@ -222,12 +237,12 @@ def test_demo_contacts_are_deterministic_varied_and_valid():
     assert any(any("\uac00" <= ch <= "\ud7a3" for ch in c.get("firstname", "")) for c in a)
 
 
-
 async def test_a_retrying_client_meets_both_kinds_of_failed_create():
     """Seeded faults, half after the commit: a client that retries every failed create sees
     409s for the ones that had in fact been written, and the counters say exactly what was."""
-    faults = Faults(rate=0.5, seed=11, statuses=(500, 503), routes={"create"},
-                    after_commit_share=0.5)
+    faults = Faults(
+        rate=0.5, seed=11, statuses=(500, 503), routes={"create"}, after_commit_share=0.5
+    )
     async with hubspot_server(faults=faults) as hs:
         client = sdk(hs)
         conflicts = 0

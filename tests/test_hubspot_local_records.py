@@ -42,8 +42,9 @@ async def call(fn, *args, **kwargs):
 
 async def create(client, **props):
     body = SimplePublicObjectInputForCreate(properties=props)
-    return await call(client.crm.contacts.basic_api.create,
-                      simple_public_object_input_for_create=body)
+    return await call(
+        client.crm.contacts.basic_api.create, simple_public_object_input_for_create=body
+    )
 
 
 async def api_error(fn, *args, **kwargs) -> tuple[int, dict]:
@@ -54,8 +55,9 @@ async def api_error(fn, *args, **kwargs) -> tuple[int, dict]:
 
 async def test_create_returns_hubspot_shaped_record(hs):
     client = sdk(hs)
-    rec = await create(client, email="Jane.Doe@Example.COM", firstname="Jane", lastname="Doe",
-                       company="Acme")
+    rec = await create(
+        client, email="Jane.Doe@Example.COM", firstname="Jane", lastname="Doe", company="Acme"
+    )
     assert rec.id.isdigit()
     p = rec.properties
     assert p["hs_object_id"] == rec.id
@@ -71,9 +73,11 @@ async def test_create_returns_hubspot_shaped_record(hs):
 
 async def test_create_answers_201_and_iso_timestamps_on_the_wire(hs):
     req = urllib.request.Request(
-        hs.url + "/crm/v3/objects/contacts", method="POST",
+        hs.url + "/crm/v3/objects/contacts",
+        method="POST",
         data=json.dumps({"properties": {"email": "wire@example.com"}}).encode(),
-        headers={"Authorization": f"Bearer {hs.token}", "Content-Type": "application/json"})
+        headers={"Authorization": f"Bearer {hs.token}", "Content-Type": "application/json"},
+    )
     resp = await call(urllib.request.urlopen, req)
     body = json.loads(resp.read())
     assert resp.status == 201
@@ -86,8 +90,12 @@ async def test_get_by_email_and_requested_properties(hs):
     client = sdk(hs)
     rec = await create(client, email="a+tag@example.com", firstname="Ann", city="Seoul")
     api = client.crm.contacts.basic_api
-    got = await call(api.get_by_id, "A+Tag@Example.com", id_property="email",
-                     properties=["city", "firstname", "no_such_property"])
+    got = await call(
+        api.get_by_id,
+        "A+Tag@Example.com",
+        id_property="email",
+        properties=["city", "firstname", "no_such_property"],
+    )
     assert got.id == rec.id
     assert got.properties["city"] == "Seoul"
     assert got.properties["firstname"] == "Ann"
@@ -101,7 +109,8 @@ async def test_comma_separated_properties_are_accepted(hs):
     rec = await create(sdk(hs), email="c@example.com", city="Busan", jobtitle="CTO")
     req = urllib.request.Request(
         f"{hs.url}/crm/v3/objects/contacts/{rec.id}?properties=city,jobtitle",
-        headers={"Authorization": f"Bearer {hs.token}"})
+        headers={"Authorization": f"Bearer {hs.token}"},
+    )
     body = json.loads((await call(urllib.request.urlopen, req)).read())
     assert body["properties"]["city"] == "Busan" and body["properties"]["jobtitle"] == "CTO"
 
@@ -120,8 +129,12 @@ async def test_update_by_id_and_by_email_and_clear(hs):
     upd = await call(api.update, rec.id, SimplePublicObjectInput(properties={"firstname": "New"}))
     assert upd.properties["firstname"] == "New"
     assert upd.updated_at >= rec.updated_at
-    await call(api.update, "U@example.com", SimplePublicObjectInput(properties={"phone": ""}),
-               id_property="email")
+    await call(
+        api.update,
+        "U@example.com",
+        SimplePublicObjectInput(properties={"phone": ""}),
+        id_property="email",
+    )
     got = await call(api.get_by_id, rec.id, properties=["firstname", "phone"])
     assert got.properties["firstname"] == "New"
     assert got.properties["phone"] is None  # "" clears a value
@@ -160,28 +173,35 @@ async def test_unknown_property_is_400_property_doesnt_exist(hs):
     status, body = await api_error(
         client.crm.contacts.basic_api.create,
         simple_public_object_input_for_create=SimplePublicObjectInputForCreate(
-            properties={"email": "x@example.com", "favourite_colour": "blue"}))
+            properties={"email": "x@example.com", "favourite_colour": "blue"}
+        ),
+    )
     assert status == 400 and body["category"] == "VALIDATION_ERROR"
     assert body["message"].startswith("Property values were not valid: ")
     assert body["errors"][0]["code"] == "PROPERTY_DOESNT_EXIST"
     assert body["errors"][0]["context"] == {"propertyName": ["favourite_colour"]}
     # nothing was written
-    status, _ = await api_error(client.crm.contacts.basic_api.get_by_id, "x@example.com",
-                                id_property="email")
+    status, _ = await api_error(
+        client.crm.contacts.basic_api.get_by_id, "x@example.com", id_property="email"
+    )
     assert status == 404
 
 
-@pytest.mark.parametrize("props,code,needle", [
-    ({"email": "not-an-email"}, "INVALID_EMAIL", "Email address not-an-email is invalid"),
-    ({"email": "ok@example.com", "hs_object_id": "5"}, "READ_ONLY_VALUE", "hs_object_id"),
-    ({"email": "ok@example.com", "createdate": "2020-01-01"}, "READ_ONLY_VALUE", "createdate"),
-    ({"email": "ok@example.com", "message": "x" * 65_537}, "INVALID_LENGTH", "message"),
-    ({"email": "ok@example.com", "lifecyclestage": "Customer"}, "INVALID_OPTION", "Customer"),
-])
+@pytest.mark.parametrize(
+    "props,code,needle",
+    [
+        ({"email": "not-an-email"}, "INVALID_EMAIL", "Email address not-an-email is invalid"),
+        ({"email": "ok@example.com", "hs_object_id": "5"}, "READ_ONLY_VALUE", "hs_object_id"),
+        ({"email": "ok@example.com", "createdate": "2020-01-01"}, "READ_ONLY_VALUE", "createdate"),
+        ({"email": "ok@example.com", "message": "x" * 65_537}, "INVALID_LENGTH", "message"),
+        ({"email": "ok@example.com", "lifecyclestage": "Customer"}, "INVALID_OPTION", "Customer"),
+    ],
+)
 async def test_bad_values_are_400_with_hubspot_body(hs, props, code, needle):
     status, body = await api_error(
         sdk(hs).crm.contacts.basic_api.create,
-        simple_public_object_input_for_create=SimplePublicObjectInputForCreate(properties=props))
+        simple_public_object_input_for_create=SimplePublicObjectInputForCreate(properties=props),
+    )
     assert status == 400 and body["category"] == "VALIDATION_ERROR"
     assert body["errors"][0]["code"] == code
     assert needle in body["message"]
@@ -199,7 +219,9 @@ async def test_duplicate_email_is_409_case_insensitively(hs):
     status, body = await api_error(
         client.crm.contacts.basic_api.create,
         simple_public_object_input_for_create=SimplePublicObjectInputForCreate(
-            properties={"email": "DUP@Example.com"}))
+            properties={"email": "DUP@Example.com"}
+        ),
+    )
     assert status == 409 and body["category"] == "CONFLICT"
     assert body["message"] == f"Contact already exists. Existing ID: {first.id}"
 
@@ -210,8 +232,10 @@ async def test_patch_to_an_existing_email_is_409_and_changes_nothing(hs):
     a = await create(client, email="a@example.com")
     b = await create(client, email="b@example.com", firstname="Bee")
     status, body = await api_error(
-        api.update, b.id, SimplePublicObjectInput(properties={"email": "A@example.com",
-                                                              "firstname": "Changed"}))
+        api.update,
+        b.id,
+        SimplePublicObjectInput(properties={"email": "A@example.com", "firstname": "Changed"}),
+    )
     assert status == 409 and body["message"].endswith(f"Existing ID: {a.id}")
     got = await call(api.get_by_id, b.id)
     assert got.properties["email"] == "b@example.com" and got.properties["firstname"] == "Bee"
@@ -222,8 +246,9 @@ async def test_missing_ids_are_404(hs):
     for key in ("424242", "not-numeric"):
         status, body = await api_error(api.get_by_id, key)
         assert status == 404 and body["category"] == "OBJECT_NOT_FOUND"
-    status, _ = await api_error(api.update, "424242",
-                                SimplePublicObjectInput(properties={"firstname": "X"}))
+    status, _ = await api_error(
+        api.update, "424242", SimplePublicObjectInput(properties={"firstname": "X"})
+    )
     assert status == 404
 
 
@@ -242,8 +267,11 @@ async def test_wrong_or_missing_token_is_401(hs):
 
 async def test_malformed_json_is_400(hs):
     req = urllib.request.Request(
-        hs.url + "/crm/v3/objects/contacts", method="POST", data=b"{not json",
-        headers={"Authorization": f"Bearer {hs.token}", "Content-Type": "application/json"})
+        hs.url + "/crm/v3/objects/contacts",
+        method="POST",
+        data=b"{not json",
+        headers={"Authorization": f"Bearer {hs.token}", "Content-Type": "application/json"},
+    )
     with pytest.raises(urllib.error.HTTPError) as info:
         await call(urllib.request.urlopen, req)
     assert info.value.code == 400

@@ -12,14 +12,40 @@ from tests.support.hubspot_server import hubspot_server
 from tests.test_hubspot_local_records import call, create, sdk
 
 PEOPLE = [
-    dict(email="ann@acme.com", firstname="Ann", lastname="Lee", company="Acme Corp",
-         city="Seoul", numemployees="50", lifecyclestage="customer", phone="+1 212 555 0100"),
-    dict(email="bob@globex.com", firstname="Bob", lastname="Smith", company="Globex",
-         city="Busan", numemployees="200", lifecyclestage="lead"),
-    dict(email="carol@acme.com", firstname="Carol", lastname="Smith-Jones", company="Acme Corp",
-         numemployees="1000", lifecyclestage="opportunity"),
-    dict(email="dan@initech.com", firstname="Dan", company="Initech", city="Seoul",
-         jobtitle="VP of Sales"),
+    dict(
+        email="ann@acme.com",
+        firstname="Ann",
+        lastname="Lee",
+        company="Acme Corp",
+        city="Seoul",
+        numemployees="50",
+        lifecyclestage="customer",
+        phone="+1 212 555 0100",
+    ),
+    dict(
+        email="bob@globex.com",
+        firstname="Bob",
+        lastname="Smith",
+        company="Globex",
+        city="Busan",
+        numemployees="200",
+        lifecyclestage="lead",
+    ),
+    dict(
+        email="carol@acme.com",
+        firstname="Carol",
+        lastname="Smith-Jones",
+        company="Acme Corp",
+        numemployees="1000",
+        lifecyclestage="opportunity",
+    ),
+    dict(
+        email="dan@initech.com",
+        firstname="Dan",
+        company="Initech",
+        city="Seoul",
+        jobtitle="VP of Sales",
+    ),
 ]
 
 
@@ -63,28 +89,45 @@ CASES = [
     ("LTE numeric", [g(f("numemployees", "LTE", "200"))], ["ann", "bob"]),
     ("GT numeric, not text order", [g(f("numemployees", "GT", "200"))], ["carol"]),
     ("GTE numeric", [g(f("numemployees", "GTE", "200"))], ["bob", "carol"]),
-    ("BETWEEN inclusive", [g(f("numemployees", "BETWEEN", "50", highValue="200"))],
-     ["ann", "bob"]),
-    ("IN lowercase values", [g({"propertyName": "city", "operator": "IN",
-                                "values": ["seoul", "busan"]})], ["ann", "bob", "dan"]),
-    ("IN needs lowercase values", [g({"propertyName": "city", "operator": "IN",
-                                      "values": ["Seoul"]})], []),
-    ("NOT_IN", [g({"propertyName": "city", "operator": "NOT_IN", "values": ["seoul"]})],
-     ["bob", "carol"]),
+    ("BETWEEN inclusive", [g(f("numemployees", "BETWEEN", "50", highValue="200"))], ["ann", "bob"]),
+    (
+        "IN lowercase values",
+        [g({"propertyName": "city", "operator": "IN", "values": ["seoul", "busan"]})],
+        ["ann", "bob", "dan"],
+    ),
+    (
+        "IN needs lowercase values",
+        [g({"propertyName": "city", "operator": "IN", "values": ["Seoul"]})],
+        [],
+    ),
+    (
+        "NOT_IN",
+        [g({"propertyName": "city", "operator": "NOT_IN", "values": ["seoul"]})],
+        ["bob", "carol"],
+    ),
     ("HAS_PROPERTY", [g(f("city", "HAS_PROPERTY"))], ["ann", "bob", "dan"]),
     ("NOT_HAS_PROPERTY", [g(f("city", "NOT_HAS_PROPERTY"))], ["carol"]),
     ("CONTAINS_TOKEN whole word", [g(f("lastname", "CONTAINS_TOKEN", "JONES"))], ["carol"]),
     ("CONTAINS_TOKEN is not substring", [g(f("lastname", "CONTAINS_TOKEN", "mit"))], []),
-    ("CONTAINS_TOKEN wildcard suffix", [g(f("email", "CONTAINS_TOKEN", "*@acme.com"))],
-     ["ann", "carol"]),
+    (
+        "CONTAINS_TOKEN wildcard suffix",
+        [g(f("email", "CONTAINS_TOKEN", "*@acme.com"))],
+        ["ann", "carol"],
+    ),
     ("CONTAINS_TOKEN wildcard prefix", [g(f("firstname", "CONTAINS_TOKEN", "ca*"))], ["carol"]),
     ("NOT_CONTAINS_TOKEN", [g(f("company", "NOT_CONTAINS_TOKEN", "acme"))], ["bob", "dan"]),
     ("enumerations are case-sensitive", [g(f("lifecyclestage", "EQ", "CUSTOMER"))], []),
     ("enumeration EQ", [g(f("lifecyclestage", "EQ", "customer"))], ["ann"]),
-    ("groups are ORed", [g(f("firstname", "EQ", "ann")), g(f("firstname", "EQ", "bob"))],
-     ["ann", "bob"]),
-    ("filters are ANDed", [g(f("company", "CONTAINS_TOKEN", "acme"),
-                             f("lastname", "CONTAINS_TOKEN", "smith"))], ["carol"]),
+    (
+        "groups are ORed",
+        [g(f("firstname", "EQ", "ann")), g(f("firstname", "EQ", "bob"))],
+        ["ann", "bob"],
+    ),
+    (
+        "filters are ANDed",
+        [g(f("company", "CONTAINS_TOKEN", "acme"), f("lastname", "CONTAINS_TOKEN", "smith"))],
+        ["carol"],
+    ),
 ]
 
 
@@ -113,13 +156,16 @@ async def test_top_level_filters_list_is_one_group(people):
     assert names(page) == ["ann", "dan"]
 
 
-@pytest.mark.parametrize("query,expected", [
-    ("acme", ["ann", "carol"]),            # company and email domain
-    ("smi", ["bob", "carol"]),             # word prefix
-    ("ann lee", ["ann"]),                  # every word must match
-    ("555", ["ann"]),                      # phone
-    ("sales", []),                         # jobtitle is not a default searchable field
-])
+@pytest.mark.parametrize(
+    "query,expected",
+    [
+        ("acme", ["ann", "carol"]),  # company and email domain
+        ("smi", ["bob", "carol"]),  # word prefix
+        ("ann lee", ["ann"]),  # every word must match
+        ("555", ["ann"]),  # phone
+        ("sales", []),  # jobtitle is not a default searchable field
+    ],
+)
 async def test_free_text_query(people, query, expected):
     client, _ = people
     page = await search(client, query=query)
@@ -132,10 +178,13 @@ async def test_query_and_filters_combine(people):
     assert names(page) == ["ann"]
 
 
-@pytest.mark.parametrize("sorts", [
-    [{"propertyName": "firstname", "direction": "DESCENDING"}],
-    ["-firstname"],
-])
+@pytest.mark.parametrize(
+    "sorts",
+    [
+        [{"propertyName": "firstname", "direction": "DESCENDING"}],
+        ["-firstname"],
+    ],
+)
 async def test_one_sort_in_either_form(people, sorts):
     client, _ = people
     page = await search(client, sorts=sorts)
@@ -159,8 +208,14 @@ async def test_dates_sort_by_time(people):
 async def test_default_properties_and_requested_ones(people):
     client, made = people
     page = await search(client, g(f("firstname", "EQ", "dan")))
-    assert set(page.results[0].properties) == {"createdate", "email", "firstname", "hs_object_id",
-                                               "lastmodifieddate", "lastname"}
+    assert set(page.results[0].properties) == {
+        "createdate",
+        "email",
+        "firstname",
+        "hs_object_id",
+        "lastmodifieddate",
+        "lastname",
+    }
     assert page.results[0].properties["lastname"] is None
     page = await search(client, g(f("firstname", "EQ", "dan")), properties=["jobtitle"])
     props = page.results[0].properties
@@ -180,8 +235,9 @@ async def test_paging_to_the_end(hs):
         await create(client, email=f"p{i:02d}@example.com", company="Paged")
     seen, after = [], None
     while True:
-        page = await search(client, g(f("company", "EQ", "paged")), limit=5, after=after,
-                            properties=["email"])
+        page = await search(
+            client, g(f("company", "EQ", "paged")), limit=5, after=after, properties=["email"]
+        )
         assert page.total == 23
         seen += names(page)
         if page.paging is None:
@@ -196,17 +252,20 @@ async def _search_error(client, body) -> tuple[int, dict]:
     return info.value.status, json.loads(info.value.body)
 
 
-@pytest.mark.parametrize("body,needle", [
-    ({"filterGroups": [g(f("city", "EQ", "x"))] * 6}, "filter groups"),
-    ({"filterGroups": [g(*[f("city", "EQ", "x")] * 7)]}, "filter group"),
-    ({"filterGroups": [g(*[f("city", "EQ", "x")] * 4)] * 5}, "filters"),
-    ({"limit": 201}, "limit"),
-    ({"sorts": ["firstname", "lastname"]}, "sort"),
-    ({"filterGroups": [g(f("city", "BETWEEN", "a"))]}, "highValue"),
-    ({"filterGroups": [g(f("no_such_prop", "EQ", "a"))]}, "no_such_prop"),
-    ({"filterGroups": [g(f("city", "LIKE", "a"))]}, "LIKE"),
-    ({"query": "x" * 3001}, "3000"),
-])
+@pytest.mark.parametrize(
+    "body,needle",
+    [
+        ({"filterGroups": [g(f("city", "EQ", "x"))] * 6}, "filter groups"),
+        ({"filterGroups": [g(*[f("city", "EQ", "x")] * 7)]}, "filter group"),
+        ({"filterGroups": [g(*[f("city", "EQ", "x")] * 4)] * 5}, "filters"),
+        ({"limit": 201}, "limit"),
+        ({"sorts": ["firstname", "lastname"]}, "sort"),
+        ({"filterGroups": [g(f("city", "BETWEEN", "a"))]}, "highValue"),
+        ({"filterGroups": [g(f("no_such_prop", "EQ", "a"))]}, "no_such_prop"),
+        ({"filterGroups": [g(f("city", "LIKE", "a"))]}, "LIKE"),
+        ({"query": "x" * 3001}, "3000"),
+    ],
+)
 async def test_bad_requests_are_400(hs, body, needle):
     status, err = await _search_error(sdk(hs), body)
     assert status == 400 and err["category"] == "VALIDATION_ERROR"
@@ -224,7 +283,8 @@ async def test_limits_at_the_maximum_are_fine(people):
 
 async def test_the_10000_result_cap(hs):
     await hs.store.bulk_insert(
-        {"email": f"bulk{i}@example.com", "company": "Bulk"} for i in range(10_050))
+        {"email": f"bulk{i}@example.com", "company": "Bulk"} for i in range(10_050)
+    )
     client = sdk(hs)
     page = await search(client, g(f("company", "EQ", "bulk")), limit=200, after="9800")
     assert page.total == 10_050
@@ -233,5 +293,6 @@ async def test_the_10000_result_cap(hs):
     after = page.paging.next.after if page.paging else "10000"
     assert int(after) == 10_000
     status, err = await _search_error(
-        client, {"filterGroups": [g(f("company", "EQ", "bulk"))], "after": after})
+        client, {"filterGroups": [g(f("company", "EQ", "bulk"))], "after": after}
+    )
     assert status == 400 and "10000" in err["message"].replace(",", "")

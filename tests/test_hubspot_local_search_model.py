@@ -26,8 +26,21 @@ ENUMS = {"lifecyclestage"}
 DATES = {"closedate", "createdate"}
 QUERY_FIELDS = ("firstname", "lastname", "email", "phone", "company")
 
-WORDS = ["ann", "Ann", "ANNA", "bob", "Bob-Lee", "carol smith", "Dan", "dän", "Lee", "smith",
-         "O'Brien", "김민준", "x_y"]
+WORDS = [
+    "ann",
+    "Ann",
+    "ANNA",
+    "bob",
+    "Bob-Lee",
+    "carol smith",
+    "Dan",
+    "dän",
+    "Lee",
+    "smith",
+    "O'Brien",
+    "김민준",
+    "x_y",
+]
 COMPANIES = ["Acme", "acme corp", "ACME Corp.", "Globex", "Initech", "Hooli XYZ"]
 CITIES = ["Seoul", "seoul", "Busan", "New York", "new-york", "Zürich"]
 COUNTS = ["5", "50", "200", "1000", "-3", "2.5", "007", "many", "1e3"]
@@ -39,6 +52,7 @@ DOMAINS = ["acme.com", "Globex.io", "mail.co.kr"]
 
 
 # ---- the reference ------------------------------------------------------------------------------
+
 
 def parse_ms(value):
     v = value.strip()
@@ -104,8 +118,9 @@ def positive(rec, flt):
             return n is not None and number(prop, lo) <= n <= number(prop, hi)
         return fold(prop, lo) <= fold(prop, value) <= fold(prop, hi)
     numeric = prop in DATES or (op != "EQ" and number(prop, lo) is not None)
-    a, b = (number(prop, value), number(prop, lo)) if numeric else (fold(prop, value),
-                                                                    fold(prop, lo))
+    a, b = (
+        (number(prop, value), number(prop, lo)) if numeric else (fold(prop, value), fold(prop, lo))
+    )
     if a is None:
         return False
     return {"EQ": a == b, "LT": a < b, "LTE": a <= b, "GT": a > b, "GTE": a >= b}[op]
@@ -113,8 +128,11 @@ def positive(rec, flt):
 
 def matches(rec, flt):
     hit = positive(rec, flt)
-    return not hit if flt["operator"] in ("NEQ", "NOT_IN", "NOT_HAS_PROPERTY",
-                                          "NOT_CONTAINS_TOKEN") else hit
+    return (
+        not hit
+        if flt["operator"] in ("NEQ", "NOT_IN", "NOT_HAS_PROPERTY", "NOT_CONTAINS_TOKEN")
+        else hit
+    )
 
 
 def query_hit(rec, query):
@@ -123,9 +141,12 @@ def query_hit(rec, query):
 
 
 def expected_ids(records, groups, query, sort):
-    hits = [r for r in records
-            if (not groups or any(all(matches(r, f) for f in g) for g in groups))
-            and (not query or query_hit(r, query))]
+    hits = [
+        r
+        for r in records
+        if (not groups or any(all(matches(r, f) for f in g) for g in groups))
+        and (not query or query_hit(r, query))
+    ]
     hits.sort(key=lambda r: int(r["hs_object_id"]))
     if sort:
         prop, desc = sort
@@ -143,30 +164,61 @@ def expected_ids(records, groups, query, sort):
 
 # ---- strategies ---------------------------------------------------------------------------------
 
+
 def maybe(values):
     return st.one_of(st.none(), st.sampled_from(values))
 
 
-contact = st.fixed_dictionaries({
-    "firstname": maybe(WORDS), "lastname": maybe(WORDS), "company": maybe(COMPANIES),
-    "city": maybe(CITIES), "numemployees": maybe(COUNTS), "lifecyclestage": maybe(STAGES),
-    "closedate": maybe([str(ms) for ms in DATES_MS]), "phone": maybe(["+1 212 555 0100",
-                                                                      "010-1234-5678"]),
-    "domain": st.sampled_from(DOMAINS),
-})
+contact = st.fixed_dictionaries(
+    {
+        "firstname": maybe(WORDS),
+        "lastname": maybe(WORDS),
+        "company": maybe(COMPANIES),
+        "city": maybe(CITIES),
+        "numemployees": maybe(COUNTS),
+        "lifecyclestage": maybe(STAGES),
+        "closedate": maybe([str(ms) for ms in DATES_MS]),
+        "phone": maybe(["+1 212 555 0100", "010-1234-5678"]),
+        "domain": st.sampled_from(DOMAINS),
+    }
+)
 
-TEXT_PROPS = {"firstname": WORDS, "lastname": WORDS, "company": COMPANIES, "city": CITIES,
-              "numemployees": COUNTS, "lifecyclestage": STAGES + ["Lead"], "email": DOMAINS}
+TEXT_PROPS = {
+    "firstname": WORDS,
+    "lastname": WORDS,
+    "company": COMPANIES,
+    "city": CITIES,
+    "numemployees": COUNTS,
+    "lifecyclestage": STAGES + ["Lead"],
+    "email": DOMAINS,
+}
 DATE_VALUES = [str(ms) for ms in DATES_MS] + [
-    datetime.fromtimestamp(ms / 1000, UTC).isoformat().replace("+00:00", "Z") for ms in DATES_MS]
+    datetime.fromtimestamp(ms / 1000, UTC).isoformat().replace("+00:00", "Z") for ms in DATES_MS
+]
 
 
 @st.composite
 def a_filter(draw):
     prop = draw(st.sampled_from([*TEXT_PROPS, "closedate"]))
-    op = draw(st.sampled_from(["EQ", "NEQ", "LT", "LTE", "GT", "GTE", "BETWEEN", "IN", "NOT_IN",
-                               "HAS_PROPERTY", "NOT_HAS_PROPERTY", "CONTAINS_TOKEN",
-                               "NOT_CONTAINS_TOKEN"]))
+    op = draw(
+        st.sampled_from(
+            [
+                "EQ",
+                "NEQ",
+                "LT",
+                "LTE",
+                "GT",
+                "GTE",
+                "BETWEEN",
+                "IN",
+                "NOT_IN",
+                "HAS_PROPERTY",
+                "NOT_HAS_PROPERTY",
+                "CONTAINS_TOKEN",
+                "NOT_CONTAINS_TOKEN",
+            ]
+        )
+    )
     pool = DATE_VALUES if prop == "closedate" else TEXT_PROPS[prop]
     out = {"propertyName": prop, "operator": op}
     if op in ("HAS_PROPERTY", "NOT_HAS_PROPERTY"):
@@ -178,8 +230,9 @@ def a_filter(draw):
     value = draw(st.sampled_from(pool))
     if op in ("CONTAINS_TOKEN", "NOT_CONTAINS_TOKEN") and prop != "closedate":
         word = draw(st.sampled_from(TOKEN.findall(value.lower()) or [value.lower()]))
-        value = draw(st.sampled_from([word, word[:2] + "*", "*" + word[-2:], "*@" + word,
-                                      value, "*"]))
+        value = draw(
+            st.sampled_from([word, word[:2] + "*", "*" + word[-2:], "*@" + word, value, "*"])
+        )
     out["value"] = value
     if op == "BETWEEN":
         out["highValue"] = draw(st.sampled_from(pool))
@@ -187,15 +240,37 @@ def a_filter(draw):
 
 
 groups_st = st.lists(st.lists(a_filter(), min_size=1, max_size=2), max_size=3)
-sort_st = st.one_of(st.none(), st.tuples(
-    st.sampled_from(["firstname", "company", "city", "numemployees", "closedate", "createdate"]),
-    st.booleans()))
-query_st = st.one_of(st.none(), st.sampled_from(["ann", "smi", "acme", "lee bob", "555",
-                                                 "2125550100", "0101234",
-                                                 "globex", "zz", "민준", "co"]))
+sort_st = st.one_of(
+    st.none(),
+    st.tuples(
+        st.sampled_from(
+            ["firstname", "company", "city", "numemployees", "closedate", "createdate"]
+        ),
+        st.booleans(),
+    ),
+)
+query_st = st.one_of(
+    st.none(),
+    st.sampled_from(
+        [
+            "ann",
+            "smi",
+            "acme",
+            "lee bob",
+            "555",
+            "2125550100",
+            "0101234",
+            "globex",
+            "zz",
+            "민준",
+            "co",
+        ]
+    ),
+)
 
 
 # ---- the server, in its own thread -------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def server():
@@ -224,10 +299,16 @@ _batch = itertools.count()
 
 # No shrink phase: each example is a dozen HTTP calls, and shrinking a failure took ~5 minutes.
 # The assertion message carries the request body and both id lists instead.
-@settings(max_examples=80, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate],
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(people=st.lists(contact, min_size=1, max_size=20),
-       searches=st.lists(st.tuples(groups_st, sort_st, query_st), min_size=1, max_size=8))
+@settings(
+    max_examples=80,
+    deadline=None,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    people=st.lists(contact, min_size=1, max_size=20),
+    searches=st.lists(st.tuples(groups_st, sort_st, query_st), min_size=1, max_size=8),
+)
 def test_search_equals_brute_force(server, people, searches):
     client = server.sdk()
     n = next(_batch)
@@ -244,10 +325,12 @@ def test_search_equals_brute_force(server, people, searches):
             # restrict to this example's records: AND the batch marker into every group
             marker = {"propertyName": "email", "operator": "CONTAINS_TOKEN", "value": f"p{n}x*"}
             body["filterGroups"] = [{"filters": [*g, marker]} for g in groups] or [
-                {"filters": [marker]}]
+                {"filters": [marker]}
+            ]
             if sort:
-                body["sorts"] = [{"propertyName": sort[0],
-                                  "direction": "DESCENDING" if sort[1] else "ASCENDING"}]
+                body["sorts"] = [
+                    {"propertyName": sort[0], "direction": "DESCENDING" if sort[1] else "ASCENDING"}
+                ]
             if query:
                 body["query"] = query
             page = client.crm.contacts.search_api.do_search(body)

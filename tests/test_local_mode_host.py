@@ -16,8 +16,9 @@ async def test_a_foreign_host_is_refused_in_local_mode(tmp_path, host):
         update = act.emulator_conversation_update("c1|livechat", channel.service_url)
         resp = await bot.post(update, headers={"Host": host})
         assert resp.status == 421
-        async with bot.session.post(f"{bot.url}/api/webchat/token",
-                                    headers={"Host": host}) as token:
+        async with bot.session.post(
+            f"{bot.url}/api/webchat/token", headers={"Host": host}
+        ) as token:
             assert token.status == 421
         assert channel.activities("c1|livechat") == []
 
@@ -32,8 +33,10 @@ async def test_loopback_names_work(tmp_path, host):
 
 
 async def test_with_allow_remote_any_host_is_answered(tmp_path):
-    async with running_app(test_settings(tmp_path, allow_remote=True)) as bot, \
-            TestChannel() as channel:
+    async with (
+        running_app(test_settings(tmp_path, allow_remote=True)) as bot,
+        TestChannel() as channel,
+    ):
         update = act.emulator_conversation_update("c3|livechat", channel.service_url)
         resp = await bot.post(update, headers={"Host": "crm-bot.intranet.example"})
         assert resp.status in (200, 201)

@@ -27,11 +27,18 @@ async def test_korean_conversation_end_to_end(tmp_path, channel):
         # Create with the form.
         (reply,) = await chat.click(action_data(welcome.cards[0], "연락처 만들기"))
         _korean(reply)
-        assert [i["label"] for i in reply.cards[0]["body"] if i.get("type") == "Input.Text"][:3] \
-            == ["이름", "성", "이메일"]
-        (reply,) = await chat.click({**action_data(reply.cards[0], "만들기"), "firstname": "민수",
-                                     "lastname": "김", "email": "minsu@hanbit.kr",
-                                     "phone": "010-1234-5678"})
+        assert [i["label"] for i in reply.cards[0]["body"] if i.get("type") == "Input.Text"][
+            :3
+        ] == ["이름", "성", "이메일"]
+        (reply,) = await chat.click(
+            {
+                **action_data(reply.cards[0], "만들기"),
+                "firstname": "민수",
+                "lastname": "김",
+                "email": "minsu@hanbit.kr",
+                "phone": "010-1234-5678",
+            }
+        )
         _korean(reply)
         assert reply.text == "연락처를 만들었어요: 김민수"  # family name first, unspaced
         stored = await bot.contacts.find_by_email("minsu@hanbit.kr")

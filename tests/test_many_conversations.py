@@ -8,8 +8,10 @@ import asyncio
 
 from tests.support.botapp import Conversation, action_data, running_app, test_settings
 
-TITLES = {"en": ("Create contact", "Create", "Created the contact"),
-          "ko": ("연락처 만들기", "만들기", "연락처를 만들었어요")}
+TITLES = {
+    "en": ("Create contact", "Create", "Created the contact"),
+    "ko": ("연락처 만들기", "만들기", "연락처를 만들었어요"),
+}
 
 
 async def _create_in_its_own_chat(bot, channel, n: int) -> tuple[Conversation, str]:
@@ -18,17 +20,23 @@ async def _create_in_its_own_chat(bot, channel, n: int) -> tuple[Conversation, s
     (welcome,) = await chat.start()
     start, submit, done = TITLES[lang]
     (reply,) = await chat.click(action_data(welcome.cards[0], start))
-    (reply,) = await chat.click({**action_data(reply.cards[0], submit),
-                                 "firstname": f"User{n}", "lastname": "Parallel",
-                                 "email": f"user{n}@parallel.example"})
+    (reply,) = await chat.click(
+        {
+            **action_data(reply.cards[0], submit),
+            "firstname": f"User{n}",
+            "lastname": "Parallel",
+            "email": f"user{n}@parallel.example",
+        }
+    )
     assert done in reply.text, reply.text
     return chat, reply.text
 
 
 async def test_twenty_conversations_at_once_stay_apart(tmp_path, channel):
     async with running_app(test_settings(tmp_path)) as bot:
-        results = await asyncio.gather(*(_create_in_its_own_chat(bot, channel, n)
-                                         for n in range(20)))
+        results = await asyncio.gather(
+            *(_create_in_its_own_chat(bot, channel, n) for n in range(20))
+        )
         chats = [chat for chat, _ in results]
         # Each conversation got its own welcome nonce and only its own replies.
         assert len({chat.nonce for chat in chats}) == 20
@@ -44,8 +52,11 @@ async def test_twenty_conversations_at_once_stay_apart(tmp_path, channel):
 
 async def test_a_card_from_one_conversation_does_nothing_in_another(tmp_path, channel):
     async with running_app(test_settings(tmp_path)) as bot:
-        jane = (await bot.contacts.create({"firstname": "Jane", "lastname": "Doe",
-                                           "email": "jane@acme.com"})).contact
+        jane = (
+            await bot.contacts.create(
+                {"firstname": "Jane", "lastname": "Doe", "email": "jane@acme.com"}
+            )
+        ).contact
         alice = Conversation(bot, channel)
         mallory = Conversation(bot, channel)
         await alice.start()
@@ -64,8 +75,11 @@ async def test_a_card_from_one_conversation_does_nothing_in_another(tmp_path, ch
 
 async def test_a_double_clicked_confirm_writes_once(tmp_path, channel):
     async with running_app(test_settings(tmp_path)) as bot:
-        jane = (await bot.contacts.create({"firstname": "Jane", "lastname": "Doe",
-                                           "email": "jane@acme.com"})).contact
+        jane = (
+            await bot.contacts.create(
+                {"firstname": "Jane", "lastname": "Doe", "email": "jane@acme.com"}
+            )
+        ).contact
         chat = Conversation(bot, channel)
         await chat.start()
         (reply,) = await chat.say("change jane@acme.com title to CTO")

@@ -11,8 +11,12 @@ from tests.support.scripted_openai import ScriptedOpenAI, text, tool_call
 
 
 def _facts(card):
-    return {f["title"]: f["value"] for el in card["body"] if el.get("type") == "FactSet"
-            for f in el["facts"]}
+    return {
+        f["title"]: f["value"]
+        for el in card["body"]
+        if el.get("type") == "FactSet"
+        for f in el["facts"]
+    }
 
 
 @pytest.fixture
@@ -25,9 +29,16 @@ async def model():
 @pytest.fixture
 async def app(tmp_path, model):
     async with running_app(test_settings(tmp_path), openai_client=model.client()) as bot:
-        bot.jane = (await bot.contacts.create({"firstname": "Jane", "lastname": "Doe",
-                                               "email": "jane@acme.com",
-                                               "phone": "+14155550100"})).contact
+        bot.jane = (
+            await bot.contacts.create(
+                {
+                    "firstname": "Jane",
+                    "lastname": "Doe",
+                    "email": "jane@acme.com",
+                    "phone": "+14155550100",
+                }
+            )
+        ).contact
         yield bot
 
 
@@ -36,8 +47,11 @@ async def test_typed_request_searches_and_shows_results(app, model, channel):
     await chat.start()
     model.script(tool_call("SearchContact", {"query": "Jane"}), text("I found Jane Doe."))
     replies = await chat.say("who is Jane at Acme?")
-    typing = [r for r in channel.activities(chat.conversation_id, include_typing=True)
-              if r.type == "typing"]
+    typing = [
+        r
+        for r in channel.activities(chat.conversation_id, include_typing=True)
+        if r.type == "typing"
+    ]
     assert typing, "a typing indicator is sent while the model works"
     (reply,) = replies
     assert reply.text == "I found Jane Doe."
@@ -47,15 +61,20 @@ async def test_typed_request_searches_and_shows_results(app, model, channel):
     await chat.say("thanks")
     assert model.requests[-1].history()[-2:] == [
         {"role": "user", "content": "who is Jane at Acme?"},
-        {"role": "assistant", "content": "I found Jane Doe."}]
+        {"role": "assistant", "content": "I found Jane Doe."},
+    ]
 
 
 async def test_typed_create_shows_the_new_contact(app, model, channel):
     chat = Conversation(app, channel)
     await chat.start()
-    model.script(tool_call("CreateContact", {"properties": {
-        "firstname": "Ann", "lastname": "Lee", "email": "ann@globex.com"}}),
-        text("Added Ann Lee."))
+    model.script(
+        tool_call(
+            "CreateContact",
+            {"properties": {"firstname": "Ann", "lastname": "Lee", "email": "ann@globex.com"}},
+        ),
+        text("Added Ann Lee."),
+    )
     (reply,) = await chat.say("add Ann Lee, ann@globex.com")
     assert reply.text == "Added Ann Lee."
     assert reply.cards[0]["body"][0]["text"] == "Contact created"
@@ -66,10 +85,13 @@ async def test_typed_create_shows_the_new_contact(app, model, channel):
 async def test_update_ends_in_the_confirm_card_and_confirm_writes(app, model, channel):
     chat = Conversation(app, channel)
     await chat.start()
-    model.script(tool_call("SearchContact", {"query": "jane@acme.com"}),
-                 lambda body: tool_call("UpdateContact", {"contact_id": app.jane.id,
-                                                          "properties": {"jobtitle": "CTO"}}),
-                 text("Please confirm the change."))
+    model.script(
+        tool_call("SearchContact", {"query": "jane@acme.com"}),
+        lambda body: tool_call(
+            "UpdateContact", {"contact_id": app.jane.id, "properties": {"jobtitle": "CTO"}}
+        ),
+        text("Please confirm the change."),
+    )
     (reply,) = await chat.say("make jane@acme.com the CTO")
     assert reply.text == "Please confirm the change."
     card = reply.cards[0]
@@ -105,8 +127,11 @@ async def test_model_failure_answers_with_the_buttons(app, model, channel):
     model.script(http_error(500))
     (reply,) = await chat.say("find Jane")
     assert "not available right now" in reply.text
-    assert [a["data"]["action"] for a in reply.cards[0]["actions"]] == \
-        ["start_search", "start_create", "start_update"]
+    assert [a["data"]["action"] for a in reply.cards[0]["actions"]] == [
+        "start_search",
+        "start_create",
+        "start_update",
+    ]
 
 
 async def test_korean_model_mode_question(app, model, channel):
@@ -117,13 +142,17 @@ async def test_korean_model_mode_question(app, model, channel):
     assert action_data(reply.cards[0], "양식으로 입력")["form"] == "search"
 
 
-async def test_a_read_only_user_searches_through_the_model_but_cannot_write(tmp_path, model,
-                                                                            channel):
+async def test_a_read_only_user_searches_through_the_model_but_cannot_write(
+    tmp_path, model, channel
+):
     user = "33333333-3333-3333-3333-333333333333"  # the Teams fixtures' aadObjectId
     settings = test_settings(tmp_path, readonly_users=(user,))
     async with running_app(settings, openai_client=model.client()) as bot:
-        jane = (await bot.contacts.create({"firstname": "Jane", "lastname": "Doe",
-                                           "email": "jane@acme.com"})).contact
+        jane = (
+            await bot.contacts.create(
+                {"firstname": "Jane", "lastname": "Doe", "email": "jane@acme.com"}
+            )
+        ).contact
         count = await bot.hubspot_local.store.count()
         chat = Conversation(bot, channel, kind="teams")
         await chat.start()
@@ -131,12 +160,17 @@ async def test_a_read_only_user_searches_through_the_model_but_cannot_write(tmp_
         (reply,) = await chat.say("who is Jane?")
         assert reply.text == "I found Jane Doe."
         assert action_data(reply.cards[0], "Update")["contact_id"] == jane.id
-        assert [t["function"]["name"] for t in model.requests[-1].body["tools"]] == \
-            ["SearchContact"]
+        assert [t["function"]["name"] for t in model.requests[-1].body["tools"]] == [
+            "SearchContact"
+        ]
         # A model that calls CreateContact anyway gets a refusal; HubSpot is untouched.
-        model.script(tool_call("CreateContact", {"properties": {
-            "firstname": "Ann", "lastname": "Lee", "email": "ann@globex.com"}}),
-            text("You can only search, so I did not add Ann."))
+        model.script(
+            tool_call(
+                "CreateContact",
+                {"properties": {"firstname": "Ann", "lastname": "Lee", "email": "ann@globex.com"}},
+            ),
+            text("You can only search, so I did not add Ann."),
+        )
         (reply,) = await chat.say("add Ann Lee, ann@globex.com")
         assert reply.text == "You can only search, so I did not add Ann."
         assert reply.cards == []

@@ -9,23 +9,33 @@ from contacts import SearchCriteria
 from tests.test_contacts_service import service
 
 STORED_ELSEWHERE = [
-    {"firstname": "Mary", "lastname": "Jackson", "email": "mary@fabrikam.com",
-     "phone": "+1 415-428-3286"},
-    {"firstname": "Leo", "lastname": "Park", "email": "leo@hanbit.kr",
-     "mobilephone": "010-2222-3333"},
-    {"firstname": "Ann", "lastname": "Lee", "email": "ann@globex.com",
-     "phone": "+14155550100"},
+    {
+        "firstname": "Mary",
+        "lastname": "Jackson",
+        "email": "mary@fabrikam.com",
+        "phone": "+1 415-428-3286",
+    },
+    {
+        "firstname": "Leo",
+        "lastname": "Park",
+        "email": "leo@hanbit.kr",
+        "mobilephone": "010-2222-3333",
+    },
+    {"firstname": "Ann", "lastname": "Lee", "email": "ann@globex.com", "phone": "+14155550100"},
 ]
 
 
-@pytest.mark.parametrize(("typed", "region", "email"), [
-    ("415 428 3286", "US", "mary@fabrikam.com"),
-    ("(415) 428-3286", "US", "mary@fabrikam.com"),
-    ("+1 415 428 3286", "KR", "mary@fabrikam.com"),
-    ("010 2222 3333", "KR", "leo@hanbit.kr"),
-    ("+82 10-2222-3333", "US", "leo@hanbit.kr"),
-    ("415.555.0100", "US", "ann@globex.com"),
-])
+@pytest.mark.parametrize(
+    ("typed", "region", "email"),
+    [
+        ("415 428 3286", "US", "mary@fabrikam.com"),
+        ("(415) 428-3286", "US", "mary@fabrikam.com"),
+        ("+1 415 428 3286", "KR", "mary@fabrikam.com"),
+        ("010 2222 3333", "KR", "leo@hanbit.kr"),
+        ("+82 10-2222-3333", "US", "leo@hanbit.kr"),
+        ("415.555.0100", "US", "ann@globex.com"),
+    ],
+)
 async def test_a_phone_search_matches_any_stored_format(typed, region, email):
     async with service(region) as (contacts, hs):
         await hs.store.bulk_insert(STORED_ELSEWHERE)

@@ -15,8 +15,11 @@ from tests.support.botapp import (
 
 def _rows(card):
     """(name, button data) for each result row of a results card."""
-    return [(a["data"]["contact_id"]) for a in submit_actions(card)
-            if a["data"]["action"] == "update_pick"]
+    return [
+        (a["data"]["contact_id"])
+        for a in submit_actions(card)
+        if a["data"]["action"] == "update_pick"
+    ]
 
 
 async def _welcome(bot, channel, **kw):
@@ -27,20 +30,40 @@ async def _welcome(bot, channel, **kw):
 
 async def test_search_button_form_and_results(tmp_path, channel):
     async with running_app(test_settings(tmp_path)) as bot:
-        jane = (await bot.contacts.create({"firstname": "Jane", "lastname": "Doe",
-                                           "email": "jane@acme.com", "company": "Acme"})).contact
-        await bot.contacts.create({"firstname": "John", "lastname": "Roe",
-                                   "email": "john@globex.com", "company": "Globex"})
+        jane = (
+            await bot.contacts.create(
+                {
+                    "firstname": "Jane",
+                    "lastname": "Doe",
+                    "email": "jane@acme.com",
+                    "company": "Acme",
+                }
+            )
+        ).contact
+        await bot.contacts.create(
+            {
+                "firstname": "John",
+                "lastname": "Roe",
+                "email": "john@globex.com",
+                "company": "Globex",
+            }
+        )
         chat, welcome = await _welcome(bot, channel)
 
         (reply,) = await chat.click(action_data(welcome, "Search contacts"))
         assert reply.text == "Search contacts — tell me what to look for."
         form = reply.cards[0]
-        assert [i["id"] for i in form["body"] if i.get("type") == "Input.Text"] == \
-            ["email", "name", "company", "phone", "text"]
+        assert [i["id"] for i in form["body"] if i.get("type") == "Input.Text"] == [
+            "email",
+            "name",
+            "company",
+            "phone",
+            "text",
+        ]
 
-        (reply,) = await chat.click({**action_data(form, "Search"), "company": "Acme",
-                                     "email": "", "name": ""})
+        (reply,) = await chat.click(
+            {**action_data(form, "Search"), "company": "Acme", "email": "", "name": ""}
+        )
         assert reply.text == "Found 1 matching contact."
         card = reply.cards[0]
         assert "Jane Doe" in str(card) and "John" not in str(card)
@@ -54,8 +77,9 @@ async def test_no_match_says_so_and_offers_create(tmp_path, channel):
     async with running_app(test_settings(tmp_path)) as bot:
         chat, welcome = await _welcome(bot, channel)
         (reply,) = await chat.click(action_data(welcome, "Search contacts"))
-        (reply,) = await chat.click({**action_data(reply.cards[0], "Search"),
-                                     "email": "nobody@nowhere.example"})
+        (reply,) = await chat.click(
+            {**action_data(reply.cards[0], "Search"), "email": "nobody@nowhere.example"}
+        )
         assert reply.text == "No contact matched your search."
         (reply,) = await chat.click(action_data(reply.cards[0], "Create contact"))
         assert reply.cards[0]["body"][0]["text"] == "Create contact"
@@ -73,14 +97,20 @@ async def test_empty_search_form_asks_for_something(tmp_path, channel):
 async def test_more_pages_through_all_results(tmp_path, channel):
     async with running_app(test_settings(tmp_path)) as bot:
         await bot.hubspot_local.store.bulk_insert(
-            {"firstname": f"Person{i}", "lastname": "Pager", "email": f"p{i}@pager.example",
-             "company": "Pager"} for i in range(23))
-        await bot.contacts.create({"firstname": "Other", "email": "o@other.example",
-                                   "company": "Other"})
+            {
+                "firstname": f"Person{i}",
+                "lastname": "Pager",
+                "email": f"p{i}@pager.example",
+                "company": "Pager",
+            }
+            for i in range(23)
+        )
+        await bot.contacts.create(
+            {"firstname": "Other", "email": "o@other.example", "company": "Other"}
+        )
         chat, welcome = await _welcome(bot, channel)
         (reply,) = await chat.click(action_data(welcome, "Search contacts"))
-        (reply,) = await chat.click({**action_data(reply.cards[0], "Search"),
-                                     "company": "Pager"})
+        (reply,) = await chat.click({**action_data(reply.cards[0], "Search"), "company": "Pager"})
         seen: list[str] = []
         pages = 0
         while True:

@@ -39,21 +39,28 @@ APP_ID = "00000000-0000-0000-0000-00000000a11d"
 
 async def test_a_cross_site_simple_request_cannot_drive_the_local_bot(tmp_path, channel):
     async with running_app(test_settings(tmp_path)) as bot:
-        await bot.contacts.create({"firstname": "Jane", "lastname": "Doe",
-                                   "email": "jane@acme.com"})
+        await bot.contacts.create(
+            {"firstname": "Jane", "lastname": "Doe", "email": "jane@acme.com"}
+        )
         activity = act.emulator_message("csrf-1", channel.service_url, "find jane@acme.com")
-        for content_type in ("text/plain; x=application/json",
-                             "application/x-www-form-urlencoded; application/json",
-                             "multipart/form-data; boundary=application/json"):
-            async with bot.session.post(f"{bot.url}/api/messages",
-                                        data=json.dumps(activity),
-                                        headers={"Content-Type": content_type}) as resp:
+        for content_type in (
+            "text/plain; x=application/json",
+            "application/x-www-form-urlencoded; application/json",
+            "multipart/form-data; boundary=application/json",
+        ):
+            async with bot.session.post(
+                f"{bot.url}/api/messages",
+                data=json.dumps(activity),
+                headers={"Content-Type": content_type},
+            ) as resp:
                 assert resp.status == 415, content_type
         assert channel.activities("csrf-1", include_typing=True) == []
         # The real thing still works, with or without a charset.
-        async with bot.session.post(f"{bot.url}/api/messages", data=json.dumps(activity),
-                                    headers={"Content-Type": "application/json; charset=utf-8"}
-                                    ) as resp:
+        async with bot.session.post(
+            f"{bot.url}/api/messages",
+            data=json.dumps(activity),
+            headers={"Content-Type": "application/json; charset=utf-8"},
+        ) as resp:
             assert resp.status in (200, 201)
         assert "Jane Doe" in json.dumps([r.activity for r in channel.messages("csrf-1")])
 
@@ -109,23 +116,44 @@ async def test_no_secret_reaches_logs_chat_model_or_browser(tmp_path, channel, c
             token_settings = {}
         else:
             external = await stack.enter_async_context(hubspot_server(token=HUBSPOT_TOKEN))
-            token_settings = {"hubspot_access_token": HUBSPOT_TOKEN,
-                              "hubspot_base_url": external.url}
+            token_settings = {
+                "hubspot_access_token": HUBSPOT_TOKEN,
+                "hubspot_base_url": external.url,
+            }
         settings = test_settings(
-            tmp_path, app_id=APP_ID, app_password=APP_PASSWORD, openai_api_key=OPENAI_KEY,
-            openai_base_url=model.base_url, azure_openai_api_key=AZURE_KEY,
-            directline_secret=DIRECTLINE_SECRET, webchat_enabled=True, **token_settings)
-        auth = bot_framework_auth(settings, credentials_factory=_NoOutgoingToken(),
-                                  **oid.sdk_overrides())
+            tmp_path,
+            app_id=APP_ID,
+            app_password=APP_PASSWORD,
+            openai_api_key=OPENAI_KEY,
+            openai_base_url=model.base_url,
+            azure_openai_api_key=AZURE_KEY,
+            directline_secret=DIRECTLINE_SECRET,
+            webchat_enabled=True,
+            **token_settings,
+        )
+        auth = bot_framework_auth(
+            settings, credentials_factory=_NoOutgoingToken(), **oid.sdk_overrides()
+        )
         # The app's own client, from the settings (built off the loop: httpx reads CA files).
         client = await asyncio.to_thread(build_client, settings)
-        bot = await stack.enter_async_context(running_app(settings, auth=auth,
-                                                          openai_client=client))
+        bot = await stack.enter_async_context(
+            running_app(settings, auth=auth, openai_client=client)
+        )
         hs = external or bot.hubspot_local
-        secrets = [APP_PASSWORD, OPENAI_KEY, AZURE_KEY, HUBSPOT_TOKEN, DIRECTLINE_SECRET,
-                   hs.token, bot.app[WEBCHAT_KEY].bridge.connector_token]
-        jane = (await bot.contacts.create({"firstname": "Jane", "lastname": "Doe",
-                                           "email": "jane@acme.com"})).contact
+        secrets = [
+            APP_PASSWORD,
+            OPENAI_KEY,
+            AZURE_KEY,
+            HUBSPOT_TOKEN,
+            DIRECTLINE_SECRET,
+            hs.token,
+            bot.app[WEBCHAT_KEY].bridge.connector_token,
+        ]
+        jane = (
+            await bot.contacts.create(
+                {"firstname": "Jane", "lastname": "Doe", "email": "jane@acme.com"}
+            )
+        ).contact
 
         plain_post = bot.post
 
@@ -135,22 +163,27 @@ async def test_no_secret_reaches_logs_chat_model_or_browser(tmp_path, channel, c
 
         bot.post = signed_post
         chat = Conversation(bot, channel, kind="teams")
-        await chat.start()                                                    # welcome
+        await chat.start()  # welcome
         model.script(tool_call("SearchContact", {"query": "Jane"}), text("Found Jane."))
-        await chat.say("who is Jane?")                                        # search
-        model.script(tool_call("CreateContact", {"properties": {
-            "firstname": "Ann", "lastname": "Lee", "email": "ann@globex.com"}}),
-            text("Added Ann."))
-        await chat.say("add Ann Lee, ann@globex.com")                         # create
-        model.script(tool_call("UpdateContact", {"contact_id": jane.id,
-                                                 "properties": {"jobtitle": "CTO"}}),
-                     text("Please confirm."))
-        (reply,) = await chat.say("make Jane the CTO")                        # update
-        (done,) = await chat.click(action_data(reply.cards[0], "Confirm"))    # confirm
+        await chat.say("who is Jane?")  # search
+        model.script(
+            tool_call(
+                "CreateContact",
+                {"properties": {"firstname": "Ann", "lastname": "Lee", "email": "ann@globex.com"}},
+            ),
+            text("Added Ann."),
+        )
+        await chat.say("add Ann Lee, ann@globex.com")  # create
+        model.script(
+            tool_call("UpdateContact", {"contact_id": jane.id, "properties": {"jobtitle": "CTO"}}),
+            text("Please confirm."),
+        )
+        (reply,) = await chat.say("make Jane the CTO")  # update
+        (done,) = await chat.click(action_data(reply.cards[0], "Confirm"))  # confirm
         assert done.text == "Updated the contact Jane Doe."
         hs.controls.faults = Faults(rate=1.0, statuses=(401, 503))
         model.script(tool_call("SearchContact", {"query": "Ann"}))
-        (failed,) = await chat.say("find Ann")                                # HubSpot fails
+        (failed,) = await chat.say("find Ann")  # HubSpot fails
         assert failed.text.startswith("HubSpot"), failed.text
         hs.controls.faults = Faults()
 
@@ -167,15 +200,18 @@ async def test_no_secret_reaches_logs_chat_model_or_browser(tmp_path, channel, c
         await dl.say(conv, "hello there")
         await dl.wait_for(conv, lambda a: a.get("text") == "Hello from the model.")
         seen.append(json.dumps(conv.seen))
-        for path, body in (("/tokens/generate", {"user": {"id": "dl_someone"}}),
-                           ("/conversations", {})):
+        for path, body in (
+            ("/tokens/generate", {"user": {"id": "dl_someone"}}),
+            ("/conversations", {}),
+        ):
             answer = await dl.call("POST", path, token=DIRECTLINE_SECRET, json_body=body)
             assert answer.status in (200, 201), answer
             seen.append(json.dumps(answer.body) + json.dumps(answer.headers))
         assert model.remaining == 0 and model.unexpected_calls == 0
 
-    logs = "\n".join(f"{r.getMessage()} {r.exc_text or ''} {r.stack_info or ''}"
-                     for r in caplog.records)
+    logs = "\n".join(
+        f"{r.getMessage()} {r.exc_text or ''} {r.stack_info or ''}" for r in caplog.records
+    )
     chat_seen = json.dumps([r.activity for rs in channel.sent.values() for r in rs])
     model_seen = json.dumps([r.body for r in model.requests])
     assert len(caplog.records) > 5 and "Jane" in chat_seen and "Jane" in model_seen

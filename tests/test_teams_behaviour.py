@@ -65,24 +65,26 @@ async def exchange(bot: Any, channel: TestChannel, activity: dict) -> list[Recor
 
 
 def shown(replies: list[Recorded]) -> str:
-    return "\n".join([r.text for r in replies] +
-                     [card_text(c) for r in replies for c in r.cards])
+    return "\n".join([r.text for r in replies] + [card_text(c) for r in replies for c in r.cards])
 
 
 @pytest.fixture
 async def teams_bot(tmp_path):
     async with running_app(test_settings(tmp_path)) as bot, TestChannel() as channel:
-        await bot.contacts.create({"firstname": "Jane", "lastname": "Doe",
-                                   "email": "jane@acme.com", "company": "Acme"})
+        await bot.contacts.create(
+            {"firstname": "Jane", "lastname": "Doe", "email": "jane@acme.com", "company": "Acme"}
+        )
         yield bot, channel
 
 
 # -- mentions ----------------------------------------------------------------------------------
 
+
 async def test_a_mention_in_a_channel_is_answered_without_the_at_tag(teams_bot):
     bot, channel = teams_bot
-    replies = await exchange(bot, channel,
-                             mention_message(channel, channel_id(), "find jane@acme.com"))
+    replies = await exchange(
+        bot, channel, mention_message(channel, channel_id(), "find jane@acme.com")
+    )
     messages = [r for r in replies if r.type == "message"]
     assert messages and "jane@acme.com" in shown(messages)
 
@@ -97,18 +99,17 @@ async def test_a_mention_with_only_help_gets_help_not_a_search_for_the_bots_name
 
 async def test_a_korean_command_after_a_mention_is_understood(teams_bot):
     bot, channel = teams_bot
-    await bot.contacts.create({"firstname": "민수", "lastname": "김",
-                               "email": "minsu@example.kr"})
-    replies = await exchange(bot, channel, mention_message(channel, channel_id(),
-                                                           "김민수 찾아줘"))
+    await bot.contacts.create({"firstname": "민수", "lastname": "김", "email": "minsu@example.kr"})
+    replies = await exchange(bot, channel, mention_message(channel, channel_id(), "김민수 찾아줘"))
     assert "minsu@example.kr" in shown(replies)
 
 
 async def test_an_unmentioned_channel_message_gets_no_reply(teams_bot):
     bot, channel = teams_bot
     cid = channel_id()
-    assert await exchange(bot, channel, unmentioned_message(channel, cid,
-                                                            "find jane@acme.com")) == []
+    assert (
+        await exchange(bot, channel, unmentioned_message(channel, cid, "find jane@acme.com")) == []
+    )
 
 
 async def test_mentioning_someone_else_is_not_talking_to_the_bot(teams_bot):
@@ -116,8 +117,11 @@ async def test_mentioning_someone_else_is_not_talking_to_the_bot(teams_bot):
     cid = channel_id()
     a = mention_message(channel, cid, "find jane@acme.com")
     a["text"] = "<at>Kim Minsu</at> find jane@acme.com"
-    a["entities"][0] = {"type": "mention", "text": "<at>Kim Minsu</at>",
-                        "mentioned": {"id": "29:someone-else", "name": "Kim Minsu"}}
+    a["entities"][0] = {
+        "type": "mention",
+        "text": "<at>Kim Minsu</at>",
+        "mentioned": {"id": "29:someone-else", "name": "Kim Minsu"},
+    }
     assert await exchange(bot, channel, a) == []
 
 
@@ -138,6 +142,7 @@ async def test_a_personal_chat_needs_no_mention(teams_bot):
 
 # -- card clicks -------------------------------------------------------------------------------
 
+
 async def _welcome_in_team(bot: Any, channel: TestChannel, cid: str) -> str:
     """Bot added to a team: the welcome goes to the channel; returns the card's nonce."""
     added = stamp(act.fixture("a3_teams_conversation_update_team"), channel, cid)
@@ -157,14 +162,16 @@ def message_back(channel: TestChannel, cid: str, value: Any, text: str) -> dict:
 
 
 @pytest.mark.parametrize("as_json_string", [False, True])
-async def test_a_message_back_click_in_a_channel_is_handled_without_a_mention(teams_bot,
-                                                                             as_json_string):
+async def test_a_message_back_click_in_a_channel_is_handled_without_a_mention(
+    teams_bot, as_json_string
+):
     bot, channel = teams_bot
     cid = channel_id()
     nonce = await _welcome_in_team(bot, channel, cid)
     value = {"action": "search_submit", "nonce": nonce, "email": "jane@acme.com"}
-    activity = message_back(channel, cid, json.dumps(value) if as_json_string else value,
-                            text="Search contacts")
+    activity = message_back(
+        channel, cid, json.dumps(value) if as_json_string else value, text="Search contacts"
+    )
     replies = await exchange(bot, channel, activity)
     assert "jane@acme.com" in shown(replies)
 
@@ -173,8 +180,12 @@ async def test_a_message_back_with_a_forged_nonce_is_refused(teams_bot):
     bot, channel = teams_bot
     cid = channel_id()
     await _welcome_in_team(bot, channel, cid)
-    activity = message_back(channel, cid, {"action": "search_submit", "nonce": "forged",
-                                           "email": "jane@acme.com"}, text="Search contacts")
+    activity = message_back(
+        channel,
+        cid,
+        {"action": "search_submit", "nonce": "forged", "email": "jane@acme.com"},
+        text="Search contacts",
+    )
     replies = await exchange(bot, channel, activity)
     assert cards.text("en", "stale_card") in shown(replies)
     assert "jane@acme.com" not in shown(replies)
@@ -183,20 +194,28 @@ async def test_a_message_back_with_a_forged_nonce_is_refused(teams_bot):
 async def test_an_action_submit_click_in_a_personal_chat(teams_bot):
     bot, channel = teams_bot
     cid = f"a:{uuid.uuid4().hex}"
-    welcome = await exchange(bot, channel, act.teams_installation_update(
-        cid, channel.service_url, locale="en-US"))
+    welcome = await exchange(
+        bot, channel, act.teams_installation_update(cid, channel.service_url, locale="en-US")
+    )
     card = welcome[0].cards[0]
-    start = next(a["data"] for a in submit_actions(card)
-                 if a["data"].get("action") == "start_search")
+    start = next(
+        a["data"] for a in submit_actions(card) if a["data"].get("action") == "start_search"
+    )
     form = await exchange(bot, channel, act.teams_submit(cid, channel.service_url, start))
-    search = next(dict(a["data"]) for r in form for c in r.cards for a in submit_actions(c)
-                  if a["data"].get("action") == "search_submit")
+    search = next(
+        dict(a["data"])
+        for r in form
+        for c in r.cards
+        for a in submit_actions(c)
+        if a["data"].get("action") == "search_submit"
+    )
     search["email"] = "jane@acme.com"
     replies = await exchange(bot, channel, act.teams_submit(cid, channel.service_url, search))
     assert "jane@acme.com" in shown(replies)
 
 
 # -- welcome -----------------------------------------------------------------------------------
+
 
 def welcomes(replies: list[Recorded]) -> int:
     return sum(1 for r in replies for c in r.cards if find_nonce(c))
@@ -205,24 +224,26 @@ def welcomes(replies: list[Recorded]) -> int:
 async def test_a_personal_install_welcomes_once_in_the_users_language(teams_bot):
     bot, channel = teams_bot
     cid = f"a:{uuid.uuid4().hex}"
-    first = await exchange(bot, channel, act.teams_installation_update(
-        cid, channel.service_url, locale="ko-KR"))
+    first = await exchange(
+        bot, channel, act.teams_installation_update(cid, channel.service_url, locale="ko-KR")
+    )
     assert welcomes(first) == 1
     assert first[0].text == cards.text("ko", "welcome")
     # Teams also sends the bot-added conversationUpdate, and may repeat the install event.
     again = await exchange(bot, channel, act.teams_conversation_update(cid, channel.service_url))
-    again += await exchange(bot, channel, act.teams_installation_update(
-        cid, channel.service_url, locale="ko-KR"))
+    again += await exchange(
+        bot, channel, act.teams_installation_update(cid, channel.service_url, locale="ko-KR")
+    )
     assert welcomes(again) == 0
 
 
 async def test_conversation_update_first_then_install_still_welcomes_once(teams_bot):
     bot, channel = teams_bot
     cid = f"a:{uuid.uuid4().hex}"
-    replies = await exchange(bot, channel, act.teams_conversation_update(
-        cid, channel.service_url))
-    replies += await exchange(bot, channel, act.teams_installation_update(
-        cid, channel.service_url, locale="en-US"))
+    replies = await exchange(bot, channel, act.teams_conversation_update(cid, channel.service_url))
+    replies += await exchange(
+        bot, channel, act.teams_installation_update(cid, channel.service_url, locale="en-US")
+    )
     assert welcomes(replies) == 1
 
 
@@ -234,8 +255,9 @@ async def test_a_team_install_welcomes_once_in_the_channel(teams_bot):
     install["conversation"].update({"conversationType": "channel", "isGroup": True})
     install["channelData"]["team"] = {"id": cid.split(";")[0]}
     again = await exchange(bot, channel, install)
-    again += await exchange(bot, channel, stamp(
-        act.fixture("a3_teams_conversation_update_team"), channel, cid))
+    again += await exchange(
+        bot, channel, stamp(act.fixture("a3_teams_conversation_update_team"), channel, cid)
+    )
     assert welcomes(again) == 0
 
 

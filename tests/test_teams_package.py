@@ -30,10 +30,12 @@ SETTINGS = Settings(app_id=APP_ID, app_password="secret", bot_domain="bot.exampl
 SCHEMA = json.loads(mp.SCHEMA_PATH.read_text(encoding="utf-8"))
 
 
-def build(tmp_path: Path, settings: Settings = SETTINGS, source: Path = PKG,
-          **environ: str) -> zipfile.ZipFile:
-    out = mp.build_package(settings, environ=environ, output=tmp_path / "appPackage.zip",
-                           source=source)
+def build(
+    tmp_path: Path, settings: Settings = SETTINGS, source: Path = PKG, **environ: str
+) -> zipfile.ZipFile:
+    out = mp.build_package(
+        settings, environ=environ, output=tmp_path / "appPackage.zip", source=source
+    )
     return zipfile.ZipFile(out)
 
 
@@ -59,7 +61,8 @@ def test_the_package_holds_a_schema_valid_manifest_icons_and_both_languages(tmp_
     assert set(manifest["bots"][0]["scopes"]) == {"personal", "team", "groupChat"}
     assert "{{" not in files["manifest.json"].decode()
     assert manifest["localizationInfo"]["additionalLanguages"] == [
-        {"languageTag": "ko", "file": "ko.json"}]
+        {"languageTag": "ko", "file": "ko.json"}
+    ]
 
 
 def test_icons_have_the_sizes_and_transparency_teams_wants(tmp_path):
@@ -69,10 +72,11 @@ def test_icons_have_the_sizes_and_transparency_teams_wants(tmp_path):
     assert (outline.width, outline.height) == (32, 32) and outline.has_alpha
     alphas = {row[i] for row in outline.pixels for i in range(3, len(row), 4)}
     assert 0 in alphas and 255 in alphas  # a transparent background around an opaque glyph
-    colours = {bytes(row[i:i + 3]) for row in outline.pixels for i in range(0, len(row), 4)
-               if row[i + 3]}
+    colours = {
+        bytes(row[i : i + 3]) for row in outline.pixels for i in range(0, len(row), 4) if row[i + 3]
+    }
     assert colours == {b"\xff\xff\xff"}  # white only
-    assert len({bytes(r[i:i + 3]) for r in color.pixels for i in range(0, len(r), 3)}) > 2
+    assert len({bytes(r[i : i + 3]) for r in color.pixels for i in range(0, len(r), 3)}) > 2
 
 
 def test_the_committed_icons_are_what_the_drawing_code_makes():
@@ -96,22 +100,29 @@ def test_the_build_is_reproducible(tmp_path):
     assert first.read_bytes() == second.read_bytes()
 
 
-@pytest.mark.parametrize("domain,expected", [
-    ("https://Bot.Example.com/api/messages", "bot.example.com"),
-    ("bot.example.com:8443", "bot.example.com:8443"),
-])
+@pytest.mark.parametrize(
+    "domain,expected",
+    [
+        ("https://Bot.Example.com/api/messages", "bot.example.com"),
+        ("bot.example.com:8443", "bot.example.com:8443"),
+    ],
+)
 def test_bot_domain_is_reduced_to_a_host(tmp_path, domain, expected):
-    manifest = json.loads(build(tmp_path, replace(SETTINGS, bot_domain=domain))
-                          .read("manifest.json"))
+    manifest = json.loads(
+        build(tmp_path, replace(SETTINGS, bot_domain=domain)).read("manifest.json")
+    )
     assert manifest["validDomains"] == [expected]
 
 
-@pytest.mark.parametrize("settings,message", [
-    (replace(SETTINGS, app_id=""), "MicrosoftAppId is not set"),
-    (replace(SETTINGS, app_id="my-bot"), "must be a GUID"),
-    (replace(SETTINGS, bot_domain=""), "BOT_DOMAIN is not set"),
-    (replace(SETTINGS, bot_domain="https:// bad host/"), "BOT_DOMAIN must be a host name"),
-])
+@pytest.mark.parametrize(
+    "settings,message",
+    [
+        (replace(SETTINGS, app_id=""), "MicrosoftAppId is not set"),
+        (replace(SETTINGS, app_id="my-bot"), "must be a GUID"),
+        (replace(SETTINGS, bot_domain=""), "BOT_DOMAIN is not set"),
+        (replace(SETTINGS, bot_domain="https:// bad host/"), "BOT_DOMAIN must be a host name"),
+    ],
+)
 def test_bad_settings_are_refused_and_nothing_is_written(tmp_path, settings, message):
     with pytest.raises(mp.PackageError, match=message):
         build(tmp_path, settings)
@@ -120,9 +131,11 @@ def test_bad_settings_are_refused_and_nothing_is_written(tmp_path, settings, mes
 
 def test_developer_urls_and_teams_app_id_can_be_set(tmp_path):
     other = "33333333-3333-3333-3333-333333333333"
-    manifest = json.loads(build(tmp_path, TEAMS_APP_ID=other,
-                                TEAMS_PRIVACY_URL="https://contoso.example/privacy")
-                          .read("manifest.json"))
+    manifest = json.loads(
+        build(
+            tmp_path, TEAMS_APP_ID=other, TEAMS_PRIVACY_URL="https://contoso.example/privacy"
+        ).read("manifest.json")
+    )
     assert manifest["id"] == other and manifest["bots"][0]["botId"] == APP_ID
     assert manifest["developer"]["privacyUrl"] == "https://contoso.example/privacy"
 
@@ -139,14 +152,21 @@ def test_a_manifest_the_schema_rejects_is_not_packaged(tmp_path):
     assert not (tmp_path / "appPackage.zip").exists()
 
 
-@pytest.mark.parametrize("edit,message", [
-    (lambda s: s.update({"bots[0].commandLists[0].commands[0].title": "연락처 " * 12}),
-     "is too long"),
-    (lambda s: s.update({"bots[0].commandLists[0].commands[7].title": "Merge"}),
-     "names no string in manifest.json"),
-    (lambda s: s.pop("description.full"), "'description.full' is a required property"),
-    (lambda s: s.update({"developer.name": "x"}), "'developer.name' does not match any"),
-])
+@pytest.mark.parametrize(
+    "edit,message",
+    [
+        (
+            lambda s: s.update({"bots[0].commandLists[0].commands[0].title": "연락처 " * 12}),
+            "is too long",
+        ),
+        (
+            lambda s: s.update({"bots[0].commandLists[0].commands[7].title": "Merge"}),
+            "names no string in manifest.json",
+        ),
+        (lambda s: s.pop("description.full"), "'description.full' is a required property"),
+        (lambda s: s.update({"developer.name": "x"}), "'developer.name' does not match any"),
+    ],
+)
 def test_a_bad_localization_file_is_not_packaged(tmp_path, edit, message):
     src = copy_source(tmp_path)
     strings = json.loads((src / "ko.json").read_text(encoding="utf-8"))
@@ -173,15 +193,25 @@ def test_a_wrongly_sized_icon_is_not_packaged(tmp_path):
 
 
 def test_the_command_line_builds_the_zip_or_says_what_is_missing(tmp_path):
-    env = {k: v for k, v in os.environ.items()
-           if k not in {"MicrosoftAppId", "BOT_DOMAIN", "MicrosoftAppType"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"MicrosoftAppId", "BOT_DOMAIN", "MicrosoftAppType"}
+    }
     script = [sys.executable, str(PKG / "make_package.py")]
     # Run where no .env can supply settings.
-    failed = subprocess.run(script, cwd=tmp_path, env=env, capture_output=True, text=True,
-                            timeout=60)
+    failed = subprocess.run(
+        script, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60
+    )
     assert failed.returncode == 2 and "MicrosoftAppId is not set" in failed.stderr
-    ok = subprocess.run(script, cwd=tmp_path, capture_output=True, text=True, timeout=60,
-                        env={**env, "MicrosoftAppId": APP_ID, "BOT_DOMAIN": "bot.example.com"})
+    ok = subprocess.run(
+        script,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**env, "MicrosoftAppId": APP_ID, "BOT_DOMAIN": "bot.example.com"},
+    )
     assert ok.returncode == 0, ok.stderr
     with zipfile.ZipFile(io.BytesIO(mp.OUTPUT.read_bytes())) as zf:
         assert json.loads(zf.read("manifest.json"))["bots"][0]["botId"] == APP_ID

@@ -17,15 +17,16 @@ from contacts.model import SearchCriteria
 class Case:
     text: str
     kind: str
-    criteria: dict[str, str] = field(default_factory=dict)   # search: the non-empty fields
+    criteria: dict[str, str] = field(default_factory=dict)  # search: the non-empty fields
     properties: dict[str, str] = field(default_factory=dict)
     target: str = ""
     language: str = "en"
     filters: tuple[dict[str, str], ...] = ()
 
 
-def S(line: str, lang: str = "en", /, filters: tuple[dict[str, str], ...] = (),
-      **criteria: str) -> Case:
+def S(
+    line: str, lang: str = "en", /, filters: tuple[dict[str, str], ...] = (), **criteria: str
+) -> Case:
     return Case(line, "search", criteria=criteria, language=lang, filters=filters)
 
 
@@ -54,11 +55,18 @@ CASES = [
     S("please find Kim at Globex", text="Kim", company="Globex"),
     S("who is +1 415 555 0100", phone="+1 415 555 0100"),
     S("jane@acme.com", email="jane@acme.com"),
-    S("find contacts in Seoul", filters=({"propertyName": "city", "operator": "EQ",
-                                          "value": "Seoul"},)),
-    S("search title CTO company Acme", company="Acme",
-      filters=({"propertyName": "jobtitle", "operator": "EQ", "value": "CTO"},)),
-    S("find", ),
+    S(
+        "find contacts in Seoul",
+        filters=({"propertyName": "city", "operator": "EQ", "value": "Seoul"},),
+    ),
+    S(
+        "search title CTO company Acme",
+        company="Acme",
+        filters=({"propertyName": "jobtitle", "operator": "EQ", "value": "CTO"},),
+    ),
+    S(
+        "find",
+    ),
     # search, Korean
     S("김민수 찾아줘", "ko", name="김민수"),
     S("김민수 검색", "ko", name="김민수"),
@@ -72,49 +80,112 @@ CASES = [
     S("Acme에서 일하는 사람 찾아줘", "ko", company="Acme"),
     S("이메일 minsu@example.kr 검색해줘", "ko", email="minsu@example.kr"),
     # create, English
-    C("add Jane Doe jane@acme.com +82 10-1234-5678 Acme", firstname="Jane", lastname="Doe",
-      email="jane@acme.com", phone="+82 10-1234-5678", company="Acme"),
-    C("create contact John Smith john@x.com", firstname="John", lastname="Smith",
-      email="john@x.com"),
-    C("new contact Jane Doe jane@acme.com title CTO company Acme", firstname="Jane",
-      lastname="Doe", email="jane@acme.com", jobtitle="CTO", company="Acme"),
-    C("new contact Mary Ann Smith mary@x.com phone +1 415 555 0100", firstname="Mary",
-      lastname="Ann Smith", email="mary@x.com", phone="+1 415 555 0100"),
-    C("add jane@acme.com Jane Doe Acme Corp", email="jane@acme.com", firstname="Jane",
-      lastname="Doe Acme Corp"),
-    C("add Jane Doe jane@acme.com Acme Corp", firstname="Jane", lastname="Doe",
-      email="jane@acme.com", company="Acme Corp"),
+    C(
+        "add Jane Doe jane@acme.com +82 10-1234-5678 Acme",
+        firstname="Jane",
+        lastname="Doe",
+        email="jane@acme.com",
+        phone="+82 10-1234-5678",
+        company="Acme",
+    ),
+    C(
+        "create contact John Smith john@x.com",
+        firstname="John",
+        lastname="Smith",
+        email="john@x.com",
+    ),
+    C(
+        "new contact Jane Doe jane@acme.com title CTO company Acme",
+        firstname="Jane",
+        lastname="Doe",
+        email="jane@acme.com",
+        jobtitle="CTO",
+        company="Acme",
+    ),
+    C(
+        "new contact Mary Ann Smith mary@x.com phone +1 415 555 0100",
+        firstname="Mary",
+        lastname="Ann Smith",
+        email="mary@x.com",
+        phone="+1 415 555 0100",
+    ),
+    C(
+        "add jane@acme.com Jane Doe Acme Corp",
+        email="jane@acme.com",
+        firstname="Jane",
+        lastname="Doe Acme Corp",
+    ),
+    C(
+        "add Jane Doe jane@acme.com Acme Corp",
+        firstname="Jane",
+        lastname="Doe",
+        email="jane@acme.com",
+        company="Acme Corp",
+    ),
     C("create contact"),
     # create, Korean
-    C("연락처 추가 홍길동 hong@example.com 010-1111-2222", "ko", lastname="홍", firstname="길동",
-      email="hong@example.com", phone="010-1111-2222"),
-    C("홍길동 hong@example.com 등록해줘", "ko", lastname="홍", firstname="길동",
-      email="hong@example.com"),
-    C("새 연락처 김민수 minsu@example.kr 한빛 만들어줘", "ko", lastname="김", firstname="민수",
-      email="minsu@example.kr", company="한빛"),
-    C("남궁민수 namgung@example.kr 추가", "ko", lastname="남궁", firstname="민수",
-      email="namgung@example.kr"),
-    C("연락처 추가 박 지성 park@example.kr 직함 팀장", "ko", lastname="박", firstname="지성",
-      email="park@example.kr", jobtitle="팀장"),
+    C(
+        "연락처 추가 홍길동 hong@example.com 010-1111-2222",
+        "ko",
+        lastname="홍",
+        firstname="길동",
+        email="hong@example.com",
+        phone="010-1111-2222",
+    ),
+    C(
+        "홍길동 hong@example.com 등록해줘",
+        "ko",
+        lastname="홍",
+        firstname="길동",
+        email="hong@example.com",
+    ),
+    C(
+        "새 연락처 김민수 minsu@example.kr 한빛 만들어줘",
+        "ko",
+        lastname="김",
+        firstname="민수",
+        email="minsu@example.kr",
+        company="한빛",
+    ),
+    C(
+        "남궁민수 namgung@example.kr 추가",
+        "ko",
+        lastname="남궁",
+        firstname="민수",
+        email="namgung@example.kr",
+    ),
+    C(
+        "연락처 추가 박 지성 park@example.kr 직함 팀장",
+        "ko",
+        lastname="박",
+        firstname="지성",
+        email="park@example.kr",
+        jobtitle="팀장",
+    ),
     # update, English
-    U("update jane@acme.com phone +1 415 555 0100", "jane@acme.com",
-      phone="+1 415 555 0100"),
+    U("update jane@acme.com phone +1 415 555 0100", "jane@acme.com", phone="+1 415 555 0100"),
     U("change jane@acme.com company to Globex", "jane@acme.com", company="Globex"),
     U("set title of jane@acme.com to VP Sales", "jane@acme.com", jobtitle="VP Sales"),
     U("change the email of #123 to new@x.com", "123", email="new@x.com"),
-    U("update id 987654321 city Seoul country South Korea", "987654321", city="Seoul",
-      country="South Korea"),
+    U(
+        "update id 987654321 city Seoul country South Korea",
+        "987654321",
+        city="Seoul",
+        country="South Korea",
+    ),
     U("change company to Globex for jane@acme.com", "jane@acme.com", company="Globex"),
     U("update Jane Doe job title Head of Sales", "Jane Doe", jobtitle="Head of Sales"),
-    U("change jane@acme.com company to Made in Korea", "jane@acme.com",
-      company="Made in Korea"),
-    U("edit jane@acme.com name Janet Doe-Smith", "jane@acme.com", firstname="Janet",
-      lastname="Doe-Smith"),
+    U("change jane@acme.com company to Made in Korea", "jane@acme.com", company="Made in Korea"),
+    U(
+        "edit jane@acme.com name Janet Doe-Smith",
+        "jane@acme.com",
+        firstname="Janet",
+        lastname="Doe-Smith",
+    ),
     U("update jane@acme.com office phone 02-555-1234", "jane@acme.com", phone="02-555-1234"),
     U("update jane@acme.com", "jane@acme.com"),
     # update, Korean
-    U("jane@acme.com 전화번호 010-9876-5432로 변경", "jane@acme.com", "ko",
-      phone="010-9876-5432"),
+    U("jane@acme.com 전화번호 010-9876-5432로 변경", "jane@acme.com", "ko", phone="010-9876-5432"),
     U("김민수 회사 Globex로 수정", "김민수", "ko", company="Globex"),
     U("jane@acme.com 직함 CTO로 바꿔줘", "jane@acme.com", "ko", jobtitle="CTO"),
     U("jane@acme.com의 회사를 Globex로 변경해 주세요", "jane@acme.com", "ko", company="Globex"),
@@ -138,22 +209,54 @@ CASES = [
     S("i want to find Emma White", name="Emma White"),
     U("updat mary.jackson@fabrikam.com title CEO", "mary.jackson@fabrikam.com", jobtitle="CEO"),
     U("update Mary Jackson's title to VP Marketing", "Mary Jackson", jobtitle="VP Marketing"),
-    U("change jane@acme.com's phone to +1 415 555 0100", "jane@acme.com",
-      phone="+1 415 555 0100"),
-    U("update emma.white@initech.com title Head of CS and city Seoul",
-      "emma.white@initech.com", jobtitle="Head of CS", city="Seoul"),
+    U("change jane@acme.com's phone to +1 415 555 0100", "jane@acme.com", phone="+1 415 555 0100"),
+    U(
+        "update emma.white@initech.com title Head of CS and city Seoul",
+        "emma.white@initech.com",
+        jobtitle="Head of CS",
+        city="Seoul",
+    ),
     U("김민준 회사를 삼성으로 바꿔줘", "김민준", "ko", company="삼성"),
-    C("add contact Jane Roe, jane.roe@acme.com, Acme, CTO", firstname="Jane", lastname="Roe",
-      email="jane.roe@acme.com", company="Acme", jobtitle="CTO"),
-    C("add Ann Lee ann@x.com, Acme, Inc.", firstname="Ann", lastname="Lee", email="ann@x.com",
-      company="Acme Inc"),
-    C("연락처 추가 이서연 seoyeon@hanbit.kr 010-1234-5678 한빛소프트 과장", "ko", lastname="이",
-      firstname="서연", email="seoyeon@hanbit.kr", phone="010-1234-5678", company="한빛소프트",
-      jobtitle="과장"),
-    H("hi"), H("thanks"), H("고마워요", "ko"), H("뭐 할 수 있어?", "ko"), H("initech.com"),
+    C(
+        "add contact Jane Roe, jane.roe@acme.com, Acme, CTO",
+        firstname="Jane",
+        lastname="Roe",
+        email="jane.roe@acme.com",
+        company="Acme",
+        jobtitle="CTO",
+    ),
+    C(
+        "add Ann Lee ann@x.com, Acme, Inc.",
+        firstname="Ann",
+        lastname="Lee",
+        email="ann@x.com",
+        company="Acme Inc",
+    ),
+    C(
+        "연락처 추가 이서연 seoyeon@hanbit.kr 010-1234-5678 한빛소프트 과장",
+        "ko",
+        lastname="이",
+        firstname="서연",
+        email="seoyeon@hanbit.kr",
+        phone="010-1234-5678",
+        company="한빛소프트",
+        jobtitle="과장",
+    ),
+    H("hi"),
+    H("thanks"),
+    H("고마워요", "ko"),
+    H("뭐 할 수 있어?", "ko"),
+    H("initech.com"),
     # anything else
-    H("hello"), H("what can you do"), H(""), H("   "), H("help"), H("도움말", "ko"),
-    H("안녕하세요", "ko"), H("thanks!"), H("help me find jane@acme.com"),
+    H("hello"),
+    H("what can you do"),
+    H(""),
+    H("   "),
+    H("help"),
+    H("도움말", "ko"),
+    H("안녕하세요", "ko"),
+    H("thanks!"),
+    H("help me find jane@acme.com"),
 ]
 
 
@@ -170,11 +273,21 @@ def test_typed_command(case: Case):
     assert command.target == case.target
 
 
-@pytest.mark.parametrize("line,talk", [
-    ("hi", "hello"), ("Hello!", "hello"), ("안녕하세요", "hello"), ("thanks", "thanks"),
-    ("Thank you!", "thanks"), ("감사합니다", "thanks"), ("what can you do?", "help"),
-    ("뭐 할 수 있어?", "help"), ("hello find jane@acme.com", ""), ("help", ""),
-])
+@pytest.mark.parametrize(
+    "line,talk",
+    [
+        ("hi", "hello"),
+        ("Hello!", "hello"),
+        ("안녕하세요", "hello"),
+        ("thanks", "thanks"),
+        ("Thank you!", "thanks"),
+        ("감사합니다", "thanks"),
+        ("what can you do?", "help"),
+        ("뭐 할 수 있어?", "help"),
+        ("hello find jane@acme.com", ""),
+        ("help", ""),
+    ],
+)
 def test_small_talk_is_recognised(line, talk):
     command = parse_command(line)
     assert command.small_talk == talk
@@ -190,8 +303,12 @@ def test_the_table_is_big_enough():
 
 def test_huge_input_is_help_and_fast():
     started = time.perf_counter()
-    for text in ("x" * 1_000_000, "find " + "a@b.com " * 150_000, "김" * 1_000_000,
-                 "010-1234-5678 " * 80_000):
+    for text in (
+        "x" * 1_000_000,
+        "find " + "a@b.com " * 150_000,
+        "김" * 1_000_000,
+        "010-1234-5678 " * 80_000,
+    ):
         assert parse_command(text).kind == "help"
     assert time.perf_counter() - started < 1.0
     assert parse_command("김" * 1_000_000).language == "ko"

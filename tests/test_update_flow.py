@@ -11,8 +11,12 @@ def _inputs(card):
 
 
 def _facts(card):
-    return {f["title"]: f["value"] for el in card["body"] if el.get("type") == "FactSet"
-            for f in el["facts"]}
+    return {
+        f["title"]: f["value"]
+        for el in card["body"]
+        if el.get("type") == "FactSet"
+        for f in el["facts"]
+    }
 
 
 async def _find_form(bot, channel, **kw):
@@ -32,16 +36,30 @@ async def _preview(bot, channel, jane):
     assert form["body"][0]["text"] == "Update Jane Doe"
     values = _inputs(form)
     assert values["email"] == "jane@acme.com" and values["phone"] == "+14155550100"
-    (reply,) = await chat.click({**action_data(form, "Review changes"), **values,
-                                 "phone": "+1 415 555 0199", "jobtitle": "CTO"})
+    (reply,) = await chat.click(
+        {
+            **action_data(form, "Review changes"),
+            **values,
+            "phone": "+1 415 555 0199",
+            "jobtitle": "CTO",
+        }
+    )
     assert reply.text.startswith("Please check the changes below")
     return chat, reply.cards[0]
 
 
 async def _jane(bot):
-    return (await bot.contacts.create({"firstname": "Jane", "lastname": "Doe",
-                                       "email": "jane@acme.com", "phone": "+14155550100",
-                                       "company": "Acme"})).contact
+    return (
+        await bot.contacts.create(
+            {
+                "firstname": "Jane",
+                "lastname": "Doe",
+                "email": "jane@acme.com",
+                "phone": "+14155550100",
+                "company": "Acme",
+            }
+        )
+    ).contact
 
 
 async def test_update_is_previewed_then_confirmed_once(tmp_path, channel):
@@ -49,16 +67,21 @@ async def test_update_is_previewed_then_confirmed_once(tmp_path, channel):
         jane = await _jane(bot)
         chat, confirm = await _preview(bot, channel, jane)
         assert confirm["body"][0]["text"] == "Confirm changes to Jane Doe"
-        assert _facts(confirm) == {"Phone": "+1 415-555-0100 → +1 415-555-0199",
-                                   "Job title": "(empty) → CTO"}
+        assert _facts(confirm) == {
+            "Phone": "+1 415-555-0100 → +1 415-555-0199",
+            "Job title": "(empty) → CTO",
+        }
         # Nothing is written before Confirm.
         assert (await bot.contacts.get(jane.id)).get("phone") == "+14155550100"
         (reply,) = await chat.click(action_data(confirm, "Confirm"))
         assert reply.text == "Updated the contact Jane Doe."
         assert reply.cards[0]["body"][0]["text"] == "Contact updated"
         after = await bot.contacts.get(jane.id)
-        assert (after.get("phone"), after.get("jobtitle"), after.get("company")) == \
-            ("+14155550199", "CTO", "Acme")
+        assert (after.get("phone"), after.get("jobtitle"), after.get("company")) == (
+            "+14155550199",
+            "CTO",
+            "Acme",
+        )
         # A second click on the same Confirm writes nothing and says so.
         version = after.version
         (reply,) = await chat.click(action_data(confirm, "Confirm"))
@@ -96,8 +119,11 @@ async def test_contact_changed_before_confirm_is_not_overwritten(tmp_path, chann
 async def test_several_matches_ask_which_one(tmp_path, channel):
     async with running_app(test_settings(tmp_path)) as bot:
         await _jane(bot)
-        other = (await bot.contacts.create({"firstname": "Jane", "lastname": "Smith",
-                                            "email": "jane@globex.com"})).contact
+        other = (
+            await bot.contacts.create(
+                {"firstname": "Jane", "lastname": "Smith", "email": "jane@globex.com"}
+            )
+        ).contact
         chat, reply = await _find_form(bot, channel)
         (reply,) = await chat.click({**action_data(reply.cards[0], "Find"), "query": "Jane"})
         assert reply.text == "Several contacts match. Pick the one you mean."
@@ -113,8 +139,9 @@ async def test_several_matches_ask_which_one(tmp_path, channel):
 async def test_unknown_contact_says_not_found(tmp_path, channel):
     async with running_app(test_settings(tmp_path)) as bot:
         chat, reply = await _find_form(bot, channel)
-        (reply,) = await chat.click({**action_data(reply.cards[0], "Find"),
-                                     "query": "ghost@nowhere.example"})
+        (reply,) = await chat.click(
+            {**action_data(reply.cards[0], "Find"), "query": "ghost@nowhere.example"}
+        )
         assert reply.text == "I couldn't find a contact matching ghost@nowhere.example."
 
 
@@ -135,7 +162,8 @@ async def test_new_email_taken_by_another_contact_is_refused_before_confirm(tmp_
         chat, reply = await _find_form(bot, channel)
         (reply,) = await chat.click({**action_data(reply.cards[0], "Find"), "query": jane.email})
         form = reply.cards[0]
-        (reply,) = await chat.click({**action_data(form, "Review changes"), **_inputs(form),
-                                     "email": "john@acme.com"})
+        (reply,) = await chat.click(
+            {**action_data(form, "Review changes"), **_inputs(form), "email": "john@acme.com"}
+        )
         assert "already exists" in str(reply.cards[0])
         assert (await bot.contacts.get(jane.id)).email == "jane@acme.com"

@@ -24,16 +24,26 @@ from webchat import assets
 
 CHROMIUM = "/usr/bin/chromium"
 EXECUTABLE = CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 TIMEOUT_MS = 15_000
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(EXECUTABLE is None,
-                       reason="no Chromium at /usr/bin/chromium (`make browser` installs "
-                              "Debian's package as root)"),
+    pytest.mark.skipif(
+        EXECUTABLE is None,
+        reason="no Chromium at /usr/bin/chromium (`make browser` installs "
+        "Debian's package as root)",
+    ),
 ]
 
 
@@ -43,8 +53,10 @@ async def browser() -> AsyncIterator[Browser]:
         try:  # `make test` installs it first; this covers a bare `pytest`
             await asyncio.to_thread(assets.install)
         except assets.AssetError as exc:
-            pytest.fail(f"The Web Chat bundle is missing and could not be installed: {exc}. "
-                        "Run `make webchat-assets`.")
+            pytest.fail(
+                f"The Web Chat bundle is missing and could not be installed: {exc}. "
+                "Run `make webchat-assets`."
+            )
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=EXECUTABLE, args=ARGS)
         try:
@@ -61,8 +73,9 @@ class ChatPage:
         self.lang = lang
         self.errors: list[str] = []
         page.on("pageerror", lambda exc: self.errors.append(str(exc)))
-        page.on("console", lambda msg: self.errors.append(msg.text)
-                if msg.type == "error" else None)
+        page.on(
+            "console", lambda msg: self.errors.append(msg.text) if msg.type == "error" else None
+        )
 
     def button(self, key: str) -> Locator:
         """The newest card button with this caption."""
@@ -111,17 +124,28 @@ async def test_english_create_search_and_update_in_the_browser(tmp_path, browser
         chat = await _open(browser, bot, "en-US", "en")
         await chat.shot("welcome", ui("en", "welcome_intro"))
 
-        await _create(chat, {"firstname": "Ada", "lastname": "Lovelace", "email": email,
-                             "company": "Analytical Engines"})
+        await _create(
+            chat,
+            {
+                "firstname": "Ada",
+                "lastname": "Lovelace",
+                "email": email,
+                "company": "Analytical Engines",
+            },
+        )
         await chat.see(email)
         await chat.shot("created", ui("en", "headline_created"))
         stored = await bot.contacts.find_by_email(email)
         assert stored is not None
         assert (stored.get("firstname"), stored.get("lastname"), stored.get("company")) == (
-            "Ada", "Lovelace", "Analytical Engines")
+            "Ada",
+            "Lovelace",
+            "Analytical Engines",
+        )
 
-        await chat.page.locator("button.ac-pushButton",
-                                has_text=ui("en", "btn_search")).first.click()
+        await chat.page.locator(
+            "button.ac-pushButton", has_text=ui("en", "btn_search")
+        ).first.click()
         await chat.see(ui("en", "search_intro"))
         await chat.fill({"email": email})
         await chat.button("search_submit").click()
@@ -154,17 +178,22 @@ async def test_korean_browser_gets_korean_cards_and_creates_a_contact(tmp_path, 
         assert await chat.page.title() == "HubSpot 연락처 도우미"
         await chat.shot("welcome", ui("ko", "welcome_intro"))
 
-        await _create(chat, {"lastname": "김", "firstname": "민지", "email": email,
-                             "company": "서울상사"})
+        await _create(
+            chat, {"lastname": "김", "firstname": "민지", "email": email, "company": "서울상사"}
+        )
         await chat.see(email)
         await chat.shot("created", ui("ko", "headline_created"))
         stored = await bot.contacts.find_by_email(email)
         assert stored is not None
         assert (stored.get("firstname"), stored.get("lastname"), stored.get("company")) == (
-            "민지", "김", "서울상사")
+            "민지",
+            "김",
+            "서울상사",
+        )
 
-        await chat.page.locator("button.ac-pushButton",
-                                has_text=ui("ko", "btn_search")).first.click()
+        await chat.page.locator(
+            "button.ac-pushButton", has_text=ui("ko", "btn_search")
+        ).first.click()
         await chat.see(ui("ko", "search_intro"))
         await chat.fill({"company": "서울상사"})
         await chat.button("search_submit").click()

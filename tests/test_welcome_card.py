@@ -14,9 +14,14 @@ def _titles(card):
 
 
 def _welcomes(channel, cid):
-    return [r for r in channel.messages(cid)
-            if any(_titles(c) == BUTTONS or _titles(c) == ["연락처 검색", "연락처 만들기",
-                                                             "연락처 수정"] for c in r.cards)]
+    return [
+        r
+        for r in channel.messages(cid)
+        if any(
+            _titles(c) == BUTTONS or _titles(c) == ["연락처 검색", "연락처 만들기", "연락처 수정"]
+            for c in r.cards
+        )
+    ]
 
 
 async def test_emulator_start_shows_the_welcome_card_with_three_buttons(tmp_path, channel):
@@ -53,15 +58,17 @@ async def test_welcome_is_sent_once_not_per_member_and_not_again_on_re_add(tmp_p
 
 
 async def test_teams_welcome_waits_for_nothing_and_adopts_the_installation_locale(
-        tmp_path, channel):
+    tmp_path, channel
+):
     """Teams' bot-added conversationUpdate has no locale: welcome in the default language;
     the installationUpdate's Korean locale then applies to later replies, without a 2nd welcome."""
     async with running_app(test_settings(tmp_path)) as bot:
         chat = Conversation(bot, channel, kind="teams", locale=None)
         replies = await chat.start()
         assert _titles(replies[0].cards[0]) == BUTTONS
-        install = act.teams_installation_update(chat.conversation_id, channel.service_url,
-                                                locale="ko-KR")
+        install = act.teams_installation_update(
+            chat.conversation_id, channel.service_url, locale="ko-KR"
+        )
         assert (await bot.post(install)).status in (200, 201)
         assert len(channel.messages(chat.conversation_id)) == 1  # no second welcome
         # A later activity that says nothing about the locale is answered in Korean.
@@ -75,8 +82,9 @@ async def test_teams_welcome_waits_for_nothing_and_adopts_the_installation_local
 async def test_teams_installation_update_first_welcomes_in_its_language(tmp_path, channel):
     async with running_app(test_settings(tmp_path)) as bot:
         chat = Conversation(bot, channel, kind="teams", locale=None)
-        install = act.teams_installation_update(chat.conversation_id, channel.service_url,
-                                                locale="ko-KR")
+        install = act.teams_installation_update(
+            chat.conversation_id, channel.service_url, locale="ko-KR"
+        )
         assert (await bot.post(install)).status in (200, 201)
         (welcome,) = channel.messages(chat.conversation_id)
         assert _titles(welcome.cards[0]) == ["연락처 검색", "연락처 만들기", "연락처 수정"]

@@ -42,20 +42,33 @@ class WebChat:
 WEBCHAT_KEY = web.AppKey("webchat", WebChat)
 
 
-def setup(app: web.Application, *, settings: Settings, adapter: Any,
-          bot: Callable[[], Any], token_ttl_seconds: int = 1800) -> WebChat:
+def setup(
+    app: web.Application,
+    *,
+    settings: Settings,
+    adapter: Any,
+    bot: Callable[[], Any],
+    token_ttl_seconds: int = 1800,
+) -> WebChat:
     """Add the page, the Direct Line API and the connector routes to `app`.
 
     `adapter` is the app's CloudAdapter (the same one /api/messages uses); `bot` returns the
     bot once the app has started."""
     tokens = TokenSigner(ttl_seconds=token_ttl_seconds)
     bridge = BotBridge(adapter=adapter, bot=bot, app_id=settings.app_id)
-    channel = DirectLineChannel(bridge=bridge, store=ConversationStore(),
-                                bot_id=settings.app_id or DEFAULT_BOT_ID,
-                                max_message_chars=settings.max_message_chars,
-                                messages_per_minute=settings.messages_per_minute)
-    api = DirectLineApi(channel=channel, tokens=tokens, secret=settings.directline_secret,
-                        public_base_path=settings.public_base_path)
+    channel = DirectLineChannel(
+        bridge=bridge,
+        store=ConversationStore(),
+        bot_id=settings.app_id or DEFAULT_BOT_ID,
+        max_message_chars=settings.max_message_chars,
+        messages_per_minute=settings.messages_per_minute,
+    )
+    api = DirectLineApi(
+        channel=channel,
+        tokens=tokens,
+        secret=settings.directline_secret,
+        public_base_path=settings.public_base_path,
+    )
     page = WebChatPage(tokens=tokens, open_to_all=settings.webchat_page_open)
     routes = ConnectorApi(channel=channel, token=bridge.connector_token).routes()
     for base in dict.fromkeys(["", settings.public_base_path]):

@@ -24,12 +24,16 @@ from pathlib import Path
 PACKAGE = "botframework-webchat"
 VERSION = "4.18.1"
 # npm's dist.integrity for the tarball, and the sha256 of the dist/webchat.js inside it.
-INTEGRITY = ("sha512-7jpEUJ7olT62Xm+8eh7BhhIcXVfU2xD4pZDaeBt8K4XcNy6K/83UGIxE9BFkXmHMZ4hDEVOzs5"
-             "cre07GWuaXzg==")
+INTEGRITY = (
+    "sha512-7jpEUJ7olT62Xm+8eh7BhhIcXVfU2xD4pZDaeBt8K4XcNy6K/83UGIxE9BFkXmHMZ4hDEVOzs5"
+    "cre07GWuaXzg=="
+)
 BUNDLE_SHA256 = "0a68ad0a64fc04d621197da10c3eec0f843e16f7d03f6bcbed29b47517cf9bff"
 TARBALL_URL = f"https://registry.npmjs.org/{PACKAGE}/-/{PACKAGE}-{VERSION}.tgz"
-MEMBERS = {"package/dist/webchat.js": "webchat.js",
-           "package/dist/webchat.js.LICENSE.txt": "webchat.js.LICENSE.txt"}
+MEMBERS = {
+    "package/dist/webchat.js": "webchat.js",
+    "package/dist/webchat.js.LICENSE.txt": "webchat.js.LICENSE.txt",
+}
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
 
@@ -56,22 +60,30 @@ def verify_integrity(tarball: Path, integrity: str = INTEGRITY) -> None:
         raise AssetError(f"unsupported integrity algorithm {algorithm!r}")
     digest = hashlib.sha512(tarball.read_bytes()).digest()
     if base64.b64encode(digest).decode("ascii") != expected:
-        raise AssetError(f"{tarball.name} does not match the pinned integrity {integrity}; "
-                         "refusing to install it")
+        raise AssetError(
+            f"{tarball.name} does not match the pinned integrity {integrity}; "
+            "refusing to install it"
+        )
 
 
 def fetch_tarball(workdir: Path) -> Path:
     """The package tarball in `workdir`, by npm if it is installed, else from the registry."""
     npm = shutil.which("npm")
     if npm:
-        done = subprocess.run([npm, "pack", f"{PACKAGE}@{VERSION}", "--silent",
-                               "--pack-destination", str(workdir)],
-                              cwd=workdir, capture_output=True, text=True, timeout=300)
+        done = subprocess.run(
+            [npm, "pack", f"{PACKAGE}@{VERSION}", "--silent", "--pack-destination", str(workdir)],
+            cwd=workdir,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         found = sorted(workdir.glob("*.tgz"))
         if done.returncode == 0 and found:
             return found[0]
-        print(f"npm pack failed ({done.stderr.strip()[:200]}); trying the registry directly",
-              file=sys.stderr)
+        print(
+            f"npm pack failed ({done.stderr.strip()[:200]}); trying the registry directly",
+            file=sys.stderr,
+        )
     target = workdir / f"{PACKAGE}-{VERSION}.tgz"
     try:
         with urllib.request.urlopen(TARBALL_URL, timeout=120) as resp, target.open("wb") as out:

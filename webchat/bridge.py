@@ -58,8 +58,9 @@ class _LocalConnectorFactory(ConnectorFactory):
     async def create(self, service_url: str, audience: str | None = None) -> ConnectorClient:
         client = self._clients.get(service_url)
         if client is None:
-            client = self._clients[service_url] = ConnectorClient(self._credentials,
-                                                                  base_url=service_url)
+            client = self._clients[service_url] = ConnectorClient(
+                self._credentials, base_url=service_url
+            )
             # The channel is this very process: a refused connection means it is shutting down,
             # and retrying with backoff would only hold the shutdown up.
             client.config.retry_policy.retries = 0
@@ -74,8 +75,14 @@ class _LocalConnectorFactory(ConnectorFactory):
 class BotBridge:
     """Delivers channel activities to the bot; knows the token its replies must carry."""
 
-    def __init__(self, *, adapter: CloudAdapterBase, bot: Callable[[], Any], app_id: str = "",
-                 connector_token: str | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        adapter: CloudAdapterBase,
+        bot: Callable[[], Any],
+        app_id: str = "",
+        connector_token: str | None = None,
+    ) -> None:
         self._adapter = adapter
         self._bot = bot
         self._app_id = app_id
@@ -87,9 +94,13 @@ class BotBridge:
         # The same claims the SDK gives an authenticated channel call for this bot, so the
         # turn (and anything it reads from the identity) looks like any other channel's.
         result.claims_identity = ClaimsIdentity(
-            {AuthenticationConstants.AUDIENCE_CLAIM: self._app_id,
-             AuthenticationConstants.APP_ID_CLAIM: self._app_id},
-            True, "webchat-local")
+            {
+                AuthenticationConstants.AUDIENCE_CLAIM: self._app_id,
+                AuthenticationConstants.APP_ID_CLAIM: self._app_id,
+            },
+            True,
+            "webchat-local",
+        )
         result.audience = AuthenticationConstants.TO_CHANNEL_FROM_BOT_OAUTH_SCOPE
         result.caller_id = None
         result.connector_factory = self._factory
@@ -99,8 +110,9 @@ class BotBridge:
         """Run one bot turn for `activity`; its replies arrive at the connector routes before
         this returns. Raises whatever the turn raised (the caller answers 502)."""
         bot = self._bot()
-        await self._adapter.process_activity(self._auth_result(),
-                                             Activity().deserialize(activity), bot.on_turn)
+        await self._adapter.process_activity(
+            self._auth_result(), Activity().deserialize(activity), bot.on_turn
+        )
 
     async def close(self) -> None:
         await self._factory.close()

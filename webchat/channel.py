@@ -61,9 +61,16 @@ def new_conversation_id() -> str:
 
 
 class DirectLineChannel:
-    def __init__(self, *, bridge: BotBridge, store: ConversationStore, bot_id: str,
-                 max_message_chars: int, messages_per_minute: int,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        *,
+        bridge: BotBridge,
+        store: ConversationStore,
+        bot_id: str,
+        max_message_chars: int,
+        messages_per_minute: int,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.bridge = bridge
         self.store = store
         self.bot_account = {"id": bot_id, "name": BOT_NAME, "role": "bot"}
@@ -73,8 +80,9 @@ class DirectLineChannel:
         self._tasks: set[asyncio.Task[None]] = set()
 
     # -- conversations --------------------------------------------------------------------------
-    def start(self, conversation_id: str, *, user_id: str, locale: str | None,
-              service_url: str) -> tuple[Conversation, bool]:
+    def start(
+        self, conversation_id: str, *, user_id: str, locale: str | None, service_url: str
+    ) -> tuple[Conversation, bool]:
         """The conversation, and whether it was created now (then the bot hears of the user
         joining, in the background, so the welcome card is on its way before the socket opens)."""
         conv = self.store.get(conversation_id)
@@ -82,12 +90,15 @@ class DirectLineChannel:
             return conv, False
         conv = self.store.create(conversation_id, user_id=user_id, locale=locale)
         update = {
-            "type": "conversationUpdate", "id": str(uuid.uuid4()), "timestamp": now_iso(),
-            "channelId": CHANNEL_ID, "serviceUrl": service_url,
-            "from": {"id": user_id, "role": "user"}, "recipient": dict(self.bot_account),
+            "type": "conversationUpdate",
+            "id": str(uuid.uuid4()),
+            "timestamp": now_iso(),
+            "channelId": CHANNEL_ID,
+            "serviceUrl": service_url,
+            "from": {"id": user_id, "role": "user"},
+            "recipient": dict(self.bot_account),
             "conversation": {"id": conv.id},
-            "membersAdded": [{"id": self.bot_account["id"], "name": BOT_NAME},
-                             {"id": user_id}],
+            "membersAdded": [{"id": self.bot_account["id"], "name": BOT_NAME}, {"id": user_id}],
             "membersRemoved": [],
         }
         if conv.locale:
@@ -113,15 +124,22 @@ class DirectLineChannel:
             seconds = int(wait + 0.999)
             if now - conv.rate_noticed_at >= 60.0:  # say it once a minute, not once a post
                 conv.rate_noticed_at = now
-                await self._notice(conv, "rate_limited", limit=self.messages_per_minute,
-                                   seconds=seconds)
-            raise ChannelError(429, "TooManyRequests",
-                               f"At most {self.messages_per_minute} messages a minute.",
-                               {"Retry-After": str(seconds)})
+                await self._notice(
+                    conv, "rate_limited", limit=self.messages_per_minute, seconds=seconds
+                )
+            raise ChannelError(
+                429,
+                "TooManyRequests",
+                f"At most {self.messages_per_minute} messages a minute.",
+                {"Retry-After": str(seconds)},
+            )
         if len(raw) > MAX_ACTIVITY_CHARS:
             await self._notice(conv, "too_large")
-            raise ChannelError(413, "MessageSizeTooBig",
-                               f"The activity is larger than {MAX_ACTIVITY_CHARS} characters.")
+            raise ChannelError(
+                413,
+                "MessageSizeTooBig",
+                f"The activity is larger than {MAX_ACTIVITY_CHARS} characters.",
+            )
         try:
             body = json.loads(raw)
         except ValueError:
@@ -140,14 +158,25 @@ class DirectLineChannel:
             raise ChannelError(400, "BadArgument", "The text must be a string.")
         if text and len(text) > self.max_message_chars:
             await self._notice(conv, "too_long", length=len(text), limit=self.max_message_chars)
-            raise ChannelError(413, "MessageTooLong",
-                               f"The text is longer than {self.max_message_chars} characters.")
+            raise ChannelError(
+                413,
+                "MessageTooLong",
+                f"The text is longer than {self.max_message_chars} characters.",
+            )
         sender = body.get("from") if isinstance(body.get("from"), dict) else {}
-        activity = {**body, "type": kind, "timestamp": now_iso(), "channelId": CHANNEL_ID,
-                    "from": {"id": conv.user_id, "role": "user",
-                             **({"name": sender["name"]} if isinstance(sender.get("name"), str)
-                                else {})},
-                    "recipient": dict(self.bot_account), "conversation": {"id": conv.id}}
+        activity = {
+            **body,
+            "type": kind,
+            "timestamp": now_iso(),
+            "channelId": CHANNEL_ID,
+            "from": {
+                "id": conv.user_id,
+                "role": "user",
+                **({"name": sender["name"]} if isinstance(sender.get("name"), str) else {}),
+            },
+            "recipient": dict(self.bot_account),
+            "conversation": {"id": conv.id},
+        }
         activity.pop("serviceUrl", None)
         activity.pop("id", None)
         locale = clean_locale(body.get("locale")) or conv.locale
@@ -164,19 +193,33 @@ class DirectLineChannel:
             except Exception as exc:
                 log.error("bot turn failed: %s: %s", type(exc).__name__, exc)
                 await self._notice(conv, "bot_error")
-                raise ChannelError(502, "BotError", "The bot could not handle the activity.") \
-                    from exc
+                raise ChannelError(
+                    502, "BotError", "The bot could not handle the activity."
+                ) from exc
         return activity_id
 
     async def _notice(self, conv: Conversation, key: str, **values: object) -> None:
-        await conv.append({"type": "message", "timestamp": now_iso(), "channelId": CHANNEL_ID,
-                           "from": dict(self.bot_account), "conversation": {"id": conv.id},
-                           "text": notice(key, conv.locale, **values),
-                           **({"locale": conv.locale} if conv.locale else {})})
+        await conv.append(
+            {
+                "type": "message",
+                "timestamp": now_iso(),
+                "channelId": CHANNEL_ID,
+                "from": dict(self.bot_account),
+                "conversation": {"id": conv.id},
+                "text": notice(key, conv.locale, **values),
+                **({"locale": conv.locale} if conv.locale else {}),
+            }
+        )
 
     # -- from the bot ---------------------------------------------------------------------------
-    async def post_from_bot(self, conversation_id: str, body: dict[str, Any], *,
-                            reply_to: str | None = None, update_of: str | None = None) -> str:
+    async def post_from_bot(
+        self,
+        conversation_id: str,
+        body: dict[str, Any],
+        *,
+        reply_to: str | None = None,
+        update_of: str | None = None,
+    ) -> str:
         conv = self.store.get(conversation_id)
         if conv is None:
             raise ChannelError(404, "NotFound", "No such conversation.")

@@ -41,7 +41,8 @@ class ConnectorApi:
         if not hmac.compare_digest(given, self._expected):
             raise web.HTTPUnauthorized(
                 text='{"error":{"code":"Unauthorized","message":"Not the bot."}}',
-                content_type="application/json")
+                content_type="application/json",
+            )
 
     async def _body(self, request: web.Request) -> dict:
         try:
@@ -55,16 +56,24 @@ class ConnectorApi:
     async def send(self, request: web.Request) -> web.Response:
         self._check(request)
         body = await self._body(request)
-        return await self._answer(self.channel.post_from_bot(
-            request.match_info["conversation_id"], body,
-            reply_to=request.match_info.get("activity_id")))
+        return await self._answer(
+            self.channel.post_from_bot(
+                request.match_info["conversation_id"],
+                body,
+                reply_to=request.match_info.get("activity_id"),
+            )
+        )
 
     async def update(self, request: web.Request) -> web.Response:
         self._check(request)
         body = await self._body(request)
-        return await self._answer(self.channel.post_from_bot(
-            request.match_info["conversation_id"], body,
-            update_of=request.match_info["activity_id"]))
+        return await self._answer(
+            self.channel.post_from_bot(
+                request.match_info["conversation_id"],
+                body,
+                update_of=request.match_info["activity_id"],
+            )
+        )
 
     async def delete(self, request: web.Request) -> web.Response:
         self._check(request)
@@ -75,6 +84,7 @@ class ConnectorApi:
         try:
             activity_id = await pending
         except ChannelError as exc:
-            return web.json_response({"error": {"code": exc.code, "message": exc.message}},
-                                     status=exc.status)
+            return web.json_response(
+                {"error": {"code": exc.code, "message": exc.message}}, status=exc.status
+            )
         return web.json_response({"id": activity_id})

@@ -97,8 +97,11 @@ class Conversation:
             self.socket_seq = self.seq
             activities, mark = self.since(watermark, limit=self.history_limit)
             if activities:
-                await socket.send_str(json.dumps({"activities": activities,
-                                                  "watermark": str(mark)}, ensure_ascii=False))
+                await socket.send_str(
+                    json.dumps(
+                        {"activities": activities, "watermark": str(mark)}, ensure_ascii=False
+                    )
+                )
         if old is not None and old is not socket:
             await old.close(code=4000, message=b"collision")
 
@@ -128,8 +131,13 @@ class Conversation:
 class ConversationStore:
     """All live conversations of this process, least recently active first."""
 
-    def __init__(self, *, max_conversations: int = 5000, history_limit: int = 500,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        *,
+        max_conversations: int = 5000,
+        history_limit: int = 500,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._items: OrderedDict[str, Conversation] = OrderedDict()
         self.max_conversations = max_conversations
         self.history_limit = history_limit
@@ -142,10 +150,16 @@ class ConversationStore:
             self._items.move_to_end(conversation_id)
         return conv
 
-    def create(self, conversation_id: str, *, user_id: str,
-               locale: str | None = None) -> Conversation:
-        conv = Conversation(conversation_id, user_id, locale, history_limit=self.history_limit,
-                            last_active=self._clock())
+    def create(
+        self, conversation_id: str, *, user_id: str, locale: str | None = None
+    ) -> Conversation:
+        conv = Conversation(
+            conversation_id,
+            user_id,
+            locale,
+            history_limit=self.history_limit,
+            last_active=self._clock(),
+        )
         self._items[conversation_id] = conv
         while len(self._items) > self.max_conversations:
             _, dropped = self._items.popitem(last=False)

@@ -41,16 +41,19 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
-    "Access-Control-Allow-Headers": "authorization, content-type, x-ms-bot-agent, "
-                                    "x-requested-with",
+    "Access-Control-Allow-Headers": "authorization, content-type, x-ms-bot-agent, x-requested-with",
     "Access-Control-Max-Age": "600",
 }
 
 
-def error_response(status: int, code: str, message: str,
-                   headers: dict[str, str] | None = None) -> web.Response:
-    return web.json_response({"error": {"code": code, "message": message}}, status=status,
-                             headers={**CORS_HEADERS, **(headers or {})})
+def error_response(
+    status: int, code: str, message: str, headers: dict[str, str] | None = None
+) -> web.Response:
+    return web.json_response(
+        {"error": {"code": code, "message": message}},
+        status=status,
+        headers={**CORS_HEADERS, **(headers or {})},
+    )
 
 
 def own_service_url(request: web.Request) -> str:
@@ -80,8 +83,14 @@ class Access:
 
 
 class DirectLineApi:
-    def __init__(self, *, channel: DirectLineChannel, tokens: TokenSigner, secret: str = "",
-                 public_base_path: str = "") -> None:
+    def __init__(
+        self,
+        *,
+        channel: DirectLineChannel,
+        tokens: TokenSigner,
+        secret: str = "",
+        public_base_path: str = "",
+    ) -> None:
         self.channel = channel
         self.tokens = tokens
         self._secret = secret
@@ -100,8 +109,14 @@ class DirectLineApi:
             web.post(f"{c}/upload", self._wrap(self.upload)),
             web.get(f"{c}/stream", self.stream, allow_head=False),
         ]
-        for path in (f"{p}/tokens/generate", f"{p}/tokens/refresh", f"{p}/conversations", c,
-                     f"{c}/activities", f"{c}/upload"):
+        for path in (
+            f"{p}/tokens/generate",
+            f"{p}/tokens/refresh",
+            f"{p}/conversations",
+            c,
+            f"{c}/activities",
+            f"{c}/upload",
+        ):
             out.append(web.options(path, self.preflight))
         return out
 
@@ -117,6 +132,7 @@ class DirectLineApi:
             response.headers.update(CORS_HEADERS)
             response.headers["Cache-Control"] = "no-store"
             return response
+
         return wrapped
 
     async def preflight(self, request: web.Request) -> web.Response:
@@ -127,8 +143,9 @@ class DirectLineApi:
         scheme, _, value = header.partition(" ")
         value = value.strip()
         if scheme.lower() != "bearer" or not value:
-            raise ChannelError(401, "MissingAuthorization",
-                               "Send 'Authorization: Bearer <secret or token>'.")
+            raise ChannelError(
+                401, "MissingAuthorization", "Send 'Authorization: Bearer <secret or token>'."
+            )
         if self._secret and hmac.compare_digest(value.encode(), self._secret.encode()):
             return Access(None, None)
         grant = self.tokens.verify(value)
@@ -142,16 +159,17 @@ class DirectLineApi:
             raise ChannelError(404, "NotFound", "No such conversation (it may have ended).")
         return conv
 
-    def _stream_url(self, request: web.Request, conv: Conversation,
-                    watermark: str | None) -> str:
+    def _stream_url(self, request: web.Request, conv: Conversation, watermark: str | None) -> str:
         """Absolute, as DirectLineJS needs; built from what the browser used to reach us
         (X-Forwarded-* from a reverse proxy) plus the public path prefix."""
         proto = request.headers.get("X-Forwarded-Proto", request.scheme).split(",")[0].strip()
         host = request.headers.get("X-Forwarded-Host", request.host).split(",")[0].strip()
         ws = "wss" if proto == "https" else "ws"
         token = self.tokens.issue(conv.id, conv.user_id, kind=STREAM)
-        url = (f"{ws}://{host}{self._public_base_path}/v3/directline/conversations/"
-               f"{conv.id}/stream?t={token}")
+        url = (
+            f"{ws}://{host}{self._public_base_path}/v3/directline/conversations/"
+            f"{conv.id}/stream?t={token}"
+        )
         return url + (f"&watermark={watermark}" if watermark else "")
 
     async def _json_body(self, request: web.Request) -> dict[str, Any]:
@@ -166,8 +184,11 @@ class DirectLineApi:
         return body if isinstance(body, dict) else {}
 
     def _conversation_body(self, conv_id: str, user_id: str) -> dict[str, Any]:
-        return {"conversationId": conv_id, "token": self.tokens.issue(conv_id, user_id),
-                "expires_in": self.tokens.ttl_seconds}
+        return {
+            "conversationId": conv_id,
+            "token": self.tokens.issue(conv_id, user_id),
+            "expires_in": self.tokens.ttl_seconds,
+        }
 
     # -- tokens -------------------------------------------------------------------------------
     async def generate(self, request: web.Request) -> web.Response:
@@ -198,11 +219,16 @@ class DirectLineApi:
         else:
             assert access.conversation_id is not None and access.user_id is not None
             conv_id, user_id = access.conversation_id, access.user_id
-        conv, created = self.channel.start(conv_id, user_id=user_id,
-                                           locale=clean_locale(body.get("locale")),
-                                           service_url=own_service_url(request))
-        payload = {**self._conversation_body(conv.id, conv.user_id),
-                   "streamUrl": self._stream_url(request, conv, None)}
+        conv, created = self.channel.start(
+            conv_id,
+            user_id=user_id,
+            locale=clean_locale(body.get("locale")),
+            service_url=own_service_url(request),
+        )
+        payload = {
+            **self._conversation_body(conv.id, conv.user_id),
+            "streamUrl": self._stream_url(request, conv, None),
+        }
         return web.json_response(payload, status=201 if created else 200)
 
     async def reconnect(self, request: web.Request) -> web.Response:
@@ -210,8 +236,12 @@ class DirectLineApi:
         self._access(request, conv_id)
         conv = self._conversation(conv_id)
         watermark = request.query.get("watermark") or None
-        return web.json_response({**self._conversation_body(conv.id, conv.user_id),
-                                  "streamUrl": self._stream_url(request, conv, watermark)})
+        return web.json_response(
+            {
+                **self._conversation_body(conv.id, conv.user_id),
+                "streamUrl": self._stream_url(request, conv, watermark),
+            }
+        )
 
     async def post_activity(self, request: web.Request) -> web.Response:
         conv_id = request.match_info["conversation_id"]
@@ -223,8 +253,9 @@ class DirectLineApi:
             raw = await request.text()
         except (UnicodeDecodeError, ValueError) as exc:
             raise ChannelError(400, "BadArgument", "The body must be UTF-8 JSON.") from exc
-        activity_id = await self.channel.post_from_user(conv, raw,
-                                                        service_url=own_service_url(request))
+        activity_id = await self.channel.post_from_user(
+            conv, raw, service_url=own_service_url(request)
+        )
         return web.json_response({"id": activity_id})
 
     async def get_activities(self, request: web.Request) -> web.Response:
@@ -273,5 +304,6 @@ def _watermark(value: str | None) -> int | None:
     try:
         return int(value)
     except ValueError as exc:
-        raise ChannelError(400, "BadArgument", "The watermark is not one this channel gave.") \
-            from exc
+        raise ChannelError(
+            400, "BadArgument", "The watermark is not one this channel gave."
+        ) from exc

@@ -9,19 +9,23 @@ from __future__ import annotations
 NOTICES: dict[str, dict[str, str]] = {
     "too_long": {
         "en": "That message is too long ({length} characters; the limit is {limit}). "
-              "Please shorten it and send it again.",
-        "ko": "메시지가 너무 길어요({length}자, 최대 {limit}자). 줄여서 다시 보내 주세요."},
+        "Please shorten it and send it again.",
+        "ko": "메시지가 너무 길어요({length}자, 최대 {limit}자). 줄여서 다시 보내 주세요.",
+    },
     "too_large": {
         "en": "That message is too large to send. Please send less at once.",
-        "ko": "메시지가 너무 커서 보낼 수 없어요. 한 번에 조금씩 보내 주세요."},
+        "ko": "메시지가 너무 커서 보낼 수 없어요. 한 번에 조금씩 보내 주세요.",
+    },
     "rate_limited": {
         "en": "You are sending messages too quickly (at most {limit} a minute). "
-              "Please wait {seconds} seconds and try again.",
+        "Please wait {seconds} seconds and try again.",
         "ko": "메시지를 너무 빨리 보내고 있어요(1분에 최대 {limit}개). "
-              "{seconds}초 후에 다시 시도해 주세요."},
+        "{seconds}초 후에 다시 시도해 주세요.",
+    },
     "bot_error": {
         "en": "Sorry, the assistant could not handle that message. Nothing was changed.",
-        "ko": "죄송해요, 도우미가 그 메시지를 처리하지 못했어요. 아무것도 바뀌지 않았어요."},
+        "ko": "죄송해요, 도우미가 그 메시지를 처리하지 못했어요. 아무것도 바뀌지 않았어요.",
+    },
 }
 
 

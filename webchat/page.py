@@ -28,8 +28,10 @@ STATIC_FILES = {
     "chat.js": "application/javascript",
     "chat.css": "text/css",
 }
-MISSING_BUNDLE = ("The Web Chat bundle is not installed. Run `make webchat-assets` "
-                  "(or `.venv/bin/python -m webchat.assets`) and reload the page.")
+MISSING_BUNDLE = (
+    "The Web Chat bundle is not installed. Run `make webchat-assets` "
+    "(or `.venv/bin/python -m webchat.assets`) and reload the page."
+)
 
 # Web Chat injects its styles at run time (hence 'unsafe-inline' for styles only); every script
 # and connection is this app's own. connect-src names ws:/wss: since the stream URL is absolute.
@@ -38,15 +40,17 @@ SECURITY_HEADERS = {
         "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
         "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self' ws: wss:; "
         "media-src 'self' data: blob:; frame-ancestors 'self'; base-uri 'self'; "
-        "form-action 'none'; object-src 'none'"),
+        "form-action 'none'; object-src 'none'"
+    ),
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
 }
 
 
 class WebChatPage:
-    def __init__(self, *, tokens: TokenSigner, static_dir: Path = STATIC_DIR,
-                 open_to_all: bool = True) -> None:
+    def __init__(
+        self, *, tokens: TokenSigner, static_dir: Path = STATIC_DIR, open_to_all: bool = True
+    ) -> None:
         self.tokens = tokens
         self.open_to_all = open_to_all
         self.static_dir = static_dir
@@ -65,9 +69,14 @@ class WebChatPage:
         raise web.HTTPFound(f"{request.path}/")
 
     async def index(self, request: web.Request) -> web.StreamResponse:
-        return web.FileResponse(self.static_dir / "index.html",
-                                headers={**SECURITY_HEADERS, "Cache-Control": "no-cache",
-                                         "Content-Type": "text/html; charset=utf-8"})
+        return web.FileResponse(
+            self.static_dir / "index.html",
+            headers={
+                **SECURITY_HEADERS,
+                "Cache-Control": "no-cache",
+                "Content-Type": "text/html; charset=utf-8",
+            },
+        )
 
     async def static(self, request: web.Request) -> web.StreamResponse:
         name = request.match_info["name"]
@@ -81,9 +90,14 @@ class WebChatPage:
             if name == "webchat.js":  # the page checks for window.WebChat and explains
                 return web.Response(status=404, text=MISSING_BUNDLE)
             raise web.HTTPNotFound()
-        return web.FileResponse(path, headers={
-            "Content-Type": f"{content_type}; charset=utf-8", "Cache-Control": "no-cache",
-            "X-Content-Type-Options": "nosniff"})
+        return web.FileResponse(
+            path,
+            headers={
+                "Content-Type": f"{content_type}; charset=utf-8",
+                "Cache-Control": "no-cache",
+                "X-Content-Type-Options": "nosniff",
+            },
+        )
 
     async def token(self, request: web.Request) -> web.Response:
         """A token for a conversation that starts when Web Chat connects with it. Anyone who
@@ -94,14 +108,24 @@ class WebChatPage:
         on /api/messages."""
         if not self.open_to_all:
             return web.json_response(
-                {"error": {"code": "WebChatDisabled", "message":
-                           "The Web Chat page is off on this server because it has a Microsoft "
-                           "App ID. Put the page behind a sign-in proxy and set "
-                           "WEBCHAT_ENABLED=true to turn it on."}},
-                status=403, headers={"Cache-Control": "no-store"})
+                {
+                    "error": {
+                        "code": "WebChatDisabled",
+                        "message": "The Web Chat page is off on this server because it "
+                        "has a Microsoft App ID. Put the page behind a sign-in proxy and set "
+                        "WEBCHAT_ENABLED=true to turn it on.",
+                    }
+                },
+                status=403,
+                headers={"Cache-Control": "no-store"},
+            )
         conversation_id, user_id = new_conversation_id(), new_user_id()
         return web.json_response(
-            {"token": self.tokens.issue(conversation_id, user_id),
-             "conversationId": conversation_id, "userId": user_id,
-             "expires_in": self.tokens.ttl_seconds},
-            headers={"Cache-Control": "no-store"})
+            {
+                "token": self.tokens.issue(conversation_id, user_id),
+                "conversationId": conversation_id,
+                "userId": user_id,
+                "expires_in": self.tokens.ttl_seconds,
+            },
+            headers={"Cache-Control": "no-store"},
+        )

@@ -56,21 +56,39 @@ def _unb64(text: str) -> bytes:
 class TokenSigner:
     """Issues and checks tokens. `clock` is injectable so expiry is testable without sleeping."""
 
-    def __init__(self, *, key: bytes | None = None, ttl_seconds: int = 1800,
-                 stream_ttl_seconds: int = 60, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        *,
+        key: bytes | None = None,
+        ttl_seconds: int = 1800,
+        stream_ttl_seconds: int = 60,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self._key = key or secrets.token_bytes(32)
         self.ttl_seconds = ttl_seconds
         self.stream_ttl_seconds = stream_ttl_seconds
         self._clock = clock
 
-    def issue(self, conversation_id: str, user_id: str, *, kind: str = CONVERSATION,
-              ttl_seconds: float | None = None) -> str:
+    def issue(
+        self,
+        conversation_id: str,
+        user_id: str,
+        *,
+        kind: str = CONVERSATION,
+        ttl_seconds: float | None = None,
+    ) -> str:
         if ttl_seconds is None:
             ttl_seconds = self.ttl_seconds if kind == CONVERSATION else self.stream_ttl_seconds
         payload = json.dumps(
-            {"k": kind, "c": conversation_id, "u": user_id,
-             "e": int(self._clock() + ttl_seconds), "n": secrets.token_urlsafe(6)},
-            separators=(",", ":")).encode("utf-8")
+            {
+                "k": kind,
+                "c": conversation_id,
+                "u": user_id,
+                "e": int(self._clock() + ttl_seconds),
+                "n": secrets.token_urlsafe(6),
+            },
+            separators=(",", ":"),
+        ).encode("utf-8")
         return f"{_b64(payload)}.{_b64(self._sign(payload))}"
 
     def verify(self, token: str, *, kind: str = CONVERSATION) -> Grant:
@@ -85,8 +103,12 @@ class TokenSigner:
             raise TokenError("BadToken", "The token is not valid.")
         try:
             claims = json.loads(payload)
-            grant = Grant(kind=str(claims["k"]), conversation_id=str(claims["c"]),
-                          user_id=str(claims["u"]), expires_at=float(claims["e"]))
+            grant = Grant(
+                kind=str(claims["k"]),
+                conversation_id=str(claims["c"]),
+                user_id=str(claims["u"]),
+                expires_at=float(claims["e"]),
+            )
         except (ValueError, KeyError, TypeError) as exc:
             raise TokenError("BadToken", "The token is not valid.") from exc
         if grant.kind != kind:

@@ -28,8 +28,9 @@ def fixture(name: str) -> dict[str, Any]:
     return copy.deepcopy(_load(name))
 
 
-def _stamp(activity: dict[str, Any], *, conversation_id: str, service_url: str,
-           locale: str | None) -> dict[str, Any]:
+def _stamp(
+    activity: dict[str, Any], *, conversation_id: str, service_url: str, locale: str | None
+) -> dict[str, Any]:
     activity["id"] = str(uuid.uuid4())
     activity["serviceUrl"] = service_url
     activity["conversation"]["id"] = conversation_id
@@ -40,63 +41,107 @@ def _stamp(activity: dict[str, Any], *, conversation_id: str, service_url: str,
     return activity
 
 
-def emulator_conversation_update(conversation_id: str, service_url: str,
-                                 locale: str | None = "en-US") -> dict[str, Any]:
-    return _stamp(fixture("e_emulator_conversation_update"), conversation_id=conversation_id,
-                  service_url=service_url, locale=locale)
+def emulator_conversation_update(
+    conversation_id: str, service_url: str, locale: str | None = "en-US"
+) -> dict[str, Any]:
+    return _stamp(
+        fixture("e_emulator_conversation_update"),
+        conversation_id=conversation_id,
+        service_url=service_url,
+        locale=locale,
+    )
 
 
-def emulator_message(conversation_id: str, service_url: str, text: str,
-                     locale: str | None = "en-US") -> dict[str, Any]:
-    a = _stamp(fixture("e_emulator_message"), conversation_id=conversation_id,
-               service_url=service_url, locale=locale)
+def emulator_message(
+    conversation_id: str, service_url: str, text: str, locale: str | None = "en-US"
+) -> dict[str, Any]:
+    a = _stamp(
+        fixture("e_emulator_message"),
+        conversation_id=conversation_id,
+        service_url=service_url,
+        locale=locale,
+    )
     a["text"] = text
     return a
 
 
-def emulator_submit(conversation_id: str, service_url: str, value: Any,
-                    locale: str | None = "en-US") -> dict[str, Any]:
-    a = _stamp(fixture("e_emulator_message_postback"), conversation_id=conversation_id,
-               service_url=service_url, locale=locale)
+def emulator_submit(
+    conversation_id: str, service_url: str, value: Any, locale: str | None = "en-US"
+) -> dict[str, Any]:
+    a = _stamp(
+        fixture("e_emulator_message_postback"),
+        conversation_id=conversation_id,
+        service_url=service_url,
+        locale=locale,
+    )
     a["value"] = value
     return a
 
 
 def teams_conversation_update(conversation_id: str, service_url: str) -> dict[str, Any]:
     """Bot added to a personal chat: Teams sends no locale here."""
-    return _stamp(fixture("a_teams_conversation_update"), conversation_id=conversation_id,
-                  service_url=service_url, locale=None)
+    return _stamp(
+        fixture("a_teams_conversation_update"),
+        conversation_id=conversation_id,
+        service_url=service_url,
+        locale=None,
+    )
 
 
-def teams_installation_update(conversation_id: str, service_url: str,
-                              locale: str = "ko-KR") -> dict[str, Any]:
-    return _stamp(fixture("a2_teams_installation_update_personal"),
-                  conversation_id=conversation_id, service_url=service_url, locale=locale)
+def teams_installation_update(
+    conversation_id: str, service_url: str, locale: str = "ko-KR"
+) -> dict[str, Any]:
+    return _stamp(
+        fixture("a2_teams_installation_update_personal"),
+        conversation_id=conversation_id,
+        service_url=service_url,
+        locale=locale,
+    )
 
 
-def teams_message(conversation_id: str, service_url: str, text: str,
-                  locale: str | None = "en-US") -> dict[str, Any]:
-    a = _stamp(fixture("b2_teams_message_personal"), conversation_id=conversation_id,
-               service_url=service_url, locale=locale)
+def teams_message(
+    conversation_id: str, service_url: str, text: str, locale: str | None = "en-US"
+) -> dict[str, Any]:
+    a = _stamp(
+        fixture("b2_teams_message_personal"),
+        conversation_id=conversation_id,
+        service_url=service_url,
+        locale=locale,
+    )
     a["text"] = text
     a["attachments"] = [{"contentType": "text/html", "content": f"<p>{text}</p>"}]
     return a
 
 
-def teams_submit(conversation_id: str, service_url: str, value: Any,
-                 locale: str | None = "en-US") -> dict[str, Any]:
-    a = _stamp(fixture("c_teams_message_action_submit"), conversation_id=conversation_id,
-               service_url=service_url, locale=locale)
+def teams_submit(
+    conversation_id: str, service_url: str, value: Any, locale: str | None = "en-US"
+) -> dict[str, Any]:
+    a = _stamp(
+        fixture("c_teams_message_action_submit"),
+        conversation_id=conversation_id,
+        service_url=service_url,
+        locale=locale,
+    )
     a["value"] = value
     return a
 
 
-def teams_channel_message(conversation_id: str, service_url: str, text: str, *,
-                          mention: bool = True, conversation_type: str = "channel",
-                          locale: str | None = "en-US") -> dict[str, Any]:
+def teams_channel_message(
+    conversation_id: str,
+    service_url: str,
+    text: str,
+    *,
+    mention: bool = True,
+    conversation_type: str = "channel",
+    locale: str | None = "en-US",
+) -> dict[str, Any]:
     """A message in a Teams channel (or group chat), @mentioning the bot when `mention`."""
-    a = _stamp(fixture("b_teams_message_channel_mention"), conversation_id=conversation_id,
-               service_url=service_url, locale=locale)
+    a = _stamp(
+        fixture("b_teams_message_channel_mention"),
+        conversation_id=conversation_id,
+        service_url=service_url,
+        locale=locale,
+    )
     a["conversation"]["conversationType"] = conversation_type
     if mention:
         a["text"] = f"<at>Fixture Bot</at> {text}"

@@ -25,9 +25,14 @@ from tests.support.hubspot_server import LocalHubSpot, hubspot_server
 from tests.support.scripted_openai import ScriptedOpenAI
 
 # Failures come back at once: tests of "HubSpot is down" must not sit through real backoff.
-FAST_RETRY = RetryPolicy(attempts=2, backoff_base_seconds=0.01, backoff_cap_seconds=0.02,
-                         rate_limit_retries=1, rate_limit_default_seconds=0.01,
-                         rate_limit_cap_seconds=0.02)
+FAST_RETRY = RetryPolicy(
+    attempts=2,
+    backoff_base_seconds=0.01,
+    backoff_cap_seconds=0.02,
+    rate_limit_retries=1,
+    rate_limit_default_seconds=0.01,
+    rate_limit_cap_seconds=0.02,
+)
 
 
 @dataclass
@@ -36,10 +41,14 @@ class AgentStack:
     openai: ScriptedOpenAI
     hubspot: LocalHubSpot
 
-    def agent(self, *, azure: bool = False, max_retries: int = 0, timeout: float = 10.0,
-              **kwargs: Any) -> ContactAgent:
-        client = (self.openai.azure_client(max_retries=max_retries, timeout=timeout) if azure
-                  else self.openai.client(max_retries=max_retries, timeout=timeout))
+    def agent(
+        self, *, azure: bool = False, max_retries: int = 0, timeout: float = 10.0, **kwargs: Any
+    ) -> ContactAgent:
+        client = (
+            self.openai.azure_client(max_retries=max_retries, timeout=timeout)
+            if azure
+            else self.openai.client(max_retries=max_retries, timeout=timeout)
+        )
         kwargs.setdefault("model", "contoso-gpt" if azure else "gpt-test")
         return ContactAgent(client, contacts=self.contacts, **kwargs)
 
@@ -54,17 +63,16 @@ class AgentStack:
 
     def fail_hubspot(self, status: int = 503) -> None:
         """From now on every HubSpot call fails with `status` (before anything is written)."""
-        self.hubspot.controls.faults = Faults(rate=1.0, statuses=(status,),
-                                              after_commit_share=0.0)
+        self.hubspot.controls.faults = Faults(rate=1.0, statuses=(status,), after_commit_share=0.0)
 
 
 @asynccontextmanager
 async def agent_stack() -> AsyncIterator[AgentStack]:
     async with hubspot_server() as hubspot, ScriptedOpenAI() as scripted:
-        adapter = HubSpotAdapter(hubspot.token, host=hubspot.url, timeout_seconds=5,
-                                 retry=FAST_RETRY)
+        adapter = HubSpotAdapter(
+            hubspot.token, host=hubspot.url, timeout_seconds=5, retry=FAST_RETRY
+        )
         try:
-            yield AgentStack(contacts=ContactsService(adapter), openai=scripted,
-                             hubspot=hubspot)
+            yield AgentStack(contacts=ContactsService(adapter), openai=scripted, hubspot=hubspot)
         finally:
             await adapter.aclose()

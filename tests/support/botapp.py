@@ -51,10 +51,12 @@ class RunningApp:
     def hubspot_local(self) -> Any:
         return self.app.get(HUBSPOT_LOCAL_KEY)
 
-    async def post(self, activity: dict[str, Any], *,
-                   headers: dict[str, str] | None = None) -> aiohttp.ClientResponse:
-        async with self.session.post(f"{self.url}/api/messages", json=activity,
-                                     headers=headers or {}) as resp:
+    async def post(
+        self, activity: dict[str, Any], *, headers: dict[str, str] | None = None
+    ) -> aiohttp.ClientResponse:
+        async with self.session.post(
+            f"{self.url}/api/messages", json=activity, headers=headers or {}
+        ) as resp:
             await resp.read()
             return resp
 
@@ -85,10 +87,16 @@ class Conversation:
 
     def _builders(self) -> dict[str, Callable[..., dict[str, Any]]]:
         if self.kind == "teams":
-            return {"update": act.teams_conversation_update, "message": act.teams_message,
-                    "submit": act.teams_submit}
-        return {"update": act.emulator_conversation_update, "message": act.emulator_message,
-                "submit": act.emulator_submit}
+            return {
+                "update": act.teams_conversation_update,
+                "message": act.teams_message,
+                "submit": act.teams_submit,
+            }
+        return {
+            "update": act.emulator_conversation_update,
+            "message": act.emulator_message,
+            "submit": act.emulator_submit,
+        }
 
     async def _exchange(self, activity: dict[str, Any]) -> list[Recorded]:
         before = len(self.channel.activities(self.conversation_id, include_typing=True))
@@ -99,11 +107,15 @@ class Conversation:
 
     async def start(self) -> list[Recorded]:
         if self.kind == "teams":
-            replies = await self._exchange(act.teams_conversation_update(
-                self.conversation_id, self.channel.service_url))
+            replies = await self._exchange(
+                act.teams_conversation_update(self.conversation_id, self.channel.service_url)
+            )
         else:
-            replies = await self._exchange(act.emulator_conversation_update(
-                self.conversation_id, self.channel.service_url, self.locale))
+            replies = await self._exchange(
+                act.emulator_conversation_update(
+                    self.conversation_id, self.channel.service_url, self.locale
+                )
+            )
         for r in replies:
             for card in r.cards:
                 nonce = find_nonce(card)
@@ -112,14 +124,20 @@ class Conversation:
         return replies
 
     async def say(self, text: str) -> list[Recorded]:
-        return await self._exchange(self._builders()["message"](
-            self.conversation_id, self.channel.service_url, text, self.locale))
+        return await self._exchange(
+            self._builders()["message"](
+                self.conversation_id, self.channel.service_url, text, self.locale
+            )
+        )
 
     async def click(self, value: Any) -> list[Recorded]:
         if isinstance(value, dict) and "nonce" not in value and self.nonce:
             value = {**value, "nonce": self.nonce}
-        return await self._exchange(self._builders()["submit"](
-            self.conversation_id, self.channel.service_url, value, self.locale))
+        return await self._exchange(
+            self._builders()["submit"](
+                self.conversation_id, self.channel.service_url, value, self.locale
+            )
+        )
 
 
 def card_nodes(card: Any) -> Iterator[dict[str, Any]]:
@@ -152,5 +170,6 @@ def action_data(card: dict[str, Any], title: str) -> dict[str, Any]:
     for a in submit_actions(card):
         if a.get("title") == title:
             return dict(a.get("data") or {})
-    raise AssertionError(f"no button {title!r} in card; have "
-                         f"{[a.get('title') for a in submit_actions(card)]}")
+    raise AssertionError(
+        f"no button {title!r} in card; have {[a.get('title') for a in submit_actions(card)]}"
+    )

@@ -10,8 +10,9 @@ from typing import Any
 
 import jsonschema
 
-SCHEMA_PATH = (Path(__file__).resolve().parents[1] / "data" / "adaptivecards"
-               / "adaptive-card-1.5.schema.json")
+SCHEMA_PATH = (
+    Path(__file__).resolve().parents[1] / "data" / "adaptivecards" / "adaptive-card-1.5.schema.json"
+)
 
 
 @cache

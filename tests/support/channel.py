@@ -36,8 +36,11 @@ class Recorded:
 
     @property
     def cards(self) -> list[dict[str, Any]]:
-        return [a["content"] for a in self.activity.get("attachments") or []
-                if a.get("contentType") == "application/vnd.microsoft.card.adaptive"]
+        return [
+            a["content"]
+            for a in self.activity.get("attachments") or []
+            if a.get("contentType") == "application/vnd.microsoft.card.adaptive"
+        ]
 
 
 @dataclass
@@ -77,8 +80,9 @@ class TestChannel:
         return web.json_response({"id": body.get("id") or str(uuid.uuid4())})
 
     def activities(self, conversation_id: str, *, include_typing: bool = False) -> list[Recorded]:
-        return [r for r in self.sent.get(conversation_id, [])
-                if include_typing or r.type != "typing"]
+        return [
+            r for r in self.sent.get(conversation_id, []) if include_typing or r.type != "typing"
+        ]
 
     def messages(self, conversation_id: str) -> list[Recorded]:
         return [r for r in self.sent.get(conversation_id, []) if r.type == "message"]

@@ -1,11 +1,11 @@
 """A Direct Line 3.0 client for tests, making the calls `botframework-directlinejs` makes.
 
-    async with running_app(settings) as bot:
-        dl = DirectLineClient(bot.session, bot.url)
-        conv = await dl.page_token()                 # what the page does first
-        await dl.start(conv, locale="en-US")         # POST /conversations
-        card = await dl.wait_for(conv, lambda a: a.get("attachments"))   # polls GET activities
-        await dl.post(conv, {"type": "message", "text": "hi", "from": {"id": "me"}})
+async with running_app(settings) as bot:
+    dl = DirectLineClient(bot.session, bot.url)
+    conv = await dl.page_token()                 # what the page does first
+    await dl.start(conv, locale="en-US")         # POST /conversations
+    card = await dl.wait_for(conv, lambda a: a.get("attachments"))   # polls GET activities
+    await dl.post(conv, {"type": "message", "text": "hi", "from": {"id": "me"}})
 """
 
 from __future__ import annotations
@@ -20,8 +20,10 @@ import aiohttp
 
 from tests.support.botapp import card_nodes
 
-AGENT = {"x-ms-bot-agent": "DirectLine/3.0 (directlinejs 0.15.6)",
-         "X-Requested-With": "XMLHttpRequest"}
+AGENT = {
+    "x-ms-bot-agent": "DirectLine/3.0 (directlinejs 0.15.6)",
+    "X-Requested-With": "XMLHttpRequest",
+}
 ADAPTIVE = "application/vnd.microsoft.card.adaptive"
 
 
@@ -46,32 +48,45 @@ class Answer:
 
     @property
     def code(self) -> str:
-        return (self.body or {}).get("error", {}).get("code", "") if isinstance(self.body,
-                                                                                 dict) else ""
+        return (
+            (self.body or {}).get("error", {}).get("code", "")
+            if isinstance(self.body, dict)
+            else ""
+        )
 
 
 def cards(activity: dict[str, Any]) -> list[dict[str, Any]]:
-    return [a["content"] for a in activity.get("attachments") or []
-            if a.get("contentType") == ADAPTIVE]
+    return [
+        a["content"] for a in activity.get("attachments") or [] if a.get("contentType") == ADAPTIVE
+    ]
 
 
 def card_text(card: Any) -> str:
     """Every text a user reads on a card (TextBlocks, facts, labels, button titles)."""
-    return "\n".join(node[key] for node in card_nodes(card)
-                     for key in ("text", "title", "label", "value", "placeholder")
-                     if isinstance(node.get(key), str))
+    return "\n".join(
+        node[key]
+        for node in card_nodes(card)
+        for key in ("text", "title", "label", "value", "placeholder")
+        if isinstance(node.get(key), str)
+    )
 
 
 class DirectLineClient:
-    def __init__(self, session: aiohttp.ClientSession, base_url: str,
-                 prefix: str = "") -> None:
+    def __init__(self, session: aiohttp.ClientSession, base_url: str, prefix: str = "") -> None:
         self.session = session
         self.base = f"{base_url}{prefix}"
         self.api = f"{self.base}/v3/directline"
 
-    async def call(self, method: str, path: str, *, token: str | None = None,
-                   json_body: Any = None, data: str | bytes | None = None,
-                   headers: dict[str, str] | None = None) -> Answer:
+    async def call(
+        self,
+        method: str,
+        path: str,
+        *,
+        token: str | None = None,
+        json_body: Any = None,
+        data: str | bytes | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> Answer:
         hdrs = dict(AGENT)
         if token is not None:
             hdrs["Authorization"] = f"Bearer {token}"
@@ -79,8 +94,9 @@ class DirectLineClient:
             hdrs["Content-Type"] = "application/json"
         hdrs.update(headers or {})
         body = json.dumps(json_body) if json_body is not None else data
-        async with self.session.request(method, f"{self.api}{path}", data=body,
-                                        headers=hdrs) as resp:
+        async with self.session.request(
+            method, f"{self.api}{path}", data=body, headers=hdrs
+        ) as resp:
             text = await resp.text()
             try:
                 parsed = json.loads(text) if text else None
@@ -94,8 +110,9 @@ class DirectLineClient:
             body = await resp.json()
         return DirectLineConversation(body["token"], body["conversationId"], body["userId"])
 
-    async def start(self, conv: DirectLineConversation, *, locale: str | None = "en-US",
-                    expect: int = 201) -> Answer:
+    async def start(
+        self, conv: DirectLineConversation, *, locale: str | None = "en-US", expect: int = 201
+    ) -> Answer:
         body: dict[str, Any] = {"user": {}}
         if locale:
             body["locale"] = locale
@@ -106,31 +123,48 @@ class DirectLineClient:
         conv.stream_url = answer.body["streamUrl"]
         return answer
 
-    async def post(self, conv: DirectLineConversation, activity: dict[str, Any],
-                   token: str | None = None) -> Answer:
-        return await self.call("POST", f"/conversations/{conv.conversation_id}/activities",
-                               token=token or conv.token, json_body=activity)
+    async def post(
+        self, conv: DirectLineConversation, activity: dict[str, Any], token: str | None = None
+    ) -> Answer:
+        return await self.call(
+            "POST",
+            f"/conversations/{conv.conversation_id}/activities",
+            token=token or conv.token,
+            json_body=activity,
+        )
 
-    async def say(self, conv: DirectLineConversation, text: str,
-                  locale: str = "en-US") -> Answer:
-        answer = await self.post(conv, {"type": "message", "text": text, "locale": locale,
-                                        "from": {"id": "ignored", "name": "Tester"}})
+    async def say(self, conv: DirectLineConversation, text: str, locale: str = "en-US") -> Answer:
+        answer = await self.post(
+            conv,
+            {
+                "type": "message",
+                "text": text,
+                "locale": locale,
+                "from": {"id": "ignored", "name": "Tester"},
+            },
+        )
         assert answer.status == 200, answer
         return answer
 
     async def poll(self, conv: DirectLineConversation) -> list[dict[str, Any]]:
         answer = await self.call(
-            "GET", f"/conversations/{conv.conversation_id}/activities?watermark={conv.watermark}",
-            token=conv.token)
+            "GET",
+            f"/conversations/{conv.conversation_id}/activities?watermark={conv.watermark}",
+            token=conv.token,
+        )
         assert answer.status == 200, answer
         if answer.body.get("watermark"):
             conv.watermark = answer.body["watermark"]
         conv.seen.extend(answer.body["activities"])
         return answer.body["activities"]
 
-    async def wait_for(self, conv: DirectLineConversation,
-                       match: Callable[[dict[str, Any]], Any], *,
-                       seconds: float = 10.0) -> dict[str, Any]:
+    async def wait_for(
+        self,
+        conv: DirectLineConversation,
+        match: Callable[[dict[str, Any]], Any],
+        *,
+        seconds: float = 10.0,
+    ) -> dict[str, Any]:
         """Poll (as DirectLineJS does without a socket, but faster) until an activity the
         bot sent matches; returns it."""
         deadline = asyncio.get_running_loop().time() + seconds

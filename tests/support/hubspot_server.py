@@ -32,9 +32,13 @@ class LocalHubSpot(RunningHubSpot):
 
 
 @asynccontextmanager
-async def hubspot_server(*, token: str = TEST_TOKEN, mount: str | None = None,
-                         rate_limits: RateLimits | None = None, **create_kwargs: Any
-                         ) -> AsyncIterator[LocalHubSpot]:
+async def hubspot_server(
+    *,
+    token: str = TEST_TOKEN,
+    mount: str | None = None,
+    rate_limits: RateLimits | None = None,
+    **create_kwargs: Any,
+) -> AsyncIterator[LocalHubSpot]:
     """Rate limits default to off here (tests call fast); pass `RateLimits()` to test them.
     Other keyword arguments go to `create_app` (faults, search_lag_ms, db_path, ...)."""
     api = create_app(token=token, rate_limits=rate_limits, **create_kwargs)
@@ -43,8 +47,9 @@ async def hubspot_server(*, token: str = TEST_TOKEN, mount: str | None = None,
         app = web.Application()
         app.add_subapp(mount, api)
     running = await serve(app, api=api, mount=mount or "")
-    hs = LocalHubSpot(**{f: getattr(running, f) for f in
-                         ("url", "token", "app", "runner", "controls")})
+    hs = LocalHubSpot(
+        **{f: getattr(running, f) for f in ("url", "token", "app", "runner", "controls")}
+    )
     try:
         yield hs
     finally:

@@ -81,8 +81,9 @@ class OpenIdServer:
         self._server.daemon_threads = True
         port = self._server.server_address[1]
         self.base_url = f"http://127.0.0.1:{port}{self._prefix}"
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True,
-                                        name="openid-test-server")
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, daemon=True, name="openid-test-server"
+        )
         self._thread.start()
         return self
 
@@ -108,8 +109,9 @@ class OpenIdServer:
 
     def jwks(self) -> dict[str, Any]:
         jwk = json.loads(RSAAlgorithm.to_jwk(self.key.public_key()))
-        jwk.update({"kid": self.kid, "use": "sig", "alg": "RS256",
-                    "endorsements": self.endorsements})
+        jwk.update(
+            {"kid": self.kid, "use": "sig", "alg": "RS256", "endorsements": self.endorsements}
+        )
         return {"keys": [jwk]}
 
     def sdk_overrides(self) -> dict[str, str]:
@@ -122,25 +124,54 @@ class OpenIdServer:
         }
 
     # -- tokens ---------------------------------------------------------------------------
-    def channel_token(self, *, app_id: str, service_url: str, issuer: str = CHANNEL_ISSUER,
-                      lifetime: int = 3600, issued_ago: int = 0,
-                      key: rsa.RSAPrivateKey | None = None, kid: str | None = None,
-                      **extra: Any) -> str:
+    def channel_token(
+        self,
+        *,
+        app_id: str,
+        service_url: str,
+        issuer: str = CHANNEL_ISSUER,
+        lifetime: int = 3600,
+        issued_ago: int = 0,
+        key: rsa.RSAPrivateKey | None = None,
+        kid: str | None = None,
+        **extra: Any,
+    ) -> str:
         """A token shaped like the ones Teams and the Bot Framework channels send."""
         now = int(time.time()) - issued_ago
-        claims = {"iss": issuer, "aud": app_id, "serviceurl": service_url,
-                  "nbf": now, "iat": now, "exp": now + lifetime, **extra}
+        claims = {
+            "iss": issuer,
+            "aud": app_id,
+            "serviceurl": service_url,
+            "nbf": now,
+            "iat": now,
+            "exp": now + lifetime,
+            **extra,
+        }
         return self.sign(claims, key=key, kid=kid)
 
-    def emulator_token(self, *, app_id: str, lifetime: int = 3600,
-                       key: rsa.RSAPrivateKey | None = None) -> str:
+    def emulator_token(
+        self, *, app_id: str, lifetime: int = 3600, key: rsa.RSAPrivateKey | None = None
+    ) -> str:
         """A v2.0 token shaped like the one the Bot Framework Emulator gets from Entra ID."""
         now = int(time.time())
-        claims = {"iss": EMULATOR_ISSUER, "aud": app_id, "azp": app_id, "ver": "2.0",
-                  "nbf": now, "iat": now, "exp": now + lifetime}
+        claims = {
+            "iss": EMULATOR_ISSUER,
+            "aud": app_id,
+            "azp": app_id,
+            "ver": "2.0",
+            "nbf": now,
+            "iat": now,
+            "exp": now + lifetime,
+        }
         return self.sign(claims, key=key)
 
-    def sign(self, claims: dict[str, Any], *, key: rsa.RSAPrivateKey | None = None,
-             kid: str | None = None) -> str:
-        return jwt.encode(claims, key or self.key, algorithm="RS256",
-                          headers={"kid": kid or self.kid})
+    def sign(
+        self,
+        claims: dict[str, Any],
+        *,
+        key: rsa.RSAPrivateKey | None = None,
+        kid: str | None = None,
+    ) -> str:
+        return jwt.encode(
+            claims, key or self.key, algorithm="RS256", headers={"kid": kid or self.kid}
+        )

@@ -32,7 +32,7 @@ API_KEY = "sk-scripted-test-key"
 
 @dataclass(frozen=True)
 class Step:
-    kind: str                                   # text | tool_calls | error | hang
+    kind: str  # text | tool_calls | error | hang
     content: str | None = None
     calls: tuple[tuple[str, str, str], ...] = ()  # (id, name, arguments JSON)
     status: int = 200
@@ -49,14 +49,22 @@ def text(content: str) -> Step:
     return Step("text", content=content)
 
 
-def tool_call(name: str, arguments: Mapping[str, Any] | str, *, call_id: str | None = None,
-              content: str | None = None) -> Step:
+def tool_call(
+    name: str,
+    arguments: Mapping[str, Any] | str,
+    *,
+    call_id: str | None = None,
+    content: str | None = None,
+) -> Step:
     """The model calls one tool. `arguments` may be a raw string, to script malformed JSON."""
     return tool_calls((name, arguments), call_id=call_id, content=content)
 
 
-def tool_calls(*calls: tuple[str, Mapping[str, Any] | str], call_id: str | None = None,
-               content: str | None = None) -> Step:
+def tool_calls(
+    *calls: tuple[str, Mapping[str, Any] | str],
+    call_id: str | None = None,
+    content: str | None = None,
+) -> Step:
     """The model calls several tools at once (parallel tool calls)."""
     out = []
     for i, (name, args) in enumerate(calls):
@@ -65,8 +73,9 @@ def tool_calls(*calls: tuple[str, Mapping[str, Any] | str], call_id: str | None 
     return Step("tool_calls", content=content, calls=tuple(out))
 
 
-def http_error(status: int, message: str = "scripted error", *,
-               retry_after_ms: int | None = 1) -> Step:
+def http_error(
+    status: int, message: str = "scripted error", *, retry_after_ms: int | None = 1
+) -> Step:
     return Step("error", status=status, content=message, retry_after_ms=retry_after_ms)
 
 
@@ -166,24 +175,36 @@ class ScriptedOpenAI:
 
     def client(self, *, max_retries: int = 0, timeout: float = 10.0) -> AsyncOpenAI:
         """A real SDK client for this server (closed with the server); no retries unless asked."""
-        client = AsyncOpenAI(api_key=API_KEY, base_url=self.base_url, max_retries=max_retries,
-                             timeout=timeout)
+        client = AsyncOpenAI(
+            api_key=API_KEY, base_url=self.base_url, max_retries=max_retries, timeout=timeout
+        )
         self._clients.append(client)
         return client
 
-    def azure_client(self, *, max_retries: int = 0, timeout: float = 10.0,
-                     api_version: str = "2024-10-21") -> AsyncAzureOpenAI:
-        client = AsyncAzureOpenAI(api_key=API_KEY, azure_endpoint=self.azure_endpoint,
-                                  api_version=api_version, max_retries=max_retries,
-                                  timeout=timeout)
+    def azure_client(
+        self, *, max_retries: int = 0, timeout: float = 10.0, api_version: str = "2024-10-21"
+    ) -> AsyncAzureOpenAI:
+        client = AsyncAzureOpenAI(
+            api_key=API_KEY,
+            azure_endpoint=self.azure_endpoint,
+            api_version=api_version,
+            max_retries=max_retries,
+            timeout=timeout,
+        )
         self._clients.append(client)
         return client
 
     # the server -----------------------------------------------------------------------------
     async def _handle(self, request: web.Request) -> web.Response:
         body = await request.json()
-        self.requests.append(RecordedRequest(path=request.path, query=dict(request.query),
-                                             headers=dict(request.headers), body=body))
+        self.requests.append(
+            RecordedRequest(
+                path=request.path,
+                query=dict(request.query),
+                headers=dict(request.headers),
+                body=body,
+            )
+        )
         if not self.steps:
             self.unexpected_calls += 1
             return _error_response(500, "scripted server: the script has no step left", None)
@@ -203,8 +224,11 @@ class ScriptedOpenAI:
 def _error_response(status: int, message: str, retry_after_ms: int | None) -> web.Response:
     kind = {429: "rate_limit_exceeded", 401: "invalid_api_key"}.get(status, "server_error")
     headers = {"retry-after-ms": str(retry_after_ms)} if retry_after_ms is not None else {}
-    return web.json_response({"error": {"message": message, "type": kind, "code": kind,
-                                        "param": None}}, status=status, headers=headers)
+    return web.json_response(
+        {"error": {"message": message, "type": kind, "code": kind, "param": None}},
+        status=status,
+        headers=headers,
+    )
 
 
 def _completion(model: str, step: Step) -> dict[str, Any]:
@@ -212,11 +236,15 @@ def _completion(model: str, step: Step) -> dict[str, Any]:
     finish = "stop"
     if step.kind == "tool_calls":
         finish = "tool_calls"
-        message["tool_calls"] = [{"id": cid, "type": "function",
-                                  "function": {"name": name, "arguments": args}}
-                                 for cid, name, args in step.calls]
-    return {"id": f"chatcmpl-{next(_ids)}", "object": "chat.completion",
-            "created": int(time.time()), "model": model,
-            "choices": [{"index": 0, "message": message, "finish_reason": finish,
-                         "logprobs": None}],
-            "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0}}
+        message["tool_calls"] = [
+            {"id": cid, "type": "function", "function": {"name": name, "arguments": args}}
+            for cid, name, args in step.calls
+        ]
+    return {
+        "id": f"chatcmpl-{next(_ids)}",
+        "object": "chat.completion",
+        "created": int(time.time()),
+        "model": model,
+        "choices": [{"index": 0, "message": message, "finish_reason": finish, "logprobs": None}],
+        "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
+    }
