@@ -31,15 +31,16 @@ run: $(STAMP) webchat-assets
 	HUBSPOT_SEED_DEMO=$${HUBSPOT_SEED_DEMO:-25} $(PY) app.py
 
 # Ruff's rules (pyproject.toml) include the async ones: unowned tasks, naive datetimes, blocking
-# calls in async functions.
+# calls in async functions. mypy checks every module (strictly: contacts/, cards/, the parser).
 lint: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(PY) -m mypy
 
-test: $(STAMP) webchat-assets browser
-	$(PY) -m ruff check .
-	$(PY) -m ruff format --check .
-	$(PY) -m pytest -q -p no:cacheprovider
+# Lint first, then the suite: each test has a time limit (pyproject.toml) and the slowest are
+# listed, so a test that creeps towards it is seen before it fails.
+test: lint webchat-assets browser
+	$(PY) -m pytest -q -p no:cacheprovider --durations=5
 
 bench: $(STAMP)
 	$(PY) bench/local_hubspot.py

@@ -140,6 +140,8 @@ def create_app(
         contacts = app.get(CONTACTS_KEY)
         if contacts is not None:
             await contacts.aclose()
+        if openai_client is None and client is not None:
+            await client.close()  # ours to close; a client passed in is its owner's
 
     app.on_startup.append(start_collaborators)
     app.on_cleanup.append(stop_collaborators)

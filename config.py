@@ -141,7 +141,9 @@ class Settings:
 
     @classmethod
     def from_env(
-        cls, environ: Mapping[str, str] | None = None, env_file: str | os.PathLike | None = ".env"
+        cls,
+        environ: Mapping[str, str] | None = None,
+        env_file: str | os.PathLike[str] | None = ".env",
     ) -> Settings:
         """Build settings from a `.env` file (if present) overlaid by the process environment."""
         env: dict[str, str] = {}

@@ -117,11 +117,11 @@ def _tokenize(text: str, language: str) -> list[_Tok]:
     masked = _mask(text, spans)
     regions = ("KR", "US") if language == "ko" else ("US", "KR")
     for region in regions:
-        for m in phonenumbers.PhoneNumberMatcher(
+        for found in phonenumbers.PhoneNumberMatcher(
             masked, region, leniency=phonenumbers.Leniency.POSSIBLE
         ):
-            if not _overlaps(spans, m.start, m.end):
-                spans.append((m.start, m.end, "phone", m.raw_string))
+            if not _overlaps(spans, found.start, found.end):
+                spans.append((found.start, found.end, "phone", found.raw_string))
         masked = _mask(text, spans)
     tokens: list[_Tok] = []
     position = 0
@@ -133,7 +133,7 @@ def _tokenize(text: str, language: str) -> list[_Tok]:
 
 
 def _words(chunk: str) -> list[_Tok]:
-    out = []
+    out: list[_Tok] = []
     for raw in chunk.split():
         word = _POSSESSIVE.sub("", raw.strip(_EDGE_PUNCT))  # "Mary Jackson's title"
         stem, particle = split_particle(word)
@@ -308,9 +308,9 @@ def _create(tokens: list[_Tok]) -> dict[str, str]:
             if tok.ends_group:
                 groups.append([])
         else:
-            prop = {"email": "email", "phone": "phone"}.get(tok.kind)
-            if prop and prop not in props:
-                props[prop] = tok.text
+            named = {"email": "email", "phone": "phone"}.get(tok.kind)
+            if named and named not in props:
+                props[named] = tok.text
             groups.append([])
         i += 1
     words = [g for g in groups if g]

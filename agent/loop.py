@@ -28,9 +28,12 @@ import logging
 import time
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import openai
+
+if TYPE_CHECKING:
+    from openai.types.chat import ChatCompletionMessageParam, ChatCompletionToolUnionParam
 
 from agent import prompts
 from agent.memory import Encoding, HistoryWindow, load_encoding
@@ -194,8 +197,9 @@ class ContactAgent:
             async with asyncio.timeout(remaining):
                 response = await self._client.chat.completions.create(
                     model=self._model,
-                    messages=messages,
-                    tools=specs,
+                    # Built as plain dicts (what the history stores); the SDK's TypedDicts match.
+                    messages=cast("list[ChatCompletionMessageParam]", messages),
+                    tools=cast("list[ChatCompletionToolUnionParam]", specs),
                     tool_choice="auto",
                     timeout=remaining,
                 )

@@ -37,7 +37,8 @@ def load_encoding() -> Encoding:
         warnings.filterwarnings("ignore", "open_binary is deprecated", DeprecationWarning)
         import bpe_openai  # deferred: importing it costs about a second
 
-        return bpe_openai.get_encoding(ENCODING_NAME)
+        encoding: Encoding = bpe_openai.get_encoding(ENCODING_NAME)
+        return encoding
 
 
 def count_tokens(text: str, *, encoding: Encoding | None = None) -> int:

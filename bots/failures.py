@@ -16,9 +16,10 @@ import json
 import logging
 
 from aiohttp import web
+from azure.core.exceptions import DeserializationError  # what msrest raises
 from botbuilder.core import TurnContext
 from botbuilder.schema import Activity, ActivityTypes
-from msrest.exceptions import ClientRequestError, DeserializationError, HttpOperationError
+from msrest.exceptions import ClientRequestError, HttpOperationError
 
 from cards import language_for, text
 

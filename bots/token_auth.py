@@ -107,4 +107,5 @@ class StrictTokenAuthentication(BotFrameworkAuthentication):
         return self._inner.create_bot_framework_client()
 
     def get_originating_audience(self) -> str:
-        return self._inner.get_originating_audience()
+        audience: str = self._inner.get_originating_audience()
+        return audience

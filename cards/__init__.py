@@ -44,6 +44,7 @@ __all__ = [
     "error_text",
     "refusal_text",
     "field_label",
+    "ui",
     "reason_text",
     "render",
     "welcome_card",
@@ -256,7 +257,7 @@ def results_card(
         intro = ui(lang, "results_none")
     actions = []
     if page.next_after and shown_rows:
-        more = {name: str(criteria.get(name) or "") for name in SEARCH_FIELDS}
+        more: dict[str, Any] = {name: str(criteria.get(name) or "") for name in SEARCH_FIELDS}
         if criteria.get("filters"):
             more["filters"] = [dict(f) for f in criteria["filters"]]
         actions.append(

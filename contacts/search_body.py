@@ -97,7 +97,7 @@ def name_alternatives(name: str) -> list[list[Filter]]:
     ]
     splits += [(words[:k], words[k:]) for k in range(1, len(words) - 1)]
     out: list[list[Filter]] = []
-    seen: set[tuple] = set()
+    seen: set[tuple[Any, ...]] = set()
     for first, last in splits:
         key = (tuple(first), tuple(last))
         if key in seen:

@@ -77,9 +77,9 @@ class Database:
 
     # -- connections ---------------------------------------------------------------------------
     def _connect(self) -> sqlite3.Connection:
-        conn = getattr(self._local, "conn", None)
-        if conn is not None:
-            return conn
+        cached: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if cached is not None:
+            return cached
         conn = sqlite3.connect(
             ":memory:" if self.memory else self.path, check_same_thread=False, isolation_level=None
         )

@@ -44,10 +44,12 @@ def _analyse(name: str, value: str) -> tuple[str, float | None, tuple[str, ...]]
     return folded, numeric_key(name, value), tuple(tokens(name, value, folded))
 
 
-def index_rows(cid: int, props: dict[str, str]) -> tuple[list[tuple], list[tuple]]:
+def index_rows(
+    cid: int, props: dict[str, str]
+) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
     """The idx_vals and idx_toks rows of one record."""
-    vals: list[tuple] = []
-    toks: list[tuple] = []
+    vals: list[tuple[Any, ...]] = []
+    toks: list[tuple[Any, ...]] = []
     for name, value in props.items():
         folded, number, words = _analyse(name, value)
         vals.append((name, folded, number, cid))
@@ -161,10 +163,9 @@ def _group_sql(group: tuple[Condition, ...]) -> tuple[str, list[Any]]:
     negative = [c for c in group if c.negated]
     parts: list[str] = []
     params: list[Any] = []
-    for c in positive or [None]:
-        if c is None:
-            parts.append("SELECT id FROM idx_docs")
-            continue
+    if not positive:
+        parts.append("SELECT id FROM idx_docs")
+    for c in positive:
         sql, p = _condition_sql(c)
         parts.append(("INTERSECT " if parts else "") + sql)
         params += p

@@ -94,7 +94,7 @@ def _condition(raw: Any) -> Condition:
     prop, op = raw.get("propertyName"), raw.get("operator")
     if not isinstance(prop, str) or not prop:
         raise bad_request("filter propertyName is required")
-    if op not in OPERATORS:
+    if not isinstance(op, str) or op not in OPERATORS:
         raise bad_request(f"operator {op} is not one of {sorted(OPERATORS)}")
     if prop not in PROPERTIES:
         # UNCONFIRMED: HubSpot's exact answer for a filter on an unknown property.
@@ -159,7 +159,8 @@ def _sort(raw: Any) -> tuple[str, bool] | None:
     if isinstance(item, str):  # "-createdate" form (UNCONFIRMED that HubSpot honours it)
         prop, desc = item.lstrip("-+"), item.startswith("-")
     elif isinstance(item, dict):
-        prop = item.get("propertyName")
+        named = item.get("propertyName")
+        prop = named if isinstance(named, str) else ""
         direction = str(item.get("direction") or "ASCENDING").upper()
         if direction not in ("ASCENDING", "DESCENDING"):
             raise bad_request(f"sort direction {direction} is not ASCENDING or DESCENDING")

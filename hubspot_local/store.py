@@ -12,7 +12,7 @@ import json
 import sqlite3
 import time
 from collections.abc import Callable, Iterable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from hubspot_local import index
 from hubspot_local.bulk import insert_many
@@ -26,7 +26,7 @@ T = TypeVar("T")
 _COLS = "id, created_ms, updated_ms, archived_ms, props"
 
 
-def _record(row: tuple) -> Record:
+def _record(row: tuple[Any, ...]) -> Record:
     return Record(
         id=row[0],
         created_ms=row[1],
@@ -119,7 +119,9 @@ class ContactStore:
         self._claim_emails(conn, rec)
         self._schedule(conn, rec.doc(), rec.id, now)
 
-    def _schedule(self, conn: sqlite3.Connection, doc: dict | None, cid: int, now: int) -> None:
+    def _schedule(
+        self, conn: sqlite3.Connection, doc: dict[str, Any] | None, cid: int, now: int
+    ) -> None:
         due = index.schedule(conn, doc, cid, now_ms=now, lag_ms=self.search_lag_ms)
         if due is not None and (self._next_due is None or due < self._next_due):
             self._next_due = due
@@ -139,6 +141,7 @@ class ContactStore:
         cid = conn.execute(
             "INSERT INTO contacts(created_ms, updated_ms, props) VALUES (?,?,'{}')", (now, now)
         ).lastrowid
+        assert cid is not None  # an INSERT always has a rowid
         rec = Record(cid, now, now, calculated(values, cid=cid, created_ms=now, updated_ms=now))
         self._save(conn, rec, now)
         return rec
@@ -304,13 +307,17 @@ class ContactStore:
         return total, [Record(d["id"], d["created_ms"], d["updated_ms"], d["props"]) for d in docs]
 
     async def batch(
-        self, items: list[T], fn: Callable[[sqlite3.Connection, T], Record | tuple], *, atomic: bool
-    ) -> list[Record | tuple | ApiError]:
+        self,
+        items: list[T],
+        fn: Callable[[sqlite3.Connection, T], Record | tuple[Any, ...]],
+        *,
+        atomic: bool,
+    ) -> list[Record | tuple[Any, ...] | ApiError]:
         """Run `fn` per item in one transaction. Atomic: the first ApiError undoes all and is
         raised. Otherwise each item is its own savepoint and failures come back in place."""
 
-        def run(conn: sqlite3.Connection) -> list[Record | tuple | ApiError]:
-            out: list[Record | tuple | ApiError] = []
+        def run(conn: sqlite3.Connection) -> list[Record | tuple[Any, ...] | ApiError]:
+            out: list[Record | tuple[Any, ...] | ApiError] = []
             for item in items:
                 if atomic:
                     out.append(fn(conn, item))

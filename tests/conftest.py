@@ -60,8 +60,11 @@ def no_blocking_calls() -> Iterator[BlockBuster]:
         yield blockbuster
 
 
-@pytest.fixture(scope="session", autouse=True)
+@pytest.fixture(autouse=True)
 def every_card_sent_is_valid() -> Iterator[None]:
+    """Each test's sent cards are schema-checked at its own teardown, so a bad card fails the
+    test that sent it (and the cost is spread, not one long session teardown)."""
+    SESSION_CARDS.clear()
     yield
     bad = []
     seen: set[str] = set()
@@ -72,7 +75,7 @@ def every_card_sent_is_valid() -> Iterator[None]:
             seen.add(key)
             bad.append(f"{where}: {problems[:3]}")
     SESSION_CARDS.clear()
-    assert not bad, "cards sent in this session are not valid Adaptive Cards 1.5:\n" + "\n".join(
+    assert not bad, "cards sent in this test are not valid Adaptive Cards 1.5:\n" + "\n".join(
         bad[:20]
     )
 

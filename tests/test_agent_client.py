@@ -60,7 +60,9 @@ async def test_compatible_server_by_base_url(stack: AgentStack) -> None:
         openai_api_key=KEY, openai_model="local-model", openai_base_url=stack.openai.base_url
     )
     stack.openai.script(text("Hi there."))
-    async with build_client(settings) as client:
+    client = build_client(settings)
+    assert client is not None
+    async with client:
         agent = ContactAgent(client, model=model_name(settings), contacts=stack.contacts)
         turn = await agent.run("hello", history=[], lang="en", known_ids=())
 
@@ -80,7 +82,9 @@ async def test_azure_settings_end_to_end(stack: AgentStack) -> None:
         azure_openai_api_version="2024-10-21",
     )
     stack.openai.script(text("Hi."))
-    async with build_client(settings) as client:
+    client = build_client(settings)
+    assert client is not None
+    async with client:
         agent = ContactAgent(client, model=model_name(settings), contacts=stack.contacts)
         await agent.run("hello", history=[], lang="en", known_ids=())
 

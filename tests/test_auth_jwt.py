@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import uuid
 from dataclasses import replace
+from typing import Any
 
 import pytest
 from botbuilder.core import MemoryStorage
@@ -90,7 +91,7 @@ def _bad_headers(oid: OpenIdServer, service_url: str) -> dict[str, dict[str, str
     def bearer(token: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {token}"}
 
-    good = {"app_id": APP_ID, "service_url": service_url}
+    good: dict[str, Any] = {"app_id": APP_ID, "service_url": service_url}
     return {
         "missing": {},
         "empty bearer": {"Authorization": "Bearer "},

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -105,10 +106,15 @@ class CardCase:
     build: Callable[[str], dict[str, Any]]
 
 
+def _build(make: Callable[..., dict[str, Any]], args: tuple[Any, ...], lang: str) -> dict[str, Any]:
+    """One card of a family, per language (a partial, not a lambda: loop variables bind now)."""
+    return make(lang, NONCE, *args)
+
+
 CASES = [
     CardCase("welcome", lambda lang: cards.welcome_card(lang, NONCE)),
     *[
-        CardCase(f"use_form_{form}", lambda lang, f=form: cards.use_form_card(lang, NONCE, f))
+        CardCase(f"use_form_{form}", partial(_build, cards.use_form_card, (form,)))
         for form in ("search", "create", "update")
     ],
     CardCase("help_with_model", lambda lang: cards.help_card(lang, NONCE, True)),
@@ -137,13 +143,13 @@ CASES = [
     *[
         CardCase(
             f"contact_{headline}_{c.id}",
-            lambda lang, c=c, h=headline: cards.contact_card(lang, NONCE, c, h),
+            partial(_build, cards.contact_card, (c, headline)),
         )
         for headline in ("created", "updated", "existing", "found", "other")
         for c in (JANE, KIM, EMPTY, LONGC, EVIL)
     ],
     *[
-        CardCase(f"duplicate_{c.id}", lambda lang, c=c: cards.duplicate_card(lang, NONCE, c))
+        CardCase(f"duplicate_{c.id}", partial(_build, cards.duplicate_card, (c,)))
         for c in (JANE, EMPTY, LONGC, EVIL)
     ],
     CardCase("create_form", lambda lang: cards.create_form(lang, NONCE)),
@@ -165,7 +171,7 @@ CASES = [
     CardCase("pick_contact", lambda lang: cards.pick_contact_card(lang, NONCE, PEOPLE)),
     CardCase("pick_contact_none", lambda lang: cards.pick_contact_card(lang, NONCE, [])),
     *[
-        CardCase(f"update_form_{c.id}", lambda lang, c=c: cards.update_form(lang, NONCE, c))
+        CardCase(f"update_form_{c.id}", partial(_build, cards.update_form, (c,)))
         for c in (JANE, KIM, EMPTY, LONGC, EVIL)
     ],
     CardCase("update_form_error", lambda lang: cards.update_form(lang, NONCE, JANE, error=LONG)),

@@ -4,6 +4,8 @@ card any test's channel received, at the end of the session."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from tests.support.botapp import Conversation, action_data, running_app, test_settings
@@ -105,7 +107,11 @@ async def test_every_card_of_every_flow_is_valid(tmp_path, channel, lang):
 
 def test_the_schema_check_catches_a_broken_card():
     """Guards the checks above and at session end: they do reject an invalid card."""
-    card = {"type": "AdaptiveCard", "version": "1.5", "body": [{"type": "TextBlock"}]}
+    card: dict[str, Any] = {
+        "type": "AdaptiveCard",
+        "version": "1.5",
+        "body": [{"type": "TextBlock"}],
+    }
     assert card_problems(card)
     card["body"][0]["text"] = "ok"
     assert card_problems(card) == []

@@ -3,7 +3,7 @@ API via the official SDK. Each test checks what a user is told and what HubSpot 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -63,7 +63,8 @@ async def test_create_stores_normalised_values_and_reads_back_at_once() -> None:
         assert result.same_name == []
         # Read straight after the write, although the search index lags 2 s behind.
         assert (await contacts.get(result.contact.id)).full_name == "Minji Kim"
-        assert (await contacts.find_by_email("MINJI.KIM@example.com")).id == result.contact.id
+        found = await contacts.find_by_email("MINJI.KIM@example.com")
+        assert found is not None and found.id == result.contact.id
         page = await contacts.search(SearchCriteria(email="minji.kim@example.com"))
         assert [c.id for c in page.results] == [result.contact.id]
         stored = await held(hs)
@@ -154,7 +155,7 @@ async def test_bad_input_is_explained_and_nothing_is_written() -> None:
         assert await held(hs) == []
 
 
-async def seed(contacts: ContactsService, people: list[Mapping[str, str]]) -> dict[str, str]:
+async def seed(contacts: ContactsService, people: Sequence[Mapping[str, str]]) -> dict[str, str]:
     ids = {}
     for p in people:
         ids[p["email"]] = (await contacts.create(p)).contact.id
@@ -327,7 +328,8 @@ async def test_an_email_another_contact_has_cannot_be_taken() -> None:
         b = (await contacts.create({"email": "b@example.com"})).contact
         with pytest.raises(DuplicateContact) as caught:
             await contacts.plan_update(b.id, {"email": "A@example.com"})
-        assert caught.value.existing.id == a.id
+        existing = caught.value.existing
+        assert existing is not None and existing.id == a.id
         plan = await contacts.plan_update(b.id, {"email": "c@example.com"})
         await contacts.create({"email": "c@example.com"})  # taken before Confirm
         with pytest.raises(DuplicateContact):

@@ -120,8 +120,8 @@ def test_a_name_matches_first_or_last_name_in_either_order() -> None:
 
 
 def test_an_unspaced_korean_name_is_split_family_name_first_within_hubspot_limits() -> None:
-    def groups(name: str, **more: str) -> list[set[tuple[str, str]]]:
-        body = build_search_body(SearchCriteria(name=name, **more), region="KR")
+    def groups(name: str, phone: str = "") -> list[set[tuple[str, str]]]:
+        body = build_search_body(SearchCriteria(name=name, phone=phone), region="KR")
         assert len(body["filterGroups"]) <= 5
         return [
             {

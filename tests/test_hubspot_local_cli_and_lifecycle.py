@@ -58,6 +58,7 @@ async def start_cli(*args: str) -> tuple[asyncio.subprocess.Process, str, str]:
     url = token = ""
     async with asyncio.timeout(60):
         while not (url and token):
+            assert proc.stdout is not None
             line = (await proc.stdout.readline()).decode()
             assert line, "the server exited before printing its address"
             if line.startswith("Local HubSpot contacts API on "):

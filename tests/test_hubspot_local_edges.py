@@ -97,7 +97,9 @@ async def test_rate_limits_can_be_changed_while_running():
 
 @pytest.mark.parametrize("status", [500, 502, 503, 429])
 async def test_fault_after_commit_fails_the_call_but_the_contact_exists(status):
-    faults = Faults(rate=1.0, seed=1, statuses=(status,), routes={"create"}, after_commit_share=1.0)
+    faults = Faults(
+        rate=1.0, seed=1, statuses=(status,), routes=frozenset({"create"}), after_commit_share=1.0
+    )
     async with hubspot_server(faults=faults) as hs:
         client = sdk(hs)
         with pytest.raises(ApiException) as info:
@@ -109,7 +111,9 @@ async def test_fault_after_commit_fails_the_call_but_the_contact_exists(status):
 
 
 async def test_fault_before_commit_writes_nothing():
-    faults = Faults(rate=1.0, seed=1, statuses=(503,), routes={"create"}, after_commit_share=0.0)
+    faults = Faults(
+        rate=1.0, seed=1, statuses=(503,), routes=frozenset({"create"}), after_commit_share=0.0
+    )
     async with hubspot_server(faults=faults) as hs:
         client = sdk(hs)
         with pytest.raises(ApiException) as info:
@@ -126,7 +130,7 @@ async def test_hang_makes_the_client_time_out(after_commit):
         seed=2,
         hang_share=1.0,
         hang_seconds=3.0,
-        routes={"create"},
+        routes=frozenset({"create"}),
         after_commit_share=1.0 if after_commit else 0.0,
     )
     async with hubspot_server(faults=faults) as hs:
@@ -151,7 +155,7 @@ async def test_faults_are_seeded_and_per_route_and_switchable():
                 out.append(exc.status)
         return out
 
-    faults = Faults(rate=0.5, seed=7, statuses=(500, 502), routes={"list"})
+    faults = Faults(rate=0.5, seed=7, statuses=(500, 502), routes=frozenset({"list"}))
     async with hubspot_server(faults=faults) as one, hubspot_server(faults=faults) as two:
         first, second = await statuses(one), await statuses(two)
         assert first == second
@@ -241,7 +245,7 @@ async def test_a_retrying_client_meets_both_kinds_of_failed_create():
     """Seeded faults, half after the commit: a client that retries every failed create sees
     409s for the ones that had in fact been written, and the counters say exactly what was."""
     faults = Faults(
-        rate=0.5, seed=11, statuses=(500, 503), routes={"create"}, after_commit_share=0.5
+        rate=0.5, seed=11, statuses=(500, 503), routes=frozenset({"create"}), after_commit_share=0.5
     )
     async with hubspot_server(faults=faults) as hs:
         client = sdk(hs)

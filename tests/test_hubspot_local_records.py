@@ -262,7 +262,8 @@ async def test_wrong_or_missing_token_is_401(hs):
     req = urllib.request.Request(hs.url + "/crm/v3/objects/contacts")
     with pytest.raises(urllib.error.HTTPError) as info:
         await call(urllib.request.urlopen, req)
-    assert info.value.code == 401
+    with info.value:
+        assert info.value.code == 401
 
 
 async def test_malformed_json_is_400(hs):
@@ -274,5 +275,6 @@ async def test_malformed_json_is_400(hs):
     )
     with pytest.raises(urllib.error.HTTPError) as info:
         await call(urllib.request.urlopen, req)
-    assert info.value.code == 400
-    assert json.loads(info.value.read())["message"].startswith("Invalid input JSON")
+    with info.value:
+        assert info.value.code == 400
+        assert json.loads(info.value.read())["message"].startswith("Invalid input JSON")

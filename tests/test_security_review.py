@@ -136,6 +136,8 @@ async def test_no_secret_reaches_logs_chat_model_or_browser(tmp_path, channel, c
         )
         # The app's own client, from the settings (built off the loop: httpx reads CA files).
         client = await asyncio.to_thread(build_client, settings)
+        assert client is not None
+        stack.push_async_callback(client.close)  # after the app stops (the stack unwinds LIFO)
         bot = await stack.enter_async_context(
             running_app(settings, auth=auth, openai_client=client)
         )
@@ -161,7 +163,7 @@ async def test_no_secret_reaches_logs_chat_model_or_browser(tmp_path, channel, c
             token = oid.channel_token(app_id=APP_ID, service_url=channel.service_url)
             return await plain_post(activity, headers={"Authorization": f"Bearer {token}"})
 
-        bot.post = signed_post
+        bot.post = signed_post  # type: ignore[method-assign]  # every post signed, as Teams does
         chat = Conversation(bot, channel, kind="teams")
         await chat.start()  # welcome
         model.script(tool_call("SearchContact", {"query": "Jane"}), text("Found Jane."))
@@ -219,5 +221,5 @@ async def test_no_secret_reaches_logs_chat_model_or_browser(tmp_path, channel, c
         assert secret not in logs, "a secret is in the log"
         assert secret not in chat_seen, "a secret is in what the bot sent"
         assert secret not in model_seen, "a secret is in what the model was sent"
-        for body in seen:
-            assert secret not in body, "a secret reached the browser"
+        for page in seen:
+            assert secret not in page, "a secret reached the browser"

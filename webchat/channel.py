@@ -163,7 +163,7 @@ class DirectLineChannel:
                 "MessageTooLong",
                 f"The text is longer than {self.max_message_chars} characters.",
             )
-        sender = body.get("from") if isinstance(body.get("from"), dict) else {}
+        sender: dict[str, Any] = body["from"] if isinstance(body.get("from"), dict) else {}
         activity = {
             **body,
             "type": kind,

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Awaitable
+from typing import Any
 
 from aiohttp import web
 
@@ -44,7 +45,7 @@ class ConnectorApi:
                 content_type="application/json",
             )
 
-    async def _body(self, request: web.Request) -> dict:
+    async def _body(self, request: web.Request) -> dict[str, Any]:
         try:
             body = await request.json()
         except ValueError as exc:

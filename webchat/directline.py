@@ -213,8 +213,8 @@ class DirectLineApi:
         access = self._access(request)
         body = await self._json_body(request)
         if access.is_secret:
-            user = body.get("user") if isinstance(body.get("user"), dict) else {}
-            user_id = user.get("id") if isinstance(user.get("id"), str) else ""
+            user: dict[str, Any] = body["user"] if isinstance(body.get("user"), dict) else {}
+            user_id: str = user["id"] if isinstance(user.get("id"), str) else ""
             conv_id, user_id = new_conversation_id(), (user_id[:64] or new_user_id())
         else:
             assert access.conversation_id is not None and access.user_id is not None

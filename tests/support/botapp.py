@@ -12,6 +12,8 @@ turns finish before the HTTP POST returns, so no sleeping is needed.
 
 from __future__ import annotations
 
+import io
+import json
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
@@ -41,6 +43,7 @@ class RunningApp:
     url: str
     app: web.Application
     session: aiohttp.ClientSession
+    jane: Any = None  # the contact the bot-level fixtures seed, when they do
 
     @property
     def contacts(self) -> Any:
@@ -54,8 +57,12 @@ class RunningApp:
     async def post(
         self, activity: dict[str, Any], *, headers: dict[str, str] | None = None
     ) -> aiohttp.ClientResponse:
+        # Serialized here, not by aiohttp's json=: it warns on a 10 MB body sent as raw bytes.
+        body = io.BytesIO(json.dumps(activity).encode())
         async with self.session.post(
-            f"{self.url}/api/messages", json=activity, headers=headers or {}
+            f"{self.url}/api/messages",
+            data=body,
+            headers={"Content-Type": "application/json", **(headers or {})},
         ) as resp:
             await resp.read()
             return resp

@@ -93,7 +93,8 @@ class RecordedRequest:
 
     @property
     def messages(self) -> list[dict[str, Any]]:
-        return self.body.get("messages", [])
+        messages: list[dict[str, Any]] = self.body.get("messages", [])
+        return messages
 
     def system_prompt(self) -> str:
         return next((m["content"] for m in self.messages if m["role"] == "system"), "")
