@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any
+from typing import Any, assert_never
 
 from botbuilder.core import ActivityHandler, ConversationState, TurnContext
 from botbuilder.schema import ActivityTypes, ChannelAccount
@@ -28,10 +28,11 @@ from bots.access import AccessDecision, AccessPolicy
 from bots.guided import SearchCreateFlows
 from bots.model_mode import ModelMode, remember
 from bots.state import ConversationData
-from bots.submits import START_ACTIONS, BadSubmit, Submit, parse_submit, submit_value
+from bots.submits import BadSubmit, Submit, parse_submit, submit_value
 from bots.turn import Turn
 from bots.updates import UpdateFlow
 from cards import text
+from cards.actions import Action
 from config import Settings
 from contacts.errors import ContactsError
 from contacts.locks import KeyedLocks
@@ -46,13 +47,13 @@ _AT_TAG = re.compile(r"<at[^>]*>(.*?)</at>", re.IGNORECASE | re.DOTALL)
 # Actions that write (or lead only to a write); refused for read-only users.
 _WRITES = frozenset(
     {
-        "start_create",
-        "start_update",
-        "create_submit",
-        "update_find",
-        "update_pick",
-        "update_submit",
-        "update_confirm",
+        Action.START_CREATE,
+        Action.START_UPDATE,
+        Action.CREATE_SUBMIT,
+        Action.UPDATE_FIND,
+        Action.UPDATE_PICK,
+        Action.UPDATE_SUBMIT,
+        Action.UPDATE_CONFIRM,
     }
 )
 
@@ -176,7 +177,9 @@ class ContactBot(ActivityHandler):
             await self._bad_submit(turn, exc)
             return
         if turn.read_only and (
-            submit.action in _WRITES or submit.action == "open_form" and submit.form != "search"
+            submit.action in _WRITES
+            or submit.action is Action.OPEN_FORM
+            and submit.form != "search"
         ):
             await turn.say(text(turn.lang, "read_only_user"))
             return
@@ -184,35 +187,38 @@ class ContactBot(ActivityHandler):
 
     async def _dispatch(self, turn: Turn, submit: Submit) -> None:
         action = submit.action
-        if action in START_ACTIONS:
-            kind = action.removeprefix("start_")
-            if self._model is not None:  # writes were refused above for read-only users
-                await self._model.ask(turn, kind)
-            else:
-                await self._open_form(turn, kind, intro=True)
-        elif action == "open_form":
-            await self._open_form(turn, submit.form, intro=False)
-        elif action == "search_submit":
-            await self._search.search(turn, SearchCriteria.from_dict(submit.inputs))
-        elif action == "search_more":
-            await self._search.search(
-                turn,
-                SearchCriteria.from_dict(submit.criteria),
-                after=submit.after,
-                offset=submit.offset,
-            )
-        elif action == "create_submit":
-            await self._search.create(turn, submit.inputs)
-        elif action == "update_find":
-            await self._updates.find(turn, submit.inputs["query"])
-        elif action == "update_pick":
-            await self._updates.pick(turn, submit.contact_id)
-        elif action == "update_submit":
-            await self._updates.submit(turn, submit.contact_id, submit.inputs)
-        elif action == "update_confirm":
-            await self._updates.confirm(turn, submit.pending_id)
-        elif action == "update_cancel":
-            await self._updates.cancel(turn, submit.pending_id)
+        match action:
+            case Action.START_SEARCH | Action.START_CREATE | Action.START_UPDATE:
+                kind = action.value.removeprefix("start_")
+                if self._model is not None:  # writes were refused above for read-only users
+                    await self._model.ask(turn, kind)
+                else:
+                    await self._open_form(turn, kind, intro=True)
+            case Action.OPEN_FORM:
+                await self._open_form(turn, submit.form, intro=False)
+            case Action.SEARCH_SUBMIT:
+                await self._search.search(turn, SearchCriteria.from_dict(submit.inputs))
+            case Action.SEARCH_MORE:
+                await self._search.search(
+                    turn,
+                    SearchCriteria.from_dict(submit.criteria),
+                    after=submit.after,
+                    offset=submit.offset,
+                )
+            case Action.CREATE_SUBMIT:
+                await self._search.create(turn, submit.inputs)
+            case Action.UPDATE_FIND:
+                await self._updates.find(turn, submit.inputs["query"])
+            case Action.UPDATE_PICK:
+                await self._updates.pick(turn, submit.contact_id)
+            case Action.UPDATE_SUBMIT:
+                await self._updates.submit(turn, submit.contact_id, submit.inputs)
+            case Action.UPDATE_CONFIRM:
+                await self._updates.confirm(turn, submit.pending_id)
+            case Action.UPDATE_CANCEL:
+                await self._updates.cancel(turn, submit.pending_id)
+            case _:
+                assert_never(action)
 
     async def _open_form(self, turn: Turn, kind: str, *, intro: bool) -> None:
         if kind == "search":

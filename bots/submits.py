@@ -14,25 +14,21 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cards import CREATE_FIELDS, SEARCH_FIELDS, UPDATE_FIELDS
+from cards.actions import Action
 
 MAX_VALUE_CHARS = 1000  # one input: longer than any real contact field
 MAX_JSON_CHARS = 64 * 1024  # a messageBack value given as a JSON string
 MAX_FILTERS = 10
 
-START_ACTIONS = ("start_search", "start_create", "start_update")
+_NAMES = frozenset(action.value for action in Action)
 FORMS = ("search", "create", "update")
 # action -> input names it may carry (all optional strings)
-INPUTS: dict[str, tuple[str, ...]] = {
-    "search_submit": SEARCH_FIELDS,
-    "create_submit": CREATE_FIELDS + ("mobilephone",),
-    "update_find": ("query",),
-    "update_submit": UPDATE_FIELDS,
+INPUTS: dict[Action, tuple[str, ...]] = {
+    Action.SEARCH_SUBMIT: SEARCH_FIELDS,
+    Action.CREATE_SUBMIT: CREATE_FIELDS + ("mobilephone",),
+    Action.UPDATE_FIND: ("query",),
+    Action.UPDATE_SUBMIT: UPDATE_FIELDS,
 }
-ACTIONS = frozenset(
-    START_ACTIONS
-    + tuple(INPUTS)
-    + ("search_more", "update_pick", "update_confirm", "update_cancel", "open_form")
-)
 
 
 class BadSubmit(ValueError):
@@ -47,7 +43,7 @@ class BadSubmit(ValueError):
 
 @dataclass(frozen=True)
 class Submit:
-    action: str
+    action: Action
     nonce: str
     inputs: dict[str, str] = field(default_factory=dict)  # non-empty, stripped inputs
     contact_id: str = ""
@@ -119,30 +115,31 @@ def _criteria(raw: Any) -> dict[str, Any]:
 
 def parse_submit(value: dict[str, Any]) -> Submit:
     """Check a submit dict; raises BadSubmit."""
-    action = value.get("action")
-    if not isinstance(action, str) or action not in ACTIONS:
+    name = value.get("action")
+    if not isinstance(name, str) or name not in _NAMES:
         raise BadSubmit("unknown action", field="action")
+    action = Action(name)
     nonce = value.get("nonce")
     nonce = nonce if isinstance(nonce, str) and len(nonce) <= 100 else ""
     if action in INPUTS:
         inputs = {name: _string(value, name) for name in INPUTS[action]}
         inputs = {k: v for k, v in inputs.items() if v}
-        if action == "update_find" and not inputs:
+        if action is Action.UPDATE_FIND and not inputs:
             raise BadSubmit("query is missing", field="query")
-        cid = _contact_id(value) if action == "update_submit" else ""
+        cid = _contact_id(value) if action is Action.UPDATE_SUBMIT else ""
         return Submit(action, nonce, inputs=inputs, contact_id=cid)
-    if action == "update_pick":
+    if action is Action.UPDATE_PICK:
         return Submit(action, nonce, contact_id=_contact_id(value))
-    if action in ("update_confirm", "update_cancel"):
+    if action in (Action.UPDATE_CONFIRM, Action.UPDATE_CANCEL):
         return Submit(
             action, nonce, pending_id=_string(value, "pending_id", required=True, limit=100)
         )
-    if action == "open_form":
+    if action is Action.OPEN_FORM:
         form = value.get("form")
         if form not in FORMS:
             raise BadSubmit("form must be search, create or update", field="form")
         return Submit(action, nonce, form=form)
-    if action == "search_more":
+    if action is Action.SEARCH_MORE:
         offset = value.get("offset", 0)
         if not isinstance(offset, int) or isinstance(offset, bool) or not 0 <= offset <= 10_000:
             raise BadSubmit("offset must be a small whole number", field="offset")

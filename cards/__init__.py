@@ -4,7 +4,8 @@ Every function returns the card as a plain dict (no Bot Framework types: `bots/`
 attachment). All cards come from four templates in `cards/templates/` through one function,
 `cards.render.render`; the functions here only turn contacts into the data those templates show.
 
-Every Action.Submit carries `data = {"action": <name>, "nonce": <conversation nonce>, ...}`.
+Every Action.Submit carries `data = {"action": <name>, "nonce": <conversation nonce>, ...}`,
+the names being `cards.actions.Action`.
 The nonce is a random string kept in conversation state, so the bot can tell a card from an
 earlier conversation (or a forged one) and refuse it. Action names and the fields they carry:
 
@@ -31,6 +32,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from cards.actions import Action
 from cards.labels import HELP_EXAMPLES, field_label, reason_text, ui
 from cards.render import render, shown
 from cards.strings import error_text, language_for, refusal_text, text
@@ -92,8 +94,8 @@ _FORM_TITLES = {"search": "btn_search", "create": "btn_create", "update": "btn_u
 # -- shared pieces ---------------------------------------------------------------------------
 
 
-def _data(action: str, nonce: str, **fields: Any) -> dict[str, Any]:
-    return {"action": action, "nonce": str(nonce), **fields}
+def _data(action: Action, nonce: str, **fields: Any) -> dict[str, Any]:
+    return {"action": action.value, "nonce": str(nonce), **fields}
 
 
 def _action(
@@ -110,9 +112,9 @@ def _action(
 
 def _start_actions(lang: str, nonce: str) -> list[dict[str, Any]]:
     return [
-        _action(ui(lang, "btn_search"), _data("start_search", nonce)),
-        _action(ui(lang, "btn_create"), _data("start_create", nonce)),
-        _action(ui(lang, "btn_update"), _data("start_update", nonce)),
+        _action(ui(lang, "btn_search"), _data(Action.START_SEARCH, nonce)),
+        _action(ui(lang, "btn_create"), _data(Action.START_CREATE, nonce)),
+        _action(ui(lang, "btn_update"), _data(Action.START_UPDATE, nonce)),
     ]
 
 
@@ -151,7 +153,7 @@ def _row(contact: Contact, nonce: str, button: str) -> dict[str, Any]:
         "name": shown(contact.display_name, 80),
         "details": [{"text": " · ".join(details)}] if details else [],
         "button": button,
-        "data": _data("update_pick", nonce, contact_id=contact.id),
+        "data": _data(Action.UPDATE_PICK, nonce, contact_id=contact.id),
     }
 
 
@@ -220,7 +222,9 @@ def use_form_card(lang: str, nonce: str, form: str) -> Card:
             "note": None,
             "actions": [
                 _action(
-                    ui(lang, "use_form"), _data("open_form", nonce, form=form), needs_inputs=False
+                    ui(lang, "use_form"),
+                    _data(Action.OPEN_FORM, nonce, form=form),
+                    needs_inputs=False,
                 )
             ],
         },
@@ -234,7 +238,7 @@ def search_form(lang: str, nonce: str, prefill: dict[str, str] | None = None) ->
         ui(lang, "search_title"),
         ui(lang, "search_intro"),
         [_input(lang, name, prefill.get(name)) for name in SEARCH_FIELDS],
-        [_action(ui(lang, "search_submit"), _data("search_submit", nonce), style="positive")],
+        [_action(ui(lang, "search_submit"), _data(Action.SEARCH_SUBMIT, nonce), style="positive")],
     )
 
 
@@ -264,7 +268,7 @@ def results_card(
             _action(
                 ui(lang, "more"),
                 _data(
-                    "search_more",
+                    Action.SEARCH_MORE,
                     nonce,
                     criteria=more,
                     after=str(page.next_after),
@@ -272,7 +276,7 @@ def results_card(
                 ),
             )
         )
-    actions.append(_action(ui(lang, "new_search"), _data("start_search", nonce)))
+    actions.append(_action(ui(lang, "new_search"), _data(Action.START_SEARCH, nonce)))
     return render(
         "contact_list",
         {
@@ -293,8 +297,10 @@ def no_results_card(lang: str, nonce: str) -> Card:
             "examples": [],
             "note": None,
             "actions": [
-                _action(ui(lang, "new_search"), _data("start_search", nonce)),
-                _action(ui(lang, "btn_create"), _data("start_create", nonce), style="positive"),
+                _action(ui(lang, "new_search"), _data(Action.START_SEARCH, nonce)),
+                _action(
+                    ui(lang, "btn_create"), _data(Action.START_CREATE, nonce), style="positive"
+                ),
             ],
         },
     )
@@ -315,7 +321,9 @@ def contact_card(lang: str, nonce: str, contact: Contact, headline: str) -> Card
             "intro": None,
             "facts": _facts(lang, contact),
             "actions": [
-                _action(ui(lang, "btn_update"), _data("update_pick", nonce, contact_id=contact.id))
+                _action(
+                    ui(lang, "btn_update"), _data(Action.UPDATE_PICK, nonce, contact_id=contact.id)
+                )
             ],
         },
     )
@@ -330,7 +338,9 @@ def duplicate_card(lang: str, nonce: str, existing: Contact) -> Card:
             "intro": ui(lang, "duplicate_intro"),
             "facts": _facts(lang, existing),
             "actions": [
-                _action(ui(lang, "btn_update"), _data("update_pick", nonce, contact_id=existing.id))
+                _action(
+                    ui(lang, "btn_update"), _data(Action.UPDATE_PICK, nonce, contact_id=existing.id)
+                )
             ],
         },
     )
@@ -350,7 +360,7 @@ def create_form(
         ui(lang, "create_title"),
         ui(lang, "create_intro"),
         inputs,
-        [_action(ui(lang, "create_submit"), _data("create_submit", nonce), style="positive")],
+        [_action(ui(lang, "create_submit"), _data(Action.CREATE_SUBMIT, nonce), style="positive")],
         error,
     )
 
@@ -361,7 +371,11 @@ def update_find_form(lang: str, nonce: str) -> Card:
         ui(lang, "update_find_title"),
         ui(lang, "update_find_intro"),
         [_input(lang, "query", required_message=ui(lang, "required_query"))],
-        [_action(ui(lang, "update_find_submit"), _data("update_find", nonce), style="positive")],
+        [
+            _action(
+                ui(lang, "update_find_submit"), _data(Action.UPDATE_FIND, nonce), style="positive"
+            )
+        ],
     )
 
 
@@ -386,7 +400,7 @@ def update_form(lang: str, nonce: str, contact: Contact, error: str | None = Non
         [
             _action(
                 ui(lang, "update_submit"),
-                _data("update_submit", nonce, contact_id=contact.id),
+                _data(Action.UPDATE_SUBMIT, nonce, contact_id=contact.id),
                 style="positive",
             )
         ],
@@ -416,12 +430,12 @@ def confirm_update_card(lang: str, nonce: str, pending: PendingUpdate, pending_i
             "actions": [
                 _action(
                     ui(lang, "confirm"),
-                    _data("update_confirm", nonce, pending_id=pending_id),
+                    _data(Action.UPDATE_CONFIRM, nonce, pending_id=pending_id),
                     style="positive",
                 ),
                 _action(
                     ui(lang, "cancel"),
-                    _data("update_cancel", nonce, pending_id=pending_id),
+                    _data(Action.UPDATE_CANCEL, nonce, pending_id=pending_id),
                     needs_inputs=False,
                 ),
             ],

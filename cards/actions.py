@@ -1,0 +1,30 @@
+"""The card-action protocol: every name a card button can carry in `data.action`.
+
+Cards put these in their buttons and `bots/` parses and dispatches them, so both import this one
+enum rather than spelling the names: a renamed or added action is a type error at every place
+that must change (the bot's dispatch is exhaustive, checked by mypy's `assert_never`).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Action(StrEnum):
+    """A card button's action; the value is what travels in the card's JSON."""
+
+    START_SEARCH = "start_search"  # welcome buttons (no fields)
+    START_CREATE = "start_create"
+    START_UPDATE = "start_update"
+    SEARCH_SUBMIT = "search_submit"  # inputs: the search fields
+    SEARCH_MORE = "search_more"  # data: criteria, after, offset
+    CREATE_SUBMIT = "create_submit"  # inputs: the create fields
+    UPDATE_FIND = "update_find"  # inputs: query
+    UPDATE_PICK = "update_pick"  # data: contact_id
+    UPDATE_SUBMIT = "update_submit"  # data: contact_id; inputs: the update fields
+    UPDATE_CONFIRM = "update_confirm"  # data: pending_id
+    UPDATE_CANCEL = "update_cancel"  # data: pending_id
+    OPEN_FORM = "open_form"  # data: form ("search" | "create" | "update")
+
+
+START_ACTIONS = frozenset({Action.START_SEARCH, Action.START_CREATE, Action.START_UPDATE})
