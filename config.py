@@ -10,9 +10,10 @@ hides them from `repr` so they never reach a log line by accident.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Any
 
 from dotenv import dotenv_values
 
@@ -31,28 +32,64 @@ class ConfigError(ValueError):
     """A setting has a value the app cannot work with."""
 
 
-def _split(value: str | None) -> tuple[str, ...]:
-    return tuple(v.strip() for v in (value or "").split(",") if v.strip())
+# -- parsers: text -> value, or ValueError saying what the value must be ----------------------
 
 
-def _bool(name: str, value: str | None, default: bool) -> bool:
-    if value is None or value == "":
-        return default
+def _text(value: str) -> str:
+    return value
+
+
+def _stripped(value: str) -> str:
+    return value.strip()
+
+
+def _path_prefix(value: str) -> str:
+    return value.rstrip("/")
+
+
+def _upper(value: str) -> str:
+    return value.strip().upper()
+
+
+def _list(value: str) -> tuple[str, ...]:
+    return tuple(v.strip() for v in value.split(",") if v.strip())
+
+
+def _whole(value: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise ValueError("a whole number") from None
+
+
+def _positive_seconds(value: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise ValueError("a number of seconds") from None
+    if not 0 < seconds < 3600:
+        raise ValueError("a number of seconds between 0 and 3600")
+    return seconds
+
+
+def _flag(value: str) -> bool:
     v = value.strip().lower()
     if v in {"1", "true", "yes", "on"}:
         return True
     if v in {"0", "false", "no", "off"}:
         return False
-    raise ConfigError(f"{name} must be true or false, not {value!r}")
+    raise ValueError("true or false")
 
 
-def _int(name: str, value: str | None, default: int) -> int:
-    if value is None or value == "":
-        return default
-    try:
-        return int(value)
-    except ValueError as exc:
-        raise ConfigError(f"{name} must be a whole number, not {value!r}") from exc
+def _one_of(*choices: str, lower: bool = False, prefix: int = 0) -> Callable[[str], str]:
+    def parse(value: str) -> str:
+        v = value.strip().lower() if lower else value.strip()
+        v = v[:prefix] if prefix else v
+        if v not in choices:
+            raise ValueError(" or ".join((", ".join(choices[:-1]), choices[-1])))
+        return v
+
+    return parse
 
 
 @dataclass(frozen=True)
@@ -150,64 +187,29 @@ class Settings:
         if env_file and Path(env_file).is_file():
             env.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
         env.update(os.environ if environ is None else environ)
-        g = env.get
-        lang = (g("DEFAULT_LANGUAGE") or "en").lower()[:2]
-        if lang not in {"en", "ko"}:
-            raise ConfigError(f"DEFAULT_LANGUAGE must be en or ko, not {lang!r}")
-        app_type = g("MicrosoftAppType") or "MultiTenant"
-        if app_type not in {"MultiTenant", "SingleTenant", "UserAssignedMSI"}:
-            raise ConfigError(
-                "MicrosoftAppType must be MultiTenant, SingleTenant or UserAssignedMSI, "
-                f"not {app_type!r}"
-            )
+        values: dict[str, Any] = {}
+        for name, attr, parse in ENVIRONMENT:
+            raw = env.get(name)
+            if raw is None or raw == "":
+                continue  # unset: the field's default
+            try:
+                values[attr] = parse(raw)
+            except ValueError as exc:
+                raise ConfigError(f"{name} must be {exc}, not {raw!r}") from None
+        settings = cls(**values)
+        settings._check()
+        return settings
+
+    def _check(self) -> None:
+        """Settings that are fine alone but not together."""
         # The SDK would fail later with a bare "Property 'APP_TENANTID' is expected".
-        if app_type != "MultiTenant" and g("MicrosoftAppId") and not g("MicrosoftAppTenantId"):
+        if self.app_type != "MultiTenant" and self.app_id and not self.app_tenant_id:
             raise ConfigError(
-                f"MicrosoftAppType {app_type} needs MicrosoftAppTenantId (the "
+                f"MicrosoftAppType {self.app_type} needs MicrosoftAppTenantId (the "
                 "directory/tenant id of the bot's app registration)"
             )
-        if app_type == "SingleTenant" and g("MicrosoftAppId") and not g("MicrosoftAppPassword"):
+        if self.app_type == "SingleTenant" and self.app_id and not self.app_password:
             raise ConfigError("MicrosoftAppType SingleTenant needs MicrosoftAppPassword")
-        storage = (g("STATE_STORAGE") or "sqlite").lower()
-        if storage not in {"sqlite", "memory"}:
-            raise ConfigError(f"STATE_STORAGE must be sqlite or memory, not {storage!r}")
-        return cls(
-            port=_int("PORT", g("PORT"), 3978),
-            host=g("HOST") or "127.0.0.1",
-            allow_remote=_bool("ALLOW_REMOTE", g("ALLOW_REMOTE"), False),
-            public_base_path=(g("PUBLIC_BASE_PATH") or "").rstrip("/"),
-            data_dir=g("DATA_DIR") or "data",
-            app_id=g("MicrosoftAppId") or "",
-            app_password=g("MicrosoftAppPassword") or "",
-            app_type=app_type,
-            app_tenant_id=g("MicrosoftAppTenantId") or "",
-            bot_domain=(g("BOT_DOMAIN") or "").strip(),
-            hubspot_access_token=g("HUBSPOT_ACCESS_TOKEN") or "",
-            hubspot_base_url=g("HUBSPOT_BASE_URL") or "https://api.hubapi.com",
-            hubspot_seed_demo=_int("HUBSPOT_SEED_DEMO", g("HUBSPOT_SEED_DEMO"), 0),
-            default_phone_region=(g("DEFAULT_PHONE_REGION") or "US").upper(),
-            default_language=lang,
-            state_storage=storage,
-            openai_api_key=g("OPENAI_API_KEY") or "",
-            openai_model=g("OPENAI_MODEL") or "gpt-4o-mini",
-            openai_base_url=g("OPENAI_BASE_URL") or "",
-            azure_openai_endpoint=g("AZURE_OPENAI_ENDPOINT") or "",
-            azure_openai_api_key=g("AZURE_OPENAI_API_KEY") or "",
-            azure_openai_deployment=g("AZURE_OPENAI_DEPLOYMENT") or "",
-            azure_openai_api_version=g("AZURE_OPENAI_API_VERSION") or "2024-10-21",
-            model_timeout_seconds=float(g("MODEL_TIMEOUT_SECONDS") or 30),
-            allowed_tenants=_split(g("ALLOWED_TENANTS")),
-            allowed_users=_split(g("ALLOWED_USERS")),
-            readonly_users=_split(g("READONLY_USERS")),
-            directline_secret=g("DIRECTLINE_SECRET") or "",
-            max_message_chars=_int("MAX_MESSAGE_CHARS", g("MAX_MESSAGE_CHARS"), 4000),
-            messages_per_minute=_int("MESSAGES_PER_MINUTE", g("MESSAGES_PER_MINUTE"), 30),
-            webchat_enabled=(
-                _bool("WEBCHAT_ENABLED", g("WEBCHAT_ENABLED"), False)
-                if g("WEBCHAT_ENABLED")
-                else None
-            ),
-        )
 
     def redacted(self) -> dict[str, object]:
         """The settings as a dict safe to log: secrets show only whether they are set."""
@@ -216,3 +218,40 @@ class Settings:
             value = getattr(self, f.name)
             out[f.name] = ("<set>" if value else "<unset>") if f.name in SECRET_FIELDS else value
         return out
+
+
+# Every setting the environment can give: (variable, Settings field, parser). An unset or empty
+# variable leaves the field's default; a value the parser refuses is a ConfigError naming it.
+ENVIRONMENT: tuple[tuple[str, str, Callable[[str], Any]], ...] = (
+    ("PORT", "port", _whole),
+    ("HOST", "host", _stripped),
+    ("ALLOW_REMOTE", "allow_remote", _flag),
+    ("PUBLIC_BASE_PATH", "public_base_path", _path_prefix),
+    ("DATA_DIR", "data_dir", _text),
+    ("MicrosoftAppId", "app_id", _stripped),
+    ("MicrosoftAppPassword", "app_password", _text),
+    ("MicrosoftAppType", "app_type", _one_of("MultiTenant", "SingleTenant", "UserAssignedMSI")),
+    ("MicrosoftAppTenantId", "app_tenant_id", _stripped),
+    ("BOT_DOMAIN", "bot_domain", _stripped),
+    ("HUBSPOT_ACCESS_TOKEN", "hubspot_access_token", _stripped),
+    ("HUBSPOT_BASE_URL", "hubspot_base_url", _stripped),
+    ("HUBSPOT_SEED_DEMO", "hubspot_seed_demo", _whole),
+    ("DEFAULT_PHONE_REGION", "default_phone_region", _upper),
+    ("DEFAULT_LANGUAGE", "default_language", _one_of("en", "ko", lower=True, prefix=2)),
+    ("STATE_STORAGE", "state_storage", _one_of("sqlite", "memory", lower=True)),
+    ("OPENAI_API_KEY", "openai_api_key", _stripped),
+    ("OPENAI_MODEL", "openai_model", _stripped),
+    ("OPENAI_BASE_URL", "openai_base_url", _stripped),
+    ("AZURE_OPENAI_ENDPOINT", "azure_openai_endpoint", _stripped),
+    ("AZURE_OPENAI_API_KEY", "azure_openai_api_key", _stripped),
+    ("AZURE_OPENAI_DEPLOYMENT", "azure_openai_deployment", _stripped),
+    ("AZURE_OPENAI_API_VERSION", "azure_openai_api_version", _stripped),
+    ("MODEL_TIMEOUT_SECONDS", "model_timeout_seconds", _positive_seconds),
+    ("ALLOWED_TENANTS", "allowed_tenants", _list),
+    ("ALLOWED_USERS", "allowed_users", _list),
+    ("READONLY_USERS", "readonly_users", _list),
+    ("DIRECTLINE_SECRET", "directline_secret", _text),
+    ("MAX_MESSAGE_CHARS", "max_message_chars", _whole),
+    ("MESSAGES_PER_MINUTE", "messages_per_minute", _whole),
+    ("WEBCHAT_ENABLED", "webchat_enabled", _flag),
+)

@@ -278,7 +278,7 @@ def _search(tokens: list[_Tok]) -> SearchCriteria:
         i += 1
     words = [_name_word(t.text) for t in loose]
     if words and not found.get("name") and _looks_like_name(words):
-        found["name"] = _spaced_name(words)
+        found["name"] = " ".join(words)  # the search tries the readings of an unspaced name
     elif words:
         found["text"] = " ".join([found.get("text", ""), *words]).strip()
     return SearchCriteria(**found, filters=tuple(filters))
@@ -381,7 +381,7 @@ def _update(tokens: list[_Tok]) -> tuple[str, dict[str, str]]:
     keyed = [t for t in target if t.kind in ("email", "id")]
     if keyed:
         return keyed[0].text, props
-    return _spaced_name([_name_word(t.text) for t in target if t.key not in CONNECTORS]), props
+    return " ".join(_name_word(t.text) for t in target if t.key not in CONNECTORS), props
 
 
 def _ends_with_to(tok: _Tok) -> bool:
@@ -413,12 +413,6 @@ def _looks_like_name(words: list[str]) -> bool:
     return 2 <= len(words) <= 3 and all(
         w[:1].isupper() and w.replace("-", "").isalpha() for w in words
     )
-
-
-def _spaced_name(words: list[str]) -> str:
-    """A name to search by, as typed: the search itself tries the readings of an unspaced
-    Korean name (`김민수`: 김 + 민수, or the whole name in one field; `민준`: a given name)."""
-    return " ".join(words)
 
 
 def _split_name(words: list[str]) -> dict[str, str]:

@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 from agent import prompts
 from agent.memory import Encoding, HistoryWindow, load_encoding
 from agent.tools import ContactTools, tool_specs
-from contacts.errors import HubSpotUnavailable, RateLimited
+from contacts.errors import HubSpotRejectedToken, HubSpotUnavailable, RateLimited
 from contacts.model import Contact, PendingUpdate
 from contacts.service import ContactsService
 
@@ -125,6 +125,8 @@ class ContactAgent:
             key = (
                 "hubspot_rate_limited"
                 if isinstance(exc, RateLimited)
+                else "hubspot_misconfigured"
+                if isinstance(exc, HubSpotRejectedToken)
                 else "hubspot_write_unknown"
                 if exc.write_may_have_happened
                 else "hubspot_unavailable"

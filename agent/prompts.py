@@ -72,6 +72,12 @@ _MESSAGES: dict[str, dict[str, str]] = {
         "ko": "지금 HubSpot이 응답하지 않아 작업을 마치지 못했습니다. 잠시 후 다시 시도하거나 "
         "버튼을 사용해 주세요.",
     },
+    "hubspot_misconfigured": {
+        "en": "I can't use HubSpot: this bot's HubSpot access is not set up correctly, so "
+        "trying again will not help. Nothing was changed. Please tell whoever runs this bot.",
+        "ko": "HubSpot을 사용할 수 없습니다. 이 봇의 HubSpot 접근 설정이 올바르지 않아 다시 "
+        "시도해도 해결되지 않습니다. 아무것도 바뀌지 않았습니다. 봇 관리자에게 알려 주세요.",
+    },
     "hubspot_write_unknown": {
         "en": "HubSpot stopped answering while saving, so the change may or may not have been "
         "saved. Please search for the contact before trying again.",

@@ -21,6 +21,7 @@ from contacts.errors import (
     ContactNotFound,
     ContactsError,
     DuplicateContact,
+    HubSpotRejectedToken,
     HubSpotUnavailable,
     InvalidContact,
 )
@@ -67,7 +68,9 @@ class Turn:
 
     async def failed(self, exc: ContactsError, card: dict[str, Any] | None = None) -> None:
         """Tell the user what went wrong with HubSpot, in words; log the kind, never data."""
-        if isinstance(exc, HubSpotUnavailable):
+        if isinstance(exc, HubSpotRejectedToken):
+            log.warning("HubSpot rejected the token (the operator was told in the log)")
+        elif isinstance(exc, HubSpotUnavailable):
             log.warning(
                 "HubSpot unavailable (write may have happened: %s)", exc.write_may_have_happened
             )

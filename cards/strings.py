@@ -17,6 +17,7 @@ from contacts.errors import (
     ContactNotFound,
     ContactsError,
     DuplicateContact,
+    HubSpotRejectedToken,
     HubSpotUnavailable,
     InvalidContact,
     RateLimited,
@@ -42,7 +43,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ko": "연락처 수정 — 어떤 연락처인가요? 이메일이나 이름을 입력하세요.",
     },
     "typing": {"en": "Working on it…", "ko": "처리하고 있어요…"},
-    "searching": {"en": "Searching HubSpot…", "ko": "HubSpot에서 찾고 있어요…"},
     "found": {
         "en": "Found {total} matching contacts.",
         "ko": "일치하는 연락처 {total}개를 찾았어요.",
@@ -129,6 +129,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ko": "지금 HubSpot이 응답하지 않아요. 아무것도 바뀌지 않았어요. 잠시 후 다시 시도해 "
         "주세요.",
     },
+    "hubspot_misconfigured": {
+        "en": "I can't use HubSpot: this bot's HubSpot access is not set up correctly, so "
+        "trying again will not help. Nothing was changed. Please tell whoever runs this bot.",
+        "ko": "HubSpot을 사용할 수 없어요. 이 봇의 HubSpot 접근 설정이 올바르지 않아서 다시 "
+        "시도해도 해결되지 않아요. 아무것도 바뀌지 않았어요. 봇 관리자에게 알려 주세요.",
+    },
     "hubspot_rate_limited": {
         "en": "HubSpot is busy (its rate limit was reached). Please try again in a few seconds.",
         "ko": "HubSpot 요청 한도에 도달했어요. 몇 초 후에 다시 시도해 주세요.",
@@ -138,12 +144,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "for the contact before trying again.",
         "ko": "HubSpot이 저장 여부를 알려 주지 않았어요. 저장되었을 수도, 아닐 수도 있어요. 다시 "
         "시도하기 전에 연락처를 검색해서 확인해 주세요.",
-    },
-    "access_denied": {
-        "en": "HubSpot refused access. Ask your admin to check the app's token and its contacts "
-        "permissions.",
-        "ko": "HubSpot이 접근을 거부했어요. 관리자에게 앱 토큰과 연락처 권한을 확인해 달라고 "
-        "요청해 주세요.",
     },
     "stale_card": {
         "en": "That card is from an earlier conversation or has expired, so I ignored it. "
@@ -159,13 +159,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "shorten it.",
         "ko": "메시지가 너무 길어요({length}자, 최대 {limit}자). 줄여서 다시 보내 주세요.",
     },
-    "needs_key": {
-        "en": "Free-form requests need an OpenAI key (OPENAI_API_KEY). Without it I understand "
-        "the buttons and typed commands such as `find jane@acme.com`; type **help** for "
-        "more.",
-        "ko": "자유로운 문장으로 요청하려면 OpenAI 키(OPENAI_API_KEY)가 필요해요. 키가 없으면 "
-        "버튼과 `김민수 찾아줘` 같은 명령만 이해해요. 예시는 **도움말**을 입력하세요.",
-    },
     "not_understood": {
         "en": "I didn't understand that. Here is what I can do:",
         "ko": "이해하지 못했어요. 이렇게 사용할 수 있어요:",
@@ -174,16 +167,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "thanks": {
         "en": "You're welcome! Type **help** whenever you need me.",
         "ko": "천만에요! 필요할 때 언제든 **도움말**을 입력하세요.",
-    },
-    "model_failed": {
-        "en": "Sorry, the assistant could not answer this time. Nothing was changed. Try again, "
-        "or use the buttons.",
-        "ko": "죄송해요, 이번에는 답변하지 못했어요. 아무것도 바뀌지 않았어요. 다시 시도하거나 "
-        "버튼을 사용해 주세요.",
-    },
-    "busy": {
-        "en": "I'm still working on your previous request; one moment please.",
-        "ko": "이전 요청을 아직 처리하고 있어요. 잠시만 기다려 주세요.",
     },
     "error": {
         "en": "Something went wrong on my side. Nothing was changed.",
@@ -278,6 +261,8 @@ def error_text(lang: str, error: ContactsError) -> str:
         return text(lang, "update_changed", name=error.current.display_name)
     if isinstance(error, RateLimited):
         return text(lang, "hubspot_rate_limited")
+    if isinstance(error, HubSpotRejectedToken):
+        return text(lang, "hubspot_misconfigured")
     if isinstance(error, HubSpotUnavailable):
         key = "write_unknown" if error.write_may_have_happened else "hubspot_unavailable"
         return text(lang, key)

@@ -6,7 +6,9 @@
     ├── InvalidContact       a value a user typed is not acceptable (names the field, says why)
     ├── ContactChanged       an update's contact changed between preview and Confirm
     ├── HubSpotUnavailable   HubSpot down / 5xx / timeouts past retries; write state unknown is
-    │                        reported via `write_may_have_happened`
+    │   │                    reported via `write_may_have_happened`
+    │   └── HubSpotRejectedToken  401/403: the token is wrong or lacks the contacts scopes (an
+    │                        operator's problem, not a busy HubSpot; nothing was written)
     └── RateLimited          HubSpot still says 429 after waiting as it asked
 
 `code` is a stable, language-neutral key (cards translate it); `str(exc)` is English for logs
@@ -74,6 +76,17 @@ class HubSpotUnavailable(ContactsError):
     ):
         super().__init__(message)
         self.write_may_have_happened = write_may_have_happened
+
+
+class HubSpotRejectedToken(HubSpotUnavailable):
+    """A subclass, so every place that stops a turn for an unreachable HubSpot stops it for
+    this too; its own code, so the user hears "misconfigured", not "try again in a minute"."""
+
+    code = "misconfigured"
+
+    def __init__(self, status: int):
+        super().__init__(f"HubSpot refused the access token (HTTP {status}).")
+        self.status = status
 
 
 class RateLimited(ContactsError):

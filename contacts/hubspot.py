@@ -17,7 +17,7 @@ import functools
 import json
 import logging
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -32,6 +32,7 @@ from contacts.errors import (
     ContactNotFound,
     ContactsError,
     DuplicateContact,
+    HubSpotRejectedToken,
     HubSpotUnavailable,
     InvalidContact,
     RateLimited,
@@ -143,38 +144,28 @@ class HubSpotAdapter:
         (ContactsService does): "the contact exists now" is read as "our try made it"."""
         email = properties.get("email") or ""
         body = SimplePublicObjectInputForCreate(properties=dict(properties))
-        tried = uncertain = False  # a try failed / a try may have written
-        failures = throttles = 0
-        while True:
-            if tried and email:
+
+        async def attempt(retrying: bool) -> Contact:
+            if retrying and email:
                 found = await self._lookup_after_failure(email)
                 if found is not None:
-                    return found
+                    return found  # an earlier try of ours made it
             try:
                 return to_contact(await self._send(self._basic.create, body))
-            except Exception as exc:  # noqa: BLE001 - translated right here
-                problem = _translate(exc, key=email, retry=self._retry)
-                if isinstance(problem, DuplicateContact) and tried and email:
+            except ApiException as exc:
+                if retrying and email and exc.status == 409:
                     return await self._find_created(email, exc)  # our lost try made it
-                if isinstance(problem, ContactsError):
-                    raise problem from exc
-                tried = True
-                if isinstance(problem, _Throttled):
-                    throttles += 1
-                    if throttles > self._retry.rate_limit_retries:
-                        if found := await self._last_look(email, uncertain, exc):
-                            return found
-                        raise RateLimited(problem.wait) from exc
-                    await asyncio.sleep(problem.wait)
-                    continue
-                failures += 1
-                uncertain = uncertain or problem.maybe_done
-                log.info("create failed (%s), attempt %d", problem, failures)
-                if not email or failures >= self._retry.attempts:
-                    if found := await self._last_look(email, uncertain, exc):
-                        return found
-                    raise HubSpotUnavailable() from exc
-                await asyncio.sleep(self._retry.backoff(failures))
+                raise
+
+        async def give_up(final: ContactsError, uncertain: bool, cause: BaseException) -> Contact:
+            if found := await self._last_look(email, uncertain, cause):
+                return found
+            raise final from cause
+
+        # Without an email there is nothing to look up, so nothing proves a retry safe.
+        return await self._retrying(
+            attempt, key=email, what="create", write=True, give_up=give_up, can_retry=bool(email)
+        )
 
     async def aclose(self) -> None:
         self.close()
@@ -241,33 +232,62 @@ class HubSpotAdapter:
         write: bool = False,
         **kwargs: Any,
     ) -> T:
-        """A call that is safe to repeat: retried on 429 (as HubSpot asks) and on 5xx /
-        timeouts (jittered backoff), then reported as RateLimited / HubSpotUnavailable
-        (saying, for a `write`, whether one of the tries may have been applied)."""
+        """A call that is safe to repeat (reads, and PATCHes of the same values)."""
+
+        async def attempt(retrying: bool) -> T:
+            return await self._send(fn, *args, search=search, **kwargs)
+
+        async def give_up(final: ContactsError, maybe_written: bool, cause: BaseException) -> T:
+            raise (self._unconfirmed_change() if maybe_written else final) from cause
+
+        what = getattr(fn, "__name__", "call")
+        return await self._retrying(attempt, key=key, what=what, write=write, give_up=give_up)
+
+    async def _retrying(
+        self,
+        attempt: Callable[[bool], Awaitable[T]],
+        *,
+        key: str,
+        what: str,
+        write: bool,
+        give_up: Callable[[ContactsError, bool, BaseException], Awaitable[T]],
+        can_retry: bool = True,
+    ) -> T:
+        """The one retry loop. `attempt(retrying)` makes one try; a 429 is waited out as HubSpot
+        asks, a 5xx / timeout retried with jittered backoff (when `can_retry`). Past the limits
+        `give_up(error, maybe_written, cause)` decides what the caller hears: `maybe_written`
+        when a `write` try may have been applied although its answer was lost."""
         failures = throttles = 0
         maybe_written = False
         while True:
             try:
-                return await self._send(fn, *args, search=search, **kwargs)
+                return await attempt(failures + throttles > 0)
             except Exception as exc:  # noqa: BLE001 - translated right here
                 problem = _translate(exc, key=key, retry=self._retry)
+                if isinstance(problem, HubSpotRejectedToken):
+                    log.error(
+                        "HubSpot rejected the token: check HUBSPOT_ACCESS_TOKEN and its scopes "
+                        "(crm.objects.contacts.read and .write); %s",
+                        problem,
+                    )
                 if isinstance(problem, ContactsError):
                     raise problem from exc
+                final: ContactsError
                 if isinstance(problem, _Throttled):
                     throttles += 1
-                    if throttles > self._retry.rate_limit_retries:
-                        if maybe_written:
-                            raise self._unconfirmed_change() from exc
-                        raise RateLimited(problem.wait) from exc
-                    await asyncio.sleep(problem.wait)
-                    continue
-                failures += 1
-                maybe_written = maybe_written or (write and problem.maybe_done)
-                if failures >= self._retry.attempts:
-                    if maybe_written:
-                        raise self._unconfirmed_change() from exc
-                    raise HubSpotUnavailable() from exc
-                await asyncio.sleep(self._retry.backoff(failures))
+                    if throttles <= self._retry.rate_limit_retries:
+                        await asyncio.sleep(problem.wait)
+                        continue
+                    final = RateLimited(problem.wait)
+                else:
+                    failures += 1
+                    maybe_written = maybe_written or (write and problem.maybe_done)
+                    log.info("HubSpot %s failed (%s), attempt %d", what, problem, failures)
+                    if can_retry and failures < self._retry.attempts:
+                        await asyncio.sleep(self._retry.backoff(failures))
+                        continue
+                    final = HubSpotUnavailable()
+                return await give_up(final, maybe_written, exc)
 
 
 # -- translation at the edge ------------------------------------------------------------------
@@ -290,10 +310,7 @@ def _translate(
         if status == 400:
             return _invalid(body)
         if status in (401, 403):
-            return HubSpotUnavailable(
-                "HubSpot refused the app's credentials; an administrator needs to check the "
-                "HubSpot access token and its scopes."
-            )
+            return HubSpotRejectedToken(status)
         if status == 0 or status >= 500 or status in (423, 477):
             return _Transient(f"HTTP {status}", maybe_done=True)
         return HubSpotUnavailable(

@@ -15,9 +15,15 @@ from collections.abc import Awaitable, Callable
 from aiohttp import web
 
 from hubspot_local import batch, handlers
-from hubspot_local.controls import CONTROLS_KEY, Controls
+from hubspot_local.controls import CONTROLS_KEY, READ_SCOPE, WRITE_SCOPE, Controls
 from hubspot_local.db import Database
-from hubspot_local.errors import ApiError, rate_limited, server_error, unauthenticated
+from hubspot_local.errors import (
+    ApiError,
+    missing_scopes,
+    rate_limited,
+    server_error,
+    unauthenticated,
+)
 from hubspot_local.options import WRITE_ROUTES, Faults, RateLimits, SearchLimits
 from hubspot_local.store import ContactStore
 
@@ -66,6 +72,9 @@ async def hubspot_middleware(request: web.Request, handler: Handler) -> web.Stre
     try:
         if not _authorised(request, ctl.token):
             raise unauthenticated()
+        needed = WRITE_SCOPE if route in WRITE_ROUTES else READ_SCOPE
+        if needed not in ctl.scopes:
+            raise missing_scopes(needed)
         headers.update(ctl.limiter.check(search=route == "search"))
         fault = ctl.injector.decide(route)
         if fault is not None and not fault.after_commit:

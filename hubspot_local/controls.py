@@ -13,6 +13,9 @@ from hubspot_local.options import Faults, RateLimits, SearchLimits
 from hubspot_local.ratelimit import RateLimiter
 from hubspot_local.store import ContactStore
 
+READ_SCOPE = "crm.objects.contacts.read"
+WRITE_SCOPE = "crm.objects.contacts.write"
+
 
 class Controls:
     def __init__(
@@ -25,6 +28,8 @@ class Controls:
         search_limits: SearchLimits | None = None,
     ) -> None:
         self.token = token
+        # What the token was granted; a test narrows it to see the 403 a real token would get.
+        self.scopes: frozenset[str] = frozenset({READ_SCOPE, WRITE_SCOPE})
         self.store = store
         self.limiter = RateLimiter(rate_limits)
         self.injector = FaultInjector(faults)

@@ -127,6 +127,26 @@ def unauthenticated() -> ApiError:
     )
 
 
+def missing_scopes(required: str) -> ApiError:
+    """What HubSpot answers a token that lacks the call's scope (a Service Key or app made
+    without crm.objects.contacts.write, say)."""
+    return ApiError(
+        403,
+        {
+            "message": "This app hasn't been granted all required scopes to make this call. "
+            "Read more about required scopes here: https://developers.hubspot.com/scopes.",
+            "category": "MISSING_SCOPES",
+            "errors": [
+                {
+                    "message": "One or more of the following scopes are required.",
+                    "context": {"requiredGranularScopes": [required]},
+                }
+            ],
+            "links": {"scopes": "https://developers.hubspot.com/scopes"},
+        },
+    )
+
+
 def rate_limited(policy: str, message: str, headers: dict[str, str]) -> ApiError:
     # The documented 429 has errorType; HubSpot announced category RATE_LIMITS: send both.
     return ApiError(

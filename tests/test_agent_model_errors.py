@@ -111,3 +111,19 @@ async def test_azure_openai_client_and_path(stack: AgentStack) -> None:
     assert first.query["api-version"] == "2024-10-21"
     assert first.headers["api-key"] == API_KEY
     assert stack.openai.requests[1].tool_results() == [{"total": 0, "contacts": []}]
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+async def test_a_hubspot_token_without_scopes_ends_the_turn_as_misconfigured(
+    stack: AgentStack, lang: str
+) -> None:
+    """A 403 from HubSpot is not the model's to fix and not "try again": the turn ends with
+    the misconfiguration message, and the model is not asked again."""
+    stack.hubspot.controls.scopes = frozenset()
+    stack.openai.script(tool_call("SearchContact", {"query": "Jane"}), text("never reached"))
+
+    turn = await stack.agent().run("find Jane", history=[], lang=lang, known_ids=())
+
+    assert turn.failed
+    assert turn.reply == prompts.message("hubspot_misconfigured", lang)
+    assert len(stack.openai.requests) == 1

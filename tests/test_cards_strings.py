@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -13,6 +14,7 @@ from contacts.errors import (
     ContactChanged,
     ContactNotFound,
     DuplicateContact,
+    HubSpotRejectedToken,
     HubSpotUnavailable,
     InvalidContact,
     RateLimited,
@@ -40,11 +42,8 @@ REQUIRED_KEYS = (
     "stale_card",
     "bad_submit",
     "message_too_long",
-    "needs_key",
-    "access_denied",
     "read_only",
     "pick_one",
-    "model_failed",
     "typing",
 )
 
@@ -160,6 +159,12 @@ def test_text_fills_values_safely():
             HubSpotUnavailable(),
             "HubSpot isn't answering right now. Nothing was changed; please try again in a minute.",
         ),
+        (
+            "en",
+            HubSpotRejectedToken(401),
+            "I can't use HubSpot: this bot's HubSpot access is not set up correctly, so trying "
+            "again will not help. Nothing was changed. Please tell whoever runs this bot.",
+        ),
     ],
 )
 def test_error_text_for_every_contacts_error(lang, error, expected):
@@ -185,3 +190,27 @@ def test_every_reason_code_is_translated():
     ):
         assert cards.reason_text("en", code) != cards.reason_text("ko", code)
     assert cards.reason_text("en", "brand_new_code") == "not an accepted value"
+
+
+def test_no_string_is_dead():
+    """Every message and label is used by the code (a key left behind by a removed feature
+    is a translation nobody maintains). Keys built as f"headline_{...}" count as used."""
+    root = Path(__file__).resolve().parents[1]
+    source = (
+        "\n".join(
+            path.read_text(encoding="utf-8")
+            for folder in ("app.py", "bots", "agent", "cards", "webchat", "contacts")
+            for path in (
+                [root / folder] if folder.endswith(".py") else (root / folder).rglob("*.py")
+            )
+            if path.name not in ("strings.py", "labels.py")
+        )
+        + (root / "cards" / "strings.py").read_text(encoding="utf-8").split("def ", 1)[1]
+    )
+    dead = [
+        key
+        for table in (MESSAGES, UI, REASONS)
+        for key in table
+        if not re.search(rf"[\"']{re.escape(key)}[\"']", source) and not key.startswith("headline_")
+    ]
+    assert dead == []
