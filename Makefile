@@ -45,6 +45,7 @@ test: lint webchat-assets browser
 bench: $(STAMP)
 	$(PY) bench/local_hubspot.py
 	$(PY) bench/tokens.py
+	$(PY) bench/parser.py
 
 package: $(STAMP)
 	$(PY) appPackage/make_package.py

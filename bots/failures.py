@@ -12,7 +12,6 @@ caller; a 400 or 415 with one WARNING line is what a bad request deserves.
 
 from __future__ import annotations
 
-import json
 import logging
 
 from aiohttp import web
@@ -21,6 +20,7 @@ from botbuilder.core import TurnContext
 from botbuilder.schema import Activity, ActivityTypes
 from msrest.exceptions import ClientRequestError, HttpOperationError
 
+from bots.json_input import loads_limited
 from cards import language_for, text
 
 log = logging.getLogger(__name__)
@@ -66,11 +66,11 @@ async def unreadable_activity(request: web.Request) -> web.Response | None:
         log.warning("refused a request to %s: content type is not JSON", request.path)
         return web.Response(status=415, text="Expected an application/json activity.")
     try:
-        body = json.loads(await request.read())
+        body = loads_limited(await request.read())
         if not isinstance(body, dict):
             raise ValueError("not a JSON object")
         Activity().deserialize(body)
-    except (ValueError, DeserializationError) as exc:  # JSONDecodeError is a ValueError
+    except (ValueError, DeserializationError, RecursionError) as exc:  # UnreadableJson too
         # The kind only: the message quotes the body, which may hold what someone typed.
         log.warning(
             "refused a request to %s: not an activity (%s)", request.path, type(exc).__name__

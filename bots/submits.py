@@ -9,10 +9,10 @@ The nonce is compared by the bot against its conversation state, not here.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from bots.json_input import UnreadableJson, loads_limited
 from cards import CREATE_FIELDS, SEARCH_FIELDS, UPDATE_FIELDS
 from cards.actions import Action
 
@@ -61,8 +61,10 @@ def submit_value(raw: Any) -> dict[str, Any] | None:
         if len(raw) > MAX_JSON_CHARS:
             raise BadSubmit("submit value too long", reason="too_long")
         try:
-            raw = json.loads(raw)
-        except ValueError:
+            raw = loads_limited(raw)
+        except UnreadableJson as exc:
+            if "deeply" in str(exc):  # JSON, but no submit is built like that
+                raise BadSubmit("submit value nested too deeply") from None
             return None
     if not isinstance(raw, dict):
         return None

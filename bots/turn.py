@@ -16,6 +16,7 @@ from botbuilder.schema import Activity, ActivityTypes
 
 from bots.state import ConversationData
 from cards import error_text
+from cards.render import printable
 from contacts.errors import (
     ContactChanged,
     ContactNotFound,
@@ -52,6 +53,7 @@ class Turn:
 
     async def say(self, text: str, card: dict[str, Any] | None = None) -> None:
         """One message: a line of text, optionally with an Adaptive Card under it."""
+        text, card = printable(text), printable(card)
         if card is not None:
             activity = MessageFactory.attachment(CardFactory.adaptive_card(card), text=text or None)
         else:

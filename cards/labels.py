@@ -49,6 +49,10 @@ REASONS: dict[str, dict[str, str]] = {
     "read_only": {"en": "read-only, it cannot be changed", "ko": "읽기 전용이라 바꿀 수 없어요"},
     "empty": {"en": "no value given", "ko": "값이 비어 있어요"},
     "invalid_value": {"en": "not an accepted value", "ko": "허용되지 않는 값이에요"},
+    "invalid_characters": {
+        "en": "it contains characters that are not text; please type it again",
+        "ko": "글자가 아닌 문자가 들어 있어요. 다시 입력해 주세요",
+    },
 }
 
 # Card captions. `{...}` are filled with str.format.

@@ -30,9 +30,6 @@ CARD_VERSION = "1.5"
 
 _WHOLE = re.compile(r"^\$\{(!?)(\$?[\w.]+)\}$")
 _INLINE = re.compile(r"\$\{(\$?[\w.]+)\}")
-# Link syntax in TextBlock / FactSet markdown: `[text](url)`. A contact field must not turn into a
-# clickable link with other text, so `](` gets an invisible break.
-_LINK = re.compile(r"\]\s*\(")
 DISPLAY_LIMIT = 120
 
 
@@ -50,13 +47,34 @@ def render(template: str, data: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def shown(value: Any, limit: int = DISPLAY_LIMIT) -> str:
-    """A user-data value made safe to display: one line, at most `limit` characters (with an
-    ellipsis), and no markdown link syntax. Only for display, never for an input's `value`
-    (a truncated prefill would silently cut the contact's data on submit)."""
+    """A user-data value for display: one line, at most `limit` characters (with an ellipsis).
+    Only for display, never for an input's `value` (a truncated prefill would silently cut the
+    contact's data on submit).
+
+    The templates put such values only into RichTextBlock TextRuns, which no host reads as
+    markdown: `**x**` stays two stars and an x, a bare URL stays text, not a link. TextBlocks
+    and FactSets (markdown in Teams and Web Chat) hold only the bot's own words."""
     text = " ".join(str(value or "").split())
     if len(text) > limit:
         text = text[: limit - 1].rstrip() + "…"
-    return _LINK.sub("]\u200b(", text)
+    return text
+
+
+def printable(value: Any) -> Any:
+    """`value` (text, or a card) with any lone UTF-16 surrogate replaced by U+FFFD: such a
+    character can arrive in a JSON escape and be shown back (a prefilled form, "no contact
+    matched x"), but cannot be encoded to send, and one bad character must not lose the reply."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return value.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+        return value
+    if isinstance(value, dict):
+        return {key: printable(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [printable(item) for item in value]
+    return value
 
 
 def _read_templates() -> dict[str, dict[str, Any]]:

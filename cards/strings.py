@@ -7,6 +7,7 @@ particle follows a placeholder (은/는, 을/를 depend on the last syllable of 
 
 from __future__ import annotations
 
+import re
 import string
 from typing import Any
 
@@ -222,13 +223,24 @@ class _Values(dict[str, Any]):
         return "{" + key + "}"
 
 
+# Link syntax in a chat message's markdown: `[text](url)`. A value in a message must not turn
+# into a link with other text, so `](` gets an invisible break (cards need no such trick: their
+# values sit in TextRuns, which are never markdown).
+_LINK = re.compile(r"\]\s*\(")
+
+
+def in_message(value: Any) -> str:
+    """A user-data value for a chat message: one short line, no markdown link syntax."""
+    return _LINK.sub("]\u200b(", shown(value, 200))
+
+
 def text(lang: str, key: str, **values: Any) -> str:
     """A chat message by key, in `lang` (English when there is no translation).
     An unknown key raises KeyError: that is a bug the tests must catch."""
     template = pick(lang, MESSAGES[key])
     safe = _Values(
         {
-            name: value if isinstance(value, int) else shown(value, 200)
+            name: value if isinstance(value, int) else in_message(value)
             for name, value in values.items()
         }
     )

@@ -46,7 +46,7 @@ class DuplicateContact(ContactsError):
 
 class InvalidContact(ContactsError):
     """`reason_code` is one of: invalid_email, invalid_phone, too_long, unknown_property,
-    read_only, empty, invalid_value."""
+    read_only, empty, invalid_value, invalid_characters."""
 
     code = "invalid"
 

@@ -22,7 +22,7 @@ from contacts.errors import (
 from contacts.locks import KeyedLocks
 from contacts.model import Change, Contact, CreateResult, PendingUpdate, SearchCriteria, SearchPage
 from contacts.search_body import build_search_body
-from contacts.validation import normalise_email, normalise_properties
+from contacts.validation import check_text, normalise_email, normalise_properties
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +71,10 @@ class ContactsService:
         whole email alone reads the contact directly, because HubSpot's search index lags
         behind writes and "I just added them, where are they?" must not happen. `region`
         reads a phone number typed without a country code (the user's, e.g. "KR")."""
+        for name in ("email", "name", "company", "phone", "text"):
+            check_text(name, getattr(criteria, name))
+        for spec in criteria.filters:
+            check_text(str(spec.get("propertyName") or "filter"), str(spec.get("value") or ""))
         body = build_search_body(
             criteria, region=region or self._default_region, limit=limit, after=after
         )

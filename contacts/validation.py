@@ -112,6 +112,7 @@ def normalise_value(name: str, value: object, *, region: str) -> str:
             f"That {name} is too long ({len(text):,} characters); the limit is "
             f"{MAX_VALUE_CHARS:,}.",
         )
+    check_text(name, text)
     text = text.strip()
     if not text:
         return ""
@@ -124,6 +125,17 @@ def normalise_value(name: str, value: object, *, region: str) -> str:
     if name in NAME_PROPERTIES:
         return _SPACES.sub(" ", text)
     return text
+
+
+def check_text(name: str, text: str) -> None:
+    """Text HubSpot can store: valid Unicode. A lone UTF-16 surrogate (which a JSON `\\ud800`
+    escape can carry) is not; HubSpot answers it with a 5xx, and retrying cannot help."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidContact(
+            name, "invalid_characters", f"The {name} contains characters that are not text."
+        ) from None
 
 
 def check_property_name(name: str) -> None:

@@ -11,6 +11,7 @@ import pytest
 
 from tests.support import activities as act
 from tests.support.botapp import Conversation, action_data, running_app, test_settings
+from tests.support.cardread import heading
 
 BAD_SUBMIT = "I couldn't understand that card submission. Nothing was written."
 STALE = "That card is from an earlier conversation or has expired"
@@ -115,7 +116,7 @@ async def test_card_without_nonce_or_from_another_conversation_is_refused(app, c
     # The first conversation's card, replayed in the second one: refused, nothing created.
     (reply,) = await second.click(submit)
     assert reply.text.startswith(STALE)
-    assert reply.cards[0]["body"][0]["text"] == "HubSpot Contact Assistant"
+    assert heading(reply.cards[0]) == "HubSpot Contact Assistant"
     # No nonce at all: refused too.
     resp = await app.post(
         act.emulator_submit(
@@ -168,7 +169,7 @@ async def test_messageback_value_as_json_string_is_understood(app, channel):
     activity = act.teams_submit(chat.conversation_id, channel.service_url, "{not json")
     activity["text"] = "help"
     assert (await app.post(activity)).status in (200, 201)
-    assert channel.messages(chat.conversation_id)[-1].cards[0]["body"][0]["text"] == "What I can do"
+    assert heading(channel.messages(chat.conversation_id)[-1].cards[0]) == "What I can do"
 
 
 def _no_traceback_logged(caplog) -> None:
@@ -207,8 +208,73 @@ async def test_a_channel_that_cannot_be_reached_ends_the_turn_without_a_tracebac
     chat = Conversation(app, channel)
     await chat.start()
     activity = act.emulator_message(chat.conversation_id, "http://127.0.0.1:1/", "help")
+    before = await _snapshot(app)
     with caplog.at_level(logging.INFO):
         resp = await app.post(activity)
-    assert resp.status < 500
+    # Handled, though unanswered: a success like any turn's, not a 4xx or 5xx the channel would
+    # redeliver.
+    assert resp.status in (200, 201)
     _no_traceback_logged(caplog)
     assert any("could not reply on the channel" in r.getMessage() for r in caplog.records)
+    assert await _snapshot(app) == before
+    # The conversation is not stuck: the next message, from a channel that answers, is served.
+    (reply,) = await chat.say("find jane@acme.com")
+    assert reply.cards and "Jane Doe" in json.dumps(reply.cards[0])
+
+
+def _deep(n: int) -> str:
+    return '{"a":' * n + "1" + "}" * n
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "[" * 100_000,  # unclosed: the parser recursed until Python stopped it
+        "[" * 100_000 + "]" * 100_000,
+        '{"type": "message", "text": "hi", "channelData": ' + _deep(5_000) + "}",
+        '{"type": "message", "text": "hi", "channelData": ' + _deep(40) + "}",  # parses; too deep
+    ],
+    ids=["unclosed-100k", "closed-100k", "field-5000-deep", "field-40-deep"],
+)
+async def test_deeply_nested_json_is_a_400_not_a_500(app, caplog, body):
+    with caplog.at_level(logging.INFO):
+        async with app.session.post(
+            f"{app.url}/api/messages", data=body, headers={"Content-Type": "application/json"}
+        ) as resp:
+            assert resp.status == 400
+            assert await resp.text() == "The request body is not a valid activity."
+    _no_traceback_logged(caplog)
+
+
+async def test_a_submit_value_nested_5000_deep_is_refused_and_writes_nothing(app, channel, caplog):
+    chat = Conversation(app, channel)
+    await chat.start()
+    before = await _snapshot(app)
+    activity = act.emulator_submit(chat.conversation_id, channel.service_url, "DEEP")
+    body = json.dumps(activity).replace('"DEEP"', _deep(5_000))
+    with caplog.at_level(logging.INFO):
+        async with app.session.post(
+            f"{app.url}/api/messages", data=body, headers={"Content-Type": "application/json"}
+        ) as resp:
+            assert resp.status == 400
+    _no_traceback_logged(caplog)
+    assert await _snapshot(app) == before
+    # The conversation goes on as before.
+    (reply,) = await chat.say("find jane@acme.com")
+    assert reply.cards and "Jane Doe" in json.dumps(reply.cards[0], ensure_ascii=False)
+
+
+@pytest.mark.parametrize("value", ["[" * 60_000, "[" * 500 + "]" * 500], ids=["60k", "500"])
+async def test_a_messageback_string_of_brackets_gets_a_clear_answer(app, channel, caplog, value):
+    """Teams' messageBack carries the submit as a JSON string: a string of 60,000 `[` used to
+    recurse the parser into a 500; now it is a card submission the bot says it cannot read."""
+    chat = Conversation(app, channel, kind="teams")
+    await chat.start()
+    before = await _snapshot(app)
+    activity = act.teams_submit(chat.conversation_id, channel.service_url, value)
+    activity["text"] = "Search contacts"
+    with caplog.at_level(logging.INFO):
+        assert (await app.post(activity)).status in (200, 201)
+    assert channel.messages(chat.conversation_id)[-1].text == BAD_SUBMIT
+    _no_traceback_logged(caplog)
+    assert await _snapshot(app) == before

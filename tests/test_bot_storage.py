@@ -7,6 +7,7 @@ import pytest
 
 from bots.storage import EtagConflict, SqliteStorage, create_storage
 from tests.support.botapp import Conversation, action_data, running_app, test_settings
+from tests.support.cardread import heading
 
 
 async def test_items_survive_a_new_storage_on_the_same_file(tmp_path):
@@ -66,4 +67,4 @@ async def test_pending_confirm_survives_a_bot_restart(tmp_path, channel):
         assert (await bot.contacts.get(jane.id)).get("company") == "Globex"
         chat.locale = None  # a message that says nothing about its locale...
         (reply,) = await chat.say("help")  # ...is answered in the remembered language
-        assert reply.cards[0]["body"][0]["text"] == "사용 방법"
+        assert heading(reply.cards[0]) == "사용 방법"

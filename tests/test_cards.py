@@ -13,6 +13,7 @@ import pytest
 import cards
 from cards.render import TemplateError, render
 from contacts.model import EDITABLE_PROPERTIES, Change, Contact, PendingUpdate, SearchPage
+from tests.support.cardread import element_text, facts, heading
 from tests.test_cards_schema import CRITERIA, EVIL, HOSTILE, JANE, KIM, LONG, LONGC, NONCE, PENDING
 
 
@@ -31,7 +32,7 @@ def _texts(node: Any) -> list[str]:
             ) and isinstance(value, str):
                 out.append(value)
             elif key != "data":
-                out.extend(_texts(value))
+                out.extend(_texts(value))  # TextRuns in "inlines" too
     elif isinstance(node, list):
         for value in node:
             out.extend(_texts(value))
@@ -61,7 +62,7 @@ def _inputs(card: dict[str, Any]) -> dict[str, dict[str, Any]]:
 )
 def test_welcome_card_has_title_sentence_and_three_buttons(lang, title, buttons):
     card = cards.welcome_card(lang, NONCE)
-    assert card["body"][0]["text"] == title
+    assert heading(card) == title
     assert len(card["body"]) == 2 and card["body"][1]["text"].endswith(".")
     assert [a["title"] for a in card["actions"]] == buttons
     assert [a["data"] for a in card["actions"]] == [
@@ -99,8 +100,8 @@ def test_results_card_shows_ten_rows_the_range_and_more():
     rows = card["body"][2:]
     assert len(rows) == 10
     first = rows[0]["items"][0]["columns"]
-    assert first[0]["items"][0]["text"] == "P0"
-    assert first[0]["items"][1]["text"] == "p0@x.com · Acme · +1 415-555-0000"
+    assert element_text(first[0]["items"][0]) == "P0"
+    assert element_text(first[0]["items"][1]) == "p0@x.com · Acme · +1 415-555-0000"
     button = first[1]["items"][0]["actions"][0]
     assert button["title"] == "Update"
     assert button["data"] == {"action": "update_pick", "nonce": NONCE, "contact_id": "0"}
@@ -138,11 +139,11 @@ def test_no_results_card_offers_create():
 )
 def test_contact_card_lists_fields_as_facts(headline, en):
     card = cards.contact_card("en", NONCE, JANE, headline)
-    assert card["body"][0]["text"] == en
-    assert card["body"][1]["text"] == "Jane Doe"
-    facts = {f["title"]: f["value"] for f in card["body"][-1]["facts"]}
-    assert facts["Email"] == "jane@acme.com" and facts["Job title"] == "CTO"
-    assert "Mobile phone" not in facts  # empty fields are not shown
+    assert heading(card) == en
+    assert element_text(card["body"][1]) == "Jane Doe"
+    rows = facts(card)
+    assert rows["Email"] == "jane@acme.com" and rows["Job title"] == "CTO"
+    assert "Mobile phone" not in rows  # empty fields are not shown
     assert card["actions"][0]["data"] == {
         "action": "update_pick",
         "nonce": NONCE,
@@ -151,11 +152,7 @@ def test_contact_card_lists_fields_as_facts(headline, en):
 
 
 def test_korean_contact_card_uses_korean_labels():
-    facts = {
-        f["title"]: f["value"]
-        for f in cards.contact_card("ko", NONCE, KIM, "found")["body"][-1]["facts"]
-    }
-    assert facts == {
+    assert facts(cards.contact_card("ko", NONCE, KIM, "found")) == {
         "이름": "민수",
         "성": "김",
         "이메일": "minsu@example.kr",
@@ -182,8 +179,10 @@ def test_create_form_prefills_and_shows_the_error_in_attention():
     assert list(inputs) == ["firstname", "lastname", "email", "phone", "company", "jobtitle"]
     assert inputs["firstname"]["value"] == "Jane" and inputs["email"]["value"] == "jane@"
     assert inputs["email"]["style"] == "email" and "isRequired" not in inputs["email"]
-    error = [e for e in card["body"] if e.get("color") == "Attention"]
-    assert [e["text"] for e in error] == ["Email: not a valid email address"]
+    error = [
+        run for e in card["body"] for run in e.get("inlines", []) if run.get("color") == "Attention"
+    ]
+    assert [run["text"] for run in error] == ["Email: not a valid email address"]
     assert card["actions"][0]["data"] == {"action": "create_submit", "nonce": NONCE}
     assert not [e for e in cards.create_form("en", NONCE)["body"] if e.get("color")]
 
@@ -213,7 +212,7 @@ def test_update_find_form_has_one_required_query():
 )
 def test_use_form_card_names_the_job_and_opens_its_form(lang, form, title, button):
     card = cards.use_form_card(lang, NONCE, form)
-    assert card["body"][0]["text"] == title
+    assert heading(card) == title
     [action] = card["actions"]
     assert action["title"] == button
     assert action["data"] == {"action": "open_form", "nonce": NONCE, "form": form}
@@ -256,7 +255,7 @@ def test_update_form_is_prefilled_with_current_values_untruncated():
         "nonce": NONCE,
         "contact_id": "104",
     }
-    assert len(card["body"][0]["text"]) < 100  # the title shows a shortened name
+    assert len(heading(card)) < 100  # the title shows a shortened name
 
 
 @pytest.mark.parametrize(
@@ -265,15 +264,15 @@ def test_update_form_is_prefilled_with_current_values_untruncated():
 )
 def test_confirm_card_lists_old_to_new_with_confirm_and_cancel(lang, empty, confirm, cancel):
     card = cards.confirm_update_card(lang, NONCE, PENDING, "p-1")
-    facts = [(f["title"], f["value"]) for f in card["body"][-1]["facts"]]
-    assert facts[0] == (cards.field_label(lang, "phone"), "+1 415-555-0100 → +1 415-555-0199")
-    assert facts[1][1] == f"Acme → {empty}" and facts[2][1] == f"{empty} → VP Sales"
+    rows = list(facts(card).items())
+    assert rows[0] == (cards.field_label(lang, "phone"), "+1 415-555-0100 → +1 415-555-0199")
+    assert rows[1][1] == f"Acme → {empty}" and rows[2][1] == f"{empty} → VP Sales"
     assert [a["title"] for a in card["actions"]] == [confirm, cancel]
     assert [a["data"] for a in card["actions"]] == [
         {"action": "update_confirm", "nonce": NONCE, "pending_id": "p-1"},
         {"action": "update_cancel", "nonce": NONCE, "pending_id": "p-1"},
     ]
-    assert "Jane Doe" in card["body"][0]["text"]
+    assert "Jane Doe" in heading(card)
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
@@ -288,11 +287,11 @@ def test_help_card_explains_the_key_only_in_guided_mode(lang):
 
 def test_contact_data_is_shown_as_text_never_as_structure_or_links():
     card = cards.contact_card("en", NONCE, EVIL, "found")
-    facts = card["body"][-1]["facts"]
-    assert [f["title"] for f in facts] == ["First name", "Last name", "Email", "Company"]
-    assert facts[1]["value"] == "${$root.nonce}"  # not filled in from the card's data
-    assert facts[3]["value"] == "{name} {0} %s"
-    assert "](" not in facts[0]["value"] and "\n" not in facts[0]["value"]
+    rows = facts(card)
+    assert list(rows) == ["First name", "Last name", "Email", "Company"]
+    assert rows["Last name"] == "${$root.nonce}"  # not filled in from the card's data
+    assert rows["Company"] == "{name} {0} %s"
+    assert rows["First name"] == " ".join(HOSTILE.split())  # one line, otherwise as stored
     assert [a["type"] for a in _actions(card)] == ["Action.Submit"]
     form = _inputs(cards.update_form("en", NONCE, EVIL))
     assert form["firstname"]["value"] == HOSTILE  # inputs keep the exact value
@@ -301,7 +300,7 @@ def test_contact_data_is_shown_as_text_never_as_structure_or_links():
 def test_long_values_are_truncated_for_display():
     card = cards.contact_card("en", NONCE, LONGC, "found")
     assert all(len(t) <= 120 for t in _texts(card))
-    assert card["body"][-1]["facts"][0]["value"].endswith("…")
+    assert next(iter(facts(card).values())).endswith("…")
 
 
 def test_every_editable_property_has_a_label_in_both_languages():
@@ -321,7 +320,7 @@ def test_confirm_card_without_display_name_uses_the_id():
     card = cards.confirm_update_card(
         "en", NONCE, PendingUpdate("9", {}, (Change("city", "", ""),), ""), "p"
     )
-    assert "#9" in card["body"][0]["text"]
+    assert "#9" in heading(card)
 
 
 def test_cards_and_typed_commands_do_not_load_the_bot_framework():

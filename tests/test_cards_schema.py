@@ -18,6 +18,7 @@ import cards
 from bots.submits import parse_submit
 from cards.actions import Action
 from contacts.model import Change, Contact, PendingUpdate, SearchPage
+from tests.support.cardread import heading
 
 # microsoft/AdaptiveCards schemas/1.5.0/adaptive-card.json (MIT, licence next to it).
 SCHEMA_PATH = Path(__file__).parent / "data" / "adaptivecards" / "adaptive-card-1.5.schema.json"
@@ -255,3 +256,68 @@ def _actions(node: Any) -> list[dict[str, Any]]:
         for value in node:
             found.extend(_actions(value))
     return found
+
+
+MARKUP_PROPERTIES = {
+    "firstname": "**Bold**",
+    "lastname": "_Lee_",
+    "email": "ann@evil.example",
+    "company": "https://evil.example/login",
+    "jobtitle": "[click](https://evil.example)",
+    "city": "www.evil.example",
+    "website": "# Heading",
+}
+MARKUP = Contact("106", dict(MARKUP_PROPERTIES))
+MARKUP_VALUES = [v for v in MARKUP_PROPERTIES.values() if v != "ann@evil.example"]
+
+
+def _markup_cards(lang: str) -> list[dict[str, Any]]:
+    pending = PendingUpdate(
+        contact_id=MARKUP.id,
+        properties={"company": "**Acme**"},
+        changes=(Change("company", MARKUP.get("company"), "**Acme**"),),
+        expected_version="1",
+        display_name=MARKUP.display_name,
+    )
+    page = SearchPage(total=1, results=[MARKUP])
+    return [
+        *(cards.contact_card(lang, NONCE, MARKUP, h) for h in ("created", "updated", "found")),
+        cards.duplicate_card(lang, NONCE, MARKUP),
+        cards.pick_contact_card(lang, NONCE, [MARKUP]),
+        cards.results_card(lang, NONCE, page, {"company": "evil"}),
+        cards.update_form(lang, NONCE, MARKUP),
+        cards.confirm_update_card(lang, NONCE, pending, "p-1"),
+        cards.create_form(lang, NONCE, dict(MARKUP_PROPERTIES), error="_Lee_ **Bold**"),
+    ]
+
+
+def _text_elements(node: Any) -> list[dict[str, Any]]:
+    found = []
+    if isinstance(node, dict):
+        if node.get("type") in ("TextBlock", "FactSet", "TextRun"):
+            found.append(node)
+        for value in node.values():
+            found.extend(_text_elements(value))
+    elif isinstance(node, list):
+        for value in node:
+            found.extend(_text_elements(value))
+    return found
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_crm_values_are_shown_as_text_never_as_markup(lang):
+    """Teams and Web Chat read TextBlock and FactSet text as markdown (bold, links, bare URLs
+    made clickable). A CRM value must only ever sit in a TextRun, which no host reads as
+    markup, and there it is shown exactly as stored."""
+    runs: list[str] = []
+    for card in _markup_cards(lang):
+        for element in _text_elements(card):
+            if element["type"] == "TextRun":
+                runs.append(element["text"])
+                continue
+            shown_as_markdown = json.dumps(element, ensure_ascii=False)
+            leaked = [v for v in MARKUP_VALUES + ["**Acme**"] if v in shown_as_markdown]
+            assert leaked == [], (heading(card), element)
+    shown = " | ".join(runs)
+    for value in MARKUP_VALUES + ["**Acme**"]:
+        assert value in shown, value  # shown, unaltered, as text

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from contacts.model import SearchCriteria
 from tests.support.botapp import Conversation, action_data, running_app, test_settings
+from tests.support.cardread import heading, texts
 
 
 async def _create_form(bot, channel):
@@ -36,7 +37,7 @@ async def test_create_form_creates_the_contact(tmp_path, channel):
         )
         assert replies[0].text == "Created the contact Jane Doe."
         card = replies[0].cards[0]
-        assert card["body"][0]["text"] == "Contact created"
+        assert heading(card) == "Contact created"
         stored = await bot.contacts.find_by_email("jane@acme.com")
         assert stored is not None
         assert (stored.get("firstname"), stored.get("email"), stored.get("phone")) == (
@@ -60,7 +61,7 @@ async def test_duplicate_email_shows_the_existing_contact_and_creates_nothing(tm
         )
         assert "already exists" in reply.text and "jane@acme.com" in reply.text
         card = reply.cards[0]
-        assert card["body"][0]["text"] == "This email is already in HubSpot"
+        assert heading(card) == "This email is already in HubSpot"
         assert "Jane Doe" in str(card)
         assert action_data(card, "Update contact")["contact_id"] == existing.id
         assert await _count(bot, email="jane@acme.com") == 1
@@ -79,7 +80,7 @@ async def test_invalid_email_shows_the_form_again_filled_in(tmp_path, channel):
             }
         )
         card = reply.cards[0]
-        assert card["body"][0]["text"] == "Create contact"
+        assert heading(card) == "Create contact"
         assert "Email: not a valid email address" in str(card)
         values = {i["id"]: i.get("value") for i in card["body"] if i.get("type") == "Input.Text"}
         assert values["firstname"] == "Jane" and values["email"] == "jane-at-acme"
@@ -92,7 +93,7 @@ async def test_empty_create_form_asks_for_a_name_or_email(tmp_path, channel):
         chat, form = await _create_form(bot, channel)
         (reply,) = await chat.click({**action_data(form, "Create"), "firstname": "  "})
         assert "at least a name or an email" in (reply.text + str(reply.cards))
-        assert reply.cards[0]["body"][0]["text"] == "Create contact"
+        assert heading(reply.cards[0]) == "Create contact"
 
 
 async def test_same_name_warning(tmp_path, channel):
@@ -113,3 +114,42 @@ async def test_same_name_warning(tmp_path, channel):
         assert len(replies) == 2
         assert replies[1].text.startswith("Note: 1 other contact(s) named Jane Doe")
         assert await _count(bot, name="Jane Doe") == 2
+
+
+async def test_a_lone_surrogate_is_refused_naming_the_field_and_nothing_reaches_hubspot(
+    tmp_path, channel
+):
+    """A JSON `\\ud800` escape is valid JSON but not text: HubSpot answers it with a 5xx, so
+    the user used to hear "may or may not have been saved". It is refused before HubSpot."""
+    async with running_app(test_settings(tmp_path)) as bot:
+        chat, form = await _create_form(bot, channel)
+        counters = bot.hubspot_local.controls.counters
+        creates_before = counters["create"].total
+        (reply,) = await chat.click(
+            {
+                **action_data(form, "Create"),
+                "firstname": "Ann",
+                "lastname": "Lee\ud800",
+                "email": "ann@globex.com",
+            }
+        )
+        # The form again, the error in it naming the field, the value shown (U+FFFD for the
+        # character that cannot be shown).
+        assert reply.cards and heading(reply.cards[0]) == "Create contact"
+        assert (
+            "Last name: it contains characters that are not text; please type it again. "
+            "Nothing was saved."
+        ) in texts(reply.cards[0])
+        assert counters["create"].total == creates_before
+        assert await bot.hubspot_local.store.count() == 0
+        # Typed, in Korean, and in a search: the same answer, naming the field.
+        ko = Conversation(bot, channel, locale="ko-KR")
+        await ko.start()
+        (reply,) = await ko.say("연락처 추가 김민수 minsu\udc00@hanbit.kr")
+        shown = " ".join(texts(reply.cards[0])) if reply.cards else reply.text
+        assert "글자가 아닌 문자가 들어 있어요" in shown and "아무것도 저장하지 않았어요" in shown
+        searches_before = counters["search"].total
+        (reply,) = await chat.say("find company Acme\ud800")
+        assert "it contains characters that are not text" in reply.text
+        assert counters["search"].total == searches_before
+        assert await bot.hubspot_local.store.count() == 0

@@ -4,6 +4,8 @@ app id for Teams leaves the page working while /api/messages demands a JWT."""
 
 from __future__ import annotations
 
+import logging
+
 import aiohttp
 import pytest
 
@@ -207,3 +209,28 @@ async def test_teams_app_id_keeps_the_page_working_and_api_messages_closed(tmp_p
             conv, lambda a: a.get("replyToId") or a.get("text") or _is_card(a)
         )
         assert reply["from"]["id"] == settings.app_id
+
+
+@pytest.mark.parametrize(
+    "path_kind, body",
+    [
+        ("activities", "[" * 200_000),
+        ("activities", '{"type": "message", "value": ' + '{"a":' * 40 + "1" + "}" * 40 + "}"),
+        ("conversations", "[" * 60_000),
+    ],
+    ids=["post-200k-unclosed", "post-40-deep-value", "start-60k"],
+)
+async def test_deeply_nested_json_is_a_clear_400(tmp_path, caplog, path_kind, body):
+    async with running_app(make_settings(tmp_path)) as bot:
+        dl, conv = await _started(bot)
+        path = (
+            f"/conversations/{conv.conversation_id}/activities"
+            if path_kind == "activities"
+            else "/conversations"
+        )
+        with caplog.at_level(logging.INFO):
+            bad = await dl.call("POST", path, token=conv.token, data=body)
+        assert bad.status == 400 and bad.code == "BadArgument", bad
+        assert not [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
+        ok = await dl.post(conv, {"type": "message", "text": "help"})  # the chat still works
+        assert ok.status == 200

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from tests.support.botapp import Conversation, action_data, running_app, test_settings
+from tests.support.cardread import heading
 
 HANGUL = re.compile("[\uac00-\ud7a3]")
 
@@ -12,7 +13,7 @@ HANGUL = re.compile("[\uac00-\ud7a3]")
 def _korean(reply):
     assert not reply.text or HANGUL.search(reply.text), reply.text
     for card in reply.cards:
-        assert HANGUL.search(card["body"][0]["text"]), card["body"][0]["text"]
+        assert HANGUL.search(heading(card)), heading(card)
         for action in card.get("actions", []):
             assert HANGUL.search(action["title"]), action["title"]
 

@@ -7,16 +7,8 @@ from __future__ import annotations
 import pytest
 
 from tests.support.botapp import Conversation, action_data, running_app, test_settings
+from tests.support.cardread import facts, heading
 from tests.support.scripted_openai import ScriptedOpenAI, text, tool_call
-
-
-def _facts(card):
-    return {
-        f["title"]: f["value"]
-        for el in card["body"]
-        if el.get("type") == "FactSet"
-        for f in el["facts"]
-    }
 
 
 @pytest.fixture
@@ -77,7 +69,7 @@ async def test_typed_create_shows_the_new_contact(app, model, channel):
     )
     (reply,) = await chat.say("add Ann Lee, ann@globex.com")
     assert reply.text == "Added Ann Lee."
-    assert reply.cards[0]["body"][0]["text"] == "Contact created"
+    assert heading(reply.cards[0]) == "Contact created"
     stored = await app.contacts.find_by_email("ann@globex.com")
     assert stored is not None and stored.full_name == "Ann Lee"
 
@@ -95,7 +87,7 @@ async def test_update_ends_in_the_confirm_card_and_confirm_writes(app, model, ch
     (reply,) = await chat.say("make jane@acme.com the CTO")
     assert reply.text == "Please confirm the change."
     card = reply.cards[0]
-    assert _facts(card) == {"Job title": "(empty) → CTO"}
+    assert facts(card) == {"Job title": "(empty) → CTO"}
     assert (await app.contacts.get(app.jane.id)).get("jobtitle") == ""
     (reply,) = await chat.click(action_data(card, "Confirm"))
     assert reply.text == "Updated the contact Jane Doe."
@@ -110,7 +102,7 @@ async def test_button_click_asks_the_question_and_offers_a_form(app, model, chan
     (reply,) = await chat.click(action_data(welcome.cards[0], "Create contact"))
     assert reply.text.startswith("Create contact — who should I add?")
     (form,) = await chat.click(action_data(reply.cards[0], "Use a form"))
-    assert form.cards[0]["body"][0]["text"] == "Create contact"
+    assert heading(form.cards[0]) == "Create contact"
     # The model continues the thread: it sees the choice and the question.
     model.script(text("Got it."))
     await chat.say("Ann Lee, ann@globex.com")

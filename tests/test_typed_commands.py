@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import time
+import re
 from dataclasses import dataclass, field
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from agent.commands import MAX_COMMAND_CHARS, Command, parse_command
+from agent.command_words import EN_VERBS, KO_VERB_KINDS
+from agent.commands import MAX_COMMAND_CHARS, parse_command
 from contacts.model import SearchCriteria
 
 
@@ -257,6 +258,44 @@ CASES = [
     H("안녕하세요", "ko"),
     H("thanks!"),
     H("help me find jane@acme.com"),
+    # every verb of the word tables, once at least (test_every_command_word_has_a_case)
+    S("look for Kim at Globex", text="Kim", company="Globex"),
+    S("find me jane@acme.com", email="jane@acme.com"),
+    S("who are the contacts at Acme", company="Acme"),
+    S("lookup jane@acme.com", email="jane@acme.com"),
+    S("list contacts at Acme", company="Acme"),
+    S("get jane@acme.com", email="jane@acme.com"),
+    S("anyone at Globex?", company="Globex"),
+    C(
+        "make a contact Ann Lee ann@globex.com",
+        firstname="Ann",
+        lastname="Lee",
+        email="ann@globex.com",
+    ),
+    C("register Ann Lee ann@globex.com", firstname="Ann", lastname="Lee", email="ann@globex.com"),
+    C(
+        "insert contact Ann Lee, ann@globex.com",
+        firstname="Ann",
+        lastname="Lee",
+        email="ann@globex.com",
+    ),
+    U("modify jane@acme.com company Globex", "jane@acme.com", company="Globex"),
+    U("fix jane@acme.com phone to +1 415 555 0199", "jane@acme.com", phone="+1 415 555 0199"),
+    S("jane@acme.com 정보 알려줘", "ko", email="jane@acme.com"),
+    C(
+        "김민수 minsu@hanbit.kr 연락처 생성해줘",
+        "ko",
+        lastname="김",
+        firstname="민수",
+        email="minsu@hanbit.kr",
+    ),
+    U("minsu@hanbit.kr 회사를 삼성으로 바꾸기", "minsu@hanbit.kr", "ko", company="삼성"),
+    U(
+        "minsu@hanbit.kr 전화번호 010-9999-8888로 고쳐줘",
+        "minsu@hanbit.kr",
+        "ko",
+        phone="010-9999-8888",
+    ),
 ]
 
 
@@ -295,14 +334,25 @@ def test_small_talk_is_recognised(line, talk):
         assert command.kind == "help"
 
 
-def test_the_table_is_big_enough():
-    assert len(CASES) >= 40
-    assert {c.kind for c in CASES} == {"search", "create", "update", "help"}
-    assert sum(c.language == "ko" for c in CASES) >= 15
+@pytest.mark.parametrize(
+    ("words", "kind"),
+    [(" ".join(phrase), kind) for phrase, kind in EN_VERBS] + list(KO_VERB_KINDS.items()),
+)
+def test_every_command_word_has_a_case(words, kind):
+    """A verb in the word tables that no case above types is a verb nobody checked: adding
+    one to the tables means adding the line a person would type with it."""
+    pattern = re.compile(r"(?<!\w)" + r"\s+".join(map(re.escape, words.split())) + r"(?!\w)", re.I)
+    hangul = not words.isascii()
+    typed = [
+        c.text
+        for c in CASES
+        if c.kind == kind and (words in c.text if hangul else pattern.search(c.text))
+    ]
+    assert typed, f"no {kind} case types {words!r}"
 
 
-def test_huge_input_is_help_and_fast():
-    started = time.perf_counter()
+def test_huge_input_is_help():
+    """Past MAX_COMMAND_CHARS a line is help, however it starts (its cost is in bench/)."""
     for text in (
         "x" * 1_000_000,
         "find " + "a@b.com " * 150_000,
@@ -310,17 +360,27 @@ def test_huge_input_is_help_and_fast():
         "010-1234-5678 " * 80_000,
     ):
         assert parse_command(text).kind == "help"
-    assert time.perf_counter() - started < 1.0
     assert parse_command("김" * 1_000_000).language == "ko"
     assert parse_command("find " + "x" * (MAX_COMMAND_CHARS - 5)).kind == "search"
+    assert parse_command("find " + "x" * MAX_COMMAND_CHARS).kind == "help"
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.text(max_size=200))
 def test_any_text_parses_to_a_command(text):
+    """Whatever is typed: the language follows the Hangul in it, and every value, criterion
+    and target comes from what was typed, never made up."""
     command = parse_command(text)
-    assert isinstance(command, Command)
-    assert command.kind in ("search", "create", "update", "help")
-    # Values are taken from what was typed, never made up.
-    for value in command.properties.values():
-        assert all(part in text for part in value.split())
+    has_hangul = any(
+        "\uac00" <= ch <= "\ud7a3" or "\u1100" <= ch <= "\u11ff" or "\u3130" <= ch <= "\u318f"
+        for ch in text
+    )
+    typed = text.lower()
+    values = list(command.properties.values()) + [command.target]
+    if command.criteria is not None:
+        values += [command.criteria.email, command.criteria.name, command.criteria.company]
+        values += [command.criteria.phone, command.criteria.text]
+        values += [str(f.get("value", "")) for f in command.criteria.filters]
+    for value in values:
+        assert all(part.lower() in typed for part in value.split()), (value, text)
+    assert command.language == ("ko" if has_hangul else "en")

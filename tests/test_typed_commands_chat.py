@@ -6,15 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.support.botapp import Conversation, action_data, running_app, test_settings
-
-
-def _facts(card):
-    return {
-        f["title"]: f["value"]
-        for el in card["body"]
-        if el.get("type") == "FactSet"
-        for f in el["facts"]
-    }
+from tests.support.cardread import facts, heading
 
 
 @pytest.fixture
@@ -151,7 +143,7 @@ async def test_typed_update_uses_the_same_confirmation(app, channel, locale, typ
     await chat.start()
     (reply,) = await chat.say(typed)
     card = reply.cards[0]
-    assert any("+1 415-555-0100 → +1 415-555-0199" in v for v in _facts(card).values())
+    assert any("+1 415-555-0100 → +1 415-555-0199" in v for v in facts(card).values())
     jane = await app.contacts.find_by_email("jane@acme.com")
     assert jane.get("phone") == "+14155550100"  # nothing before Confirm
     (reply,) = await chat.click(action_data(card, confirm))
@@ -164,7 +156,7 @@ async def test_update_without_details_asks_which_contact(app, channel):
     (reply,) = await chat.say("update")
     assert reply.text == "Which contact should I update? Type an email or a name."
     (reply,) = await chat.say("update jane@acme.com")
-    assert reply.cards[0]["body"][0]["text"] == "Update Jane Doe"
+    assert heading(reply.cards[0]) == "Update Jane Doe"
 
 
 @pytest.mark.parametrize(
@@ -190,7 +182,7 @@ async def test_help_and_not_understood(app, channel, locale, typed, title, intro
     (reply,) = await chat.say(typed)
     assert reply.text == intro
     card = reply.cards[0]
-    assert card["body"][0]["text"] == title
+    assert heading(card) == title
     assert "OPENAI_API_KEY" in str(card)  # free-form requests need a key
     assert len([a for a in card["actions"] if a["type"] == "Action.Submit"]) == 3
 

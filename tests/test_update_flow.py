@@ -4,19 +4,11 @@ Nothing is written before Confirm; a contact changed meanwhile is not overwritte
 from __future__ import annotations
 
 from tests.support.botapp import Conversation, action_data, running_app, test_settings
+from tests.support.cardread import facts, heading
 
 
 def _inputs(card):
     return {i["id"]: i.get("value") for i in card["body"] if i.get("type") == "Input.Text"}
-
-
-def _facts(card):
-    return {
-        f["title"]: f["value"]
-        for el in card["body"]
-        if el.get("type") == "FactSet"
-        for f in el["facts"]
-    }
 
 
 async def _find_form(bot, channel, **kw):
@@ -33,7 +25,7 @@ async def _preview(bot, channel, jane):
     assert reply.text == "Update contact — which contact? Type an email or a name."
     (reply,) = await chat.click({**action_data(reply.cards[0], "Find"), "query": jane.email})
     form = reply.cards[0]
-    assert form["body"][0]["text"] == "Update Jane Doe"
+    assert heading(form) == "Update Jane Doe"
     values = _inputs(form)
     assert values["email"] == "jane@acme.com" and values["phone"] == "+14155550100"
     (reply,) = await chat.click(
@@ -66,8 +58,8 @@ async def test_update_is_previewed_then_confirmed_once(tmp_path, channel):
     async with running_app(test_settings(tmp_path)) as bot:
         jane = await _jane(bot)
         chat, confirm = await _preview(bot, channel, jane)
-        assert confirm["body"][0]["text"] == "Confirm changes to Jane Doe"
-        assert _facts(confirm) == {
+        assert heading(confirm) == "Confirm changes to Jane Doe"
+        assert facts(confirm) == {
             "Phone": "+1 415-555-0100 → +1 415-555-0199",
             "Job title": "(empty) → CTO",
         }
@@ -75,7 +67,7 @@ async def test_update_is_previewed_then_confirmed_once(tmp_path, channel):
         assert (await bot.contacts.get(jane.id)).get("phone") == "+14155550100"
         (reply,) = await chat.click(action_data(confirm, "Confirm"))
         assert reply.text == "Updated the contact Jane Doe."
-        assert reply.cards[0]["body"][0]["text"] == "Contact updated"
+        assert heading(reply.cards[0]) == "Contact updated"
         after = await bot.contacts.get(jane.id)
         assert (after.get("phone"), after.get("jobtitle"), after.get("company")) == (
             "+14155550199",
@@ -111,7 +103,7 @@ async def test_contact_changed_before_confirm_is_not_overwritten(tmp_path, chann
         await bot.contacts.apply_update(other)
         (reply,) = await chat.click(action_data(confirm, "Confirm"))
         assert reply.text.startswith("Someone changed Jane Doe after you saw the preview")
-        assert _facts(reply.cards[0])["Phone"] == "+1 415-555-0123"
+        assert facts(reply.cards[0])["Phone"] == "+1 415-555-0123"
         after = await bot.contacts.get(jane.id)
         assert after.get("phone") == "+14155550123" and after.get("jobtitle") == ""
 
@@ -132,7 +124,7 @@ async def test_several_matches_ask_which_one(tmp_path, channel):
         picks = [a for a in card["body"] if "Jane Smith" in str(a)]
         assert picks
         (reply,) = await chat.click(action_data(picks[0], "Choose"))
-        assert reply.cards[0]["body"][0]["text"] == "Update Jane Smith"
+        assert heading(reply.cards[0]) == "Update Jane Smith"
         assert action_data(reply.cards[0], "Review changes")["contact_id"] == other.id
 
 

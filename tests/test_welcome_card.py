@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from tests.support import activities as act
 from tests.support.botapp import Conversation, running_app, submit_actions, test_settings
+from tests.support.cardread import heading
 
 BUTTONS = ["Search contacts", "Create contact", "Update contact"]
 
@@ -32,7 +33,7 @@ async def test_emulator_start_shows_the_welcome_card_with_three_buttons(tmp_path
         (card,) = replies[0].cards
         assert _titles(card) == BUTTONS
         assert "search, create and update" in replies[0].text
-        assert card["body"][0]["text"] == "HubSpot Contact Assistant"
+        assert heading(card) == "HubSpot Contact Assistant"
         assert chat.nonce and len(chat.nonce) >= 12
         # Each button starts its flow.
         actions = [a["data"]["action"] for a in submit_actions(card)]
@@ -76,7 +77,7 @@ async def test_teams_welcome_waits_for_nothing_and_adopts_the_installation_local
         message.pop("entities")
         assert (await bot.post(message)).status in (200, 201)
         help_reply = channel.messages(chat.conversation_id)[-1]
-        assert help_reply.cards[0]["body"][0]["text"] == "사용 방법"
+        assert heading(help_reply.cards[0]) == "사용 방법"
 
 
 async def test_teams_installation_update_first_welcomes_in_its_language(tmp_path, channel):

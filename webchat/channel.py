@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import copy
-import json
 import logging
 import re
 import secrets
@@ -23,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from bots.json_input import loads_limited
 from webchat.bridge import BotBridge
 from webchat.conversations import Conversation, ConversationStore
 from webchat.notices import notice
@@ -141,8 +141,8 @@ class DirectLineChannel:
                 f"The activity is larger than {MAX_ACTIVITY_CHARS} characters.",
             )
         try:
-            body = json.loads(raw)
-        except ValueError:
+            body = loads_limited(raw)
+        except ValueError:  # not JSON, or nested deeper than any activity
             body = None
         if not isinstance(body, dict):
             raise ChannelError(400, "BadArgument", "The body must be one activity as JSON.")

@@ -19,6 +19,7 @@ from typing import Any
 
 from aiohttp import web
 
+from bots.json_input import loads_limited
 from webchat.bridge import CONNECTOR_PREFIX
 from webchat.channel import ChannelError, DirectLineChannel
 
@@ -47,7 +48,7 @@ class ConnectorApi:
 
     async def _body(self, request: web.Request) -> dict[str, Any]:
         try:
-            body = await request.json()
+            body = loads_limited(await request.read())
         except ValueError as exc:
             raise web.HTTPBadRequest(text="activity JSON expected") from exc
         if not isinstance(body, dict):

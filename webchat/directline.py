@@ -24,6 +24,7 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
+from bots.json_input import loads_limited
 from webchat.bridge import CONNECTOR_PREFIX
 from webchat.channel import (
     ChannelError,
@@ -178,8 +179,8 @@ class DirectLineApi:
         if (request.content_length or 0) > 64 * 1024:
             raise ChannelError(413, "MessageSizeTooBig", "The request body is too large.")
         try:
-            body = await request.json()
-        except ValueError as exc:
+            body = loads_limited(await request.read())
+        except ValueError as exc:  # not JSON, or nested deeper than any request
             raise ChannelError(400, "BadArgument", "The body must be JSON.") from exc
         return body if isinstance(body, dict) else {}
 

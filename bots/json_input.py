@@ -1,0 +1,48 @@
+"""JSON from the network, parsed with a depth limit.
+
+`json.loads` raises RecursionError (not ValueError) on a body nested a few thousand levels
+deep, and a body nested just under Python's limit parses but then breaks whatever walks it
+next (the SDK's deserializer, a json.dumps on the way out). No activity, card submit or Direct
+Line request is deeper than a handful of levels, so anything deeper than MAX_DEPTH is refused
+here, as the same ValueError a malformed body gets: every caller already answers that clearly.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+MAX_DEPTH = 32  # an activity with a card submit inside is about 6 deep
+
+
+class UnreadableJson(ValueError):
+    """Not JSON, or JSON nested deeper than MAX_DEPTH."""
+
+
+def loads_limited(raw: str | bytes, *, max_depth: int = MAX_DEPTH) -> Any:
+    try:
+        value = json.loads(raw)
+    except RecursionError:
+        raise UnreadableJson("JSON nested too deeply") from None
+    except ValueError as exc:  # JSONDecodeError, and bytes that are not UTF-8
+        raise UnreadableJson(f"not JSON: {type(exc).__name__}") from None
+    if depth_exceeds(value, max_depth):
+        raise UnreadableJson("JSON nested too deeply")
+    return value
+
+
+def depth_exceeds(value: Any, max_depth: int = MAX_DEPTH) -> bool:
+    """Is `value` (parsed JSON) nested deeper than `max_depth`? Iterative: no recursion."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, dict):
+            children: Any = node.values()
+        elif isinstance(node, list):
+            children = node
+        else:
+            continue
+        if depth > max_depth:
+            return True
+        stack.extend((child, depth + 1) for child in children)
+    return False
