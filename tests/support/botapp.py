@@ -76,11 +76,13 @@ async def running_app(settings: Settings, **create_kwargs: Any) -> AsyncIterator
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
     port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    async with aiohttp.ClientSession() as session:
-        try:
+    try:
+        # The client goes first: a keep-alive connection it still held would otherwise be one
+        # more connection the server's shutdown waits on (up to aiohttp's 60 s).
+        async with aiohttp.ClientSession() as session:
             yield RunningApp(f"http://127.0.0.1:{port}", app, session)
-        finally:
-            await runner.cleanup()
+    finally:
+        await runner.cleanup()
 
 
 @dataclass
