@@ -19,15 +19,19 @@ class UnreadableJson(ValueError):
     """Not JSON, or JSON nested deeper than MAX_DEPTH."""
 
 
+class NestedTooDeeply(UnreadableJson):
+    """JSON, but nested deeper than MAX_DEPTH: no activity or submit is built like that."""
+
+
 def loads_limited(raw: str | bytes, *, max_depth: int = MAX_DEPTH) -> Any:
     try:
         value = json.loads(raw)
     except RecursionError:
-        raise UnreadableJson("JSON nested too deeply") from None
+        raise NestedTooDeeply("JSON nested too deeply") from None
     except ValueError as exc:  # JSONDecodeError, and bytes that are not UTF-8
         raise UnreadableJson(f"not JSON: {type(exc).__name__}") from None
     if depth_exceeds(value, max_depth):
-        raise UnreadableJson("JSON nested too deeply")
+        raise NestedTooDeeply("JSON nested too deeply")
     return value
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from bots.json_input import UnreadableJson, loads_limited
+from bots.json_input import NestedTooDeeply, UnreadableJson, loads_limited
 from cards import CREATE_FIELDS, SEARCH_FIELDS, UPDATE_FIELDS
 from cards.actions import Action
 
@@ -62,9 +62,9 @@ def submit_value(raw: Any) -> dict[str, Any] | None:
             raise BadSubmit("submit value too long", reason="too_long")
         try:
             raw = loads_limited(raw)
-        except UnreadableJson as exc:
-            if "deeply" in str(exc):  # JSON, but no submit is built like that
-                raise BadSubmit("submit value nested too deeply") from None
+        except NestedTooDeeply:
+            raise BadSubmit("submit value nested too deeply") from None
+        except UnreadableJson:
             return None
     if not isinstance(raw, dict):
         return None

@@ -245,17 +245,22 @@ def _filled(data: dict[str, Any]) -> dict[str, Any]:
     return {"query": "jane@acme.com", **data}
 
 
-def _actions(node: Any) -> list[dict[str, Any]]:
+def _elements(node: Any, wanted: Callable[[str], bool]) -> list[dict[str, Any]]:
+    """Every element of the card whose `type` is `wanted`, depth first."""
     found = []
     if isinstance(node, dict):
-        if str(node.get("type", "")).startswith("Action."):
+        if wanted(str(node.get("type", ""))):
             found.append(node)
         for value in node.values():
-            found.extend(_actions(value))
+            found.extend(_elements(value, wanted))
     elif isinstance(node, list):
         for value in node:
-            found.extend(_actions(value))
+            found.extend(_elements(value, wanted))
     return found
+
+
+def _actions(node: Any) -> list[dict[str, Any]]:
+    return _elements(node, lambda kind: kind.startswith("Action."))
 
 
 MARKUP_PROPERTIES = {
@@ -292,16 +297,7 @@ def _markup_cards(lang: str) -> list[dict[str, Any]]:
 
 
 def _text_elements(node: Any) -> list[dict[str, Any]]:
-    found = []
-    if isinstance(node, dict):
-        if node.get("type") in ("TextBlock", "FactSet", "TextRun"):
-            found.append(node)
-        for value in node.values():
-            found.extend(_text_elements(value))
-    elif isinstance(node, list):
-        for value in node:
-            found.extend(_text_elements(value))
-    return found
+    return _elements(node, lambda kind: kind in ("TextBlock", "FactSet", "TextRun"))
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
