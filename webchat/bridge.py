@@ -35,6 +35,12 @@ log = logging.getLogger(__name__)
 
 CONNECTOR_PREFIX = "/webchat-connector"
 
+# How long one reply POST to our own connector routes may take. They only queue the activity,
+# so they answer in milliseconds; msrest's default (100 s, with no retry) would let a reply caught
+# by a shutdown (its connection accepted just as the listener closed, never answered, never
+# closed) hold the process's worker thread, and so the shutdown, for a minute and a half.
+REPLY_TIMEOUT_SECONDS = 10.0
+
 
 class ChannelCredentials(Authentication):
     """Signs the bot's calls to the channel's connector routes with the process's own token."""
@@ -51,8 +57,9 @@ class ChannelCredentials(Authentication):
 class _LocalConnectorFactory(ConnectorFactory):
     """Hands the adapter one ConnectorClient per serviceUrl (there is only ever ours)."""
 
-    def __init__(self, credentials: ChannelCredentials) -> None:
+    def __init__(self, credentials: ChannelCredentials, timeout: float) -> None:
         self._credentials = credentials
+        self._timeout = timeout
         self._clients: dict[str, ConnectorClient] = {}
 
     async def create(self, service_url: str, audience: str | None = None) -> ConnectorClient:
@@ -64,6 +71,7 @@ class _LocalConnectorFactory(ConnectorFactory):
             # The channel is this very process: a refused connection means it is shutting down,
             # and retrying with backoff would only hold the shutdown up.
             client.config.retry_policy.retries = 0
+            client.config.connection.timeout = self._timeout
         return client
 
     async def close(self) -> None:
@@ -82,12 +90,15 @@ class BotBridge:
         bot: Callable[[], Any],
         app_id: str = "",
         connector_token: str | None = None,
+        reply_timeout: float = REPLY_TIMEOUT_SECONDS,
     ) -> None:
         self._adapter = adapter
         self._bot = bot
         self._app_id = app_id
         self.connector_token = connector_token or secrets.token_urlsafe(32)
-        self._factory = _LocalConnectorFactory(ChannelCredentials(self.connector_token))
+        self._factory = _LocalConnectorFactory(
+            ChannelCredentials(self.connector_token), reply_timeout
+        )
 
     def _auth_result(self) -> AuthenticateRequestResult:
         result = AuthenticateRequestResult()

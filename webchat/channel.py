@@ -244,6 +244,12 @@ class DirectLineChannel:
         activity.pop("id", None)
         return await conv.append(activity)
 
+    async def settle(self) -> None:
+        """Wait for the turns running in the background (welcomes) to end. A shutdown that
+        does this while the server still listens leaves no reply of theirs in flight."""
+        while self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+
     async def close(self) -> None:
         for task in list(self._tasks):
             task.cancel()

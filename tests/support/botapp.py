@@ -27,6 +27,7 @@ from app import CONTACTS_KEY, HUBSPOT_LOCAL_KEY, create_app
 from config import Settings
 from tests.support import activities as act
 from tests.support.channel import Recorded, TestChannel
+from webchat import WEBCHAT_KEY
 
 
 def test_settings(tmp_path: Any, **overrides: Any) -> Settings:
@@ -82,6 +83,9 @@ async def running_app(settings: Settings, **create_kwargs: Any) -> AsyncIterator
         async with aiohttp.ClientSession() as session:
             yield RunningApp(f"http://127.0.0.1:{port}", app, session)
     finally:
+        # A welcome still on its way (a test that did not wait for it) ends while the server
+        # still listens; otherwise its reply could be caught by the shutdown half-delivered.
+        await app[WEBCHAT_KEY].channel.settle()
         await runner.cleanup()
 
 
