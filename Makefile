@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint bench package browser webchat-assets clean
+.PHONY: run test lint bench package browser postgres webchat-assets clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,15 @@ browser:
 	      || echo "chromium could not be installed: browser tests will skip"; \
 	  else echo "chromium or a Korean font missing and not root: browser tests may skip"; fi; }
 
+# PostgreSQL for the shared-store tests (each run starts its own server in a temporary folder
+# with initdb + pg_ctl and removes it): Debian's package, installed when missing and possible.
+postgres:
+	@ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    (DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql >/dev/null 2>&1 || (apt-get update -q >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql >/dev/null 2>&1)) \
+	      || echo "postgresql could not be installed: PostgreSQL tests will skip"; \
+	  else echo "postgresql missing and not root: PostgreSQL tests will skip"; fi; }
+
 # A first run against the local HubSpot gets 25 demo contacts to search (only into an empty
 # store; set HUBSPOT_SEED_DEMO=0 to start empty). A real HubSpot token ignores it.
 run: $(STAMP) webchat-assets
@@ -39,7 +48,7 @@ lint: $(STAMP)
 
 # Lint first, then the suite: each test has a time limit (pyproject.toml) and the slowest are
 # listed, so a test that creeps towards it is seen before it fails.
-test: lint webchat-assets browser
+test: lint webchat-assets browser postgres
 	$(PY) -m pytest -q -p no:cacheprovider --durations=5
 
 bench: $(STAMP)

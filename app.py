@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
-from botbuilder.core import ConversationState, Storage
+from botbuilder.core import ConversationState
 from botbuilder.integration.aiohttp import (
     CloudAdapter,
     ConfigurationBotFrameworkAuthentication,
@@ -31,7 +31,7 @@ import webchat
 from agent.client import build_client, model_name
 from agent.loop import ContactAgent
 from agent.memory import load_encoding
-from bots import ContactBot, create_storage
+from bots import ContactBot, StoreStorage
 from bots.failures import on_turn_error, unreadable_activity
 from bots.local_mode import loopback_host_only
 from bots.token_auth import StrictTokenAuthentication
@@ -40,6 +40,7 @@ from contacts.hubspot import HubSpotAdapter
 from contacts.service import ContactsService
 from hubspot_local.embedded import start_embedded
 from hubspot_local.server import RunningHubSpot
+from store import Store, open_store
 
 log = logging.getLogger("contact_assistant")
 
@@ -49,6 +50,7 @@ MAX_ACTIVITY_BYTES = 16 * 1024 * 1024
 
 SETTINGS_KEY = web.AppKey("settings", Settings)
 ADAPTER_KEY = web.AppKey("adapter", CloudAdapter)
+STORE_KEY = web.AppKey("store", Store)
 BOT_KEY = web.AppKey("bot", ContactBot)
 CONTACTS_KEY = web.AppKey("contacts", ContactsService)
 HUBSPOT_LOCAL_KEY = web.AppKey("hubspot_local", RunningHubSpot)
@@ -88,10 +90,10 @@ def create_app(
     settings: Settings,
     *,
     openai_client: AsyncOpenAI | None = None,
-    storage: Storage | None = None,
+    store: Store | None = None,
     auth: BotFrameworkAuthentication | None = None,
 ) -> web.Application:
-    """Build the aiohttp app. Tests pass `storage` (memory), `openai_client` (a scripted
+    """Build the aiohttp app. Tests pass `store` (memory), `openai_client` (a scripted
     server) and `auth` (a BotFrameworkAuthentication pointed at a local OpenID server)."""
     local_only = not settings.app_id and not settings.allow_remote
     app = web.Application(
@@ -101,10 +103,13 @@ def create_app(
     adapter = CloudAdapter(auth or bot_framework_auth(settings))
     adapter.on_turn_error = on_turn_error  # no traceback in the log or the chat
     app[ADAPTER_KEY] = adapter
-    conversation_state = ConversationState(storage or create_storage(settings))
+    store = store if store is not None else open_store(settings)
+    app[STORE_KEY] = store
+    conversation_state = ConversationState(StoreStorage(store))
     client = openai_client if openai_client is not None else build_client(settings)
 
     async def start_collaborators(app: web.Application) -> None:
+        await store.open()
         if settings.local_hubspot:
             local = await start_embedded(settings)
             app[HUBSPOT_LOCAL_KEY] = local
@@ -128,6 +133,7 @@ def create_app(
         app[BOT_KEY] = ContactBot(
             conversation_state=conversation_state,
             contacts=contacts,
+            store=store,
             settings=settings,
             encoding=encoding,
             agent=agent,
@@ -142,6 +148,7 @@ def create_app(
             await contacts.aclose()
         if openai_client is None and client is not None:
             await client.close()  # ours to close; a client passed in is its owner's
+        await store.close()
 
     app.on_startup.append(start_collaborators)
     app.on_cleanup.append(stop_collaborators)

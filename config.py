@@ -24,6 +24,7 @@ SECRET_FIELDS = frozenset(
         "openai_api_key",
         "azure_openai_api_key",
         "directline_secret",
+        "database_url",
     }
 )
 
@@ -41,6 +42,13 @@ def _text(value: str) -> str:
 
 def _stripped(value: str) -> str:
     return value.strip()
+
+
+def _database_url(value: str) -> str:
+    value = value.strip()
+    if not value.startswith(("postgresql://", "postgres://")):
+        raise ValueError("a PostgreSQL URL, e.g. postgresql://user:password@host:5432/db")
+    return value
 
 
 def _path_prefix(value: str) -> str:
@@ -117,6 +125,8 @@ class Settings:
     # Language and conversation state
     default_language: str = "en"  # "en" or "ko", used until the channel tells us the locale
     state_storage: str = "sqlite"  # sqlite | memory
+    # PostgreSQL for several instances (state, claims, processed ids, audit log); wins when set.
+    database_url: str = field(default="", repr=False)
 
     # OpenAI / Azure OpenAI (none set -> guided mode)
     openai_api_key: str = field(default="", repr=False)
@@ -239,6 +249,7 @@ ENVIRONMENT: tuple[tuple[str, str, Callable[[str], Any]], ...] = (
     ("DEFAULT_PHONE_REGION", "default_phone_region", _upper),
     ("DEFAULT_LANGUAGE", "default_language", _one_of("en", "ko", lower=True, prefix=2)),
     ("STATE_STORAGE", "state_storage", _one_of("sqlite", "memory", lower=True)),
+    ("DATABASE_URL", "database_url", _database_url),
     ("OPENAI_API_KEY", "openai_api_key", _stripped),
     ("OPENAI_MODEL", "openai_model", _stripped),
     ("OPENAI_BASE_URL", "openai_base_url", _stripped),

@@ -31,13 +31,14 @@ from bots.state import ConversationData
 from bots.submits import BadSubmit, Submit, parse_submit, submit_value
 from bots.turn import Turn
 from bots.updates import UpdateFlow
+from bots.writes import WriteLedger
 from cards import text
 from cards.actions import Action
 from config import Settings
 from contacts.errors import ContactsError
-from contacts.locks import KeyedLocks
 from contacts.model import SearchCriteria
 from contacts.service import ContactsService
+from store import Store
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +69,7 @@ class ContactBot(ActivityHandler):
         *,
         conversation_state: ConversationState,
         contacts: ContactsService,
+        store: Store,
         settings: Settings,
         encoding: Encoding,
         agent: ContactAgent | None = None,
@@ -79,19 +81,26 @@ class ContactBot(ActivityHandler):
         self._settings = settings
         self._encoding = encoding
         self._search = SearchCreateFlows(contacts=contacts)
-        self._updates = UpdateFlow(contacts=contacts)
+        self._store = store
+        self._updates = UpdateFlow(contacts=contacts, ledger=WriteLedger(store))
         self._model = (
             ModelMode(agent=agent, updates=self._updates, encoding=encoding) if agent else None
         )
         self._policy = policy or AccessPolicy.from_settings(settings)
-        self._turns_by_conversation = KeyedLocks()
 
     # -- the turn -----------------------------------------------------------------------------
 
     async def on_turn(self, turn_context: TurnContext) -> None:
-        conversation = turn_context.activity.conversation
+        """One turn of a conversation at a time, across instances (the store's turn lock); an
+        activity the channel delivers again (Teams retries a slow bot) is processed once."""
+        activity = turn_context.activity
+        conversation = activity.conversation
         key = conversation.id if conversation is not None else ""
-        async with self._turns_by_conversation.hold(key):
+        delivery = f"{activity.channel_id}/{key}/{activity.id}" if activity.id else None
+        async with self._store.turn(f"turn/{activity.channel_id}/{key}"):
+            if delivery is not None and await self._store.processed(delivery):
+                log.info("ignored a redelivered %s activity", activity.type)
+                return
             raw = await self._accessor.get(turn_context, dict)
             data = ConversationData.from_dict(raw)
             turn_context.turn_state[_DATA_KEY] = data
@@ -100,6 +109,8 @@ class ContactBot(ActivityHandler):
             finally:
                 await self._accessor.set(turn_context, data.to_dict())
                 await self._state.save_changes(turn_context)
+            if delivery is not None:
+                await self._store.mark_processed(delivery)
 
     def _turn(self, turn_context: TurnContext, *, read_only: bool = False) -> Turn:
         data: ConversationData = turn_context.turn_state[_DATA_KEY]
@@ -109,7 +120,12 @@ class ContactBot(ActivityHandler):
             data.lang = cards.language_for(locale, self._settings.default_language)
             data.lang_source = "message"
         lang = data.lang or cards.language_for(locale, self._settings.default_language)
-        return Turn(turn_context, data, lang, read_only=read_only)
+
+        async def save() -> None:
+            await self._accessor.set(turn_context, data.to_dict())
+            await self._state.save_changes(turn_context)
+
+        return Turn(turn_context, data, lang, read_only=read_only, save=save)
 
     def _access(self, turn_context: TurnContext) -> AccessDecision:
         return self._policy.check(turn_context.activity)

@@ -8,6 +8,7 @@ show a card, remember something in the conversation's data. Text replies are col
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,6 +16,7 @@ from botbuilder.core import CardFactory, MessageFactory, TurnContext
 from botbuilder.schema import Activity, ActivityTypes
 
 from bots.state import ConversationData
+from bots.writes import Actor
 from cards import error_text
 from cards.render import printable
 from contacts.errors import (
@@ -41,6 +43,13 @@ class Turn:
     lang: str
     read_only: bool = False
     said: list[str] = field(default_factory=list)
+    save: Callable[[], Awaitable[None]] | None = None  # saves `data` now (the bot passes it)
+
+    async def checkpoint(self) -> None:
+        """Save the conversation's data before a reply that depends on it goes out (a pending
+        update must be stored before its Confirm button can reach any instance)."""
+        if self.save is not None:
+            await self.save()
 
     @property
     def nonce(self) -> str:
@@ -50,6 +59,25 @@ class Turn:
     def region(self) -> str | None:
         """Phone numbers typed without a country code are read as Korean ones in Korean."""
         return "KR" if self.lang == "ko" else None
+
+    @property
+    def actor(self) -> Actor:
+        """Who this turn acts for (claims and the audit log name them)."""
+        activity = self.context.activity
+        sender = activity.from_property
+        conversation = activity.conversation
+        return Actor(
+            id=str(getattr(sender, "aad_object_id", None) or getattr(sender, "id", None) or ""),
+            name=str(getattr(sender, "name", None) or ""),
+            channel=str(activity.channel_id or ""),
+            conversation=str(getattr(conversation, "id", None) or ""),
+        )
+
+    @property
+    def activity_key(self) -> str:
+        """This activity, unique across channels and conversations (claims and redeliveries)."""
+        actor = self.actor
+        return f"{actor.channel}/{actor.conversation}/{self.context.activity.id or ''}"
 
     async def say(self, text: str, card: dict[str, Any] | None = None) -> None:
         """One message: a line of text, optionally with an Adaptive Card under it."""

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 
 import cards
 from bots.turn import Turn
+from bots.writes import WriteLedger, earlier_write_text
 from cards import text
 from contacts.errors import (
     ContactChanged,
@@ -25,13 +26,15 @@ from contacts.errors import (
 )
 from contacts.model import Contact, PendingUpdate, SearchCriteria
 from contacts.service import ContactsService
+from store import Claim
 
 MAX_CANDIDATES = 10
 
 
 class UpdateFlow:
-    def __init__(self, *, contacts: ContactsService) -> None:
+    def __init__(self, *, contacts: ContactsService, ledger: WriteLedger) -> None:
         self._contacts = contacts
+        self._ledger = ledger
 
     async def show_find_form(self, turn: Turn, intro_key: str = "chose_update") -> None:
         await turn.say(text(turn.lang, intro_key), cards.update_find_form(turn.lang, turn.nonce))
@@ -105,33 +108,66 @@ class UpdateFlow:
         prepared updates come through here too, so both paths confirm the same way."""
         pending_id = turn.data.add_pending(pending)
         turn.data.remember_ids([pending.contact_id])
+        await turn.checkpoint()
         await turn.say(
             intro if intro is not None else text(turn.lang, "confirm_update"),
             cards.confirm_update_card(turn.lang, turn.nonce, pending, pending_id),
         )
 
     async def confirm(self, turn: Turn, pending_id: str) -> None:
+        """Apply a pending update at most once: its claim is taken before HubSpot is called, so
+        a second Confirm (a double click, another instance, a redelivery, a replay after a
+        crash) is told what became of the first instead of writing."""
+        actor = turn.actor
+        key = f"update/{actor.channel}/{actor.conversation}/{pending_id}"
         pending = turn.data.take_pending(pending_id)
         if pending is None:
-            await turn.say(text(turn.lang, "update_expired"))
+            earlier = await self._ledger.lookup(key)
+            if earlier is None:
+                await turn.say(text(turn.lang, "update_expired"))
+            else:
+                await turn.say(earlier_write_text(turn.lang, earlier, actor))
+            return
+        claim = await self._ledger.claim(key, actor)
+        if not claim.fresh:
+            await self._tell_earlier(turn, claim, pending)
             return
         try:
             contact = await self._contacts.apply_update(pending)
         except ContactChanged as exc:
+            await self._ledger.not_done(key)
             await turn.failed(exc, cards.contact_card(turn.lang, turn.nonce, exc.current, "found"))
             return
         except (RateLimited, HubSpotUnavailable) as exc:
             if not getattr(exc, "write_may_have_happened", False):
+                await self._ledger.not_done(key)
                 turn.data.restore_pending(pending_id, pending)  # nothing written: may retry
             await turn.failed(exc)
             return
         except ContactsError as exc:
+            await self._ledger.not_done(key)
             await turn.failed(exc)
             return
+        await self._ledger.done(
+            key, actor, action="update", contact_id=contact.id, properties=pending.properties
+        )
         await turn.say(
             text(turn.lang, "updated", name=contact.display_name),
             cards.contact_card(turn.lang, turn.nonce, contact, "updated"),
         )
+
+    async def _tell_earlier(self, turn: Turn, claim: Claim, pending: PendingUpdate) -> None:
+        """The claim was taken before: say how that went, with the contact as it is now."""
+        try:
+            current = await self._contacts.get(pending.contact_id)
+        except ContactsError:
+            current = None
+        card = (
+            cards.contact_card(turn.lang, turn.nonce, current, "found")
+            if current is not None
+            else None
+        )
+        await turn.say(earlier_write_text(turn.lang, claim, turn.actor), card)
 
     async def cancel(self, turn: Turn, pending_id: str) -> None:
         if turn.data.take_pending(pending_id) is None:

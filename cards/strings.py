@@ -170,8 +170,26 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ko": "천만에요! 필요할 때 언제든 **도움말**을 입력하세요.",
     },
     "error": {
-        "en": "Something went wrong on my side. Nothing was changed.",
-        "ko": "처리 중에 문제가 생겼어요. 아무것도 바뀌지 않았어요.",
+        "en": "Something went wrong on my side, so I couldn't finish that. If you asked for a "
+        "change, check the contact before trying again.",
+        "ko": "처리 중에 문제가 생겨서 끝내지 못했어요. 변경을 요청하셨다면 다시 시도하기 전에 "
+        "연락처를 확인해 주세요.",
+    },
+    # A write claimed earlier (bots/writes.py): a repeat is told what happened, not written.
+    "already_saved_by_you": {
+        "en": "You already saved this at {when}. Nothing was written again.",
+        "ko": "이미 저장한 내용이에요({when}). 다시 저장하지 않았어요.",
+    },
+    "already_saved_by_other": {
+        "en": "Someone else in this conversation already saved this at {when}. Nothing was "
+        "written again.",
+        "ko": "이 대화의 다른 사용자가 이미 저장했어요({when}). 다시 저장하지 않았어요.",
+    },
+    "write_in_doubt": {
+        "en": "I can't tell whether this was saved: I was interrupted while saving it. Check the "
+        "contact before trying again.",
+        "ko": "저장되었는지 확인할 수 없어요. 저장하는 중에 중단되었어요. 다시 시도하기 전에 "
+        "연락처를 확인해 주세요.",
     },
     # Model mode: a welcome button is answered with the agent's question (and a "Use a form"
     # button, `use_form_card`); the model sees the question in its history.

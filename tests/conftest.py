@@ -24,8 +24,19 @@ from blockbuster import BlockBuster, blockbuster_ctx
 from agent.memory import load_encoding
 from tests.support.cardschema import card_problems
 from tests.support.channel import SESSION_CARDS, TestChannel
+from tests.support.postgres import PostgresServer, postgres_server
 
-APP_PACKAGES = ["app", "config", "agent", "bots", "cards", "contacts", "hubspot_local", "webchat"]
+APP_PACKAGES = [
+    "app",
+    "config",
+    "agent",
+    "bots",
+    "cards",
+    "contacts",
+    "hubspot_local",
+    "webchat",
+    "store",
+]
 
 # Where blocking is fine. The first is ours but is no exception to the rule: it runs only on a
 # worker thread, in an event loop of its own, to take the SDK's blocking token check off the
@@ -41,6 +52,15 @@ ALLOWED_BLOCKING = [
     # made; the stdlib runs `uname -p` once and caches the answer for the process.
     ("platform.py", {"from_subprocess"}),
 ]
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """One real PostgreSQL server for the session; each test asks it for a fresh database."""
+    with postgres_server() as server:
+        if server is None:
+            pytest.skip("PostgreSQL is not installed (make test installs Debian's postgresql)")
+        yield server
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -17,7 +17,6 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
-from botbuilder.core import MemoryStorage
 from botframework.connector.auth import (
     MicrosoftAppCredentials,
     ServiceClientCredentialsFactory,
@@ -25,6 +24,7 @@ from botframework.connector.auth import (
 
 from app import bot_framework_auth, create_app
 from config import ConfigError, Settings
+from store.memory import MemoryStore
 from tests.support import activities as act
 from tests.support.botapp import running_app, test_settings
 from tests.support.channel import TestChannel
@@ -60,17 +60,17 @@ def authed(tmp_path) -> Settings:
 
 async def test_a_valid_teams_token_reaches_the_bot(tmp_path, oid):
     settings = authed(tmp_path)
-    storage = MemoryStorage()
+    store = MemoryStore()
     auth = bot_framework_auth(
         settings, credentials_factory=NoOutgoingToken(), **oid.sdk_overrides()
     )
-    async with running_app(settings, auth=auth, storage=storage) as bot, TestChannel() as channel:
+    async with running_app(settings, auth=auth, store=store) as bot, TestChannel() as channel:
         activity = act.teams_message("a:jwt-valid", channel.service_url, "help")
         token = oid.channel_token(app_id=APP_ID, service_url=channel.service_url)
         resp = await bot.post(activity, headers={"Authorization": f"Bearer {token}"})
         assert resp.status in (200, 201)
         assert channel.messages("a:jwt-valid"), "the bot did not answer"
-        assert storage.memory, "the turn saved no conversation state"
+        assert store.doc_keys(), "the turn saved no conversation state"
     assert any(path.endswith("/keys") for path in oid.requests)  # keys came from our server
 
 
@@ -129,10 +129,10 @@ CASES = [
 @pytest.mark.parametrize("case", CASES)
 async def test_a_bad_token_gets_401_and_nothing_reaches_the_bot(tmp_path, oid, case, caplog):
     settings = authed(tmp_path)
-    storage = MemoryStorage()
+    store = MemoryStore()
     # The app's own credentials factory: the audience check is the production one.
     auth = bot_framework_auth(settings, **oid.sdk_overrides())
-    async with running_app(settings, auth=auth, storage=storage) as bot, TestChannel() as channel:
+    async with running_app(settings, auth=auth, store=store) as bot, TestChannel() as channel:
         cid = "a:jwt-bad"
         activity = act.teams_message(cid, channel.service_url, "find jane@acme.com")
         headers = _bad_headers(oid, channel.service_url)[case]
@@ -140,7 +140,7 @@ async def test_a_bad_token_gets_401_and_nothing_reaches_the_bot(tmp_path, oid, c
             resp = await bot.post(activity, headers=headers)
         assert resp.status == 401
         assert channel.activities(cid, include_typing=True) == []
-        assert storage.memory == {}
+        assert store.doc_keys() == []
     token = headers.get("Authorization", "").removeprefix("Bearer ").strip()
     if len(token) > 20:
         assert token not in caplog.text  # a refused token is never logged

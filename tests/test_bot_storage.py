@@ -5,26 +5,36 @@ from __future__ import annotations
 
 import pytest
 
-from bots.storage import EtagConflict, SqliteStorage, create_storage
+from bots.storage import StoreStorage
+from store import EtagConflict, open_store
+from store.memory import MemoryStore
+from store.postgres import PostgresStore
+from store.sqlite import SqliteStore
 from tests.support.botapp import Conversation, action_data, running_app, test_settings
 from tests.support.cardread import heading
 
 
 async def test_items_survive_a_new_storage_on_the_same_file(tmp_path):
     path = tmp_path / "state.sqlite3"
-    first = SqliteStorage(path)
+
+    async def storage() -> StoreStorage:
+        store = SqliteStore(path)
+        await store.open()
+        return StoreStorage(store)
+
+    first = await storage()
     item = {"data": {"lang": "ko", "names": ["김민수"]}}
     await first.write({"conv/1": item})
     assert item["e_tag"]  # the caller's dict now carries the stored eTag
-    again = await SqliteStorage(path).read(["conv/1", "missing"])
+    again = await (await storage()).read(["conv/1", "missing"])
     assert list(again) == ["conv/1"]
     assert again["conv/1"]["data"] == {"lang": "ko", "names": ["김민수"]}
-    await SqliteStorage(path).delete(["conv/1"])
+    await (await storage()).delete(["conv/1"])
     assert await first.read(["conv/1"]) == {}
 
 
-async def test_a_stale_etag_is_refused_and_star_overrides(tmp_path):
-    storage = SqliteStorage(tmp_path / "s.sqlite3")
+async def test_a_stale_etag_is_refused_and_star_overrides():
+    storage = StoreStorage(MemoryStore())
     await storage.write({"k": {"n": 1}})
     turn_a = (await storage.read(["k"]))["k"]
     turn_b = (await storage.read(["k"]))["k"]
@@ -40,12 +50,11 @@ async def test_a_stale_etag_is_refused_and_star_overrides(tmp_path):
     await storage.write({"k": item})
 
 
-def test_create_storage_follows_the_setting(tmp_path):
-    from botbuilder.core import MemoryStorage
-
-    assert isinstance(create_storage(test_settings(tmp_path)), MemoryStorage)
-    sqlite = create_storage(test_settings(tmp_path, state_storage="sqlite"))
-    assert isinstance(sqlite, SqliteStorage)
+def test_open_store_follows_the_settings(tmp_path):
+    assert isinstance(open_store(test_settings(tmp_path)), MemoryStore)
+    assert isinstance(open_store(test_settings(tmp_path, state_storage="sqlite")), SqliteStore)
+    pg = open_store(test_settings(tmp_path, database_url="postgresql://u:p@127.0.0.1:1/db"))
+    assert isinstance(pg, PostgresStore)
 
 
 async def test_pending_confirm_survives_a_bot_restart(tmp_path, channel):

@@ -77,7 +77,7 @@ async def test_update_is_previewed_then_confirmed_once(tmp_path, channel):
         # A second click on the same Confirm writes nothing and says so.
         version = after.version
         (reply,) = await chat.click(action_data(confirm, "Confirm"))
-        assert "no longer waiting for confirmation" in reply.text
+        assert reply.text.startswith("You already saved this at "), reply.text
         (reply,) = await chat.click(action_data(confirm, "Cancel"))
         assert "no longer waiting for confirmation" in reply.text
         assert (await bot.contacts.get(jane.id)).version == version

@@ -1,0 +1,132 @@
+"""What every store offers: the one interface the bot and the channel are written against.
+
+Why one interface with three implementations (memory for tests, SQLite for one process,
+PostgreSQL for several instances): the correctness rules -- a state write loses to a newer one,
+a redelivered activity runs once, a write is claimed before HubSpot is called -- must hold the
+same way everywhere, so the same tests run against all three (`tests/test_store.py`).
+
+Nothing here knows about the Bot Framework: documents are plain JSON dicts.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+# How long a processed activity id is remembered. Teams redelivers within seconds to minutes;
+# a day is ample and keeps the table small.
+PROCESSED_TTL_SECONDS = 24 * 3600
+
+
+class StoreError(Exception):
+    """The root of the store's exceptions."""
+
+
+class EtagConflict(StoreError, KeyError):
+    """The stored document changed since it was read (another turn wrote it first)."""
+
+
+@dataclass(frozen=True)
+class Doc:
+    etag: str
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A write's ticket. `fresh` is True for the caller that took it now (only that caller may
+    write); otherwise it describes the earlier claim: `state` "claimed" (its writer is at work,
+    or crashed before saying how it went) or "done" (with its `result`)."""
+
+    key: str
+    state: str
+    by: str
+    at: float
+    fresh: bool = False
+    result: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One write to HubSpot: who made it, from where, what it changed."""
+
+    at: float
+    actor_id: str
+    actor_name: str
+    channel: str
+    conversation: str
+    action: str  # "create" | "update"
+    contact_id: str
+    properties: dict[str, str] = field(default_factory=dict)
+
+
+class Store(Protocol):
+    async def open(self) -> None:
+        """Create or migrate the schema (idempotent, safe for instances starting together)."""
+
+    async def close(self) -> None: ...
+
+    # -- documents with eTags (Bot Framework conversation state) ------------------------------
+    async def read(self, keys: list[str]) -> dict[str, Doc]: ...
+
+    async def write(self, items: Mapping[str, tuple[str | None, dict[str, Any]]]) -> dict[str, str]:
+        """Write each `key: (expected eTag, data)` atomically; returns the new eTags. An
+        expected eTag other than None or "*" that is not the stored one raises EtagConflict
+        and writes nothing."""
+
+    async def delete(self, keys: list[str]) -> None: ...
+
+    # -- one turn at a time per conversation, across instances --------------------------------
+    def turn(self, key: str) -> AbstractAsyncContextManager[None]:
+        """Held for a whole turn; released when the holder ends or its process dies."""
+
+    # -- activities already processed ---------------------------------------------------------
+    async def processed(self, key: str) -> bool: ...
+
+    async def mark_processed(self, key: str) -> None: ...
+
+    # -- writes claimed before HubSpot is called ----------------------------------------------
+    async def claim(self, key: str, *, by: str) -> Claim: ...
+
+    async def lookup_claim(self, key: str) -> Claim | None: ...
+
+    async def finish(self, key: str, result: dict[str, Any]) -> None: ...
+
+    async def release(self, key: str) -> None:
+        """Give a claim back: nothing was written, the write may be tried again."""
+
+    # -- who wrote what -----------------------------------------------------------------------
+    async def record(self, entry: AuditEntry) -> None: ...
+
+    async def audit_log(self, limit: int = 100) -> list[AuditEntry]:
+        """The newest entries first."""
+
+    # -- small secrets the instances must share (e.g. the Direct Line signing key) ------------
+    async def secret(self, name: str) -> str:
+        """The named random secret, created by whichever instance asks first."""
+
+
+def check_etag(key: str, wanted: str | None, stored: str | None) -> None:
+    """The eTag rule every store applies (as the SDK's own stores do)."""
+    if wanted == "":
+        raise ValueError("storage write: empty eTag")
+    if stored is not None and wanted not in (None, "*") and wanted != stored:
+        raise EtagConflict(f"eTag conflict on {key!r}")
+
+
+def audit_entry(row: tuple[Any, ...]) -> AuditEntry:
+    """An audit row as the SQL stores select it (properties as JSON text)."""
+    at, actor_id, actor_name, channel, conversation, action, contact_id, properties = row
+    return AuditEntry(
+        at=float(at),
+        actor_id=str(actor_id),
+        actor_name=str(actor_name),
+        channel=str(channel),
+        conversation=str(conversation),
+        action=str(action),
+        contact_id=str(contact_id),
+        properties=json.loads(properties),
+    )

@@ -1,0 +1,236 @@
+"""The store on PostgreSQL (`DATABASE_URL`): for several instances behind a load balancer.
+
+psycopg 3, async, with two connection pools. Turns of one conversation are serialized across
+instances with a session advisory lock (`pg_advisory_lock`), held on a connection of its own
+for the whole turn: PostgreSQL drops it the moment that connection dies, so an instance killed
+mid-turn never leaves a conversation locked. Those connections come from their own pool, so
+turns waiting for a lock can never take every connection the turns holding one still need.
+
+The schema is created at start by whichever instance gets there first: every instance runs the
+same `CREATE ... IF NOT EXISTS` under one transaction-level advisory lock.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import time
+import uuid
+from collections.abc import AsyncIterator, Callable, Mapping
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Any
+
+from psycopg import AsyncConnection
+from psycopg_pool import AsyncConnectionPool
+
+from store.base import PROCESSED_TTL_SECONDS, AuditEntry, Claim, Doc, audit_entry, check_etag
+
+_SCHEMA_LOCK = 0x5C0A_57A7  # any constant: the advisory lock that serializes migrations
+SCHEMA = [
+    "CREATE TABLE IF NOT EXISTS bot_state (key TEXT PRIMARY KEY, etag TEXT NOT NULL, "
+    "data TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS processed_activities (key TEXT PRIMARY KEY, "
+    "at DOUBLE PRECISION NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS write_claims (key TEXT PRIMARY KEY, state TEXT NOT NULL, "
+    "by_whom TEXT NOT NULL, at DOUBLE PRECISION NOT NULL, result TEXT)",
+    "CREATE TABLE IF NOT EXISTS audit_log (id BIGSERIAL PRIMARY KEY, "
+    "at DOUBLE PRECISION NOT NULL, actor_id TEXT NOT NULL, actor_name TEXT NOT NULL, "
+    "channel TEXT NOT NULL, conversation TEXT NOT NULL, action TEXT NOT NULL, "
+    "contact_id TEXT NOT NULL, properties TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS shared_secrets (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+]
+
+
+class PostgresStore:
+    def __init__(
+        self,
+        url: str,
+        *,
+        clock: Callable[[], float] = time.time,
+        max_connections: int = 10,
+        max_turn_locks: int = 50,
+    ) -> None:
+        self._clock = clock
+        self._pool = AsyncConnectionPool(url, min_size=1, max_size=max_connections, open=False)
+        self._locks = AsyncConnectionPool(url, min_size=0, max_size=max_turn_locks, open=False)
+
+    async def open(self) -> None:
+        await self._pool.open(wait=True)
+        await self._locks.open()
+        async with self._pool.connection() as conn, conn.transaction():
+            await conn.execute("SELECT pg_advisory_xact_lock(%s)", (_SCHEMA_LOCK,))
+            for statement in SCHEMA:
+                await conn.execute(statement)
+
+    async def close(self) -> None:
+        await self._locks.close()
+        await self._pool.close()
+
+    def _conn(self) -> AbstractAsyncContextManager[AsyncConnection[Any]]:
+        return self._pool.connection()
+
+    # -- documents ----------------------------------------------------------------------------
+    async def read(self, keys: list[str]) -> dict[str, Doc]:
+        if not keys:
+            return {}
+        async with self._conn() as conn:
+            cur = await conn.execute(
+                "SELECT key, etag, data FROM bot_state WHERE key = ANY(%s)", (list(keys),)
+            )
+            rows = await cur.fetchall()
+        return {key: Doc(etag, json.loads(data)) for key, etag, data in rows}
+
+    async def write(self, items: Mapping[str, tuple[str | None, dict[str, Any]]]) -> dict[str, str]:
+        etags: dict[str, str] = {}
+        if not items:
+            return etags
+        async with self._conn() as conn, conn.transaction():
+            for key, (wanted, data) in items.items():
+                cur = await conn.execute(
+                    "SELECT etag FROM bot_state WHERE key = %s FOR UPDATE", (key,)
+                )
+                row = await cur.fetchone()
+                check_etag(key, wanted, row[0] if row else None)
+                etags[key] = uuid.uuid4().hex
+                await conn.execute(
+                    "INSERT INTO bot_state(key, etag, data) VALUES (%s, %s, %s) ON CONFLICT(key) "
+                    "DO UPDATE SET etag = excluded.etag, data = excluded.data",
+                    (key, etags[key], json.dumps(data, ensure_ascii=False)),
+                )
+        return etags
+
+    async def delete(self, keys: list[str]) -> None:
+        if keys:
+            async with self._conn() as conn:
+                await conn.execute("DELETE FROM bot_state WHERE key = ANY(%s)", (list(keys),))
+
+    # -- turns --------------------------------------------------------------------------------
+    def turn(self, key: str) -> AbstractAsyncContextManager[None]:
+        return self._turn(key)
+
+    @asynccontextmanager
+    async def _turn(self, key: str) -> AsyncIterator[None]:
+        async with self._locks.connection() as conn:
+            await conn.set_autocommit(True)
+            try:
+                await conn.execute("SELECT pg_advisory_lock(hashtextextended(%s, 0))", (key,))
+            except BaseException:
+                # Cancelled while waiting: the lock may have been granted just then. Closing
+                # the connection is the one way to be sure it is not kept by a pooled session.
+                await conn.close()
+                raise
+            try:
+                yield
+            finally:
+                if conn.closed:
+                    pass
+                else:
+                    try:
+                        await conn.execute(
+                            "SELECT pg_advisory_unlock(hashtextextended(%s, 0))", (key,)
+                        )
+                    except BaseException:
+                        await conn.close()
+                        raise
+
+    # -- processed activities -----------------------------------------------------------------
+    async def processed(self, key: str) -> bool:
+        since = self._clock() - PROCESSED_TTL_SECONDS
+        async with self._conn() as conn:
+            cur = await conn.execute(
+                "SELECT 1 FROM processed_activities WHERE key = %s AND at > %s", (key, since)
+            )
+            return await cur.fetchone() is not None
+
+    async def mark_processed(self, key: str) -> None:
+        now = self._clock()
+        async with self._conn() as conn:
+            await conn.execute(
+                "INSERT INTO processed_activities(key, at) VALUES (%s, %s) "
+                "ON CONFLICT(key) DO UPDATE SET at = excluded.at",
+                (key, now),
+            )
+            await conn.execute(
+                "DELETE FROM processed_activities WHERE at <= %s", (now - PROCESSED_TTL_SECONDS,)
+            )
+
+    # -- claims -------------------------------------------------------------------------------
+    async def claim(self, key: str, *, by: str) -> Claim:
+        async with self._conn() as conn:
+            cur = await conn.execute(
+                "INSERT INTO write_claims(key, state, by_whom, at) VALUES (%s, 'claimed', %s, %s) "
+                "ON CONFLICT(key) DO NOTHING RETURNING key",
+                (key, by, self._clock()),
+            )
+            taken = await cur.fetchone() is not None
+            cur = await conn.execute(
+                "SELECT state, by_whom, at, result FROM write_claims WHERE key = %s", (key,)
+            )
+            row = await cur.fetchone()
+        assert row is not None  # claims are never deleted while someone may hold them
+        return _claim(key, row, taken)
+
+    async def lookup_claim(self, key: str) -> Claim | None:
+        async with self._conn() as conn:
+            cur = await conn.execute(
+                "SELECT state, by_whom, at, result FROM write_claims WHERE key = %s", (key,)
+            )
+            row = await cur.fetchone()
+        return None if row is None else _claim(key, row, False)
+
+    async def finish(self, key: str, result: dict[str, Any]) -> None:
+        async with self._conn() as conn:
+            await conn.execute(
+                "UPDATE write_claims SET state = 'done', result = %s WHERE key = %s",
+                (json.dumps(result, ensure_ascii=False), key),
+            )
+
+    async def release(self, key: str) -> None:
+        async with self._conn() as conn:
+            await conn.execute("DELETE FROM write_claims WHERE key = %s", (key,))
+
+    # -- audit --------------------------------------------------------------------------------
+    async def record(self, entry: AuditEntry) -> None:
+        async with self._conn() as conn:
+            await conn.execute(
+                "INSERT INTO audit_log(at, actor_id, actor_name, channel, conversation, action, "
+                "contact_id, properties) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+                (
+                    entry.at,
+                    entry.actor_id,
+                    entry.actor_name,
+                    entry.channel,
+                    entry.conversation,
+                    entry.action,
+                    entry.contact_id,
+                    json.dumps(entry.properties, ensure_ascii=False),
+                ),
+            )
+
+    async def audit_log(self, limit: int = 100) -> list[AuditEntry]:
+        async with self._conn() as conn:
+            cur = await conn.execute(
+                "SELECT at, actor_id, actor_name, channel, conversation, action, contact_id, "
+                "properties FROM audit_log ORDER BY id DESC LIMIT %s",
+                (limit,),
+            )
+            rows = await cur.fetchall()
+        return [audit_entry(row) for row in rows]
+
+    # -- secrets ------------------------------------------------------------------------------
+    async def secret(self, name: str) -> str:
+        async with self._conn() as conn:
+            await conn.execute(
+                "INSERT INTO shared_secrets(name, value) VALUES (%s, %s) "
+                "ON CONFLICT(name) DO NOTHING",
+                (name, secrets.token_urlsafe(32)),
+            )
+            cur = await conn.execute("SELECT value FROM shared_secrets WHERE name = %s", (name,))
+            row = await cur.fetchone()
+        assert row is not None
+        return str(row[0])
+
+
+def _claim(key: str, row: tuple[Any, ...], fresh: bool) -> Claim:
+    state, by_whom, at, result = row
+    return Claim(key, state, by_whom, at, fresh, json.loads(result) if result else None)

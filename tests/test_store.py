@@ -1,0 +1,157 @@
+"""The store's rules, the same for memory, SQLite and a real PostgreSQL server: eTags, processed
+activities, claims taken once, the audit log, shared secrets, and one turn at a time."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import pytest
+
+from store import AuditEntry, EtagConflict, Store
+from store.memory import MemoryStore
+from store.postgres import PostgresStore
+from store.sqlite import SqliteStore
+from tests.support.postgres import PostgresServer
+
+KINDS = ["memory", "sqlite", "postgres"]
+
+
+@pytest.fixture(params=KINDS)
+async def store(request, tmp_path) -> AsyncIterator[Store]:
+    made: Store
+    if request.param == "memory":
+        made = MemoryStore()
+    elif request.param == "sqlite":
+        made = SqliteStore(tmp_path / "state.sqlite3")
+    else:
+        server: PostgresServer = request.getfixturevalue("postgres")
+        made = PostgresStore(await asyncio.to_thread(server.new_database))
+    await made.open()
+    try:
+        yield made
+    finally:
+        await made.close()
+
+
+async def test_etags_refuse_a_stale_write_and_write_nothing(store):
+    (etag,) = (await store.write({"a": (None, {"n": 1})})).values()
+    await store.write({"a": (etag, {"n": 2})})
+    with pytest.raises(EtagConflict):
+        await store.write({"b": (None, {"n": 9}), "a": (etag, {"n": 3})})
+    docs = await store.read(["a", "b"])
+    assert docs["a"].data == {"n": 2} and "b" not in docs
+    await store.write({"a": ("*", {"n": 4, "name": "김민수"})})
+    assert (await store.read(["a"]))["a"].data == {"n": 4, "name": "김민수"}
+    await store.delete(["a"])
+    assert await store.read(["a"]) == {}
+
+
+async def test_a_claim_is_taken_once_even_by_racing_callers(store):
+    claims = await asyncio.gather(*(store.claim("update/x", by=f"u{i}") for i in range(20)))
+    fresh = [c for c in claims if c.fresh]
+    assert len(fresh) == 1
+    assert all(c.by == fresh[0].by and c.state == "claimed" for c in claims)
+    await store.finish("update/x", {"contact_id": "7"})
+    later = await store.claim("update/x", by="someone")
+    assert not later.fresh and later.state == "done" and later.result == {"contact_id": "7"}
+    assert await store.lookup_claim("update/x") == later
+    assert await store.lookup_claim("update/never") is None
+    await store.claim("update/y", by="u1")
+    await store.release("update/y")  # nothing was written: the write may be tried again
+    assert (await store.claim("update/y", by="u2")).fresh
+
+
+async def test_processed_activities_are_remembered(store):
+    assert not await store.processed("msteams/c/1")
+    await store.mark_processed("msteams/c/1")
+    assert await store.processed("msteams/c/1")
+    assert not await store.processed("msteams/c/2")
+
+
+async def test_the_audit_log_keeps_who_wrote_what_newest_first(store):
+    for i, action in enumerate(["create", "update"]):
+        await store.record(
+            AuditEntry(
+                at=1000.0 + i,
+                actor_id="aad-1",
+                actor_name="김민수",
+                channel="msteams",
+                conversation="c1",
+                action=action,
+                contact_id="42",
+                properties={"company": "Globex"},
+            )
+        )
+    newest, oldest = await store.audit_log()
+    assert (newest.action, oldest.action) == ("update", "create")
+    assert newest.actor_name == "김민수" and newest.properties == {"company": "Globex"}
+
+
+async def test_a_secret_is_made_once_and_shared(store):
+    first = await store.secret("directline")
+    assert len(first) >= 32 and await store.secret("directline") == first
+    assert await store.secret("other") != first
+
+
+async def test_turns_of_one_conversation_run_one_at_a_time(store):
+    inside: list[str] = []
+    overlaps: list[str] = []
+
+    async def turn(key: str, n: int) -> None:
+        async with store.turn(key):
+            if key in inside:
+                overlaps.append(key)
+            inside.append(key)
+            await asyncio.sleep(0.01)
+            inside.remove(key)
+
+    await asyncio.gather(*(turn(f"conv{n % 2}", n) for n in range(10)))
+    assert overlaps == []
+
+
+async def test_postgres_turn_locks_hold_across_instances_and_die_with_them(postgres):
+    url = await asyncio.to_thread(postgres.new_database)
+    a, b = PostgresStore(url), PostgresStore(url)
+    await asyncio.gather(a.open(), b.open())  # two instances migrating at once
+    try:
+        order: list[str] = []
+        async with a.turn("conv"):
+            waiting = asyncio.ensure_future(_hold(b, "conv", order))
+            await asyncio.sleep(0.3)
+            order.append("a done")
+        await asyncio.wait_for(waiting, 10)
+        assert order == ["a done", "b in"]
+        # An instance that dies mid-turn (PostgreSQL sees its connection drop: here the
+        # server ends that backend, as it does for a killed process) leaves nothing locked.
+        crashed = PostgresStore(url)
+        await crashed.open()
+        holder = asyncio.ensure_future(_hold(crashed, "conv2", [], forever=True))
+        await asyncio.sleep(0.3)
+        killed = await asyncio.to_thread(_end_advisory_lock_holders, postgres)
+        assert killed == 1
+        await asyncio.wait_for(_hold(b, "conv2", order), 10)
+        assert order[-1] == "b in"
+        holder.cancel()
+        await asyncio.gather(holder, return_exceptions=True)
+        await crashed.close()
+    finally:
+        await a.close()
+        await b.close()
+
+
+async def _hold(store: Store, key: str, order: list[str], forever: bool = False) -> None:
+    async with store.turn(key):
+        order.append("b in")
+        if forever:
+            await asyncio.Event().wait()
+
+
+def _end_advisory_lock_holders(server: PostgresServer) -> int:
+    import psycopg
+
+    with psycopg.connect(server.admin_url, autocommit=True) as conn:
+        rows = conn.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted"
+        ).fetchall()
+    return len(rows)

@@ -1,0 +1,58 @@
+"""A write claimed before HubSpot is called: what a user is told when the claim is someone
+else's, or was left behind by an instance that died between the claim and the write."""
+
+from __future__ import annotations
+
+from store.memory import MemoryStore
+from tests.support.botapp import Conversation, action_data, running_app
+from tests.support.botapp import test_settings as make_settings
+
+
+async def _pending_confirm(chat: Conversation) -> dict:
+    await chat.start()
+    (reply,) = await chat.say("update jane@acme.com company Globex")
+    return action_data(reply.cards[0], "Confirm")
+
+
+async def test_a_confirm_whose_writer_died_mid_write_is_reported_as_unknown(tmp_path, channel):
+    store = MemoryStore()
+    async with running_app(make_settings(tmp_path), store=store) as bot:
+        jane = (
+            await bot.contacts.create(
+                {"firstname": "Jane", "lastname": "Doe", "email": "jane@acme.com"}
+            )
+        ).contact
+        chat = Conversation(bot, channel)
+        confirm = await _pending_confirm(chat)
+        # Another instance took this Confirm's claim and died before saying how it went.
+        await store.claim(
+            f"update/emulator/{chat.conversation_id}/{confirm['pending_id']}", by="other-user"
+        )
+        (reply,) = await chat.click(confirm)
+        assert reply.text.startswith("I can't tell whether this was saved"), reply.text
+        assert "Nothing was changed" not in reply.text
+        assert reply.cards, "the contact as it is now is shown, to check"
+        assert (await bot.contacts.get(jane.id)).get("company") == ""
+        assert await store.audit_log() == []
+
+
+async def test_every_applied_update_is_in_the_audit_log_with_its_author(tmp_path, channel):
+    store = MemoryStore()
+    async with running_app(make_settings(tmp_path), store=store) as bot:
+        jane = (
+            await bot.contacts.create(
+                {"firstname": "Jane", "lastname": "Doe", "email": "jane@acme.com"}
+            )
+        ).contact
+        chat = Conversation(bot, channel)
+        confirm = await _pending_confirm(chat)
+        (reply,) = await chat.click(confirm)
+        assert reply.text == "Updated the contact Jane Doe."
+        (entry,) = await store.audit_log()
+        assert (entry.action, entry.contact_id, entry.properties) == (
+            "update",
+            jane.id,
+            {"company": "Globex"},
+        )
+        assert entry.actor_id and entry.channel == "emulator"
+        assert entry.conversation == chat.conversation_id
