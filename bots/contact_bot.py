@@ -80,9 +80,10 @@ class ContactBot(ActivityHandler):
         self._accessor = conversation_state.create_property("contact_bot")
         self._settings = settings
         self._encoding = encoding
-        self._search = SearchCreateFlows(contacts=contacts)
         self._store = store
-        self._updates = UpdateFlow(contacts=contacts, ledger=WriteLedger(store))
+        ledger = WriteLedger(store)
+        self._search = SearchCreateFlows(contacts=contacts, ledger=ledger)
+        self._updates = UpdateFlow(contacts=contacts, ledger=ledger)
         self._model = (
             ModelMode(agent=agent, updates=self._updates, encoding=encoding) if agent else None
         )

@@ -12,8 +12,14 @@ from collections.abc import Mapping
 
 import cards
 from bots.turn import Turn
+from bots.writes import WriteLedger, earlier_write_text
 from cards import text
-from contacts.errors import ContactsError, DuplicateContact, InvalidContact
+from contacts.errors import (
+    ContactsError,
+    DuplicateContact,
+    HubSpotUnavailable,
+    InvalidContact,
+)
 from contacts.model import SearchCriteria
 from contacts.service import ContactsService
 
@@ -23,8 +29,9 @@ PAGE_SIZE = 10
 class SearchCreateFlows:
     """Search (with paging) and create. `contacts` is the shared ContactsService."""
 
-    def __init__(self, *, contacts: ContactsService) -> None:
+    def __init__(self, *, contacts: ContactsService, ledger: WriteLedger) -> None:
         self._contacts = contacts
+        self._ledger = ledger
 
     # -- search -------------------------------------------------------------------------------
 
@@ -94,29 +101,31 @@ class SearchCreateFlows:
         if not any(v.strip() for v in properties.values()):
             await self.show_create_form(turn, "create_needs_something", properties)
             return
+        # The claim is this activity's: a redelivery of a create that was cut off mid-write
+        # (or that another instance is writing) is told so, not written a second time.
+        actor = turn.actor
+        key = f"create/{turn.activity_key}" if turn.activity_key else None
+        if key is not None:
+            claim = await self._ledger.claim(key, actor)
+            if not claim.fresh:
+                await turn.say(earlier_write_text(turn.lang, claim, actor))
+                return
         try:
             result = await self._contacts.create(dict(properties), region=turn.region)
-        except DuplicateContact as exc:
-            card = (
-                cards.duplicate_card(turn.lang, turn.nonce, exc.existing)
-                if exc.existing is not None
-                else None
-            )
-            if exc.existing is not None:
-                turn.data.remember_ids([exc.existing.id])
-            await turn.failed(exc, card)
-            return
-        except InvalidContact as exc:
-            message = cards.error_text(turn.lang, exc)
-            if exc.reason_code == "empty":
-                message = text(turn.lang, "create_needs_something")
-            turn.said.append(message)
-            await turn.card(cards.create_form(turn.lang, turn.nonce, dict(properties), message))
-            return
-        except ContactsError as exc:
+        except HubSpotUnavailable as exc:
+            if key is not None and not exc.write_may_have_happened:
+                await self._ledger.not_done(key)
             await turn.failed(exc)
             return
+        except ContactsError as exc:
+            if key is not None:
+                await self._ledger.not_done(key)
+            await self._create_failed(turn, exc, properties)
+            return
         contact = result.contact
+        await self._ledger.done(
+            key, actor, action="create", contact_id=contact.id, properties=properties
+        )
         turn.data.remember_ids([contact.id])
         await turn.say(
             text(turn.lang, "created", name=contact.display_name),
@@ -132,6 +141,23 @@ class SearchCreateFlows:
                     name=contact.full_name,
                 )
             )
+
+    async def _create_failed(
+        self, turn: Turn, exc: ContactsError, properties: Mapping[str, str]
+    ) -> None:
+        """Nothing was created: say why, with the form again when the user can fix it."""
+        if isinstance(exc, InvalidContact):
+            message = cards.error_text(turn.lang, exc)
+            if exc.reason_code == "empty":
+                message = text(turn.lang, "create_needs_something")
+            turn.said.append(message)
+            await turn.card(cards.create_form(turn.lang, turn.nonce, dict(properties), message))
+            return
+        card = None
+        if isinstance(exc, DuplicateContact) and exc.existing is not None:
+            card = cards.duplicate_card(turn.lang, turn.nonce, exc.existing)
+            turn.data.remember_ids([exc.existing.id])
+        await turn.failed(exc, card)
 
 
 def _name_only(criteria: SearchCriteria) -> bool:

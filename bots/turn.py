@@ -74,10 +74,13 @@ class Turn:
         )
 
     @property
-    def activity_key(self) -> str:
-        """This activity, unique across channels and conversations (claims and redeliveries)."""
+    def activity_key(self) -> str | None:
+        """This activity, unique across channels and conversations (claims and redeliveries);
+        None when the channel gave it no id."""
+        if not self.context.activity.id:
+            return None
         actor = self.actor
-        return f"{actor.channel}/{actor.conversation}/{self.context.activity.id or ''}"
+        return f"{actor.channel}/{actor.conversation}/{self.context.activity.id}"
 
     async def say(self, text: str, card: dict[str, Any] | None = None) -> None:
         """One message: a line of text, optionally with an Adaptive Card under it."""

@@ -4,6 +4,7 @@ else's, or was left behind by an instance that died between the claim and the wr
 from __future__ import annotations
 
 from store.memory import MemoryStore
+from tests.support import activities as act
 from tests.support.botapp import Conversation, action_data, running_app
 from tests.support.botapp import test_settings as make_settings
 
@@ -56,3 +57,27 @@ async def test_every_applied_update_is_in_the_audit_log_with_its_author(tmp_path
         )
         assert entry.actor_id and entry.channel == "emulator"
         assert entry.conversation == chat.conversation_id
+
+
+async def test_a_create_cut_off_mid_write_is_not_written_again(tmp_path, channel):
+    store = MemoryStore()
+    async with running_app(make_settings(tmp_path), store=store) as bot:
+        chat = Conversation(bot, channel)
+        await chat.start()
+        activity = act.emulator_message(
+            chat.conversation_id, channel.service_url, "create Ann Park ann@park.kr"
+        )
+        # An instance claimed this very activity's create and died before it finished; the
+        # channel now delivers the activity again.
+        await store.claim(f"create/emulator/{chat.conversation_id}/{activity['id']}", by="x")
+        start = len(channel.messages(chat.conversation_id))
+        await bot.post(activity)
+        (reply,) = channel.messages(chat.conversation_id)[start:]
+        assert reply.text.startswith("I can't tell whether this was saved"), reply.text
+        assert bot.hubspot_local.counters["create"].committed == 0
+        # A new message is a new write: it goes through, once, and is audited.
+        (reply, *_) = await chat.say("create Ann Park ann@park.kr")
+        assert reply.text == "Created the contact Ann Park."
+        (entry,) = await store.audit_log()
+        assert entry.action == "create" and entry.properties["email"] == "ann@park.kr"
+        assert bot.hubspot_local.counters["create"].committed == 1
