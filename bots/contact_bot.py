@@ -85,7 +85,9 @@ class ContactBot(ActivityHandler):
         self._search = SearchCreateFlows(contacts=contacts, ledger=ledger)
         self._updates = UpdateFlow(contacts=contacts, ledger=ledger)
         self._model = (
-            ModelMode(agent=agent, updates=self._updates, encoding=encoding) if agent else None
+            ModelMode(agent=agent, updates=self._updates, ledger=ledger, encoding=encoding)
+            if agent
+            else None
         )
         self._policy = policy or AccessPolicy.from_settings(settings)
 

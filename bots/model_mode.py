@@ -16,6 +16,7 @@ from agent.loop import ContactAgent
 from agent.memory import Encoding, HistoryWindow
 from bots.turn import Turn
 from bots.updates import UpdateFlow
+from bots.writes import WriteLedger
 from cards import text
 from contacts.model import SearchPage
 
@@ -32,9 +33,17 @@ def remember(turn: Turn, role: str, content: str, encoding: Encoding) -> None:
 
 
 class ModelMode:
-    def __init__(self, *, agent: ContactAgent, updates: UpdateFlow, encoding: Encoding) -> None:
+    def __init__(
+        self,
+        *,
+        agent: ContactAgent,
+        updates: UpdateFlow,
+        ledger: WriteLedger,
+        encoding: Encoding,
+    ) -> None:
         self._agent = agent
         self._updates = updates
+        self._ledger = ledger
         self._encoding = encoding
 
     async def ask(self, turn: Turn, kind: str) -> None:
@@ -73,6 +82,15 @@ class ModelMode:
             await turn.say(result.reply)
         if result.created is not None:
             created = result.created
+            # The model's create is not claimed (a redelivered turn runs once; the email
+            # duplicate check guards the rest), but it is recorded like every other write.
+            await self._ledger.done(
+                None,
+                turn.actor,
+                action="create",
+                contact_id=created.id,
+                properties={k: str(v) for k, v in created.properties.items() if v},
+            )
             card = cards.contact_card(turn.lang, turn.nonce, created, "created")
             if result.failed:
                 await turn.card(card)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from app import STORE_KEY
 from tests.support.botapp import Conversation, action_data, running_app, test_settings
 from tests.support.cardread import facts, heading
 from tests.support.scripted_openai import ScriptedOpenAI, text, tool_call
@@ -72,6 +73,9 @@ async def test_typed_create_shows_the_new_contact(app, model, channel):
     assert heading(reply.cards[0]) == "Contact created"
     stored = await app.contacts.find_by_email("ann@globex.com")
     assert stored is not None and stored.full_name == "Ann Lee"
+    (entry,) = await app.app[STORE_KEY].audit_log()  # the model's write is audited too
+    assert (entry.action, entry.contact_id) == ("create", stored.id)
+    assert entry.properties["email"] == "ann@globex.com" and entry.actor_id
 
 
 async def test_update_ends_in_the_confirm_card_and_confirm_writes(app, model, channel):
