@@ -130,3 +130,11 @@ def audit_entry(row: tuple[Any, ...]) -> AuditEntry:
         contact_id=str(contact_id),
         properties=json.loads(properties),
     )
+
+
+def claim_from_row(key: str, row: tuple[Any, ...], fresh: bool) -> Claim:
+    """A claim as the SQL stores select it (state, by_whom, at, result as JSON text)."""
+    state, by_whom, at, result = row
+    return Claim(
+        key, str(state), str(by_whom), float(at), fresh, json.loads(result) if result else None
+    )

@@ -23,7 +23,15 @@ from typing import Any
 from psycopg import AsyncConnection
 from psycopg_pool import AsyncConnectionPool
 
-from store.base import PROCESSED_TTL_SECONDS, AuditEntry, Claim, Doc, audit_entry, check_etag
+from store.base import (
+    PROCESSED_TTL_SECONDS,
+    AuditEntry,
+    Claim,
+    Doc,
+    audit_entry,
+    check_etag,
+    claim_from_row,
+)
 
 _SCHEMA_LOCK = 0x5C0A_57A7  # any constant: the advisory lock that serializes migrations
 SCHEMA = [
@@ -168,7 +176,7 @@ class PostgresStore:
             )
             row = await cur.fetchone()
         assert row is not None  # claims are never deleted while someone may hold them
-        return _claim(key, row, taken)
+        return claim_from_row(key, row, taken)
 
     async def lookup_claim(self, key: str) -> Claim | None:
         async with self._conn() as conn:
@@ -176,7 +184,7 @@ class PostgresStore:
                 "SELECT state, by_whom, at, result FROM write_claims WHERE key = %s", (key,)
             )
             row = await cur.fetchone()
-        return None if row is None else _claim(key, row, False)
+        return None if row is None else claim_from_row(key, row, False)
 
     async def finish(self, key: str, result: dict[str, Any]) -> None:
         async with self._conn() as conn:
@@ -229,8 +237,3 @@ class PostgresStore:
             row = await cur.fetchone()
         assert row is not None
         return str(row[0])
-
-
-def _claim(key: str, row: tuple[Any, ...], fresh: bool) -> Claim:
-    state, by_whom, at, result = row
-    return Claim(key, state, by_whom, at, fresh, json.loads(result) if result else None)

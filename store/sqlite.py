@@ -21,7 +21,15 @@ from pathlib import Path
 from typing import Any
 
 from contacts.locks import KeyedLocks
-from store.base import PROCESSED_TTL_SECONDS, AuditEntry, Claim, Doc, audit_entry, check_etag
+from store.base import (
+    PROCESSED_TTL_SECONDS,
+    AuditEntry,
+    Claim,
+    Doc,
+    audit_entry,
+    check_etag,
+    claim_from_row,
+)
 
 SCHEMA = [
     "CREATE TABLE IF NOT EXISTS bot_state (key TEXT PRIMARY KEY, etag TEXT NOT NULL, "
@@ -164,7 +172,7 @@ class SqliteStore:
             row = conn.execute(
                 "SELECT state, by_whom, at, result FROM write_claims WHERE key = ?", (key,)
             ).fetchone()
-        return _claim(key, row, bool(taken))
+        return claim_from_row(key, row, bool(taken))
 
     async def lookup_claim(self, key: str) -> Claim | None:
         return await asyncio.to_thread(self._lookup_claim, key)
@@ -174,7 +182,7 @@ class SqliteStore:
             row = conn.execute(
                 "SELECT state, by_whom, at, result FROM write_claims WHERE key = ?", (key,)
             ).fetchone()
-        return None if row is None else _claim(key, row, False)
+        return None if row is None else claim_from_row(key, row, False)
 
     async def finish(self, key: str, result: dict[str, Any]) -> None:
         await asyncio.to_thread(
@@ -231,8 +239,3 @@ class SqliteStore:
                 "SELECT value FROM shared_secrets WHERE name = ?", (name,)
             ).fetchone()
         return str(value)
-
-
-def _claim(key: str, row: tuple[Any, ...], fresh: bool) -> Claim:
-    state, by_whom, at, result = row
-    return Claim(key, state, by_whom, at, fresh, json.loads(result) if result else None)
