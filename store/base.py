@@ -138,3 +138,17 @@ def claim_from_row(key: str, row: tuple[Any, ...], fresh: bool) -> Claim:
     return Claim(
         key, str(state), str(by_whom), float(at), fresh, json.loads(result) if result else None
     )
+
+
+def audit_values(entry: AuditEntry) -> tuple[Any, ...]:
+    """An entry as the SQL stores insert it, in `audit_entry`'s column order."""
+    return (
+        entry.at,
+        entry.actor_id,
+        entry.actor_name,
+        entry.channel,
+        entry.conversation,
+        entry.action,
+        entry.contact_id,
+        json.dumps(entry.properties, ensure_ascii=False),
+    )

@@ -29,6 +29,7 @@ from store.base import (
     Claim,
     Doc,
     audit_entry,
+    audit_values,
     check_etag,
     claim_from_row,
 )
@@ -45,6 +46,7 @@ SCHEMA = [
     "at DOUBLE PRECISION NOT NULL, actor_id TEXT NOT NULL, actor_name TEXT NOT NULL, "
     "channel TEXT NOT NULL, conversation TEXT NOT NULL, action TEXT NOT NULL, "
     "contact_id TEXT NOT NULL, properties TEXT NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS processed_activities_at ON processed_activities (at)",
     "CREATE TABLE IF NOT EXISTS shared_secrets (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
 ]
 
@@ -130,16 +132,11 @@ class PostgresStore:
             try:
                 yield
             finally:
-                if conn.closed:
-                    pass
-                else:
-                    try:
-                        await conn.execute(
-                            "SELECT pg_advisory_unlock(hashtextextended(%s, 0))", (key,)
-                        )
-                    except BaseException:
-                        await conn.close()
-                        raise
+                try:
+                    await conn.execute("SELECT pg_advisory_unlock(hashtextextended(%s, 0))", (key,))
+                except BaseException:
+                    await conn.close()  # a lock we could not release must not go back
+                    raise
 
     # -- processed activities -----------------------------------------------------------------
     async def processed(self, key: str) -> bool:
@@ -203,16 +200,7 @@ class PostgresStore:
             await conn.execute(
                 "INSERT INTO audit_log(at, actor_id, actor_name, channel, conversation, action, "
                 "contact_id, properties) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
-                (
-                    entry.at,
-                    entry.actor_id,
-                    entry.actor_name,
-                    entry.channel,
-                    entry.conversation,
-                    entry.action,
-                    entry.contact_id,
-                    json.dumps(entry.properties, ensure_ascii=False),
-                ),
+                audit_values(entry),
             )
 
     async def audit_log(self, limit: int = 100) -> list[AuditEntry]:

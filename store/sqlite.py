@@ -27,6 +27,7 @@ from store.base import (
     Claim,
     Doc,
     audit_entry,
+    audit_values,
     check_etag,
     claim_from_row,
 )
@@ -41,6 +42,7 @@ SCHEMA = [
     "actor_id TEXT NOT NULL, actor_name TEXT NOT NULL, channel TEXT NOT NULL, "
     "conversation TEXT NOT NULL, action TEXT NOT NULL, contact_id TEXT NOT NULL, "
     "properties TEXT NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS processed_activities_at ON processed_activities (at)",
     "CREATE TABLE IF NOT EXISTS shared_secrets (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
 ]
 
@@ -200,16 +202,7 @@ class SqliteStore:
             self._run,
             "INSERT INTO audit_log(at, actor_id, actor_name, channel, conversation, action, "
             "contact_id, properties) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                entry.at,
-                entry.actor_id,
-                entry.actor_name,
-                entry.channel,
-                entry.conversation,
-                entry.action,
-                entry.contact_id,
-                json.dumps(entry.properties, ensure_ascii=False),
-            ),
+            audit_values(entry),
         )
 
     async def audit_log(self, limit: int = 100) -> list[AuditEntry]:

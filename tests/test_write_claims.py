@@ -3,28 +3,32 @@ else's, or was left behind by an instance that died between the claim and the wr
 
 from __future__ import annotations
 
+from typing import Any
+
 from store.memory import MemoryStore
 from tests.support import activities as act
-from tests.support.botapp import Conversation, action_data, running_app
+from tests.support.botapp import Conversation, RunningApp, action_data, running_app
 from tests.support.botapp import test_settings as make_settings
+from tests.support.channel import TestChannel
 
 
-async def _pending_confirm(chat: Conversation) -> dict:
+async def _pending_confirm(bot: RunningApp, channel: TestChannel) -> tuple[Conversation, Any, dict]:
+    """Jane Doe in HubSpot and a chat waiting for Confirm on her new company."""
+    jane = (
+        await bot.contacts.create(
+            {"firstname": "Jane", "lastname": "Doe", "email": "jane@acme.com"}
+        )
+    ).contact
+    chat = Conversation(bot, channel)
     await chat.start()
     (reply,) = await chat.say("update jane@acme.com company Globex")
-    return action_data(reply.cards[0], "Confirm")
+    return chat, jane, action_data(reply.cards[0], "Confirm")
 
 
 async def test_a_confirm_whose_writer_died_mid_write_is_reported_as_unknown(tmp_path, channel):
     store = MemoryStore()
     async with running_app(make_settings(tmp_path), store=store) as bot:
-        jane = (
-            await bot.contacts.create(
-                {"firstname": "Jane", "lastname": "Doe", "email": "jane@acme.com"}
-            )
-        ).contact
-        chat = Conversation(bot, channel)
-        confirm = await _pending_confirm(chat)
+        chat, jane, confirm = await _pending_confirm(bot, channel)
         # Another instance took this Confirm's claim and died before saying how it went.
         await store.claim(
             f"update/emulator/{chat.conversation_id}/{confirm['pending_id']}", by="other-user"
@@ -40,13 +44,7 @@ async def test_a_confirm_whose_writer_died_mid_write_is_reported_as_unknown(tmp_
 async def test_every_applied_update_is_in_the_audit_log_with_its_author(tmp_path, channel):
     store = MemoryStore()
     async with running_app(make_settings(tmp_path), store=store) as bot:
-        jane = (
-            await bot.contacts.create(
-                {"firstname": "Jane", "lastname": "Doe", "email": "jane@acme.com"}
-            )
-        ).contact
-        chat = Conversation(bot, channel)
-        confirm = await _pending_confirm(chat)
+        chat, jane, confirm = await _pending_confirm(bot, channel)
         (reply,) = await chat.click(confirm)
         assert reply.text == "Updated the contact Jane Doe."
         (entry,) = await store.audit_log()
