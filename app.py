@@ -161,7 +161,8 @@ def create_app(
 
     app.router.add_post("/api/messages", messages)
     app.router.add_get("/healthz", healthz)
-    webchat.setup(app, settings=settings, adapter=adapter, bot=lambda: app[BOT_KEY])
+    # After start_collaborators in on_startup: the store is open when the channel starts.
+    webchat.setup(app, settings=settings, adapter=adapter, bot=lambda: app[BOT_KEY], store=store)
     return app
 
 

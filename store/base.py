@@ -11,7 +11,7 @@ Nothing here knows about the Bot Framework: documents are plain JSON dicts.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -63,6 +63,29 @@ class AuditEntry:
     properties: dict[str, str] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class ChannelConversation:
+    """A conversation of the built-in Direct Line channel: whose it is, its language, and the
+    watermark of its newest activity (`seq`)."""
+
+    id: str
+    user_id: str
+    locale: str | None = None
+    seq: int = 0
+
+
+# What a channel listener hears: (conversation id, message). Messages are small JSON dicts:
+# {"seq": n} when activity n was appended, anything else the channel itself signalled. The id
+# "*" means "notifications may have been missed: catch up on every conversation".
+ChannelListener = Callable[[str, dict[str, Any]], None]
+
+
+def channel_activity_id(conversation_id: str, seq: int) -> str:
+    """The id Direct Line gives activity number `seq` of a conversation (the real service's
+    shape); kept by the store, which hands out the numbers."""
+    return f"{conversation_id}|{seq:07d}"
+
+
 class Store(Protocol):
     async def open(self) -> None:
         """Create or migrate the schema (idempotent, safe for instances starting together)."""
@@ -103,6 +126,31 @@ class Store(Protocol):
 
     async def audit_log(self, limit: int = 100) -> list[AuditEntry]:
         """The newest entries first."""
+
+    # -- the built-in Direct Line channel (webchat/), so any instance serves any conversation ---
+    async def channel_start(self, conversation: ChannelConversation, *, keep: int) -> bool:
+        """Create the conversation unless it exists; True when created now. At most `keep`
+        conversations are kept: the least recently active beyond that are dropped."""
+
+    async def channel_get(self, conversation_id: str) -> ChannelConversation | None: ...
+
+    async def channel_append(
+        self, conversation_id: str, activity: dict[str, Any], *, keep_id: bool, history: int
+    ) -> str | None:
+        """Give `activity` the conversation's next watermark and (unless `keep_id` and it has
+        one) its id, keep it with the newest `history` others, and tell every instance's
+        listeners `{"seq": n}`. Returns the id; None when there is no such conversation."""
+
+    async def channel_since(
+        self, conversation_id: str, after: int | None, limit: int
+    ) -> tuple[list[dict[str, Any]], int]:
+        """Activities after watermark `after` (all kept ones for None), oldest first, and the
+        watermark to hand back."""
+
+    async def channel_signal(self, conversation_id: str, message: dict[str, Any]) -> None:
+        """Tell every instance's listeners (this one's too); a message too large is dropped."""
+
+    def channel_listen(self, listener: ChannelListener) -> None: ...
 
     # -- small secrets the instances must share (e.g. the Direct Line signing key) ------------
     async def secret(self, name: str) -> str:
@@ -152,3 +200,28 @@ def audit_values(entry: AuditEntry) -> tuple[Any, ...]:
         entry.contact_id,
         json.dumps(entry.properties, ensure_ascii=False),
     )
+
+
+class LocalListeners:
+    """Channel listeners of one process: what memory and SQLite use, where every conversation's
+    socket is in this process."""
+
+    def __init__(self) -> None:
+        self._listeners: list[ChannelListener] = []
+
+    def add(self, listener: ChannelListener) -> None:
+        self._listeners.append(listener)
+
+    def emit(self, conversation_id: str, message: dict[str, Any]) -> None:
+        for listener in list(self._listeners):
+            listener(conversation_id, message)
+
+
+def since_result(
+    rows: list[tuple[int, dict[str, Any]]], after: int | None, newest: int
+) -> tuple[list[dict[str, Any]], int]:
+    """`channel_since`'s answer from the rows picked: the watermark is the last row's, or with
+    nothing new the one the client gave (the newest for a client that gave none)."""
+    if rows:
+        return [activity for _, activity in rows], rows[-1][0]
+    return [], newest if after is None else max(after, 0)

@@ -7,12 +7,24 @@ import json
 import secrets
 import time
 import uuid
+from collections import OrderedDict, deque
 from collections.abc import Callable, Mapping
 from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 from contacts.locks import KeyedLocks
-from store.base import PROCESSED_TTL_SECONDS, AuditEntry, Claim, Doc, check_etag
+from store.base import (
+    PROCESSED_TTL_SECONDS,
+    AuditEntry,
+    ChannelConversation,
+    ChannelListener,
+    Claim,
+    Doc,
+    LocalListeners,
+    channel_activity_id,
+    check_etag,
+    since_result,
+)
 
 
 class MemoryStore:
@@ -24,6 +36,10 @@ class MemoryStore:
         self._audit: list[AuditEntry] = []
         self._secrets: dict[str, str] = {}
         self._turns = KeyedLocks()
+        # Least recently active first; each with its numbered activities.
+        self._channel: OrderedDict[str, ChannelConversation] = OrderedDict()
+        self._logs: dict[str, deque[tuple[int, dict[str, Any]]]] = {}
+        self._listeners = LocalListeners()
 
     async def open(self) -> None:
         return None
@@ -87,6 +103,57 @@ class MemoryStore:
 
     async def audit_log(self, limit: int = 100) -> list[AuditEntry]:
         return list(reversed(self._audit))[:limit]
+
+    async def channel_start(self, conversation: ChannelConversation, *, keep: int) -> bool:
+        if conversation.id in self._channel:
+            return False
+        self._channel[conversation.id] = ChannelConversation(
+            conversation.id, conversation.user_id, conversation.locale
+        )
+        self._logs[conversation.id] = deque()
+        while len(self._channel) > keep:
+            dropped, _ = self._channel.popitem(last=False)
+            self._logs.pop(dropped, None)
+        return True
+
+    async def channel_get(self, conversation_id: str) -> ChannelConversation | None:
+        return self._channel.get(conversation_id)
+
+    async def channel_append(
+        self, conversation_id: str, activity: dict[str, Any], *, keep_id: bool, history: int
+    ) -> str | None:
+        conv = self._channel.get(conversation_id)
+        if conv is None:
+            return None
+        seq = conv.seq + 1
+        self._channel[conversation_id] = ChannelConversation(
+            conv.id, conv.user_id, conv.locale, seq
+        )
+        self._channel.move_to_end(conversation_id)
+        kept = json.loads(json.dumps(activity))
+        if not keep_id or not kept.get("id"):
+            kept["id"] = channel_activity_id(conversation_id, seq)
+        log = self._logs[conversation_id]
+        log.append((seq, kept))
+        while len(log) > history:
+            log.popleft()
+        self._listeners.emit(conversation_id, {"seq": seq})
+        return str(kept["id"])
+
+    async def channel_since(
+        self, conversation_id: str, after: int | None, limit: int
+    ) -> tuple[list[dict[str, Any]], int]:
+        conv = self._channel.get(conversation_id)
+        log = self._logs.get(conversation_id, deque())
+        low = -1 if after is None else after
+        rows = [(seq, copy.deepcopy(a)) for seq, a in log if seq > low][:limit]
+        return since_result(rows, after, conv.seq if conv else 0)
+
+    async def channel_signal(self, conversation_id: str, message: dict[str, Any]) -> None:
+        self._listeners.emit(conversation_id, message)
+
+    def channel_listen(self, listener: ChannelListener) -> None:
+        self._listeners.add(listener)
 
     async def secret(self, name: str) -> str:
         return self._secrets.setdefault(name, secrets.token_urlsafe(32))

@@ -6,13 +6,22 @@ for the whole turn: PostgreSQL drops it the moment that connection dies, so an i
 mid-turn never leaves a conversation locked. Those connections come from their own pool, so
 turns waiting for a lock can never take every connection the turns holding one still need.
 
+The Direct Line channel's conversations and activities live here too, and every append is a
+`NOTIFY` on one channel: each instance keeps one connection that LISTENs and hands what it hears
+to its listeners, so a reply produced on instance B reaches the WebSocket instance A holds. When
+that connection drops (PostgreSQL restarted, a network blip) it reconnects and tells its
+listeners to catch up on everything ("*"), since notifications sent meanwhile are gone.
+
 The schema is created at start by whichever instance gets there first: every instance runs the
 same `CREATE ... IF NOT EXISTS` under one transaction-level advisory lock.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
+import logging
 import secrets
 import time
 import uuid
@@ -26,13 +35,23 @@ from psycopg_pool import AsyncConnectionPool
 from store.base import (
     PROCESSED_TTL_SECONDS,
     AuditEntry,
+    ChannelConversation,
+    ChannelListener,
     Claim,
     Doc,
+    LocalListeners,
     audit_entry,
     audit_values,
+    channel_activity_id,
     check_etag,
     claim_from_row,
+    since_result,
 )
+
+log = logging.getLogger(__name__)
+
+NOTIFY_CHANNEL = "directline_channel"
+MAX_NOTIFY_BYTES = 7900  # PostgreSQL refuses payloads of 8000 bytes or more
 
 _SCHEMA_LOCK = 0x5C0A_57A7  # any constant: the advisory lock that serializes migrations
 SCHEMA = [
@@ -48,6 +67,13 @@ SCHEMA = [
     "contact_id TEXT NOT NULL, properties TEXT NOT NULL)",
     "CREATE INDEX IF NOT EXISTS processed_activities_at ON processed_activities (at)",
     "CREATE TABLE IF NOT EXISTS shared_secrets (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS channel_conversations (id TEXT PRIMARY KEY, "
+    "user_id TEXT NOT NULL, locale TEXT, seq BIGINT NOT NULL DEFAULT 0, "
+    "last_active DOUBLE PRECISION NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS channel_conversations_active "
+    "ON channel_conversations (last_active)",
+    "CREATE TABLE IF NOT EXISTS channel_activities (conversation TEXT NOT NULL, "
+    "seq BIGINT NOT NULL, activity TEXT NOT NULL, PRIMARY KEY (conversation, seq))",
 ]
 
 
@@ -61,6 +87,9 @@ class PostgresStore:
         max_turn_locks: int = 50,
     ) -> None:
         self._clock = clock
+        self._url = url
+        self._listeners = LocalListeners()
+        self._listening: asyncio.Task[None] | None = None
         self._pool = AsyncConnectionPool(url, min_size=1, max_size=max_connections, open=False)
         self._locks = AsyncConnectionPool(url, min_size=0, max_size=max_turn_locks, open=False)
 
@@ -71,10 +100,49 @@ class PostgresStore:
             await conn.execute("SELECT pg_advisory_xact_lock(%s)", (_SCHEMA_LOCK,))
             for statement in SCHEMA:
                 await conn.execute(statement)
+        ready = asyncio.get_running_loop().create_future()
+        self._listening = asyncio.create_task(self._listen(ready))
+        await ready  # from here on, no notification is missed
 
     async def close(self) -> None:
+        if self._listening is not None:
+            self._listening.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._listening
+            self._listening = None
         await self._locks.close()
         await self._pool.close()
+
+    async def _listen(self, ready: asyncio.Future[None]) -> None:
+        delay = 0.2
+        while True:
+            try:
+                async with await AsyncConnection.connect(self._url, autocommit=True) as conn:
+                    await conn.execute(f"LISTEN {NOTIFY_CHANNEL}")
+                    if ready.done():
+                        self._listeners.emit("*", {})  # back after a gap: catch up on all
+                    else:
+                        ready.set_result(None)
+                    delay = 0.2
+                    async for note in conn.notifies():
+                        self._heard(note.payload)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # the database went away: listen again when it is back
+                if not ready.done():
+                    ready.set_exception(exc)
+                    return
+                log.warning("channel notifications lost (%s); reconnecting", type(exc).__name__)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 5.0)
+
+    def _heard(self, payload: str) -> None:
+        try:
+            note = json.loads(payload)
+            conversation_id, message = str(note["c"]), dict(note["m"])
+        except (ValueError, KeyError, TypeError):
+            return
+        self._listeners.emit(conversation_id, message)
 
     def _conn(self) -> AbstractAsyncContextManager[AsyncConnection[Any]]:
         return self._pool.connection()
@@ -212,6 +280,97 @@ class PostgresStore:
             )
             rows = await cur.fetchall()
         return [audit_entry(row) for row in rows]
+
+    # -- the Direct Line channel ----------------------------------------------------------------
+    async def channel_start(self, conversation: ChannelConversation, *, keep: int) -> bool:
+        async with self._conn() as conn, conn.transaction():
+            cur = await conn.execute(
+                "INSERT INTO channel_conversations(id, user_id, locale, seq, last_active) "
+                "VALUES (%s, %s, %s, 0, %s) ON CONFLICT(id) DO NOTHING RETURNING id",
+                (conversation.id, conversation.user_id, conversation.locale, self._clock()),
+            )
+            created = await cur.fetchone() is not None
+            if created:
+                await conn.execute(
+                    "WITH gone AS (DELETE FROM channel_conversations WHERE id IN ("
+                    "SELECT id FROM channel_conversations ORDER BY last_active DESC "
+                    "OFFSET %s) RETURNING id) "
+                    "DELETE FROM channel_activities WHERE conversation IN (SELECT id FROM gone)",
+                    (keep,),
+                )
+        return created
+
+    async def channel_get(self, conversation_id: str) -> ChannelConversation | None:
+        async with self._conn() as conn:
+            cur = await conn.execute(
+                "SELECT user_id, locale, seq FROM channel_conversations WHERE id = %s",
+                (conversation_id,),
+            )
+            row = await cur.fetchone()
+        if row is None:
+            return None
+        return ChannelConversation(conversation_id, row[0], row[1], int(row[2]))
+
+    async def channel_append(
+        self, conversation_id: str, activity: dict[str, Any], *, keep_id: bool, history: int
+    ) -> str | None:
+        activity = dict(activity)
+        async with self._conn() as conn, conn.transaction():
+            cur = await conn.execute(
+                "UPDATE channel_conversations SET seq = seq + 1, last_active = %s "
+                "WHERE id = %s RETURNING seq",
+                (self._clock(), conversation_id),
+            )
+            row = await cur.fetchone()
+            if row is None:
+                return None
+            seq = int(row[0])
+            if not keep_id or not activity.get("id"):
+                activity["id"] = channel_activity_id(conversation_id, seq)
+            await conn.execute(
+                "INSERT INTO channel_activities(conversation, seq, activity) VALUES (%s, %s, %s)",
+                (conversation_id, seq, json.dumps(activity, ensure_ascii=False)),
+            )
+            await conn.execute(
+                "DELETE FROM channel_activities WHERE conversation = %s AND seq <= %s",
+                (conversation_id, seq - history),
+            )
+            await self._notify(conn, conversation_id, {"seq": seq})  # sent at commit
+        return str(activity["id"])
+
+    async def channel_since(
+        self, conversation_id: str, after: int | None, limit: int
+    ) -> tuple[list[dict[str, Any]], int]:
+        async with self._conn() as conn:
+            cur = await conn.execute(
+                "SELECT seq, activity FROM channel_activities WHERE conversation = %s "
+                "AND seq > %s ORDER BY seq LIMIT %s",
+                (conversation_id, -1 if after is None else after, limit),
+            )
+            rows = await cur.fetchall()
+            newest = 0
+            if not rows and after is None:
+                cur = await conn.execute(
+                    "SELECT seq FROM channel_conversations WHERE id = %s", (conversation_id,)
+                )
+                found = await cur.fetchone()
+                newest = int(found[0]) if found else 0
+        return since_result([(int(q), json.loads(a)) for q, a in rows], after, newest)
+
+    async def channel_signal(self, conversation_id: str, message: dict[str, Any]) -> None:
+        async with self._conn() as conn:
+            await self._notify(conn, conversation_id, message)
+
+    @staticmethod
+    async def _notify(
+        conn: AsyncConnection[Any], conversation_id: str, message: dict[str, Any]
+    ) -> None:
+        payload = json.dumps({"c": conversation_id, "m": message}, ensure_ascii=False)
+        if len(payload.encode("utf-8")) <= MAX_NOTIFY_BYTES:
+            await conn.execute("SELECT pg_notify(%s, %s)", (NOTIFY_CHANNEL, payload))
+
+    def channel_listen(self, listener: ChannelListener) -> None:
+        self._listeners.add(listener)
 
     # -- secrets ------------------------------------------------------------------------------
     async def secret(self, name: str) -> str:

@@ -4,7 +4,8 @@ Every sqlite call runs in a worker thread (`asyncio.to_thread`), so a slow disk 
 event loop, on its own short-lived connection (sqlite3 connections are not shared across
 threads). Writes that must be atomic run in `BEGIN IMMEDIATE` transactions, so even two
 processes on one file (not a supported deployment: use PostgreSQL) never write a claim twice.
-Turns are serialized within this process only.
+Turns are serialized within this process only, and the Direct Line channel's listeners are this
+process's: one process holds every socket.
 """
 
 from __future__ import annotations
@@ -24,12 +25,17 @@ from contacts.locks import KeyedLocks
 from store.base import (
     PROCESSED_TTL_SECONDS,
     AuditEntry,
+    ChannelConversation,
+    ChannelListener,
     Claim,
     Doc,
+    LocalListeners,
     audit_entry,
     audit_values,
+    channel_activity_id,
     check_etag,
     claim_from_row,
+    since_result,
 )
 
 SCHEMA = [
@@ -44,6 +50,13 @@ SCHEMA = [
     "properties TEXT NOT NULL)",
     "CREATE INDEX IF NOT EXISTS processed_activities_at ON processed_activities (at)",
     "CREATE TABLE IF NOT EXISTS shared_secrets (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS channel_conversations (id TEXT PRIMARY KEY, "
+    "user_id TEXT NOT NULL, locale TEXT, seq INTEGER NOT NULL DEFAULT 0, "
+    "last_active REAL NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS channel_conversations_active "
+    "ON channel_conversations (last_active)",
+    "CREATE TABLE IF NOT EXISTS channel_activities (conversation TEXT NOT NULL, "
+    "seq INTEGER NOT NULL, activity TEXT NOT NULL, PRIMARY KEY (conversation, seq))",
 ]
 
 
@@ -52,6 +65,7 @@ class SqliteStore:
         self.path = Path(path)
         self._clock = clock
         self._turns = KeyedLocks()
+        self._listeners = LocalListeners()
 
     @contextmanager
     def _db(self, *, write: bool = False) -> Iterator[sqlite3.Connection]:
@@ -216,6 +230,110 @@ class SqliteStore:
                 (limit,),
             ).fetchall()
         return [audit_entry(row) for row in rows]
+
+    # -- the Direct Line channel ----------------------------------------------------------------
+    async def channel_start(self, conversation: ChannelConversation, *, keep: int) -> bool:
+        return await asyncio.to_thread(self._channel_start, conversation, keep, self._clock())
+
+    def _channel_start(self, conv: ChannelConversation, keep: int, now: float) -> bool:
+        with self._db(write=True) as conn:
+            created = conn.execute(
+                "INSERT INTO channel_conversations(id, user_id, locale, seq, last_active) "
+                "VALUES (?, ?, ?, 0, ?) ON CONFLICT(id) DO NOTHING",
+                (conv.id, conv.user_id, conv.locale, now),
+            ).rowcount
+            if created:
+                gone = [
+                    (row[0],)
+                    for row in conn.execute(
+                        "SELECT id FROM channel_conversations ORDER BY last_active DESC "
+                        "LIMIT -1 OFFSET ?",
+                        (keep,),
+                    )
+                ]
+                conn.executemany("DELETE FROM channel_conversations WHERE id = ?", gone)
+                conn.executemany("DELETE FROM channel_activities WHERE conversation = ?", gone)
+        return bool(created)
+
+    async def channel_get(self, conversation_id: str) -> ChannelConversation | None:
+        return await asyncio.to_thread(self._channel_get, conversation_id)
+
+    def _channel_get(self, conversation_id: str) -> ChannelConversation | None:
+        with self._db() as conn:
+            row = conn.execute(
+                "SELECT user_id, locale, seq FROM channel_conversations WHERE id = ?",
+                (conversation_id,),
+            ).fetchone()
+        return None if row is None else ChannelConversation(conversation_id, *row)
+
+    async def channel_append(
+        self, conversation_id: str, activity: dict[str, Any], *, keep_id: bool, history: int
+    ) -> str | None:
+        found = await asyncio.to_thread(
+            self._channel_append, conversation_id, dict(activity), keep_id, history, self._clock()
+        )
+        if found is None:
+            return None
+        activity_id, seq = found
+        self._listeners.emit(conversation_id, {"seq": seq})
+        return activity_id
+
+    def _channel_append(
+        self,
+        conversation_id: str,
+        activity: dict[str, Any],
+        keep_id: bool,
+        history: int,
+        now: float,
+    ) -> tuple[str, int] | None:
+        with self._db(write=True) as conn:
+            row = conn.execute(
+                "UPDATE channel_conversations SET seq = seq + 1, last_active = ? WHERE id = ? "
+                "RETURNING seq",
+                (now, conversation_id),
+            ).fetchone()
+            if row is None:
+                return None
+            seq = int(row[0])
+            if not keep_id or not activity.get("id"):
+                activity["id"] = channel_activity_id(conversation_id, seq)
+            conn.execute(
+                "INSERT INTO channel_activities(conversation, seq, activity) VALUES (?, ?, ?)",
+                (conversation_id, seq, json.dumps(activity, ensure_ascii=False)),
+            )
+            conn.execute(
+                "DELETE FROM channel_activities WHERE conversation = ? AND seq <= ?",
+                (conversation_id, seq - history),
+            )
+        return str(activity["id"]), seq
+
+    async def channel_since(
+        self, conversation_id: str, after: int | None, limit: int
+    ) -> tuple[list[dict[str, Any]], int]:
+        return await asyncio.to_thread(self._channel_since, conversation_id, after, limit)
+
+    def _channel_since(
+        self, conversation_id: str, after: int | None, limit: int
+    ) -> tuple[list[dict[str, Any]], int]:
+        with self._db() as conn:
+            rows = conn.execute(
+                "SELECT seq, activity FROM channel_activities WHERE conversation = ? AND seq > ? "
+                "ORDER BY seq LIMIT ?",
+                (conversation_id, -1 if after is None else after, limit),
+            ).fetchall()
+            newest = 0
+            if not rows and after is None:
+                found = conn.execute(
+                    "SELECT seq FROM channel_conversations WHERE id = ?", (conversation_id,)
+                ).fetchone()
+                newest = int(found[0]) if found else 0
+        return since_result([(int(q), json.loads(a)) for q, a in rows], after, newest)
+
+    async def channel_signal(self, conversation_id: str, message: dict[str, Any]) -> None:
+        self._listeners.emit(conversation_id, message)
+
+    def channel_listen(self, listener: ChannelListener) -> None:
+        self._listeners.add(listener)
 
     # -- secrets ------------------------------------------------------------------------------
     async def secret(self, name: str) -> str:

@@ -155,3 +155,61 @@ def _end_advisory_lock_holders(server: PostgresServer) -> int:
             "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted"
         ).fetchall()
     return len(rows)
+
+
+# -- the Direct Line channel's conversations --------------------------------------------------
+async def test_channel_conversations_number_their_activities_and_keep_the_newest(store):
+    from store.base import ChannelConversation
+
+    heard: list[tuple[str, dict]] = []
+    store.channel_listen(lambda conv, message: heard.append((conv, message)))
+    conv = ChannelConversation("c1", "dl_me", "ko-KR")
+    assert await store.channel_start(conv, keep=10) is True
+    assert await store.channel_start(ChannelConversation("c1", "dl_other"), keep=10) is False
+    got = await store.channel_get("c1")
+    assert (got.user_id, got.locale, got.seq) == ("dl_me", "ko-KR", 0)
+    assert await store.channel_since("c1", None, 100) == ([], 0)
+    ids = [
+        await store.channel_append("c1", {"text": f"m{n}", "id": "x"}, keep_id=False, history=3)
+        for n in range(5)
+    ]
+    assert ids == [f"c1|{n:07d}" for n in range(1, 6)]
+    activities, mark = await store.channel_since("c1", None, 100)
+    assert [a["text"] for a in activities] == ["m2", "m3", "m4"] and mark == 5
+    assert [a["id"] for a in activities] == ids[2:]
+    activities, mark = await store.channel_since("c1", 3, 1)
+    assert [a["text"] for a in activities] == ["m3"] and mark == 4
+    assert await store.channel_since("c1", 5, 100) == ([], 5)
+    # An update of an earlier activity keeps its id under the next watermark.
+    again = await store.channel_append(
+        "c1", {"text": "m4 edited", "id": ids[3]}, keep_id=True, history=3
+    )
+    assert again == ids[3]
+    activities, mark = await store.channel_since("c1", 5, 100)
+    assert activities == [{"text": "m4 edited", "id": ids[3]}] and mark == 6
+    assert (await store.channel_get("c1")).seq == 6
+    assert await store.channel_append("nope", {"text": "x"}, keep_id=False, history=3) is None
+    await store.channel_signal("c1", {"frame": {"activities": [{"type": "typing"}]}})
+    for _ in range(200):  # PostgreSQL's notifications arrive on their own connection
+        if len(heard) >= 7:
+            break
+        await asyncio.sleep(0.01)
+    assert heard == [("c1", {"seq": n}) for n in range(1, 7)] + [
+        ("c1", {"frame": {"activities": [{"type": "typing"}]}})
+    ]
+
+
+async def test_channel_keeps_at_most_so_many_conversations_dropping_the_idlest(store):
+    from store.base import ChannelConversation
+
+    for name in ("a", "b", "c"):
+        await store.channel_start(ChannelConversation(name, "dl_u"), keep=3)
+        await asyncio.sleep(0.002)  # distinct activity times
+    await store.channel_append("a", {"text": "still here"}, keep_id=False, history=10)
+    await asyncio.sleep(0.002)
+    await store.channel_start(ChannelConversation("d", "dl_u"), keep=3)
+    assert await store.channel_get("b") is None
+    assert await store.channel_since("b", None, 100) == ([], 0)
+    for kept in ("a", "c", "d"):
+        assert await store.channel_get(kept) is not None
+    assert [x["text"] for x in (await store.channel_since("a", None, 10))[0]] == ["still here"]

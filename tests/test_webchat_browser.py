@@ -17,6 +17,7 @@ import pytest
 from playwright.async_api import Browser, Locator, Page, async_playwright
 from playwright.async_api import expect as pw_expect
 
+from app import STORE_KEY
 from cards import field_label, ui
 from tests.support.botapp import RunningApp, running_app
 from tests.support.botapp import test_settings as make_settings
@@ -96,6 +97,10 @@ class ChatPage:
         await item.scroll_into_view_if_needed()
         await self.page.wait_for_timeout(300)  # Web Chat's scroll-to-bottom animation
         await item.screenshot(path=str(ARTIFACTS / f"{name}-{self.lang}.png"))
+
+    async def shot_page(self, name: str) -> None:
+        ARTIFACTS.mkdir(exist_ok=True)
+        await self.page.screenshot(path=str(ARTIFACTS / f"{name}-{self.lang}.png"))
 
     async def fill(self, values: dict[str, str]) -> None:
         for name, value in values.items():
@@ -209,3 +214,46 @@ async def test_typed_message_and_the_channel_notice_in_the_browser(tmp_path, bro
         await box.fill("this message is longer than twenty characters")
         await box.press("Enter")
         await chat.see("That message is too long")
+
+
+async def test_the_page_reconnects_after_a_restart_and_confirm_applies_once(tmp_path, browser):
+    settings = make_settings(tmp_path, state_storage="sqlite")
+    async with running_app(settings) as first:
+        port = int(first.url.rsplit(":", 1)[1])
+        jane = (
+            await first.contacts.create(
+                {"firstname": "Jane", "lastname": "Doe", "email": "jane@acme.com"}
+            )
+        ).contact
+        chat = await _open(browser, first, "en-US", "en")
+        box = chat.page.get_by_role("textbox").last
+        await box.fill("update jane@acme.com company Globex")
+        await box.press("Enter")
+        await chat.see(ui("en", "confirm_intro"))
+    status = chat.page.locator("#connection")
+    await pw_expect(status).to_have_attribute("data-state", "reconnecting", timeout=TIMEOUT_MS)
+    await pw_expect(status).to_contain_text("Reconnecting", timeout=TIMEOUT_MS)
+    await chat.shot_page("reconnecting")
+    async with running_app(settings, port=port) as second:
+        # DirectLineJS waits 3-15 s before it reconnects, then the old token must still work.
+        await pw_expect(status).to_have_attribute("data-state", "online", timeout=40_000)
+        await chat.button("confirm").click()
+        await chat.see(ui("en", "headline_updated"))
+        assert (await second.contacts.get(jane.id)).get("company") == "Globex"
+        assert second.hubspot_local.counters["update"].committed == 1
+        assert [e.action for e in await second.app[STORE_KEY].audit_log()] == ["update"]
+
+
+async def test_a_chat_that_cannot_be_resumed_says_so_and_offers_a_new_one(tmp_path, browser):
+    settings = make_settings(tmp_path, state_storage="memory")  # memory: gone with the process
+    async with running_app(settings) as first:
+        port = int(first.url.rsplit(":", 1)[1])
+        chat = await _open(browser, first, "ko-KR", "ko")
+    async with running_app(settings, port=port):
+        status = chat.page.locator("#connection")
+        await pw_expect(status).to_have_attribute("data-state", "ended", timeout=40_000)
+        await pw_expect(status).to_contain_text("이어갈 수 없어요")
+        await chat.shot_page("ended")
+        await status.get_by_role("button", name="새 대화 시작").click()
+        await chat.see(ui("ko", "welcome_intro"))
+        await pw_expect(status).to_be_hidden()

@@ -7,7 +7,9 @@ the page at `/` that talks to it with the botframework-webchat control.
         channel.py --watermarked ActivitySets--> GET activities / the socket --> page
 
 Nothing here needs Azure: the channel is the Direct Line service, in this process. Conversations
-and tokens live in memory and die with the process.
+and their activities live in the app's store (SQLite by default, PostgreSQL with DATABASE_URL)
+and tokens are signed with a key every instance shares, so a restart or another instance behind
+the load balancer carries an open chat on.
 """
 
 from __future__ import annotations
@@ -19,13 +21,14 @@ from typing import Any
 from aiohttp import web
 
 from config import Settings
+from store.base import Store
 from webchat.bridge import BotBridge
 from webchat.channel import DirectLineChannel
 from webchat.connector import ConnectorApi
-from webchat.conversations import ConversationStore
+from webchat.conversations import ConversationLog
 from webchat.directline import DirectLineApi
 from webchat.page import WebChatPage
-from webchat.tokens import TokenSigner
+from webchat.tokens import TokenSigner, signing_key
 
 DEFAULT_BOT_ID = "contact-assistant"
 
@@ -48,17 +51,19 @@ def setup(
     settings: Settings,
     adapter: Any,
     bot: Callable[[], Any],
+    store: Store,
     token_ttl_seconds: int = 1800,
 ) -> WebChat:
     """Add the page, the Direct Line API and the connector routes to `app`.
 
     `adapter` is the app's CloudAdapter (the same one /api/messages uses); `bot` returns the
-    bot once the app has started."""
+    bot once the app has started; `store` is the app's, opened by the app before this part's
+    own start-up step (which fetches the shared token key) runs."""
     tokens = TokenSigner(ttl_seconds=token_ttl_seconds)
     bridge = BotBridge(adapter=adapter, bot=bot, app_id=settings.app_id)
     channel = DirectLineChannel(
         bridge=bridge,
-        store=ConversationStore(),
+        conversations=ConversationLog(store),
         bot_id=settings.app_id or DEFAULT_BOT_ID,
         max_message_chars=settings.max_message_chars,
         messages_per_minute=settings.messages_per_minute,
@@ -77,8 +82,12 @@ def setup(
     webchat = WebChat(channel=channel, tokens=tokens, bridge=bridge)
     app[WEBCHAT_KEY] = webchat
 
+    async def start(app: web.Application) -> None:
+        tokens.rekey(await signing_key(settings.directline_secret, store))
+
     async def close(app: web.Application) -> None:
         await channel.close()
 
+    app.on_startup.append(start)
     app.on_shutdown.append(close)
     return webchat

@@ -23,9 +23,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bots.json_input import loads_limited
+from contacts.locks import KeyedLocks
+from store.base import ChannelConversation, channel_activity_id
 from webchat.bridge import BotBridge
-from webchat.conversations import Conversation, ConversationStore
+from webchat.conversations import ConversationLog, Sockets
 from webchat.notices import notice
+from webchat.rates import MessageRates
 
 log = logging.getLogger(__name__)
 
@@ -65,30 +68,37 @@ class DirectLineChannel:
         self,
         *,
         bridge: BotBridge,
-        store: ConversationStore,
+        conversations: ConversationLog,
         bot_id: str,
         max_message_chars: int,
         messages_per_minute: int,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.bridge = bridge
-        self.store = store
+        self.conversations = conversations
+        self.sockets = Sockets(conversations)
         self.bot_account = {"id": bot_id, "name": BOT_NAME, "role": "bot"}
         self.max_message_chars = max_message_chars
         self.messages_per_minute = messages_per_minute
+        self.rates = MessageRates(messages_per_minute)
         self._clock = clock
+        self._turns = KeyedLocks()
         self._tasks: set[asyncio.Task[None]] = set()
 
     # -- conversations --------------------------------------------------------------------------
-    def start(
+    async def start(
         self, conversation_id: str, *, user_id: str, locale: str | None, service_url: str
-    ) -> tuple[Conversation, bool]:
+    ) -> tuple[ChannelConversation, bool]:
         """The conversation, and whether it was created now (then the bot hears of the user
-        joining, in the background, so the welcome card is on its way before the socket opens)."""
-        conv = self.store.get(conversation_id)
+        joining, in the background, so the welcome card is on its way before the socket opens).
+        Two instances starting the same one at once create it once, and welcome once."""
+        conv = await self.conversations.get(conversation_id)
         if conv is not None:
             return conv, False
-        conv = self.store.create(conversation_id, user_id=user_id, locale=locale)
+        conv = ChannelConversation(conversation_id, user_id, locale)
+        if not await self.conversations.start(conv):
+            found = await self.conversations.get(conversation_id)
+            return (found or conv), False
         update = {
             "type": "conversationUpdate",
             "id": str(uuid.uuid4()),
@@ -108,22 +118,32 @@ class DirectLineChannel:
         task.add_done_callback(self._tasks.discard)
         return conv, True
 
-    async def _turn(self, conv: Conversation, activity: dict[str, Any]) -> None:
-        async with conv.turn_lock:
+    async def _turn(self, conv: ChannelConversation, activity: dict[str, Any]) -> None:
+        async with self._turns.hold(conv.id):
             try:
                 await self.bridge.deliver(activity)
             except Exception as exc:  # a background turn has nobody to answer but the log
                 log.error("conversationUpdate failed: %s: %s", type(exc).__name__, exc)
 
+    async def _append(
+        self, conv: ChannelConversation, activity: dict[str, Any], *, keep_id: bool = False
+    ) -> str:
+        """Keep the activity in the conversation and send it to this process's socket at once
+        (another instance's socket hears of it through the store)."""
+        activity_id = await self.conversations.append(conv.id, activity, keep_id=keep_id)
+        if activity_id is None:
+            raise ChannelError(404, "NotFound", "No such conversation (it may have ended).")
+        await self.sockets.flush(conv.id)
+        return activity_id
+
     # -- from the user --------------------------------------------------------------------------
-    async def post_from_user(self, conv: Conversation, raw: str, *, service_url: str) -> str:
+    async def post_from_user(self, conv: ChannelConversation, raw: str, *, service_url: str) -> str:
         # Every post counts, refused ones too: a flood of oversize posts is still a flood.
         now = self._clock()
-        wait = conv.retry_after(self.messages_per_minute, now)
+        wait = self.rates.retry_after(conv.id, now)
         if wait is not None:
             seconds = int(wait + 0.999)
-            if now - conv.rate_noticed_at >= 60.0:  # say it once a minute, not once a post
-                conv.rate_noticed_at = now
+            if self.rates.notice_due(conv.id, now):
                 await self._notice(
                     conv, "rate_limited", limit=self.messages_per_minute, seconds=seconds
                 )
@@ -152,7 +172,7 @@ class DirectLineChannel:
         if kind in ("conversationUpdate", "contactRelationUpdate"):
             raise ChannelError(400, "BadArgument", f"Clients cannot send {kind} activities.")
         if kind == "typing":  # the bot does nothing with a user's typing; keep it off its turns
-            return conv.activity_id(conv.seq)
+            return channel_activity_id(conv.id, conv.seq)
         text = body.get("text")
         if text is not None and not isinstance(text, str):
             raise ChannelError(400, "BadArgument", "The text must be a string.")
@@ -184,10 +204,11 @@ class DirectLineChannel:
             activity["locale"] = locale
         else:
             activity.pop("locale", None)
-        activity_id = await conv.append(activity)  # the echo: clients see their own message
+        activity_id = await self._append(conv, activity)  # the echo: clients see their own
         to_bot = copy.deepcopy(activity)
         to_bot["serviceUrl"] = service_url
-        async with conv.turn_lock:
+        to_bot["id"] = activity_id
+        async with self._turns.hold(conv.id):
             try:
                 await self.bridge.deliver(to_bot)
             except Exception as exc:
@@ -198,8 +219,9 @@ class DirectLineChannel:
                 ) from exc
         return activity_id
 
-    async def _notice(self, conv: Conversation, key: str, **values: object) -> None:
-        await conv.append(
+    async def _notice(self, conv: ChannelConversation, key: str, **values: object) -> None:
+        await self._append(
+            conv,
             {
                 "type": "message",
                 "timestamp": now_iso(),
@@ -208,7 +230,7 @@ class DirectLineChannel:
                 "conversation": {"id": conv.id},
                 "text": notice(key, conv.locale, **values),
                 **({"locale": conv.locale} if conv.locale else {}),
-            }
+            },
         )
 
     # -- from the bot ---------------------------------------------------------------------------
@@ -220,7 +242,7 @@ class DirectLineChannel:
         reply_to: str | None = None,
         update_of: str | None = None,
     ) -> str:
-        conv = self.store.get(conversation_id)
+        conv = await self.conversations.get(conversation_id)
         if conv is None:
             raise ChannelError(404, "NotFound", "No such conversation.")
         activity = dict(body)
@@ -236,13 +258,13 @@ class DirectLineChannel:
             activity["replyToId"] = reply_to
         if activity.get("type") == "typing":  # WebSocket only, never in GET's history
             activity["id"] = f"{conv.id}|typing-{secrets.token_hex(4)}"
-            await conv.push({"activities": [activity]})
+            await self.sockets.push(conv.id, {"activities": [activity]})
             return str(activity["id"])
         if update_of:
             activity["id"] = update_of
-            return await conv.append(activity, keep_id=True)
+            return await self._append(conv, activity, keep_id=True)
         activity.pop("id", None)
-        return await conv.append(activity)
+        return await self._append(conv, activity)
 
     async def settle(self) -> None:
         """Wait for the turns running in the background (welcomes) to end. A shutdown that
@@ -255,6 +277,5 @@ class DirectLineChannel:
             task.cancel()
         if self._tasks:
             await asyncio.gather(*self._tasks, return_exceptions=True)
-        for socket in self.store.sockets():
-            await socket.close()
+        await self.sockets.close()
         await self.bridge.close()

@@ -1,4 +1,4 @@
-"""The channel's memory: each conversation's activities, numbered by watermark, and its socket.
+"""The channel's conversations, kept in the shared store, and the sockets this process holds.
 
 A watermark is the sequence number of an activity in its conversation (as a string on the wire,
 opaque to clients). Every activity that GET returns -- the user's own messages echoed back and
@@ -6,168 +6,179 @@ the bot's replies -- gets the next number and the id `<conversationId>|<seq:07d>
 real service uses. Typing is pushed to the socket only and never numbered; conversationUpdate
 never gets here at all (it goes to the bot only).
 
+Everything a conversation is (its user, its language, its numbered activities) lives in the
+store (`store.base.Store.channel_*`: memory, the SQLite file, or PostgreSQL), so any instance can
+answer any conversation's poll, post or reconnect, and a restart loses no open chat. Only the
+WebSockets cannot be shared: `Sockets` holds this process's and hears from the store when an
+activity was appended anywhere (in-process for memory and SQLite, PostgreSQL NOTIFY across
+instances); each socket then sends what it has not sent yet, in order, once.
+
 Memory is bounded: each conversation keeps its last `history_limit` activities, and the store
-keeps at most `max_conversations`, dropping the longest idle first (tokens are free to mint, so
-conversations must not be able to grow without end). Everything lives in this process: one app
-instance serves its own Web Chat users.
+keeps at most `max_conversations`, dropping the least recently active (tokens are free to mint,
+so conversations must not be able to grow without end).
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-import time
-from collections import OrderedDict, deque
-from collections.abc import Callable
+import logging
+import secrets
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from store.base import ChannelConversation, Store
+
+log = logging.getLogger(__name__)
+
+PAGE = 100  # activities per GET, and per socket frame when a socket catches up
+
 
 class Socket(Protocol):
-    """The part of a WebSocket the store needs (aiohttp's WebSocketResponse fits)."""
+    """The part of a WebSocket the channel needs (aiohttp's WebSocketResponse fits)."""
 
     async def send_str(self, data: str) -> None: ...
 
     async def close(self, *, code: int = ..., message: bytes = ...) -> bool: ...
 
 
-@dataclass
-class Entry:
-    seq: int
-    activity: dict[str, Any]
-
-
-@dataclass
-class Conversation:
-    id: str
-    user_id: str
-    locale: str | None = None
-    history_limit: int = 500
-    log: deque[Entry] = field(default_factory=deque)
-    seq: int = 0
-    socket: Socket | None = None
-    last_active: float = 0.0
-    sent_times: deque[float] = field(default_factory=deque)
-    rate_noticed_at: float = float("-inf")
-    turn_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-    send_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-    socket_seq: int = 0  # the highest watermark the open socket has been sent
-
-    def activity_id(self, seq: int) -> str:
-        return f"{self.id}|{seq:07d}"
-
-    async def append(self, activity: dict[str, Any], *, keep_id: bool = False) -> str:
-        """Number the activity, keep it for GET, push it to the socket; returns its id.
-
-        `keep_id` is for an update of an earlier activity: it comes again under a new watermark
-        but with its old id, so clients replace what they show."""
-        self.seq += 1
-        seq = self.seq
-        if not keep_id or not activity.get("id"):
-            activity["id"] = self.activity_id(seq)
-        self.log.append(Entry(seq, activity))
-        while len(self.log) > self.history_limit:
-            self.log.popleft()
-        await self.push({"activities": [activity], "watermark": str(seq)}, seq=seq)
-        return str(activity["id"])
-
-    async def push(self, activity_set: dict[str, Any], *, seq: int | None = None) -> None:
-        """Send one ActivitySet frame to the open socket, if any, in order and once: a frame
-        the socket already got in its opening replay is skipped; a dead socket is dropped."""
-        async with self.send_lock:
-            socket = self.socket
-            if socket is None or (seq is not None and seq <= self.socket_seq):
-                return
-            try:
-                await socket.send_str(json.dumps(activity_set, ensure_ascii=False))
-            except (ConnectionError, RuntimeError):
-                if self.socket is socket:
-                    self.socket = None
-                return
-            if seq is not None:
-                self.socket_seq = seq
-
-    async def attach(self, socket: Socket, watermark: int | None) -> None:
-        """Make `socket` the conversation's one socket and replay what came after `watermark`
-        (a fresh conversation's stream URL has none: everything so far, e.g. the welcome card).
-        An older socket is closed with the reason Direct Line gives, `collision`."""
-        old = self.socket
-        async with self.send_lock:
-            self.socket = socket
-            self.socket_seq = self.seq
-            activities, mark = self.since(watermark, limit=self.history_limit)
-            if activities:
-                await socket.send_str(
-                    json.dumps(
-                        {"activities": activities, "watermark": str(mark)}, ensure_ascii=False
-                    )
-                )
-        if old is not None and old is not socket:
-            await old.close(code=4000, message=b"collision")
-
-    def detach(self, socket: Socket) -> None:
-        if self.socket is socket:
-            self.socket = None
-
-    def since(self, watermark: int | None, *, limit: int = 100) -> tuple[list[dict[str, Any]], int]:
-        """Activities after `watermark` (all kept ones for None), and the watermark to return."""
-        after = -1 if watermark is None else watermark
-        picked = [e for e in self.log if e.seq > after][:limit]
-        if picked:
-            return [e.activity for e in picked], picked[-1].seq
-        return [], max(after, 0) if watermark is not None else self.seq
-
-    def retry_after(self, per_minute: int, now: float) -> float | None:
-        """Count one message against the per-minute limit; seconds to wait if over it."""
-        window = self.sent_times
-        while window and window[0] <= now - 60.0:
-            window.popleft()
-        if len(window) >= per_minute:
-            return max(0.1, 60.0 - (now - window[0]))
-        window.append(now)
-        return None
-
-
-class ConversationStore:
-    """All live conversations of this process, least recently active first."""
+class ConversationLog:
+    """The conversations and their numbered activities, in the store."""
 
     def __init__(
-        self,
-        *,
-        max_conversations: int = 5000,
-        history_limit: int = 500,
-        clock: Callable[[], float] = time.monotonic,
+        self, store: Store, *, max_conversations: int = 5000, history_limit: int = 500
     ) -> None:
-        self._items: OrderedDict[str, Conversation] = OrderedDict()
+        self.store = store
         self.max_conversations = max_conversations
         self.history_limit = history_limit
-        self._clock = clock
 
-    def get(self, conversation_id: str) -> Conversation | None:
-        conv = self._items.get(conversation_id)
-        if conv is not None:
-            conv.last_active = self._clock()
-            self._items.move_to_end(conversation_id)
-        return conv
+    async def start(self, conversation: ChannelConversation) -> bool:
+        """Create it unless it exists (on any instance); True when created now."""
+        return await self.store.channel_start(conversation, keep=self.max_conversations)
 
-    def create(
-        self, conversation_id: str, *, user_id: str, locale: str | None = None
-    ) -> Conversation:
-        conv = Conversation(
-            conversation_id,
-            user_id,
-            locale,
-            history_limit=self.history_limit,
-            last_active=self._clock(),
+    async def get(self, conversation_id: str) -> ChannelConversation | None:
+        return await self.store.channel_get(conversation_id)
+
+    async def append(
+        self, conversation_id: str, activity: dict[str, Any], *, keep_id: bool = False
+    ) -> str | None:
+        """Number the activity and keep it for GET; its id, or None if the conversation is
+        gone. `keep_id` is for an update of an earlier activity: it comes again under a new
+        watermark but with its old id, so clients replace what they show."""
+        return await self.store.channel_append(
+            conversation_id, activity, keep_id=keep_id, history=self.history_limit
         )
-        self._items[conversation_id] = conv
-        while len(self._items) > self.max_conversations:
-            _, dropped = self._items.popitem(last=False)
-            dropped.socket = None
-        return conv
 
-    def __len__(self) -> int:
-        return len(self._items)
+    async def since(
+        self, conversation_id: str, watermark: int | None, *, limit: int = PAGE
+    ) -> tuple[list[dict[str, Any]], int]:
+        return await self.store.channel_since(conversation_id, watermark, limit)
 
-    def sockets(self) -> list[Socket]:
-        return [c.socket for c in self._items.values() if c.socket is not None]
+
+@dataclass
+class _Held:
+    socket: Socket
+    sent: int  # the highest watermark this socket has been sent (-1: nothing yet)
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+
+class Sockets:
+    """This process's WebSockets, at most one per conversation across every instance: a newer
+    socket for the same conversation, here or on another instance, closes the older one with
+    the reason Direct Line gives, `collision`."""
+
+    def __init__(self, log_: ConversationLog) -> None:
+        self.log = log_
+        self.instance = secrets.token_hex(8)
+        self._held: dict[str, _Held] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+        log_.store.channel_listen(self._heard)
+
+    async def attach(self, conversation_id: str, socket: Socket, watermark: int | None) -> None:
+        """Make `socket` the conversation's one socket and replay what came after `watermark`
+        (a fresh conversation's stream URL has none: everything so far, e.g. the welcome)."""
+        old = self._held.get(conversation_id)
+        self._held[conversation_id] = _Held(socket, -1 if watermark is None else watermark)
+        await self.log.store.channel_signal(conversation_id, {"attached": self.instance})
+        await self.flush(conversation_id)
+        if old is not None and old.socket is not socket:
+            await old.socket.close(code=4000, message=b"collision")
+
+    def detach(self, conversation_id: str, socket: Socket) -> None:
+        held = self._held.get(conversation_id)
+        if held is not None and held.socket is socket:
+            del self._held[conversation_id]
+
+    async def flush(self, conversation_id: str) -> None:
+        """Send the socket, if this process holds one, every activity it has not had yet."""
+        held = self._held.get(conversation_id)
+        if held is None:
+            return
+        async with held.lock:
+            while self._held.get(conversation_id) is held:
+                activities, mark = await self.log.since(conversation_id, held.sent)
+                if not activities:
+                    return
+                frame = {"activities": activities, "watermark": str(mark)}
+                if not await self._send(conversation_id, held, frame):
+                    return
+                held.sent = mark
+
+    async def push(self, conversation_id: str, frame: dict[str, Any]) -> None:
+        """An unnumbered frame (typing) to the conversation's socket, wherever it is held."""
+        held = self._held.get(conversation_id)
+        if held is None:
+            await self.log.store.channel_signal(conversation_id, {"frame": frame})
+            return
+        async with held.lock:
+            await self._send(conversation_id, held, frame)
+
+    async def _send(self, conversation_id: str, held: _Held, frame: dict[str, Any]) -> bool:
+        try:
+            await held.socket.send_str(json.dumps(frame, ensure_ascii=False))
+        except (ConnectionError, RuntimeError):
+            self.detach(conversation_id, held.socket)  # a dead socket is dropped
+            return False
+        return True
+
+    def _heard(self, conversation_id: str, message: dict[str, Any]) -> None:
+        """What the store relays: something to send, or another instance taking a socket."""
+        if conversation_id == "*":
+            for held_id in list(self._held):
+                self._spawn(self.flush(held_id))
+            return
+        held = self._held.get(conversation_id)
+        if held is None:
+            return
+        seq = message.get("seq")
+        if isinstance(seq, int) and seq > held.sent:
+            self._spawn(self.flush(conversation_id))
+        elif isinstance(message.get("frame"), dict):
+            self._spawn(self._push_local(conversation_id, held, message["frame"]))
+        elif message.get("attached") not in (None, self.instance):
+            self.detach(conversation_id, held.socket)
+            self._spawn(self._close(held.socket))
+
+    async def _push_local(self, conversation_id: str, held: _Held, frame: dict[str, Any]) -> None:
+        async with held.lock:
+            if self._held.get(conversation_id) is held:
+                await self._send(conversation_id, held, frame)
+
+    @staticmethod
+    async def _close(socket: Socket) -> None:
+        await socket.close(code=4000, message=b"collision")
+
+    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.get_running_loop().create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def close(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+        if self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+        held, self._held = list(self._held.values()), {}
+        for one in held:
+            await one.socket.close()

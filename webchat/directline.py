@@ -25,6 +25,7 @@ from typing import Any
 from aiohttp import WSMsgType, web
 
 from bots.json_input import loads_limited
+from store.base import ChannelConversation
 from webchat.bridge import CONNECTOR_PREFIX
 from webchat.channel import (
     ChannelError,
@@ -33,7 +34,6 @@ from webchat.channel import (
     new_conversation_id,
     new_user_id,
 )
-from webchat.conversations import Conversation
 from webchat.tokens import STREAM, TokenError, TokenSigner
 
 log = logging.getLogger(__name__)
@@ -154,13 +154,15 @@ class DirectLineApi:
             raise ChannelError(403, "Forbidden", "This token is for another conversation.")
         return Access(grant.conversation_id, grant.user_id)
 
-    def _conversation(self, conversation_id: str) -> Conversation:
-        conv = self.channel.store.get(conversation_id)
+    async def _conversation(self, conversation_id: str) -> ChannelConversation:
+        conv = await self.channel.conversations.get(conversation_id)
         if conv is None:
             raise ChannelError(404, "NotFound", "No such conversation (it may have ended).")
         return conv
 
-    def _stream_url(self, request: web.Request, conv: Conversation, watermark: str | None) -> str:
+    def _stream_url(
+        self, request: web.Request, conv: ChannelConversation, watermark: str | None
+    ) -> str:
         """Absolute, as DirectLineJS needs; built from what the browser used to reach us
         (X-Forwarded-* from a reverse proxy) plus the public path prefix."""
         proto = request.headers.get("X-Forwarded-Proto", request.scheme).split(",")[0].strip()
@@ -220,7 +222,7 @@ class DirectLineApi:
         else:
             assert access.conversation_id is not None and access.user_id is not None
             conv_id, user_id = access.conversation_id, access.user_id
-        conv, created = self.channel.start(
+        conv, created = await self.channel.start(
             conv_id,
             user_id=user_id,
             locale=clean_locale(body.get("locale")),
@@ -235,7 +237,7 @@ class DirectLineApi:
     async def reconnect(self, request: web.Request) -> web.Response:
         conv_id = request.match_info["conversation_id"]
         self._access(request, conv_id)
-        conv = self._conversation(conv_id)
+        conv = await self._conversation(conv_id)
         watermark = request.query.get("watermark") or None
         return web.json_response(
             {
@@ -247,7 +249,7 @@ class DirectLineApi:
     async def post_activity(self, request: web.Request) -> web.Response:
         conv_id = request.match_info["conversation_id"]
         self._access(request, conv_id)
-        conv = self._conversation(conv_id)
+        conv = await self._conversation(conv_id)
         if (request.content_length or 0) > 4 * 256 * 1024:  # UTF-8: at most 4 bytes a char
             raise ChannelError(413, "MessageSizeTooBig", "The activity is too large.")
         try:
@@ -262,9 +264,9 @@ class DirectLineApi:
     async def get_activities(self, request: web.Request) -> web.Response:
         conv_id = request.match_info["conversation_id"]
         self._access(request, conv_id)
-        conv = self._conversation(conv_id)
+        conv = await self._conversation(conv_id)
         watermark = _watermark(request.query.get("watermark"))
-        activities, mark = conv.since(watermark)
+        activities, mark = await self.channel.conversations.since(conv.id, watermark)
         return web.json_response({"activities": activities, "watermark": str(mark)})
 
     async def upload(self, request: web.Request) -> web.Response:
@@ -280,7 +282,7 @@ class DirectLineApi:
             return error_response(403, exc.code, exc.message)
         if grant.conversation_id != conv_id:
             return error_response(403, "Forbidden", "This token is for another conversation.")
-        conv = self.channel.store.get(conv_id)
+        conv = await self.channel.conversations.get(conv_id)
         if conv is None:
             return error_response(404, "NotFound", "No such conversation.")
         try:
@@ -289,13 +291,14 @@ class DirectLineApi:
             watermark = None
         ws = web.WebSocketResponse(heartbeat=30.0)
         await ws.prepare(request)
-        await conv.attach(ws, watermark)
+        sockets = self.channel.sockets
+        await sockets.attach(conv.id, ws, watermark)
         try:
             async for msg in ws:  # clients only send empty keep-alive frames; nothing to do
                 if msg.type == WSMsgType.ERROR:
                     break
         finally:
-            conv.detach(ws)
+            sockets.detach(conv.id, ws)
         return ws
 
 

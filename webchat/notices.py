@@ -23,8 +23,11 @@ NOTICES: dict[str, dict[str, str]] = {
         "{seconds}초 후에 다시 시도해 주세요.",
     },
     "bot_error": {
-        "en": "Sorry, the assistant could not handle that message. Nothing was changed.",
-        "ko": "죄송해요, 도우미가 그 메시지를 처리하지 못했어요. 아무것도 바뀌지 않았어요.",
+        # The turn failed somewhere unknown: it may have written already, so never claim not.
+        "en": "Sorry, the assistant could not finish handling that message. If it was a change, "
+        "look the contact up before trying again.",
+        "ko": "죄송해요, 도우미가 그 메시지를 끝까지 처리하지 못했어요. 변경 요청이었다면 "
+        "다시 시도하기 전에 연락처를 먼저 확인해 주세요.",
     },
 }
 

@@ -2,8 +2,10 @@
 
 A token is `<payload>.<signature>`, both base64url; the payload is compact JSON
 `{"k": kind, "c": conversation id, "u": user id, "e": expiry (unix seconds), "n": nonce}`.
-The key is random per process (32 bytes from `secrets`), so tokens cannot be forged or guessed
-and die with the process -- as do the in-memory conversations they open. Two kinds:
+The key must be the same on every instance and across restarts, or every open chat breaks when
+an instance restarts or a load balancer sends a poll elsewhere: `signing_key` derives it from
+DIRECTLINE_SECRET when that is set, and otherwise keeps a random one in the shared store (made by
+whichever instance asks first). A signer made without a key (tests) uses a random one. Two kinds:
 
   conversation  what a client sends as `Authorization: Bearer ...` (REST calls; refreshable)
   stream        the `t=` of a WebSocket `streamUrl`; opens that one socket, lives a minute
@@ -21,7 +23,9 @@ import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
+KEY_LABEL = b"contact-assistant direct line token key"
 CONVERSATION = "conversation"
 STREAM = "stream"
 
@@ -117,5 +121,24 @@ class TokenSigner:
             raise TokenError("TokenExpired", "The token has expired. Get a new one.")
         return grant
 
+    def rekey(self, key: bytes) -> None:
+        """Sign with `key` from now on (the app sets the shared key at start)."""
+        self._key = key
+
     def _sign(self, payload: bytes) -> bytes:
         return hmac.new(self._key, payload, hashlib.sha256).digest()
+
+
+class SecretSource(Protocol):
+    async def secret(self, name: str) -> str: ...
+
+
+async def signing_key(directline_secret: str, store: SecretSource) -> bytes:
+    """The token key every instance shares: from the Direct Line secret when one is set (never
+    the secret itself, so a leaked token key does not open the secret's door), else from the
+    store."""
+    if directline_secret:
+        return hmac.new(directline_secret.encode("utf-8"), KEY_LABEL, hashlib.sha256).digest()
+    return hashlib.sha256(
+        KEY_LABEL + (await store.secret("directline-token-key")).encode()
+    ).digest()

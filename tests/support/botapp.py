@@ -70,11 +70,15 @@ class RunningApp:
 
 
 @asynccontextmanager
-async def running_app(settings: Settings, **create_kwargs: Any) -> AsyncIterator[RunningApp]:
+async def running_app(
+    settings: Settings, *, port: int = 0, **create_kwargs: Any
+) -> AsyncIterator[RunningApp]:
+    """`port` 0 picks a free one; a restart passes the port it had, so a browser page open on
+    it reconnects to the new process."""
     app = create_app(settings, **create_kwargs)
     runner = web.AppRunner(app)
     await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
+    site = web.TCPSite(runner, "127.0.0.1", port)
     await site.start()
     port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
     try:

@@ -9,12 +9,20 @@
     title: 'HubSpot 연락처 도우미',
     noBundle: 'Web Chat 번들이 설치되어 있지 않아요. 서버에서 `make webchat-assets`' +
       ' (또는 `.venv/bin/python -m webchat.assets`)를 실행한 뒤 새로 고침해 주세요.',
-    noToken: '채팅을 시작하지 못했어요(서버에 연결할 수 없어요). 잠시 후 새로 고침해 주세요.'
+    noToken: '채팅을 시작하지 못했어요(서버에 연결할 수 없어요). 잠시 후 새로 고침해 주세요.',
+    reconnecting: '연결이 끊겼어요. 다시 연결하는 중이에요… 대화와 카드는 그대로 남아 있어요.',
+    reconnected: '다시 연결됐어요.',
+    ended: '이 대화는 더 이상 이어갈 수 없어요(만료되었거나 서버에서 끝났어요).',
+    newChat: '새 대화 시작'
   } : {
     title: 'HubSpot Contact Assistant',
     noBundle: 'The Web Chat bundle is not installed on this server. Run `make webchat-assets`' +
       ' (or `.venv/bin/python -m webchat.assets`) there, then reload this page.',
-    noToken: 'Could not start the chat (the server did not answer). Please reload in a moment.'
+    noToken: 'Could not start the chat (the server did not answer). Please reload in a moment.',
+    reconnecting: 'Connection lost. Reconnecting… your conversation and its cards are kept.',
+    reconnected: 'Reconnected.',
+    ended: 'This chat cannot be continued (it expired or ended on the server).',
+    newChat: 'Start a new chat'
   };
 
   document.documentElement.lang = korean ? 'ko' : 'en';
@@ -32,6 +40,52 @@
     });
     box.hidden = false;
   }
+
+  // The connection, as the user should see it. DirectLineJS reconnects by itself after its
+  // socket drops (a restart, a network blip) but shows nothing meanwhile, so the page watches
+  // the stream socket; when DirectLineJS gives up, or the conversation is gone (404), it says so
+  // and offers a new chat instead of a send box that only fails.
+  var connection = document.getElementById('connection');
+  var everOnline = false;
+  var hideTimer = null;
+  function showConnection(state) {
+    clearTimeout(hideTimer);
+    connection.textContent = '';
+    connection.dataset.state = state;
+    if (state === 'online') {
+      if (!everOnline) { everOnline = true; connection.hidden = true; return; }
+      connection.textContent = TEXT.reconnected;
+      hideTimer = setTimeout(function () { connection.hidden = true; }, 3000);
+    } else if (state === 'reconnecting') {
+      connection.textContent = TEXT.reconnecting;
+    } else {
+      connection.appendChild(document.createTextNode(TEXT.ended + ' '));
+      var again = document.createElement('button');
+      again.type = 'button';
+      again.textContent = TEXT.newChat;
+      again.addEventListener('click', function () { window.location.reload(); });
+      connection.appendChild(again);
+    }
+    connection.hidden = false;
+  }
+
+  var ended = false;
+  var NativeWebSocket = window.WebSocket;
+  // Web Chat hands DirectLineJS no WebSocket option, so the page's own WebSocket is wrapped;
+  // only the Direct Line stream (`.../stream?t=`) is watched.
+  function StreamSocket(url, protocols) {
+    var ws = protocols === undefined ? new NativeWebSocket(url) : new NativeWebSocket(url, protocols);
+    if (/\/v3\/directline\/conversations\/[^/]+\/stream\?/.test(String(url))) {
+      ws.addEventListener('open', function () { if (!ended) { showConnection('online'); } });
+      ws.addEventListener('close', function () { if (!ended) { showConnection('reconnecting'); } });
+    }
+    return ws;
+  }
+  StreamSocket.prototype = NativeWebSocket.prototype;
+  ['CONNECTING', 'OPEN', 'CLOSING', 'CLOSED'].forEach(function (name) {
+    StreamSocket[name] = NativeWebSocket[name];
+  });
+  window.WebSocket = StreamSocket;
 
   if (!window.WebChat) {
     showNotice(TEXT.noBundle);
@@ -53,6 +107,11 @@
       token: grant.token,
       domain: new URL('v3/directline', base).href,
       conversationStartProperties: { locale: locale }
+    });
+    // 3 ExpiredToken (a token this server no longer accepts), 4 FailedToConnect (gave up),
+    // 5 Ended (the conversation is gone): nothing more will come through this chat.
+    directLine.connectionStatus$.subscribe(function (status) {
+      if (status >= 3 && !ended) { ended = true; showConnection('ended'); }
     });
     window.WebChat.renderWebChat({
       directLine: directLine,
