@@ -11,6 +11,7 @@ import asyncio
 import secrets
 import signal
 import sys
+from pathlib import Path
 
 from hubspot_local.app import create_app
 from hubspot_local.demo import seed_demo
@@ -50,6 +51,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 async def run(args: argparse.Namespace) -> None:
     token = args.token or f"pat-local-{secrets.token_urlsafe(24)}"
+    if args.db != ":memory:":  # `--db data/contacts.sqlite3` on a fresh clone: make `data/`
+        await asyncio.to_thread(Path(args.db).parent.mkdir, parents=True, exist_ok=True)
     app = create_app(
         token=token,
         db_path=args.db,
