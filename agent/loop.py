@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 
 from agent import prompts
 from agent.memory import Encoding, HistoryWindow, load_encoding
-from agent.tools import ContactTools, tool_specs
+from agent.tools import ContactTools, CreateGuard, tool_specs
 from contacts.errors import HubSpotRejectedToken, HubSpotUnavailable, RateLimited
 from contacts.model import Contact, PendingUpdate
 from contacts.service import ContactsService
@@ -98,17 +98,20 @@ class ContactAgent:
         lang: str,
         known_ids: Collection[str],
         read_only: bool = False,
+        create_guard: CreateGuard | None = None,
     ) -> AgentTurn:
         """Answer one user message. `history` is the stored window (trimmed again here, so a
         stale or oversized state cannot blow the budget); `known_ids` are ids the conversation
         has seen in results, the only ones UpdateContact takes without a fresh lookup.
         `read_only`: the model is offered SearchContact only, and a create or update it asks
-        for anyway is refused as a tool error (nothing is written or prepared)."""
+        for anyway is refused as a tool error (nothing is written or prepared).
+        `create_guard` stands around every create (the bot claims and records it)."""
         tools = ContactTools(
             contacts=self._contacts,
             known_ids=known_ids,
             region="KR" if lang == "ko" else None,
             read_only=read_only,
+            create_guard=create_guard,
         )
         messages: list[dict[str, Any]] = [
             {"role": "system", "content": prompts.system_prompt(lang, read_only=read_only)},

@@ -29,7 +29,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Collection, Mapping
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -155,6 +155,20 @@ def _error(code: str, message: str, **extra: Any) -> str:
     return dumps({"error": code, "message": message, **extra})
 
 
+class CreateGuard(Protocol):
+    """What stands around each create the model asks for. The bot claims the write in its
+    shared store (so a turn redelivered after a crash mid-write does not create again) and
+    records it; the agent only asks and reports."""
+
+    async def before(self, properties: Mapping[str, str]) -> str | None:
+        """None: go ahead and write. Otherwise this create was claimed before: what happened,
+        for the model to tell the user."""
+
+    async def after(self, contact: Contact | None, *, maybe_written: bool = False) -> None:
+        """The create went through (`contact`), or did not (None; `maybe_written` when HubSpot
+        stopped answering mid-write, so nobody can say)."""
+
+
 class ContactTools:
     """One turn's tools. `known_ids` are the ids this conversation has seen in results; the set
     grows with what this turn's tools see. Outcomes the bot must show are collected here."""
@@ -166,9 +180,11 @@ class ContactTools:
         known_ids: Collection[str] = (),
         region: str | None = None,
         read_only: bool = False,
+        create_guard: CreateGuard | None = None,
     ) -> None:
         self._contacts = contacts
         self._read_only = read_only
+        self._guard = create_guard
         self._known: set[str] = {str(i) for i in known_ids}
         self._region = region
         self.seen_ids: set[str] = set()
@@ -259,7 +275,23 @@ class ContactTools:
         return dumps(out)
 
     async def _create(self, args: CreateContact) -> str:
-        result = await self._contacts.create(args.properties, region=self._region)
+        guard = self._guard
+        if guard is not None:
+            earlier = await guard.before(args.properties)
+            if earlier is not None:
+                return _error("already_done", f"{earlier} Nothing was created now; say so.")
+        try:
+            result = await self._contacts.create(args.properties, region=self._region)
+        except HubSpotUnavailable as exc:
+            if guard is not None:
+                await guard.after(None, maybe_written=exc.write_may_have_happened)
+            raise
+        except BaseException:
+            if guard is not None:
+                await guard.after(None)
+            raise
+        if guard is not None:
+            await guard.after(result.contact)
         self._see(result.contact)
         self.created = result.contact
         out: dict[str, Any] = {"created": contact_brief(result.contact)}

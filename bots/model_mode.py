@@ -10,15 +10,16 @@ A read-only user's text goes to the agent too, with `read_only=True`: it can onl
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 
 import cards
 from agent.loop import ContactAgent
 from agent.memory import Encoding, HistoryWindow
 from bots.turn import Turn
 from bots.updates import UpdateFlow
-from bots.writes import WriteLedger
+from bots.writes import WriteLedger, earlier_write_text
 from cards import text
-from contacts.model import SearchPage
+from contacts.model import Contact, SearchPage
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +31,45 @@ def remember(turn: Turn, role: str, content: str, encoding: Encoding) -> None:
     window = HistoryWindow(turn.data.history, encoding=encoding)
     window.add(role, content)
     turn.data.history = window.messages()
+
+
+class ClaimedCreates:
+    """The agent's CreateGuard for one turn: each create the model asks for is claimed under
+    this activity and the contact's email (or name) before HubSpot is called, and recorded after.
+    A turn redelivered after a crash mid-write meets its own claim instead of creating twice."""
+
+    def __init__(self, turn: Turn, ledger: WriteLedger) -> None:
+        self._turn = turn
+        self._ledger = ledger
+        self._key: str | None = None
+
+    async def before(self, properties: Mapping[str, str]) -> str | None:
+        activity = self._turn.activity_key
+        if activity is None:  # nothing to recognize a redelivery by: audit only
+            self._key = None
+            return None
+        who = (properties.get("email") or "").strip().lower() or " ".join(
+            (properties.get(k) or "").strip().lower() for k in ("firstname", "lastname")
+        )
+        self._key = f"create/{activity}/model/{who}"
+        claim = await self._ledger.claim(self._key, self._turn.actor)
+        if claim.fresh:
+            return None
+        self._key = None
+        return earlier_write_text(self._turn.lang, claim, self._turn.actor)
+
+    async def after(self, contact: Contact | None, *, maybe_written: bool = False) -> None:
+        key, self._key = self._key, None
+        if contact is not None:
+            await self._ledger.done(
+                key,
+                self._turn.actor,
+                action="create",
+                contact_id=contact.id,
+                properties={k: str(v) for k, v in contact.properties.items() if v},
+            )
+        elif key is not None and not maybe_written:
+            await self._ledger.not_done(key)
 
 
 class ModelMode:
@@ -68,6 +108,7 @@ class ModelMode:
             lang=turn.lang,
             known_ids=tuple(turn.data.known_ids),
             read_only=turn.read_only,
+            create_guard=ClaimedCreates(turn, self._ledger),
         )
         turn.data.remember_ids(sorted(result.seen_ids))
         remember(turn, "user", message, self._encoding)
@@ -81,16 +122,7 @@ class ModelMode:
         elif not (result.created or result.pending_update):
             await turn.say(result.reply)
         if result.created is not None:
-            created = result.created
-            # The model's create is not claimed (a redelivered turn runs once; the email
-            # duplicate check guards the rest), but it is recorded like every other write.
-            await self._ledger.done(
-                None,
-                turn.actor,
-                action="create",
-                contact_id=created.id,
-                properties={k: str(v) for k, v in created.properties.items() if v},
-            )
+            created = result.created  # claimed and recorded by ClaimedCreates
             card = cards.contact_card(turn.lang, turn.nonce, created, "created")
             if result.failed:
                 await turn.card(card)

@@ -81,6 +81,10 @@ class MemoryStore:
         for old in [k for k, at in self._processed.items() if at <= now - PROCESSED_TTL_SECONDS]:
             del self._processed[old]
 
+    def forget_processed(self, key: str) -> None:
+        """As if the process had died before marking `key` processed (tests of redelivery)."""
+        self._processed.pop(key, None)
+
     async def claim(self, key: str, *, by: str) -> Claim:
         existing = self._claims.get(key)
         if existing is not None:

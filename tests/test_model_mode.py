@@ -7,6 +7,8 @@ from __future__ import annotations
 import pytest
 
 from app import STORE_KEY
+from contacts.model import SearchCriteria
+from tests.support import activities as act
 from tests.support.botapp import Conversation, action_data, running_app, test_settings
 from tests.support.cardread import facts, heading
 from tests.support.scripted_openai import ScriptedOpenAI, text, tool_call
@@ -76,6 +78,30 @@ async def test_typed_create_shows_the_new_contact(app, model, channel):
     (entry,) = await app.app[STORE_KEY].audit_log()  # the model's write is audited too
     assert (entry.action, entry.contact_id) == ("create", stored.id)
     assert entry.properties["email"] == "ann@globex.com" and entry.actor_id
+
+
+async def test_a_model_create_redelivered_after_a_crash_is_not_written_twice(app, model, channel):
+    """The instance died after HubSpot created the contact but before the activity was marked
+    processed; Teams redelivers it and the model asks for the same create again."""
+    chat = Conversation(app, channel)
+    await chat.start()
+    create = tool_call("CreateContact", {"properties": {"firstname": "Ann", "lastname": "Lee"}})
+    model.script(create, text("Added Ann Lee."))
+    activity = act.emulator_message(chat.conversation_id, channel.service_url, "add Ann Lee")
+    await app.post(activity)
+    store = app.app[STORE_KEY]
+    store.forget_processed(f"emulator/{chat.conversation_id}/{activity['id']}")
+    model.script(create, lambda body: text("Ann Lee was already added."))
+    start = len(channel.messages(chat.conversation_id))
+    await app.post(activity)
+    assert [r.text for r in channel.messages(chat.conversation_id)[start:]] == [
+        "Ann Lee was already added."
+    ]
+    (told,) = model.requests[-1].tool_results()
+    assert told["error"] == "already_done" and "You already saved this at" in told["message"]
+    page = await app.contacts.search(SearchCriteria(text="Ann Lee"), limit=10)
+    assert [c.full_name for c in page.results] == ["Ann Lee"]
+    assert [e.action for e in await store.audit_log()] == ["create"]
 
 
 async def test_update_ends_in_the_confirm_card_and_confirm_writes(app, model, channel):
