@@ -55,6 +55,7 @@ bench: $(STAMP)
 	$(PY) bench/local_hubspot.py
 	$(PY) bench/tokens.py
 	$(PY) bench/parser.py
+	$(PY) bench/store.py
 
 package: $(STAMP)
 	$(PY) appPackage/make_package.py
