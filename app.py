@@ -30,7 +30,7 @@ from openai import AsyncOpenAI
 import webchat
 from agent.client import build_client, model_name
 from agent.loop import ContactAgent
-from agent.memory import load_encoding
+from agent.memory import Encoding, Utf8Bytes, load_encoding
 from bots import ContactBot, StoreStorage
 from bots.failures import on_turn_error, unreadable_activity
 from bots.local_mode import loopback_host_only
@@ -118,9 +118,12 @@ def create_app(
             hubspot = HubSpotAdapter(settings.hubspot_access_token, host=settings.hubspot_base_url)
         contacts = ContactsService(hubspot, default_region=settings.default_phone_region)
         app[CONTACTS_KEY] = contacts
-        # The tokenizer sizes the memory window in guided mode too, and its tables take about a
-        # second to load: load them once, off the event loop.
-        encoding = await asyncio.to_thread(load_encoding)
+        # The tokenizer's tables take about a second to load and most of the app's memory: only
+        # with a model, once, off the event loop. Guided mode sizes its window in UTF-8 bytes,
+        # an upper bound on tokens.
+        encoding: Encoding = (
+            await asyncio.to_thread(load_encoding) if client is not None else Utf8Bytes()
+        )
         agent = None
         if client is not None:
             agent = ContactAgent(

@@ -41,6 +41,19 @@ def load_encoding() -> Encoding:
         return encoding
 
 
+class Utf8Bytes:
+    """A stand-in tokenizer for guided mode, where no model reads the history: one "token" per
+    UTF-8 byte. Every o200k_base token is at least one byte, so a window cut to 800 of these holds
+    at most 800 real tokens, and the second of loading and the memory of the real one are saved
+    until a model is configured (the agent trims the window again with the real tokenizer)."""
+
+    def encode_ordinary(self, text: str) -> list[int]:
+        return list(text.encode("utf-8"))
+
+    def decode(self, tokens: list[int]) -> str:
+        return bytes(tokens).decode("utf-8", errors="ignore")
+
+
 def count_tokens(text: str, *, encoding: Encoding | None = None) -> int:
     """Tokens of `text` by `o200k_base`. Special-token text such as `<|endoftext|>` is counted as
     ordinary text, since that is what a user typing it sends."""

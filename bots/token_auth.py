@@ -11,24 +11,33 @@ request may be fine, so that one is a 503 and the channel retries.
 The check must not block the event loop. The SDK fetches the OpenID metadata and signing keys
 with synchronous `requests.get` (no timeout) inside its async validation, on the first request
 and then once a day; on the loop that would stall every conversation, Web Chat socket and
-HubSpot call for as long as login.botframework.com takes to answer. So each check runs on a
-worker thread, in an event loop of its own. Nothing in the check touches the app's loop: it
+HubSpot call for as long as login.botframework.com takes to answer. So each check runs on one
+worker thread with an event loop of its own, kept for the process (a fresh `asyncio.run` per
+check cost about a millisecond a turn). Nothing in the check touches the app's loop: it
 validates a JWT and builds plain objects (claims, a connector factory) that the adapter then
 uses on the app's loop.
+
+And the connector clients the bot replies through are kept, one per app id, service URL and
+audience: the SDK builds a new one for every turn, and building one (msrest's retry policy
+above all) cost about 7 ms of event-loop time, twice a turn.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Coroutine
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import requests
 from aiohttp import web
 from botbuilder.schema import Activity
+from botframework.connector.aio import ConnectorClient
 from botframework.connector.auth import (
     AuthenticateRequestResult,
+    AuthenticationConstants,
     BotFrameworkAuthentication,
     ClaimsIdentity,
     ConnectorFactory,
@@ -39,16 +48,72 @@ from botframework.connector.skills import BotFrameworkClient
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+MAX_KEPT_CLIENTS = 256  # distinct (app id, service URL, audience): a handful in practice
 
 
-def _run_in_worker_loop(check: Callable[[], Coroutine[Any, Any, T]]) -> T:
-    """Called on a worker thread: the SDK's check may block here without stalling the app."""
-    return asyncio.run(check())
+class _WorkerLoop:
+    """An event loop on a daemon thread of its own: the SDK's checks may block there without
+    stalling the app. Started on first use."""
+
+    def __init__(self) -> None:
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._lock = threading.Lock()
+
+    def _started(self) -> asyncio.AbstractEventLoop:
+        with self._lock:
+            if self._loop is None:
+                loop = asyncio.new_event_loop()
+                threading.Thread(
+                    target=loop.run_forever, name="bot-token-checks", daemon=True
+                ).start()
+                self._loop = loop
+            return self._loop
+
+    async def run(self, check: Callable[[], Coroutine[Any, Any, T]]) -> T:
+        future = asyncio.run_coroutine_threadsafe(check(), self._started())
+        return await asyncio.wrap_future(future)
+
+
+_worker = _WorkerLoop()
 
 
 async def _off_loop(check: Callable[[], Coroutine[Any, Any, T]]) -> T:
-    """Run the SDK coroutine `check()` to completion on a worker thread (see the docstring)."""
-    return await asyncio.to_thread(_run_in_worker_loop, check)
+    """Run the SDK coroutine `check()` to completion on the worker loop (see the docstring)."""
+    return await _worker.run(check)
+
+
+class _KeptConnectorFactory(ConnectorFactory):
+    """The SDK's factory for one identity, handing out the clients kept in `clients`."""
+
+    def __init__(
+        self, inner: ConnectorFactory, identity: str, clients: OrderedDict[tuple[str, ...], Any]
+    ) -> None:
+        self._inner = inner
+        self._identity = identity
+        self._clients = clients
+
+    async def create(self, service_url: str, audience: str | None = None) -> ConnectorClient:
+        key = (self._identity, service_url, audience or "")
+        client = self._clients.get(key)
+        if client is None:
+            client = self._clients[key] = await self._inner.create(service_url, audience)
+            while len(self._clients) > MAX_KEPT_CLIENTS:
+                self._clients.popitem(last=False)
+        self._clients.move_to_end(key)
+        return client
+
+
+def _identity(claims_identity: ClaimsIdentity) -> str:
+    """What the SDK derives a caller's outgoing credentials from: who the token was for and by."""
+    claims = claims_identity.claims or {}
+    return "|".join(
+        str(claims.get(k, ""))
+        for k in (
+            AuthenticationConstants.AUDIENCE_CLAIM,
+            AuthenticationConstants.APP_ID_CLAIM,
+            AuthenticationConstants.AUTHORIZED_PARTY,
+        )
+    )
 
 
 class StrictTokenAuthentication(BotFrameworkAuthentication):
@@ -57,6 +122,7 @@ class StrictTokenAuthentication(BotFrameworkAuthentication):
 
     def __init__(self, inner: BotFrameworkAuthentication) -> None:
         self._inner = inner
+        self._clients: OrderedDict[tuple[str, ...], Any] = OrderedDict()
 
     async def _checked(
         self,
@@ -98,10 +164,18 @@ class StrictTokenAuthentication(BotFrameworkAuthentication):
             raise PermissionError("invalid token") from exc
 
     def create_connector_factory(self, claims_identity: ClaimsIdentity) -> ConnectorFactory:
-        return self._inner.create_connector_factory(claims_identity)
+        inner = self._inner.create_connector_factory(claims_identity)
+        return _KeptConnectorFactory(inner, _identity(claims_identity), self._clients)
 
     async def create_user_token_client(self, claims_identity: ClaimsIdentity) -> UserTokenClient:
-        return await self._inner.create_user_token_client(claims_identity)
+        """Kept like the connector clients (the SDK makes one per turn, unused by this bot)."""
+        key = ("user-token", _identity(claims_identity))
+        client = self._clients.get(key)
+        if client is None:
+            client = self._clients[key] = await self._inner.create_user_token_client(
+                claims_identity
+            )
+        return cast(UserTokenClient, client)
 
     def create_bot_framework_client(self) -> BotFrameworkClient:
         return self._inner.create_bot_framework_client()
