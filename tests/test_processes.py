@@ -1,0 +1,422 @@
+"""Issue 9's acceptance tests with real processes: two `python app.py` instances on one
+PostgreSQL, one HubSpot, behind a round-robin balancer the test serves; replies go to a test
+channel. Every write is applied once, whichever instance gets it, however often it is delivered,
+and across kill -9 at any moment; every user-visible claim matches what HubSpot holds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import faulthandler
+import random
+import string
+from collections import Counter
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import aiohttp
+import pytest
+from hubspot.crm.contacts import PublicObjectSearchRequest, SimplePublicObjectInputForCreate
+
+from store.postgres import PostgresStore
+from tests.support.botapp import action_data
+from tests.support.card_shapes import one_card_per_shape
+from tests.support.channel import Recorded, TestChannel
+from tests.support.processes import AppProcess, AppProcesses, SharedHubSpot, shared_hubspot
+from tests.support.proxy import RoundRobinProxy
+from tests.support.remote_chat import ACCEPTED, RemoteChat, post_activity
+
+GENERIC_ERROR = "Something went wrong"
+ALREADY_SAVED = "You already saved this at "
+IN_DOUBT = ("I can't tell whether this was saved", "HubSpot did not confirm the save")
+
+
+@dataclass
+class Cluster:
+    hs: SharedHubSpot
+    channel: TestChannel
+    apps: AppProcesses
+    a: AppProcess
+    b: AppProcess
+    proxy: RoundRobinProxy
+    session: aiohttp.ClientSession
+    database_url: str
+
+    def chat(self, url: str | None = None) -> RemoteChat:
+        return RemoteChat(self.session, url or self.proxy.url, self.channel)
+
+    async def audit_log(self) -> list[Any]:
+        store = PostgresStore(self.database_url)
+        await store.open()
+        try:
+            return await store.audit_log(limit=100_000)
+        finally:
+            await store.close()
+
+
+@pytest.fixture(autouse=True)
+def stacks_dumped_before_the_timeout(request: pytest.FixtureRequest) -> Iterator[None]:
+    """pyproject's faulthandler_timeout (50 s) is for 60 s tests; these may run longer, so a
+    hang here dumps every thread's stack 10 s before this test's own limit instead."""
+    marker = request.node.get_closest_marker("timeout")
+    if marker is not None and marker.args:
+        faulthandler.dump_traceback_later(float(marker.args[0]) - 10, file=2)  # stderr
+    yield
+    faulthandler.cancel_dump_traceback_later()
+
+
+@pytest.fixture
+def reaper() -> Iterator[list[AppProcesses]]:
+    """Kills every app process a test started, even when a timeout cut the test off, and
+    prints each one's log tail (pytest shows it when the test failed)."""
+    started: list[AppProcesses] = []
+    yield started
+    for apps in started:
+        apps.kill_all()
+        apps.report()
+
+
+@asynccontextmanager
+async def two_instances(tmp_path, postgres, reaper) -> AsyncIterator[Cluster]:
+    url = await asyncio.to_thread(postgres.new_database)
+    async with shared_hubspot() as hs, TestChannel() as channel:
+        async with AppProcesses(tmp_path, database_url=url, hubspot=hs) as apps:
+            reaper.append(apps)
+            a, b = await apps.start("a", "b")
+            async with RoundRobinProxy([a, b]) as proxy, aiohttp.ClientSession() as session:
+                yield Cluster(hs, channel, apps, a, b, proxy, session, url)
+
+
+async def add_contact(hs: SharedHubSpot, **properties: str) -> str:
+    body = SimplePublicObjectInputForCreate(properties=properties)
+    created = await asyncio.to_thread(hs.sdk().crm.contacts.basic_api.create, body)
+    return str(created.id)
+
+
+async def contacts_with_email(hs: SharedHubSpot, email: str) -> list[dict[str, Any]]:
+    request = PublicObjectSearchRequest(
+        filter_groups=[{"filters": [{"propertyName": "email", "operator": "EQ", "value": email}]}],
+        properties=["email", "firstname", "lastname", "company", "jobtitle"],
+        limit=10,
+    )
+    page = await asyncio.to_thread(
+        hs.sdk().crm.contacts.search_api.do_search, public_object_search_request=request
+    )
+    return [{"id": str(c.id), **c.properties} for c in page.results]
+
+
+def texts(replies: list[Recorded]) -> list[str]:
+    return [r.text for r in replies]
+
+
+def confirm_of(replies: list[Recorded]) -> dict[str, Any] | None:
+    """The Confirm button's data on the newest confirmation card among these replies."""
+    for reply in reversed(replies):
+        for card in reply.cards:
+            try:
+                return action_data(card, "Confirm")
+            except AssertionError:
+                continue
+    return None
+
+
+def word(n: int) -> str:
+    """A name-like word unique to n (typed-command names take letters, not digits)."""
+    letters = ""
+    n += 26 * 26
+    while n:
+        n, d = divmod(n, 26)
+        letters = string.ascii_lowercase[d] + letters
+    return letters.capitalize()
+
+
+# -- a) two instances at once ------------------------------------------------------------------
+
+ROUNDS = 50
+
+
+@pytest.mark.timeout(90)
+async def test_one_confirm_at_both_instances_at_once_is_applied_once(tmp_path, postgres, reaper):
+    """Even rounds: one activity at both instances (a redelivery racing the original); odd
+    rounds: two clicks of one Confirm, one at each instance."""
+    async with two_instances(tmp_path, postgres, reaper) as cl:
+        jane = await add_contact(cl.hs, firstname="Jane", lastname="Doe", email="jane@acme.com")
+        chat = cl.chat()
+        await chat.start()
+        for n in range(ROUNDS):
+            preview = await chat.say(f"update jane@acme.com company Globex {word(n)}")
+            confirm = confirm_of(preview)
+            assert confirm is not None, f"round {n}: {texts(preview)}"
+            first = chat.submit(confirm)
+            second = first if n % 2 == 0 else chat.submit(confirm)
+            before = cl.hs.counters["update"].committed
+            outcomes = await asyncio.gather(
+                post_activity(cl.session, cl.a.url, first),
+                post_activity(cl.session, cl.b.url, second),
+            )
+            assert set(outcomes) <= ACCEPTED, f"round {n}: {outcomes}"
+            said = texts(chat.replies_to(first["id"]))
+            if second is not first:
+                said += texts(chat.replies_to(second["id"]))
+            assert cl.hs.counters["update"].committed == before + 1, f"round {n}: {said}"
+            assert said.count("Updated the contact Jane Doe.") == 1, f"round {n}: {said}"
+            assert not any(t.startswith(GENERIC_ERROR) for t in said), f"round {n}: {said}"
+            if second is first:
+                assert len(said) == 1, f"round {n}: the redelivery was answered: {said}"
+            else:
+                assert len(said) == 2 and any(t.startswith(ALREADY_SAVED) for t in said), said
+        expected = [{"company": f"Globex {word(n)}"} for n in range(ROUNDS)]
+        assert cl.hs.updates_of(jane) == expected
+        (contact,) = await contacts_with_email(cl.hs, "jane@acme.com")
+        assert contact["company"] == f"Globex {word(ROUNDS - 1)}"
+        audit = [e for e in await cl.audit_log() if e.action == "update"]
+        assert sorted(e.properties["company"] for e in audit) == sorted(
+            p["company"] for p in expected
+        )
+
+
+@pytest.mark.timeout(90)
+async def test_two_turns_of_one_conversation_at_once_both_complete(tmp_path, postgres, reaper):
+    """A create with a search (even rounds) or with an update preview (odd rounds) of one
+    conversation, at once through the balancer (so at the two instances): both answered right,
+    and the preview's pending update survives the other turn's state save (its Confirm works)."""
+    async with two_instances(tmp_path, postgres, reaper) as cl:
+        await add_contact(cl.hs, firstname="Jane", lastname="Doe", email="jane@acme.com")
+        chat = cl.chat()
+        await chat.start()
+        for n in range(ROUNDS):
+            name = f"Ann {word(n)}"
+            create = chat.say(f"add {name} ann.{word(n).lower()}@lee.io Initech")
+            other_text = (
+                "find jane@acme.com"
+                if n % 2 == 0
+                else f"update jane@acme.com company Initrode {word(n)}"
+            )
+            created, other = await asyncio.gather(create, chat.say(other_text))
+            said = texts(created) + texts(other)
+            assert texts(created)[:1] == [f"Created the contact {name}."], f"round {n}: {said}"
+            assert not any(t.startswith(GENERIC_ERROR) for t in said), f"round {n}: {said}"
+            if n % 2 == 0:
+                assert texts(other) == ["Found 1 matching contact."], f"round {n}: {said}"
+                continue
+            confirm = confirm_of(other)
+            assert confirm is not None, f"round {n}: {said}"
+            confirmed = texts(await chat.click(confirm))
+            assert confirmed == ["Updated the contact Jane Doe."], f"round {n}: {confirmed}"
+        assert cl.hs.counters["create"].committed == ROUNDS + 1
+        for n in range(ROUNDS):
+            found = await contacts_with_email(cl.hs, f"ann.{word(n).lower()}@lee.io")
+            assert [c["lastname"] for c in found] == [word(n)]
+        assert cl.proxy.forwarded[cl.a.name] and cl.proxy.forwarded[cl.b.name]
+
+
+@pytest.mark.timeout(60)
+async def test_a_redelivery_to_the_other_instance_is_processed_once(tmp_path, postgres, reaper):
+    async with two_instances(tmp_path, postgres, reaper) as cl:
+        chat = cl.chat(cl.a.url)
+        await chat.start()
+        create = chat.message("add Ann Park ann@park.kr Initech")
+        for app in (cl.a, cl.b, cl.a):  # Teams gave up waiting and sent it again, elsewhere
+            assert await post_activity(cl.session, app.url, create) in ACCEPTED
+        assert texts(chat.replies_to(create["id"])) == ["Created the contact Ann Park."]
+        assert cl.hs.counters["create"].committed == 1
+
+        confirm = confirm_of(await chat.say("update ann@park.kr company Globex"))
+        assert confirm is not None
+        click = chat.submit(confirm)
+        for app in (cl.a, cl.b):
+            assert await post_activity(cl.session, app.url, click) in ACCEPTED
+        assert texts(chat.replies_to(click["id"])) == ["Updated the contact Ann Park."]
+        assert cl.hs.counters["update"].committed == 1
+        (ann,) = await contacts_with_email(cl.hs, "ann@park.kr")
+        assert ann["company"] == "Globex"
+
+
+# -- b) kill -9 while 200 conversations create, search and update ------------------------------
+
+CONVERSATIONS = 200
+AT_ONCE = 20
+SEED = 9
+
+
+@dataclass
+class Script:
+    """One scripted user. Every one creates a contact; by `n % 4` it then finds it and
+    changes its company (0), changes its job title (1), finds it (2), or stops (3): HubSpot's
+    budget of 100 calls per 10 s per instance (contacts/budget.py) bounds how fast the test
+    can go, so not every conversation does everything. `claims` holds, per write, what the
+    user was told: "saved" (created / updated / already saved), "doubt" (may or may not have
+    been saved) or "none" (no claim)."""
+
+    n: int
+    chat: RemoteChat
+    claims: dict[str, str] = field(default_factory=dict)
+    said: list[str] = field(default_factory=list)
+
+    @property
+    def first(self) -> str:
+        return ("Mia", "Jun", "Ava", "Leo", "Zoe")[self.n % 5]
+
+    @property
+    def last(self) -> str:
+        return word(self.n)
+
+    @property
+    def name(self) -> str:
+        return f"{self.first} {self.last}"
+
+    @property
+    def email(self) -> str:
+        return f"{self.first.lower()}.{self.last.lower()}@kill.io"
+
+    @property
+    def created(self) -> dict[str, str]:
+        """The fields the script checks, as its create sets them."""
+        return {"company": f"Acme {self.last}", "jobtitle": ""}
+
+    @property
+    def update(self) -> tuple[str, str] | None:
+        """The field the script updates and its new value, if it updates one."""
+        if self.n % 4 == 0:
+            return "company", f"Globex {self.last}"
+        if self.n % 4 == 1:
+            return "jobtitle", f"Head of {self.last}"
+        return None
+
+    def claim(self, step: str, replies: list[Recorded], saved_text: str) -> str:
+        said = texts(replies)
+        self.said += said
+        if saved_text in said or any(t.startswith(ALREADY_SAVED) for t in said):
+            outcome = "saved"
+        elif any(t.startswith(IN_DOUBT) for t in said):
+            outcome = "doubt"
+        else:
+            outcome = "none"
+        self.claims[step] = outcome
+        return outcome
+
+    async def run(self) -> None:
+        chat = self.chat
+        await chat.start()
+        created = await chat.say(f"add {self.name} {self.email} Acme {self.last}")
+        told = self.claim("create", created, f"Created the contact {self.name}.")
+        if self.n % 2 == 0:
+            # A search cut off after its answer went out is answered again: reads may repeat.
+            found = texts(await chat.say(f"find {self.email}"))
+            self.said += found
+            if told == "saved":
+                assert found and set(found) == {"Found 1 matching contact."}, self.email
+        if self.update is None:
+            return
+        step, new = self.update
+        words = "company" if step == "company" else "title"
+        preview = await chat.say(f"update {self.email} {words} {new}")
+        confirm = confirm_of(preview)
+        if confirm is None:  # no such contact: only when its create claimed nothing
+            self.said += texts(preview)
+            assert told != "saved", f"{self.email}: {texts(preview)}"
+            self.claims[step] = "none"
+            return
+        self.claim(step, await chat.click(confirm), f"Updated the contact {self.name}.")
+
+
+async def kill_at_random(cl: Cluster, rng: random.Random, done: asyncio.Event) -> list[str]:
+    """Kill -9 one instance at a random moment, restart it after a short delay on the same
+    port, while the other keeps serving; again until the conversations are done."""
+    log: list[str] = []
+    while not done.is_set():
+        try:
+            await asyncio.wait_for(done.wait(), timeout=rng.uniform(1.5, 4.0))
+            break
+        except TimeoutError:
+            pass
+        victim = rng.choice([cl.a, cl.b])
+        await victim.kill()
+        log.append(victim.name)
+        await asyncio.sleep(rng.uniform(0.1, 1.0))
+        await victim.start()
+    return log
+
+
+@pytest.mark.timeout(180)
+async def test_kill_9_during_200_conversations_keeps_every_claim_true(tmp_path, postgres, reaper):
+    rng = random.Random(SEED)
+    async with two_instances(tmp_path, postgres, reaper) as cl:
+        scripts = [Script(n, cl.chat()) for n in range(CONVERSATIONS)]
+        room = asyncio.Semaphore(AT_ONCE)
+        done = asyncio.Event()
+
+        async def one(script: Script) -> None:
+            async with room:
+                await script.run()
+
+        killer = asyncio.create_task(kill_at_random(cl, rng, done))
+        try:
+            results = await asyncio.gather(*(one(s) for s in scripts), return_exceptions=True)
+        finally:
+            done.set()
+            one_card_per_shape()
+            kills = await killer
+        failures = [f"{s.email}: {r!r}" for s, r in zip(scripts, results, strict=True) if r]
+        assert not failures, "\n".join(failures[:20])
+
+        outcomes: Counter[str] = Counter()
+        for script in scripts:
+            outcomes.update(f"{step}:{claim}" for step, claim in script.claims.items())
+        deliveries = [d for s in scripts for d in s.chat.deliveries]
+        summary = (
+            f"kills: {len(kills)} ({Counter(kills)}); deliveries: {len(deliveries)}, "
+            f"redeliveries: {sum(d.redeliveries for d in deliveries)}, "
+            f"undelivered: {sum(not d.delivered for d in deliveries)}; "
+            f"502s: {dict(cl.proxy.refused)}; claims: {dict(sorted(outcomes.items()))}"
+        )
+        print(summary)
+        generic = [t for s in scripts for t in s.said if t.startswith(GENERIC_ERROR)]
+        assert not generic, f"{len(generic)} generic errors; {summary}"
+        assert kills, "no instance was killed"
+        assert all(d.delivered for d in deliveries), summary
+
+        audit = await cl.audit_log()
+        audited = Counter(
+            (e.action, e.contact_id, tuple(sorted(e.properties.items()))) for e in audit
+        )
+        assert max(audited.values(), default=0) == 1, "a write audited twice"
+        creates = [w for w in cl.hs.writes if w.route == "create"]
+        assert cl.hs.counters["create"].committed == len(creates) <= CONVERSATIONS
+        assert cl.hs.counters["update"].committed == len(
+            [w for w in cl.hs.writes if w.route == "update"]
+        )
+        for script in scripts:
+            await check_claims(cl, script, audited)
+
+
+async def check_claims(cl: Cluster, script: Script, audited: Counter) -> None:
+    """What HubSpot holds agrees with everything this user was told."""
+    found = await contacts_with_email(cl.hs, script.email)
+    where = f"{script.email} (told {script.claims}; saw {script.said})"
+    assert len(found) <= 1, f"created twice: {where}"
+    if script.claims["create"] == "saved":
+        assert len(found) == 1, f"told created, not in HubSpot: {where}"
+    if not found:
+        assert all(claim != "saved" for claim in script.claims.values()), where
+        return
+    (contact,) = found
+    assert (contact["firstname"], contact["lastname"]) == (script.first, script.last), where
+    if script.claims["create"] == "saved":
+        audited_creates = [k for k in audited if k[:2] == ("create", contact["id"])]
+        assert len(audited_creates) == 1, f"create audited {len(audited_creates)} times: {where}"
+    updates = cl.hs.updates_of(contact["id"])
+    step, new = script.update or ("", "")
+    assert updates in ([], [{step: new}]), f"updates applied: {updates}: {where}"
+    for name, at_create in script.created.items():
+        held = contact.get(name) or ""
+        claim = script.claims.get(step, "none") if name == step else "none"
+        if claim == "saved":
+            assert held == new, f"told {name} = {new!r}, HubSpot has {held!r}: {where}"
+            assert audited[("update", contact["id"], ((name, new),))] == 1, f"unaudited: {where}"
+        elif claim == "none":
+            assert held == at_create, f"{name} is {held!r} unasked: {where}"
+        else:
+            assert held in (at_create, new), where
