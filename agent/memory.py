@@ -48,7 +48,8 @@ class Utf8Bytes:
     until a model is configured (the agent trims the window again with the real tokenizer)."""
 
     def encode_ordinary(self, text: str) -> list[int]:
-        return list(text.encode("utf-8"))
+        # surrogatepass: a lone surrogate (valid JSON, not text) counts instead of crashing
+        return list(text.encode("utf-8", errors="surrogatepass"))
 
     def decode(self, tokens: list[int]) -> str:
         return bytes(tokens).decode("utf-8", errors="ignore")
