@@ -51,21 +51,21 @@ class WriteLedger:
         properties: Mapping[str, str],
         result: dict[str, Any] | None = None,
     ) -> None:
-        """The write went through: close its claim (if it had one) and record it."""
-        if key is not None:
-            await self._store.finish(key, {"contact_id": contact_id, **(result or {})})
-        await self._store.record(
-            AuditEntry(
-                at=self._clock(),
-                actor_id=actor.id,
-                actor_name=actor.name,
-                channel=actor.channel,
-                conversation=actor.conversation,
-                action=action,
-                contact_id=contact_id,
-                properties=dict(properties),
-            )
+        """The write went through: close its claim (if it had one) and record it, together."""
+        entry = AuditEntry(
+            at=self._clock(),
+            actor_id=actor.id,
+            actor_name=actor.name,
+            channel=actor.channel,
+            conversation=actor.conversation,
+            action=action,
+            contact_id=contact_id,
+            properties=dict(properties),
         )
+        if key is None:
+            await self._store.record(entry)
+        else:
+            await self._store.finish(key, {"contact_id": contact_id, **(result or {})}, audit=entry)
 
     async def not_done(self, key: str) -> None:
         """Nothing was written: the claim is given back, so the same write may be tried again."""

@@ -116,7 +116,11 @@ class Store(Protocol):
 
     async def lookup_claim(self, key: str) -> Claim | None: ...
 
-    async def finish(self, key: str, result: dict[str, Any]) -> None: ...
+    async def finish(
+        self, key: str, result: dict[str, Any], *, audit: AuditEntry | None = None
+    ) -> None:
+        """Mark the claim done with `result`, and record `audit` in the same transaction: a
+        crash between the two would leave a write told "already saved" that the log lacks."""
 
     async def release(self, key: str) -> None:
         """Give a claim back: nothing was written, the write may be tried again."""

@@ -95,9 +95,15 @@ class MemoryStore:
     async def lookup_claim(self, key: str) -> Claim | None:
         return self._claims.get(key)
 
-    async def finish(self, key: str, result: dict[str, Any]) -> None:
-        claim = self._claims[key]
+    async def finish(
+        self, key: str, result: dict[str, Any], *, audit: AuditEntry | None = None
+    ) -> None:
+        claim = self._claims.get(key)
+        if claim is None:  # as the SQL stores: an UPDATE of no row changes nothing
+            return
         self._claims[key] = Claim(key, "done", claim.by, claim.at, result=dict(result))
+        if audit is not None:
+            self._audit.append(audit)
 
     async def release(self, key: str) -> None:
         self._claims.pop(key, None)

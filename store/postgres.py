@@ -77,6 +77,12 @@ SCHEMA = [
 ]
 
 
+AUDIT_INSERT = (
+    "INSERT INTO audit_log(at, actor_id, actor_name, channel, conversation, action, "
+    "contact_id, properties) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
+)
+
+
 class PostgresStore:
     def __init__(
         self,
@@ -251,12 +257,16 @@ class PostgresStore:
             row = await cur.fetchone()
         return None if row is None else claim_from_row(key, row, False)
 
-    async def finish(self, key: str, result: dict[str, Any]) -> None:
-        async with self._conn() as conn:
+    async def finish(
+        self, key: str, result: dict[str, Any], *, audit: AuditEntry | None = None
+    ) -> None:
+        async with self._conn() as conn, conn.transaction():
             await conn.execute(
                 "UPDATE write_claims SET state = 'done', result = %s WHERE key = %s",
                 (json.dumps(result, ensure_ascii=False), key),
             )
+            if audit is not None:
+                await conn.execute(AUDIT_INSERT, audit_values(audit))
 
     async def release(self, key: str) -> None:
         async with self._conn() as conn:
@@ -265,11 +275,7 @@ class PostgresStore:
     # -- audit --------------------------------------------------------------------------------
     async def record(self, entry: AuditEntry) -> None:
         async with self._conn() as conn:
-            await conn.execute(
-                "INSERT INTO audit_log(at, actor_id, actor_name, channel, conversation, action, "
-                "contact_id, properties) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
-                audit_values(entry),
-            )
+            await conn.execute(AUDIT_INSERT, audit_values(entry))
 
     async def audit_log(self, limit: int = 100) -> list[AuditEntry]:
         async with self._conn() as conn:

@@ -64,6 +64,12 @@ SCHEMA = [
 ]
 
 
+AUDIT_INSERT = (
+    "INSERT INTO audit_log(at, actor_id, actor_name, channel, conversation, action, "
+    "contact_id, properties) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
 class SqliteStore:
     def __init__(self, path: str | Path, clock: Callable[[], float] = time.time) -> None:
         self.path = Path(path)
@@ -216,24 +222,25 @@ class SqliteStore:
             ).fetchone()
         return None if row is None else claim_from_row(key, row, False)
 
-    async def finish(self, key: str, result: dict[str, Any]) -> None:
-        await asyncio.to_thread(
-            self._run,
-            "UPDATE write_claims SET state = 'done', result = ? WHERE key = ?",
-            (json.dumps(result, ensure_ascii=False), key),
-        )
+    async def finish(
+        self, key: str, result: dict[str, Any], *, audit: AuditEntry | None = None
+    ) -> None:
+        await asyncio.to_thread(self._finish, key, json.dumps(result, ensure_ascii=False), audit)
+
+    def _finish(self, key: str, result: str, audit: AuditEntry | None) -> None:
+        with self._db(write=True) as conn:
+            conn.execute(
+                "UPDATE write_claims SET state = 'done', result = ? WHERE key = ?", (result, key)
+            )
+            if audit is not None:
+                conn.execute(AUDIT_INSERT, audit_values(audit))
 
     async def release(self, key: str) -> None:
         await asyncio.to_thread(self._run, "DELETE FROM write_claims WHERE key = ?", (key,))
 
     # -- audit --------------------------------------------------------------------------------
     async def record(self, entry: AuditEntry) -> None:
-        await asyncio.to_thread(
-            self._run,
-            "INSERT INTO audit_log(at, actor_id, actor_name, channel, conversation, action, "
-            "contact_id, properties) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            audit_values(entry),
-        )
+        await asyncio.to_thread(self._run, AUDIT_INSERT, audit_values(entry))
 
     async def audit_log(self, limit: int = 100) -> list[AuditEntry]:
         return await asyncio.to_thread(self._audit_log, limit)

@@ -88,6 +88,16 @@ async def test_the_audit_log_keeps_who_wrote_what_newest_first(store):
     assert newest.actor_name == "김민수" and newest.properties == {"company": "Globex"}
 
 
+async def test_a_finished_claim_and_its_audit_row_are_written_together(store):
+    entry = AuditEntry(1.0, "aad-1", "Ann", "msteams", "c1", "update", "42", {"jobtitle": "CTO"})
+    await store.claim("update/z", by="aad-1")
+    await store.finish("update/z", {"contact_id": "42"}, audit=entry)
+    assert (await store.lookup_claim("update/z")).state == "done"
+    assert await store.audit_log() == [entry]
+    await store.finish("update/none", {"contact_id": "1"})  # no such claim: nothing happens
+    assert await store.lookup_claim("update/none") is None and await store.audit_log() == [entry]
+
+
 async def test_a_secret_is_made_once_and_shared(store):
     first = await store.secret("directline")
     assert len(first) >= 32 and await store.secret("directline") == first
