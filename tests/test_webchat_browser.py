@@ -12,15 +12,20 @@ import shutil
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hubspot.crm.contacts import SimplePublicObjectInputForCreate
 from playwright.async_api import Browser, Locator, Page, async_playwright
 from playwright.async_api import expect as pw_expect
 
 from app import STORE_KEY
 from cards import field_label, ui
+from store.postgres import PostgresStore
 from tests.support.botapp import RunningApp, running_app
 from tests.support.botapp import test_settings as make_settings
+from tests.support.hubspot_server import hubspot_server
+from tests.support.web_balancer import WebBalancer
 from webchat import assets
 
 CHROMIUM = "/usr/bin/chromium"
@@ -257,3 +262,64 @@ async def test_a_chat_that_cannot_be_resumed_says_so_and_offers_a_new_one(tmp_pa
         await status.get_by_role("button", name="새 대화 시작").click()
         await chat.see(ui("ko", "welcome_intro"))
         await pw_expect(status).to_be_hidden()
+
+
+async def test_the_page_moves_to_another_instance_when_its_socket_dies(tmp_path, browser, postgres):
+    """Two instances on one PostgreSQL behind a balancer without sticky sessions: the page's
+    calls land on both; the instance holding its WebSocket is stopped; the page says it is
+    reconnecting, carries on with the other, and Confirm applies once."""
+    url = await asyncio.to_thread(postgres.new_database)
+    async with hubspot_server() as hs:
+
+        def settings(name: str) -> Any:
+            return make_settings(
+                tmp_path / name,
+                database_url=url,
+                hubspot_access_token=hs.token,
+                hubspot_base_url=hs.url,
+            )
+
+        jane = await asyncio.to_thread(
+            hs.sdk().crm.contacts.basic_api.create,
+            SimplePublicObjectInputForCreate(
+                properties={"firstname": "Jane", "lastname": "Doe", "email": "jane@acme.com"}
+            ),
+        )
+        running = {
+            name: running_app(settings(name), store=PostgresStore(url)) for name in ("a", "b")
+        }
+        apps = {name: await cm.__aenter__() for name, cm in running.items()}
+        stopped: set[str] = set()
+        try:
+            by_url = {bot.url: name for name, bot in apps.items()}
+            async with WebBalancer(list(by_url)) as lb:
+                context = await browser.new_context(locale="en-US")
+                chat = ChatPage(await context.new_page(), "en")
+                await chat.page.goto(f"{lb.url}/")
+                await chat.see(ui("en", "welcome_intro"))
+                box = chat.page.get_by_role("textbox").last
+                await box.fill("update jane@acme.com company Globex")
+                await box.press("Enter")
+                await chat.see(ui("en", "confirm_intro"))
+                assert len([b for b, n in lb.requests.items() if n]) == 2, lb.requests
+                holder = by_url[lb.socket_backends[-1]]
+                stopped.add(holder)
+                await running[holder].__aexit__(None, None, None)
+                status = chat.page.locator("#connection")
+                await pw_expect(status).to_have_attribute(
+                    "data-state", "reconnecting", timeout=TIMEOUT_MS
+                )
+                await pw_expect(status).to_have_attribute("data-state", "online", timeout=40_000)
+                assert by_url[lb.socket_backends[-1]] != holder
+                await chat.button("confirm").click()
+                await chat.see(ui("en", "headline_updated"))
+                await context.close()
+            stored = await asyncio.to_thread(
+                hs.sdk().crm.contacts.basic_api.get_by_id, jane.id, properties=["company"]
+            )
+            assert stored.properties["company"] == "Globex"
+            assert hs.counters["update"].committed == 1
+        finally:
+            for name, cm in running.items():
+                if name not in stopped:
+                    await cm.__aexit__(None, None, None)
