@@ -41,12 +41,26 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument(
         "--no-rate-limits",
         action="store_true",
-        help="turn off the Free-tier budgets (100 per 10 s, search 5 per s)",
+        help="turn off HubSpot's budgets (100 or 190 per 10 s by --tier, search 5 per s)",
+    )
+    p.add_argument(
+        "--tier",
+        choices=("free", "pro", "enterprise"),
+        default="free",
+        help="whose limits to enforce: free (100 per 10 s) or pro / enterprise (190 per 10 s)",
     )
     p.add_argument(
         "--search-lag-ms", type=int, default=0, help="delay before a write shows up in search"
     )
     return p.parse_args(argv)
+
+
+def _limits(tier: str) -> RateLimits:
+    if tier == "free":
+        return RateLimits()
+    if tier == "pro":
+        return RateLimits.professional()
+    return RateLimits(per_ten_seconds=190, daily=1_000_000)
 
 
 async def run(args: argparse.Namespace) -> None:
@@ -56,7 +70,7 @@ async def run(args: argparse.Namespace) -> None:
     app = create_app(
         token=token,
         db_path=args.db,
-        rate_limits=None if args.no_rate_limits else RateLimits(),
+        rate_limits=None if args.no_rate_limits else _limits(args.tier),
         search_lag_ms=args.search_lag_ms,
     )
     running = await serve(app, port=args.port)

@@ -208,3 +208,58 @@ async def test_merge_with_unknown_id_is_404(hs):
             PublicMergeInput(primary_object_id=a.id, object_id_to_merge="999999"),
         )
     assert info.value.status == 404
+
+
+async def test_the_sdk_reads_each_batch_status_as_its_own_model(hs):
+    """201 / 200 are the plain batch answer, 207 the one with `errors` (the SDK picks the model
+    by status: an answer with another 2xx status would come back as None)."""
+    client = sdk(hs)
+    api = client.crm.contacts.batch_api
+    a = await create(client, email="a@x.com")
+    made, status, _ = await call(api.create_with_http_info, creates({"email": "b@x.com"}))
+    assert status == 201 and type(made).__name__ == "BatchResponseSimplePublicObject"
+    read, status, _ = await call(
+        api.read_with_http_info,
+        BatchReadInputSimplePublicObjectId(inputs=[{"id": a.id}, {"id": "999999"}]),
+    )
+    assert status == 207 and type(read).__name__ == "BatchResponseSimplePublicObjectWithErrors"
+    assert [r.id for r in read.results] == [a.id]
+    assert read.errors[0].category == "OBJECT_NOT_FOUND"
+    assert read.errors[0].context["ids"] == ["999999"]
+
+
+async def test_batch_update_with_trace_ids_is_207_partial_by_trace_id(hs):
+    client = sdk(hs)
+    a = await create(client, email="a@x.com")
+    b = await create(client, email="b@x.com")
+    out = await call(
+        client.crm.contacts.batch_api.update,
+        BatchInputSimplePublicObjectBatchInput(
+            inputs=[
+                {"id": a.id, "properties": {"city": "Oslo"}, "objectWriteTraceId": "u0"},
+                {"id": b.id, "properties": {"email": "a@x.com"}, "objectWriteTraceId": "u1"},
+                {"id": "999999", "properties": {"city": "Rome"}, "objectWriteTraceId": "u2"},
+                {"id": b.id, "properties": {"email": "bad-email"}, "objectWriteTraceId": "u3"},
+            ]
+        ),
+    )
+    assert [(r.id, r.object_write_trace_id) for r in out.results] == [(a.id, "u0")]
+    by_trace = {e.context["objectWriteTraceId"][0]: e for e in out.errors}
+    assert by_trace["u1"].category == "CONFLICT"
+    assert by_trace["u1"].message == f"Contact already exists. Existing ID: {a.id}"
+    assert by_trace["u2"].category == "OBJECT_NOT_FOUND"
+    assert by_trace["u3"].category == "VALIDATION_ERROR"
+    got = await call(client.crm.contacts.basic_api.get_by_id, b.id, properties=["email"])
+    assert got.properties["email"] == "b@x.com"  # its failed inputs changed nothing
+
+
+async def test_batch_create_results_echo_their_trace_ids(hs):
+    client = sdk(hs)
+    out = await call(
+        client.crm.contacts.batch_api.create,
+        creates({"email": "a@x.com"}, {"email": "b@x.com"}, traced=True),
+    )
+    assert sorted((r.properties["email"], r.object_write_trace_id) for r in out.results) == [
+        ("a@x.com", "t0"),
+        ("b@x.com", "t1"),
+    ]
