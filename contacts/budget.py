@@ -33,6 +33,14 @@ class RollingWindow:
         self._times: deque[float] = deque()
         self._lock: asyncio.Lock | None = None
 
+    def has_room(self) -> bool:
+        """Would `acquire()` return at once (room in the window, nobody waiting)?"""
+        if self._lock is not None and self._lock.locked():
+            return False
+        now = time.monotonic()
+        recent = sum(1 for t in self._times if t > now - self.seconds - self.margin)
+        return recent < self.limit
+
     async def acquire(self) -> None:
         if self._lock is None:  # created lazily: bound to the loop that first uses it
             self._lock = asyncio.Lock()
@@ -47,6 +55,10 @@ class RollingWindow:
                 await asyncio.sleep(self._times[0] + self.seconds + self.margin - now)
 
 
+#: HubSpot's ten-second limit per private app, by account tier (HUBSPOT_TIER).
+TIER_CALLS_PER_10S = {"free": 100, "starter": 100, "pro": 190, "enterprise": 190}
+
+
 @dataclass(frozen=True)
 class BudgetLimits:
     """Defaults are HubSpot's Free/Starter private-app limits; tests may raise them."""
@@ -56,17 +68,40 @@ class BudgetLimits:
     searches: int = 5
     searches_per_seconds: float = 1
 
+    @classmethod
+    def for_tier(cls, tier: str) -> BudgetLimits:
+        """`free`, `pro` or `enterprise`: the ten-second limit differs, search is 5/s on all."""
+        try:
+            return cls(calls=TIER_CALLS_PER_10S[tier.strip().lower()])
+        except KeyError:
+            raise ValueError(f"unknown HubSpot tier {tier!r}") from None
+
 
 class RequestBudget:
-    """Every call spends from the overall window; searches also from the search window."""
+    """Searches spend from the search window only (HubSpot exempts search from the
+    ten-secondly bucket), so a search never queues behind batchable calls; every other call
+    spends from the ten-second window. Both windows serve first come, first served.
+    `off()` is no budget at all (the embedded local HubSpot is not HubSpot)."""
 
-    def __init__(self, limits: BudgetLimits | None = None) -> None:
+    def __init__(self, limits: BudgetLimits | None = None, *, unlimited: bool = False) -> None:
         limits = limits or BudgetLimits()
         self.limits = limits
+        self.unlimited = unlimited
         self._calls = RollingWindow(limits.calls, limits.calls_per_seconds)
         self._searches = RollingWindow(limits.searches, limits.searches_per_seconds)
 
+    @classmethod
+    def off(cls) -> RequestBudget:
+        """No client-side budget: for a local HubSpot that does not throttle."""
+        return cls(unlimited=True)
+
+    def search_room(self) -> bool:
+        return self.unlimited or self._searches.has_room()
+
     async def spend(self, *, search: bool = False) -> None:
+        if self.unlimited:
+            return
         if search:
             await self._searches.acquire()
-        await self._calls.acquire()
+        else:
+            await self._calls.acquire()

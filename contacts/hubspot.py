@@ -2,67 +2,56 @@
 
 Why it looks the way it does:
 - The SDK blocks, so every call runs in a bounded thread pool, never on the event loop; the
-  bound also caps how many sockets one bot opens to HubSpot.
+  bound also caps how many sockets one bot opens to HubSpot. A call takes its budget slot
+  first and a thread only once it may leave, so callers waiting out the budget hold no thread.
 - The SDK's own urllib3 retries are off: they would retry a POST whose answer was lost and
-  could create a contact twice. Retries happen here, where we know what a call does.
-- SDK exceptions and models stop here: callers get `contacts.errors` and `contacts.model`.
+  could create a contact twice. Retries happen here, where we know what a call does, and
+  within the running action's deadline (`contacts.deadline`), not per attempt.
+- SDK exceptions and models stop here (`contacts.translate`): callers get `contacts.errors`
+  and `contacts.model`.
 - A create is never repeated blindly. After a timeout or 5xx the contact may or may not exist,
-  so we look its email up first; if it is there, that is the contact our request made.
+  so we look its email up first; if it is there, that is the contact our request made. The
+  batch calls (`contacts.hubspot_batch`) keep the same rule per input.
 """
 
 from __future__ import annotations
 
 import asyncio
 import functools
-import json
 import logging
-import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-import urllib3
-from hubspot.crm.contacts import ApiClient, BasicApi, Configuration, SearchApi
+from hubspot.crm.contacts import ApiClient, BasicApi, BatchApi, Configuration, SearchApi
 from hubspot.crm.contacts.exceptions import ApiException
 from hubspot.crm.contacts.models import SimplePublicObjectInput, SimplePublicObjectInputForCreate
 
+from contacts import deadline
 from contacts.budget import RequestBudget
 from contacts.errors import (
     ContactNotFound,
     ContactsError,
-    DuplicateContact,
     HubSpotRejectedToken,
     HubSpotUnavailable,
-    InvalidContact,
     RateLimited,
 )
+from contacts.hubspot_batch import BatchCalls
 from contacts.model import DISPLAY_PROPERTIES, Contact, SearchPage
 from contacts.retrying import RetryPolicy
+from contacts.translate import Throttled, to_contact, translate
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-_EXISTING_ID = re.compile(r"Existing ID:\s*(\d+)")
-_REASONS = {
-    "PROPERTY_DOESNT_EXIST": "unknown_property",
-    "INVALID_EMAIL": "invalid_email",
-    "READ_ONLY_VALUE": "read_only",
-    "INVALID_LENGTH": "too_long",
-}
+MIN_ATTEMPT_SECONDS = 0.05  # less time than this left in the action: not worth a try
 
 
-class _Transient(Exception):
-    """A failure worth retrying; `maybe_done` when the request may have been carried out."""
+class OutOfTime(Exception):
+    """The action's deadline came before the call could be sent (or sent again)."""
 
-    def __init__(self, what: str, *, maybe_done: bool) -> None:
+    def __init__(self, what: str, *, budget: bool = False) -> None:
         super().__init__(what)
-        self.maybe_done = maybe_done
-
-
-class _Throttled(Exception):
-    def __init__(self, wait: float) -> None:
-        super().__init__(f"rate limited, wait {wait:.2f}s")
-        self.wait = wait
+        self.budget = budget
 
 
 class HubSpotAdapter:
@@ -74,7 +63,7 @@ class HubSpotAdapter:
         access_token: str,
         *,
         host: str | None = None,
-        max_workers: int = 8,
+        max_workers: int = 16,
         timeout_seconds: float = 10,
         retry: RetryPolicy | None = None,
         budget: RequestBudget | None = None,
@@ -95,6 +84,7 @@ class HubSpotAdapter:
         self._retry = retry or RetryPolicy()
         self._budget = budget or RequestBudget()
         self._properties = list(properties)
+        self._batches = BatchCalls(self, BatchApi(api_client=client))
 
     def __repr__(self) -> str:  # never show the token
         return f"HubSpotAdapter(host={self._client.configuration.host!r})"
@@ -134,6 +124,28 @@ class HubSpotAdapter:
             next_after=str(after) if after is not None else None,
         )
 
+    async def get_many(
+        self, keys: Sequence[str], id_property: str | None = None
+    ) -> dict[str, Contact]:
+        """Up to 100 contacts in one batch/read, by id or by email; the ones found, by key."""
+        return await self._batches.read(keys, id_property)
+
+    async def create_many(
+        self, items: Sequence[Mapping[str, str]]
+    ) -> list[Contact | ContactsError]:
+        """Up to 100 creates of distinct emails in one batch/create; each input's own outcome."""
+        return await self._batches.create(items)
+
+    async def update_many(
+        self, items: Sequence[tuple[str, Mapping[str, str]]]
+    ) -> list[Contact | ContactsError]:
+        """Up to 100 updates of distinct ids in one batch/update; each input's own outcome."""
+        return await self._batches.update(items)
+
+    def search_is_free(self) -> bool:
+        """Would a search leave at once (the search budget has room and nobody queues)?"""
+        return self._budget.search_room()
+
     async def create(self, properties: Mapping[str, str]) -> Contact:
         """Create once. One call makes at most one contact: after any failed try the email is
         looked up before posting again (and before giving up); if the outcome cannot be known,
@@ -158,7 +170,7 @@ class HubSpotAdapter:
                 raise
 
         async def give_up(final: ContactsError, uncertain: bool, cause: BaseException) -> Contact:
-            if found := await self._last_look(email, uncertain, cause):
+            if uncertain and (found := await self._last_look(email, cause)):
                 return found
             raise final from cause
 
@@ -190,11 +202,11 @@ class HubSpotAdapter:
             write_may_have_happened=True,
         )
 
-    async def _last_look(self, email: str, uncertain: bool, cause: BaseException) -> Contact | None:
-        """Before giving up on a create: if the contact is there, our try made it; if it is
-        not but a try may still write it (an answer lost in flight), the outcome is unknown."""
+    async def _last_look(self, email: str, cause: BaseException) -> Contact | None:
+        """Before giving up on a create a try of ours may have written: if the contact is
+        there, our try made it; if it is not, a try may still write it: the outcome is unknown."""
         found = await self._lookup_after_failure(email) if email else None
-        if found is None and uncertain:
+        if found is None:
             raise self._unknown_outcome() from cause
         return found
 
@@ -215,13 +227,30 @@ class HubSpotAdapter:
     async def _send(
         self, fn: Callable[..., T], *args: Any, search: bool = False, **kwargs: Any
     ) -> T:
-        """Spend from the budget, then run the SDK call in a worker thread. A free thread is
-        taken first, so a call leaves as soon as it is counted (and counts stay honest)."""
-        async with self._slots:
-            await self._budget.spend(search=search)
+        """Spend from the budget, then take a thread and run the SDK call. Both waits end at
+        the action's deadline; the call itself gets what is left, at most the timeout."""
+        try:
+            async with asyncio.timeout(deadline.remaining()):
+                await self._budget.spend(search=search)
+        except TimeoutError:
+            raise OutOfTime("the request budget", budget=True) from None
+        try:
+            async with asyncio.timeout(deadline.remaining()):
+                await self._slots.acquire()
+        except TimeoutError:
+            raise OutOfTime("a free HubSpot thread") from None
+        try:
+            timeout = self._timeout
+            left = deadline.remaining()
+            if left is not None:
+                if left < MIN_ATTEMPT_SECONDS:
+                    raise OutOfTime("the call")
+                timeout = min(timeout, left)
             loop = asyncio.get_running_loop()
-            call = functools.partial(fn, *args, _request_timeout=self._timeout, **kwargs)
+            call = functools.partial(fn, *args, _request_timeout=timeout, **kwargs)
             return await loop.run_in_executor(self._executor, call)
+        finally:
+            self._slots.release()
 
     async def _call(
         self,
@@ -254,16 +283,21 @@ class HubSpotAdapter:
         can_retry: bool = True,
     ) -> T:
         """The one retry loop. `attempt(retrying)` makes one try; a 429 is waited out as HubSpot
-        asks, a 5xx / timeout retried with jittered backoff (when `can_retry`). Past the limits
-        `give_up(error, maybe_written, cause)` decides what the caller hears: `maybe_written`
-        when a `write` try may have been applied although its answer was lost."""
+        asks, a 5xx / timeout retried with jittered backoff (when `can_retry`), never past the
+        action's deadline. Past the limits `give_up(error, maybe_written, cause)` decides what
+        the caller hears: `maybe_written` when a `write` try may have been applied although its
+        answer was lost."""
         failures = throttles = 0
         maybe_written = False
         while True:
             try:
                 return await attempt(failures + throttles > 0)
+            except OutOfTime as exc:
+                log.info("HubSpot %s: out of time waiting for %s", what, exc)
+                late: ContactsError = RateLimited() if exc.budget else HubSpotUnavailable()
+                return await give_up(late, maybe_written, exc)
             except Exception as exc:  # noqa: BLE001 - translated right here
-                problem = _translate(exc, key=key, retry=self._retry)
+                problem = translate(exc, key=key, retry=self._retry)
                 if isinstance(problem, HubSpotRejectedToken):
                     log.error(
                         "HubSpot rejected the token: check HUBSPOT_ACCESS_TOKEN and its scopes "
@@ -272,10 +306,12 @@ class HubSpotAdapter:
                     )
                 if isinstance(problem, ContactsError):
                     raise problem from exc
+                left = deadline.remaining()
                 final: ContactsError
-                if isinstance(problem, _Throttled):
+                if isinstance(problem, Throttled):
                     throttles += 1
-                    if throttles <= self._retry.rate_limit_retries:
+                    in_time = left is None or problem.wait + MIN_ATTEMPT_SECONDS < left
+                    if throttles <= self._retry.rate_limit_retries and in_time:
                         await asyncio.sleep(problem.wait)
                         continue
                     final = RateLimited(problem.wait)
@@ -283,87 +319,10 @@ class HubSpotAdapter:
                     failures += 1
                     maybe_written = maybe_written or (write and problem.maybe_done)
                     log.info("HubSpot %s failed (%s), attempt %d", what, problem, failures)
-                    if can_retry and failures < self._retry.attempts:
-                        await asyncio.sleep(self._retry.backoff(failures))
+                    pause = self._retry.backoff(failures)
+                    in_time = left is None or pause + MIN_ATTEMPT_SECONDS < left
+                    if can_retry and failures < self._retry.attempts and in_time:
+                        await asyncio.sleep(pause)
                         continue
                     final = HubSpotUnavailable()
                 return await give_up(final, maybe_written, exc)
-
-
-# -- translation at the edge ------------------------------------------------------------------
-
-
-def _translate(
-    exc: BaseException, *, key: str, retry: RetryPolicy
-) -> ContactsError | _Transient | _Throttled:
-    """An SDK / transport exception as one of ours, or as a reason to retry."""
-    if isinstance(exc, ApiException):
-        status = int(exc.status or 0)
-        body = _body(exc)
-        if status == 429:
-            return _Throttled(retry.rate_limit_wait(exc.headers))
-        if status == 404:
-            return ContactNotFound(key)
-        if status == 409:
-            found = _EXISTING_ID.search(str(body.get("message") or ""))
-            return DuplicateContact(None, existing_id=found.group(1) if found else None)
-        if status == 400:
-            return _invalid(body)
-        if status in (401, 403):
-            return HubSpotRejectedToken(status)
-        if status == 0 or status >= 500 or status in (423, 477):
-            return _Transient(f"HTTP {status}", maybe_done=True)
-        return HubSpotUnavailable(
-            f"HubSpot answered HTTP {status}: {body.get('message') or 'no details'}"
-        )
-    if isinstance(
-        exc, urllib3.exceptions.NewConnectionError | urllib3.exceptions.ConnectTimeoutError
-    ):
-        return _Transient(type(exc).__name__, maybe_done=False)  # never reached HubSpot
-    if isinstance(exc, urllib3.exceptions.HTTPError | OSError):
-        return _Transient(type(exc).__name__, maybe_done=True)
-    raise exc
-
-
-def _body(exc: ApiException) -> dict[str, Any]:
-    try:
-        data = json.loads(exc.body or b"{}")
-    except (TypeError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def _invalid(body: Mapping[str, Any]) -> InvalidContact:
-    """HubSpot's VALIDATION_ERROR, naming the first field it complains about."""
-    for err in body.get("errors") or []:
-        if not isinstance(err, dict):
-            continue
-        context = err.get("context") or {}
-        names = context.get("propertyName") or [""]
-        field = str(names[0]) if names else ""
-        reason = _REASONS.get(str(err.get("code") or ""), "invalid_value")
-        if field:
-            return InvalidContact(
-                field, reason, f"HubSpot did not accept the {field}: {err.get('message')}"
-            )
-    message = str(body.get("message") or "HubSpot did not accept the request.")
-    return InvalidContact("*", "invalid_value", f"HubSpot did not accept that: {message}")
-
-
-def _iso(value: datetime | str | None) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    dt = value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
-    return dt.isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-def to_contact(obj: Any) -> Contact:
-    """An SDK SimplePublicObject as our plain Contact."""
-    return Contact(
-        id=str(obj.id),
-        properties=dict(obj.properties or {}),
-        created_at=_iso(obj.created_at),
-        updated_at=_iso(obj.updated_at),
-    )

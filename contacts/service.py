@@ -3,15 +3,25 @@
 It validates what users typed, keeps duplicates out and makes updates safe to confirm later.
 Everything HubSpot-specific (SDK, retries, rate budget) is in the adapter passed in; this class
 only decides *what* to ask. The bot's flows and the agent's tools both rely on its signatures.
+
+What it asks goes through `contacts.batching`, so concurrent users share HubSpot calls, and each
+public method is one action with one deadline (`contacts.deadline`): a HubSpot that hangs costs
+a user `action_seconds` in all, however many calls and retries the action makes. The fewest
+calls per action: a find by email 1, a create 2 (the duplicate check, the create), an update
+preview 1 (a read this turn already made is reused: Confirm re-reads and compares versions).
 """
 
 from __future__ import annotations
 
 import logging
+import time
+from collections import OrderedDict
 from collections.abc import Mapping
 from contextlib import nullcontext
-from typing import Any, Protocol
+from typing import Any
 
+from contacts import deadline
+from contacts.batching import Batches, BatchingAdapter, NewCheck
 from contacts.errors import (
     ContactChanged,
     ContactNotFound,
@@ -27,25 +37,35 @@ from contacts.validation import check_text, normalise_email, normalise_propertie
 log = logging.getLogger(__name__)
 
 
-class ContactsAdapter(Protocol):
-    """What the service needs from HubSpot (contacts.hubspot.HubSpotAdapter provides it)."""
-
-    async def get(self, id_or_email: str, id_property: str | None = None) -> Contact: ...
-    async def create(self, properties: Mapping[str, str]) -> Contact: ...
-    async def update(self, contact_id: str, properties: Mapping[str, str]) -> Contact: ...
-    async def search(self, body: Mapping[str, Any]) -> SearchPage: ...
+# What the service needs from HubSpot (contacts.hubspot.HubSpotAdapter provides it).
+ContactsAdapter = BatchingAdapter
+ACTION_SECONDS = 12.0  # the most one action waits for HubSpot, retries included
+REUSE_SECONDS = 2.0  # a contact read this long ago may stand in for a new read in a preview
+_RECENT_MAX = 512
 
 
 class ContactsService:
-    def __init__(self, adapter: ContactsAdapter, *, default_region: str = "US") -> None:
+    def __init__(
+        self,
+        adapter: ContactsAdapter,
+        *,
+        default_region: str = "US",
+        action_seconds: float = ACTION_SECONDS,
+        batch_window_seconds: float = 0.005,
+        batch_size: int = 100,
+    ) -> None:
         self._adapter = adapter
+        self._hub = Batches(adapter, window_seconds=batch_window_seconds, max_size=batch_size)
         self._default_region = default_region.upper()
+        self._action_seconds = action_seconds
         # Creates for one email run one at a time in this process, so two users adding the
         # same person at once get one contact and one "already exists", never a race.
         self._creates_by_email = KeyedLocks()
+        self._recent: OrderedDict[str, tuple[float, Contact]] = OrderedDict()
 
     async def aclose(self) -> None:
         """Release the adapter's threads and connections (the app calls this on shutdown)."""
+        await self._hub.aclose()
         close = getattr(self._adapter, "aclose", None)
         if close is not None:
             await close()
@@ -83,44 +103,55 @@ class ContactsService:
                 return SearchPage(total=1, results=[])
             found = await self.find_by_email(criteria.email)
             return SearchPage(total=1 if found else 0, results=[found] if found else [])
-        return await self._adapter.search(body)
+        with deadline.action(self._action_seconds):
+            return await self._adapter.search(body)  # lags behind writes: not `_seen`
 
     async def get(self, contact_id: str) -> Contact:
         """Raises ContactNotFound."""
         key = str(contact_id).strip()
         if not key.isdigit():  # HubSpot ids are numbers; anything else cannot exist
             raise ContactNotFound(key)
-        return await self._adapter.get(key)
+        with deadline.action(self._action_seconds):
+            return self._seen(await self._hub.get(key))
 
     async def find_by_email(self, email: str) -> Contact | None:
-        """GET by idProperty=email (not search: search lags behind writes)."""
+        """Read by idProperty=email (not search: search lags behind writes)."""
         address = normalise_email(email)
-        try:
-            return await self._adapter.get(address, id_property="email")
-        except ContactNotFound:
-            return None
+        with deadline.action(self._action_seconds):
+            found = await self._hub.find_by_email(address)
+        return self._seen(found) if found is not None else None
 
     async def create(
         self, properties: Mapping[str, str], *, region: str | None = None
     ) -> CreateResult:
         """Normalise, check the email is new, create once. Raises DuplicateContact (with the
-        existing contact), InvalidContact, HubSpotUnavailable, RateLimited."""
+        existing contact), InvalidContact, HubSpotUnavailable, RateLimited. Other contacts with
+        the same full name come back as a warning when the duplicate check could tell (a lone
+        create, or one without an email); under load that warning is skipped."""
         values = self.normalise(properties, region=region, partial=True)
         email = values.get("email", "")
-        if not (email or values.get("firstname") or values.get("lastname")):
+        first, last = values.get("firstname", ""), values.get("lastname", "")
+        if not (email or first or last):
             raise InvalidContact(
                 "email", "empty", "A new contact needs at least an email address or a name."
             )
-        async with self._creates_by_email.hold(email) if email else nullcontext():
-            if email:
-                existing = await self.find_by_email(email)
-                if existing is not None:
-                    raise DuplicateContact(existing)
-            try:
-                contact = await self._adapter.create(values)
-            except DuplicateContact as dup:  # HubSpot's 409 backstop
-                raise DuplicateContact(await self._existing(dup, email)) from dup
-        return CreateResult(contact=contact, same_name=await self._same_name(contact))
+        with deadline.action(self._action_seconds):
+            async with self._creates_by_email.hold(email) if email else nullcontext():
+                if email:
+                    check = await self._hub.check_new(email, first, last)
+                    if check.existing is not None:
+                        raise DuplicateContact(check.existing)
+                else:
+                    check = NewCheck(None, await self._same_name(first, last))
+                try:
+                    if email:
+                        contact = await self._hub.create(values)
+                    else:
+                        contact = await self._adapter.create(values)
+                except DuplicateContact as dup:  # HubSpot's 409 backstop
+                    raise DuplicateContact(await self._existing(dup, email)) from dup
+        same = [c for c in check.same_name if c.id != contact.id]
+        return CreateResult(contact=self._seen(contact), same_name=same)
 
     async def plan_update(
         self, contact_id: str, properties: Mapping[str, str], *, region: str | None = None
@@ -132,7 +163,11 @@ class ContactsService:
         values = self.normalise(properties, region=region, partial=True)
         if not values:
             raise InvalidContact("*", "empty", "There is nothing to change: no new values given.")
-        current = await self.get(contact_id)
+        with deadline.action(self._action_seconds):
+            return await self._plan(contact_id, values)
+
+    async def _plan(self, contact_id: str, values: Mapping[str, str]) -> PendingUpdate:
+        current = self._recently_read(contact_id) or await self.get(contact_id)
         changes = tuple(
             Change(name, current.get(name), value)
             for name, value in values.items()
@@ -157,16 +192,18 @@ class ContactsService:
         """Re-read the contact; if its version differs from `pending.expected_version` raise
         ContactChanged(current); else PATCH and return the updated contact. A new email that
         another contact has raises DuplicateContact."""
-        current = await self.get(pending.contact_id)
-        if current.version != pending.expected_version:
-            raise ContactChanged(current)
-        new_email = pending.properties.get("email")
-        if new_email:
-            await self._check_email_free(new_email, current.id)
-        try:
-            return await self._adapter.update(current.id, dict(pending.properties))
-        except DuplicateContact as dup:
-            raise DuplicateContact(await self._existing(dup, new_email or "")) from dup
+        with deadline.action(self._action_seconds):
+            current = await self.get(pending.contact_id)  # always fresh: this is the check
+            if current.version != pending.expected_version:
+                raise ContactChanged(current)
+            new_email = pending.properties.get("email")
+            if new_email:
+                await self._check_email_free(new_email, current.id)
+            try:
+                updated = await self._hub.update(current.id, dict(pending.properties))
+            except DuplicateContact as dup:
+                raise DuplicateContact(await self._existing(dup, new_email or "")) from dup
+        return self._seen(updated)
 
     # -- helpers ------------------------------------------------------------------------------
 
@@ -179,17 +216,16 @@ class ContactsService:
         """The contact a 409 was about, so the user can be shown it (best effort)."""
         try:
             if dup.existing_id:
-                return await self._adapter.get(dup.existing_id)
+                return await self._hub.get(dup.existing_id)
             if email:
                 return await self.find_by_email(email)
         except ContactsError as exc:
             log.warning("could not read the existing contact after a 409: %s", exc.code)
         return None
 
-    async def _same_name(self, contact: Contact) -> list[Contact]:
-        """Other contacts with this full name: a warning, so a failure here only loses the
-        warning, never the contact that was just created."""
-        first, last = contact.get("firstname"), contact.get("lastname")
+    async def _same_name(self, first: str, last: str) -> list[Contact]:
+        """Contacts with this full name, before a create without an email (its only check):
+        a warning, so a failure here only loses the warning."""
         if not (first and last):
             return []
         body = {
@@ -208,7 +244,21 @@ class ContactsService:
         except ContactsError as exc:
             log.warning("same-name check skipped: %s", exc.code)
             return []
-        return [c for c in page.results if c.id != contact.id]
+        return page.results
+
+    def _seen(self, contact: Contact) -> Contact:
+        """Remember a contact as just read, for `plan_update` in the same turn."""
+        self._recent[contact.id] = (time.monotonic(), contact)
+        self._recent.move_to_end(contact.id)
+        while len(self._recent) > _RECENT_MAX:
+            self._recent.popitem(last=False)
+        return contact
+
+    def _recently_read(self, contact_id: str) -> Contact | None:
+        seen = self._recent.get(str(contact_id).strip())
+        if seen is None or time.monotonic() - seen[0] > REUSE_SECONDS:
+            return None
+        return seen[1]
 
 
 def _only_exact_email(criteria: SearchCriteria, body: Mapping[str, Any]) -> bool:
