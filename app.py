@@ -36,6 +36,7 @@ from bots.failures import on_turn_error, unreadable_activity
 from bots.local_mode import loopback_host_only
 from bots.token_auth import StrictTokenAuthentication
 from config import Settings
+from contacts.budget import BudgetLimits, RequestBudget
 from contacts.hubspot import HubSpotAdapter
 from contacts.service import ContactsService
 from hubspot_local.embedded import start_embedded
@@ -113,10 +114,19 @@ def create_app(
         if settings.local_hubspot:
             local = await start_embedded(settings)
             app[HUBSPOT_LOCAL_KEY] = local
-            hubspot = HubSpotAdapter(local.token, host=local.url)
+            # The embedded API does not throttle: a budget for HubSpot would only slow it.
+            token, host, budget = local.token, local.url, RequestBudget.off()
         else:
-            hubspot = HubSpotAdapter(settings.hubspot_access_token, host=settings.hubspot_base_url)
-        contacts = ContactsService(hubspot, default_region=settings.default_phone_region)
+            token, host = settings.hubspot_access_token, settings.hubspot_base_url
+            budget = RequestBudget(BudgetLimits.for_tier(settings.hubspot_tier))
+        hubspot = HubSpotAdapter(
+            token, host=host, budget=budget, max_workers=settings.hubspot_threads
+        )
+        contacts = ContactsService(
+            hubspot,
+            default_region=settings.default_phone_region,
+            action_seconds=settings.hubspot_action_seconds,
+        )
         app[CONTACTS_KEY] = contacts
         # The tokenizer's tables take about a second to load and most of the app's memory: only
         # with a model, once, off the event loop. Guided mode sizes its window in UTF-8 bytes,

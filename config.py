@@ -70,6 +70,16 @@ def _whole(value: str) -> int:
         raise ValueError("a whole number") from None
 
 
+def _between(low: int, high: int) -> Callable[[str], int]:
+    def parse(value: str) -> int:
+        number = _whole(value)
+        if not low <= number <= high:
+            raise ValueError(f"a whole number from {low} to {high}")
+        return number
+
+    return parse
+
+
 def _positive_seconds(value: str) -> float:
     try:
         seconds = float(value)
@@ -120,6 +130,9 @@ class Settings:
     hubspot_access_token: str = field(default="", repr=False)
     hubspot_base_url: str = "https://api.hubapi.com"
     hubspot_seed_demo: int = 0  # local API only: demo contacts to create on first start
+    hubspot_tier: str = "free"  # free | pro | enterprise: the request budget kept under
+    hubspot_threads: int = 16  # SDK calls in flight at once (each holds a thread and a socket)
+    hubspot_action_seconds: float = 12.0  # the most one action waits for HubSpot, retries included
     default_phone_region: str = "US"
 
     # Language and conversation state
@@ -246,6 +259,9 @@ ENVIRONMENT: tuple[tuple[str, str, Callable[[str], Any]], ...] = (
     ("HUBSPOT_ACCESS_TOKEN", "hubspot_access_token", _stripped),
     ("HUBSPOT_BASE_URL", "hubspot_base_url", _stripped),
     ("HUBSPOT_SEED_DEMO", "hubspot_seed_demo", _whole),
+    ("HUBSPOT_TIER", "hubspot_tier", _one_of("free", "pro", "enterprise", lower=True)),
+    ("HUBSPOT_THREADS", "hubspot_threads", _between(1, 256)),
+    ("HUBSPOT_ACTION_SECONDS", "hubspot_action_seconds", _positive_seconds),
     ("DEFAULT_PHONE_REGION", "default_phone_region", _upper),
     ("DEFAULT_LANGUAGE", "default_language", _one_of("en", "ko", lower=True, prefix=2)),
     ("STATE_STORAGE", "state_storage", _one_of("sqlite", "memory", lower=True)),
