@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from contacts.korean import is_hangul
+
 # The properties users may edit (../shared/design.md). Search may filter on any property.
 EDITABLE_PROPERTIES: tuple[str, ...] = (
     "firstname",
@@ -32,10 +34,6 @@ DISPLAY_PROPERTIES: tuple[str, ...] = EDITABLE_PROPERTIES + (
 )
 
 
-def _is_hangul(text: str) -> bool:
-    return all("\uac00" <= ch <= "\ud7a3" for ch in text)
-
-
 @dataclass(frozen=True)
 class Contact:
     id: str
@@ -56,7 +54,7 @@ class Contact:
         """Western order ("Jane Doe"), but Korean names family-name first and unspaced ("김민지"),
         as Korean users write and read them."""
         first, last = self.get("firstname"), self.get("lastname")
-        if first and last and _is_hangul(first) and _is_hangul(last):
+        if first and last and is_hangul(first) and is_hangul(last):
             return last + first
         return " ".join(p for p in (first, last) if p)
 

@@ -18,6 +18,7 @@ from typing import Any
 import phonenumbers
 
 from contacts.errors import InvalidContact
+from contacts.korean import hangul_splits
 from contacts.model import SearchCriteria
 from contacts.validation import normalise_email, normalise_phone
 
@@ -40,32 +41,6 @@ def _token(name: str, value: str) -> Filter:
 
 def _eq(name: str, value: str) -> Filter:
     return {"propertyName": name, "operator": "EQ", "value": value}
-
-
-# Two-syllable Korean family names (the common ones); any other name's family name is taken to be
-# its first syllable.
-COMPOUND_FAMILY_NAMES = frozenset(
-    {"남궁", "제갈", "선우", "황보", "독고", "사공", "서문", "동방", "망절", "어금", "황목"}
-)
-
-
-def _is_hangul(word: str) -> bool:
-    return all("\uac00" <= ch <= "\ud7a3" for ch in word)
-
-
-def hangul_splits(word: str) -> list[tuple[str, str]]:
-    """(family name, given name) readings of an unspaced 2–4 syllable Hangul name ("김민수" ->
-    김 + 민수), most likely first: Korean users write their names family name first and without
-    a space, while HubSpot keeps the two parts in separate fields. A known two-syllable family
-    name (남궁, 제갈, 선우, 황보, ...) comes first; a 4-syllable name also tries it otherwise."""
-    if not (2 <= len(word) <= 4 and _is_hangul(word)):
-        return []
-    splits = [(word[:1], word[1:])]
-    if len(word) >= 3 and word[:2] in COMPOUND_FAMILY_NAMES:
-        splits.insert(0, (word[:2], word[2:]))
-    elif len(word) == 4:
-        splits.append((word[:2], word[2:]))
-    return splits
 
 
 def name_alternatives(name: str) -> list[list[Filter]]:
