@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from agent.commands import parse_command  # noqa: E402
+from typed import parse_command  # noqa: E402
 
 INPUTS = {
     "1 MB of x": "x" * 1_000_000,

@@ -20,8 +20,6 @@ from botbuilder.core import ActivityHandler, ConversationState, TurnContext
 from botbuilder.schema import ActivityTypes, ChannelAccount
 
 import cards
-from agent.command_words import HELP_WORDS
-from agent.commands import parse_command
 from agent.loop import ContactAgent
 from agent.memory import Encoding
 from bots.access import AccessDecision, AccessPolicy
@@ -39,6 +37,7 @@ from contacts.errors import ContactsError
 from contacts.model import SearchCriteria
 from contacts.service import ContactsService
 from store import Store
+from typed import parse_command
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +56,15 @@ _WRITES = frozenset(
         Action.UPDATE_CONFIRM,
     }
 )
+# What to say to a job this bot does not do (typed.Command.topic).
+_UNSUPPORTED = {
+    "delete": "unsupported_delete",
+    "merge": "unsupported_merge",
+    "export": "unsupported_export",
+    "email": "unsupported_email",
+    "deals": "unsupported_deals",
+    "notes": "unsupported_notes",
+}
 
 
 class ContactBot(ActivityHandler):
@@ -284,21 +292,23 @@ class ContactBot(ActivityHandler):
             remember(turn, "assistant", "\n".join(turn.said), self._encoding)
 
     async def _command(self, turn: Turn, message: str) -> None:
-        """Typed commands without a model; the same flows as the buttons."""
+        """Typed commands without a model; the same flows as the buttons. What to answer is
+        the parser's decision (`Command.kind`); this only routes it."""
         command = parse_command(message)
         if command.language == "ko":
             turn.lang = "ko"  # a Korean command gets a Korean answer, whatever the locale
-        if command.small_talk == "thanks":
+        kind = command.kind
+        if kind == "thanks":
             await turn.say(text(turn.lang, "thanks"))
-        elif command.kind == "help":
-            words = message.strip().lower().strip("!.?")
-            intro = (
-                ""
-                if words in HELP_WORDS or command.small_talk == "help" or message.strip() == "?"
-                else text(turn.lang, "hello" if command.small_talk else "not_understood")
-            )
+        elif kind in ("help", "hello"):
+            intro = text(turn.lang, "hello") if kind == "hello" else ""
             await turn.say(intro, cards.help_card(turn.lang, turn.nonce, self._model is not None))
-        elif command.kind == "search":
+        elif kind == "unknown":
+            menu = cards.menu_card(turn.lang, turn.nonce)
+            await turn.say(text(turn.lang, "not_understood"), menu)
+        elif kind == "unsupported":
+            await turn.say(text(turn.lang, _UNSUPPORTED.get(command.topic, "not_understood")))
+        elif kind == "search":
             criteria = command.criteria or SearchCriteria()
             if criteria.is_empty():
                 await self._search.show_search_form(turn)
@@ -306,11 +316,15 @@ class ContactBot(ActivityHandler):
                 await self._search.search(turn, criteria)
         elif turn.read_only:
             await turn.say(text(turn.lang, "read_only_user"))
-        elif command.kind == "create":
-            if command.properties:
+        elif kind in ("yes", "no"):
+            await self._updates.answer(turn, yes=kind == "yes")
+        elif kind == "create":
+            if not command.properties:
+                await self._search.show_create_form(turn)
+            elif command.certain:
                 await self._search.create(turn, command.properties)
             else:
-                await self._search.show_create_form(turn)
+                await self._search.ask_create(turn, command.properties)
         elif not command.target:
             await self._updates.show_find_form(turn, "update_which")
         else:

@@ -20,7 +20,7 @@ from contacts.errors import (
     HubSpotUnavailable,
     InvalidContact,
 )
-from contacts.model import SearchCriteria
+from contacts.model import Contact, SearchCriteria, SearchPage
 from contacts.service import ContactsService
 
 PAGE_SIZE = 10
@@ -55,11 +55,12 @@ class SearchCreateFlows:
             page = await self._contacts.search(
                 criteria, limit=PAGE_SIZE, after=after or None, region=turn.region
             )
-            if not page.results and not after and _name_only(criteria):
-                # "삼성물산 찾아줘", "find Initech" typed in the name box: no one is called that,
-                # so look for the words anywhere (company, email, ...), as HubSpot's search box
-                # does. The More button then carries the free-text criteria.
-                criteria = SearchCriteria(text=criteria.name)
+            words = _one_loose_value(criteria)
+            if not page.results and not after and words:
+                # "삼성물산 찾아줘", "find Initech" typed in the name box, "LG 담당자" read as a
+                # company: no one matched that field, so look for the words anywhere (company,
+                # email, ...), as HubSpot's search box does. More then carries the free text.
+                criteria = SearchCriteria(text=words)
                 page = await self._contacts.search(criteria, limit=PAGE_SIZE, region=turn.region)
         except InvalidContact as exc:
             await turn.failed(exc, cards.search_form(turn.lang, turn.nonce, _prefill(criteria)))
@@ -73,7 +74,8 @@ class SearchCreateFlows:
                 await turn.say(text(turn.lang, "no_more_results"))
             else:
                 await turn.say(
-                    text(turn.lang, "no_results"), cards.no_results_card(turn.lang, turn.nonce)
+                    text(turn.lang, "no_results", query=_searched(criteria)),
+                    cards.no_results_card(turn.lang, turn.nonce),
                 )
             return
         turn.data.remember_ids(c.id for c in page.results[:PAGE_SIZE])
@@ -94,6 +96,40 @@ class SearchCreateFlows:
     ) -> None:
         intro = text(turn.lang, intro_key) if intro_key else ""
         await turn.say(intro, cards.create_form(turn.lang, turn.nonce, dict(prefill or {}), error))
+
+    async def ask_create(self, turn: Turn, properties: Mapping[str, str]) -> None:
+        """A typed create that is not certain (no email, a word that may be a title): nothing
+        is written. Contacts with the same full name are looked up first and shown, then the
+        form, filled in as typed, asks the user to check and press Create."""
+        try:
+            self._contacts.normalise(properties, region=turn.region, partial=True)
+        except InvalidContact as exc:  # the form again, the error naming the field
+            await self._create_failed(turn, exc, properties)
+            return
+        first, last = properties.get("firstname", "").strip(), properties.get("lastname", "")
+        same: list[Contact] = []
+        if first or last:
+            full = " ".join(p for p in (first, last.strip()) if p)
+            try:
+                page = await self._contacts.search(SearchCriteria(name=full), limit=PAGE_SIZE)
+            except ContactsError:
+                page = SearchPage(total=0, results=[])  # only the warning is lost
+            same = [
+                c
+                for c in page.results
+                if c.get("firstname").strip().lower() == first.lower()
+                and c.get("lastname").strip().lower() == last.strip().lower()
+            ]
+        if same:
+            name = same[0].full_name
+            turn.data.remember_ids(c.id for c in same)
+            await turn.say(
+                text(turn.lang, "create_same_name_first", count=len(same), name=name),
+                cards.pick_contact_card(turn.lang, turn.nonce, same),
+            )
+            await turn.card(cards.create_form(turn.lang, turn.nonce, dict(properties)))
+            return
+        await self.show_create_form(turn, "create_check", properties)
 
     async def create(self, turn: Turn, properties: Mapping[str, str]) -> None:
         """Create at once after the duplicate check; a bad value shows the form again, filled
@@ -160,8 +196,22 @@ class SearchCreateFlows:
         await turn.failed(exc, card)
 
 
-def _name_only(criteria: SearchCriteria) -> bool:
-    return bool(criteria.name) and criteria == SearchCriteria(name=criteria.name)
+def _one_loose_value(criteria: SearchCriteria) -> str:
+    """The value of a search by a name alone or a company alone ('' otherwise)."""
+    for value in (criteria.name, criteria.company):
+        if value and criteria.to_dict() == SearchCriteria(name=value).to_dict() | {
+            "name": criteria.name,
+            "company": criteria.company,
+        }:
+            return value
+    return ""
+
+
+def _searched(criteria: SearchCriteria) -> str:
+    """What was searched for, as the user gave it ("Contoso", "Kim, Globex")."""
+    values = [criteria.email, criteria.name, criteria.company, criteria.phone, criteria.text]
+    values += [str(f.get("value") or "") for f in criteria.filters]
+    return ", ".join(v for v in values if v)
 
 
 def _prefill(criteria: SearchCriteria) -> dict[str, str]:

@@ -169,6 +169,17 @@ class UpdateFlow:
         )
         await turn.say(earlier_write_text(turn.lang, claim, turn.actor), card)
 
+    async def answer(self, turn: Turn, *, yes: bool) -> None:
+        """A typed "yes" / "취소": answers the newest card waiting for confirmation, exactly as
+        pressing its Confirm or Cancel would."""
+        newest = next(reversed(turn.data.pending), None)
+        if newest is None:
+            await turn.say(text(turn.lang, "nothing_waiting"))
+        elif yes:
+            await self.confirm(turn, newest)
+        else:
+            await self.cancel(turn, newest)
+
     async def cancel(self, turn: Turn, pending_id: str) -> None:
         if turn.data.take_pending(pending_id) is None:
             await turn.say(text(turn.lang, "update_expired"))

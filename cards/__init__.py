@@ -62,6 +62,7 @@ __all__ = [
     "update_form",
     "confirm_update_card",
     "help_card",
+    "menu_card",
 ]
 
 Card = dict[str, Any]
@@ -85,9 +86,11 @@ _STYLES = {"email": "email", "phone": "tel", "mobilephone": "tel", "website": "u
 _PLACEHOLDERS = {
     "email": "name@company.com",
     "phone": "+1 415 555 0100",
-    "mobilephone": "+82 10-1234-5678",
+    "mobilephone": "+1 415 555 0100",
     "website": "https://example.com",
 }
+# Korean users type domestic numbers (read with the KR region): their placeholders show one.
+_KO_PLACEHOLDERS = {"phone": "02-1234-5678", "mobilephone": "010-1234-5678"}
 _FORM_TITLES = {"search": "btn_search", "create": "btn_create", "update": "btn_update"}
 
 
@@ -126,7 +129,8 @@ def _input(
         "id": name,
         "label": field_label(lang, name),
         "value": str(value) if value not in (None, "") else None,
-        "placeholder": _PLACEHOLDERS.get(name),
+        "placeholder": (_KO_PLACEHOLDERS if lang == "ko" else {}).get(name)
+        or _PLACEHOLDERS.get(name),
         "style": _STYLES.get(name),
         "required": True if required_message else None,
         "required_message": required_message,
@@ -144,11 +148,20 @@ def _facts(lang: str, contact: Contact) -> list[dict[str, str]]:
     ]
 
 
-def _row(contact: Contact, nonce: str, button: str) -> dict[str, Any]:
+def _korean_order(lang: str, names: Sequence[str]) -> tuple[str, ...]:
+    """Korean forms ask the family name (성) before the given name (이름)."""
+    if lang != "ko" or "lastname" not in names or "firstname" not in names:
+        return tuple(names)
+    out = [n for n in names if n != "lastname"]
+    out.insert(out.index("firstname"), "lastname")
+    return tuple(out)
+
+
+def _row(lang: str, contact: Contact, nonce: str, button: str) -> dict[str, Any]:
     details = [shown(contact.get(name), 60) for name in ("email", "company") if contact.get(name)]
     phone = contact.get("phone") or contact.get("mobilephone")
     if phone:
-        details.append(shown(display_phone(phone), 40))
+        details.append(shown(display_phone(phone, lang), 40))
     return {
         "name": shown(contact.display_name, 80),
         "details": [{"text": " · ".join(details)}] if details else [],
@@ -195,7 +208,8 @@ def welcome_card(lang: str, nonce: str) -> Card:
 
 def help_card(lang: str, nonce: str, model_configured: bool) -> Card:
     """Short help for typed commands plus the three buttons; when no model is configured it
-    says plainly that free-form requests need an OpenAI key."""
+    says that free-form requests are not switched on here (setting one up is the README's job,
+    not the user's). The examples are TextRuns, so an example email is not made a link."""
     examples = HELP_EXAMPLES.get(lang, HELP_EXAMPLES["en"])
     return render(
         "menu",
@@ -204,6 +218,20 @@ def help_card(lang: str, nonce: str, model_configured: bool) -> Card:
             "intro": ui(lang, "help_intro"),
             "examples": [{"text": example} for example in examples],
             "note": None if model_configured else ui(lang, "help_no_model"),
+            "actions": _start_actions(lang, nonce),
+        },
+    )
+
+
+def menu_card(lang: str, nonce: str) -> Card:
+    """Just the three buttons, under a short question: what goes with "I didn't get that"."""
+    return render(
+        "menu",
+        {
+            "title": ui(lang, "menu_title"),
+            "intro": None,
+            "examples": [],
+            "note": None,
             "actions": _start_actions(lang, nonce),
         },
     )
@@ -283,7 +311,7 @@ def results_card(
             "title": ui(lang, "results_title"),
             "intro": intro,
             "actions": actions,
-            "rows": [_row(c, nonce, ui(lang, "row_update")) for c in shown_rows],
+            "rows": [_row(lang, c, nonce, ui(lang, "row_update")) for c in shown_rows],
         },
     )
 
@@ -351,7 +379,9 @@ def create_form(
 ) -> Card:
     prefill = prefill or {}
     # A typed command may give a mobile number; the form shows it rather than dropping it.
-    names = CREATE_FIELDS + (("mobilephone",) if prefill.get("mobilephone") else ())
+    names = _korean_order(
+        lang, CREATE_FIELDS + (("mobilephone",) if prefill.get("mobilephone") else ())
+    )
     # Nothing is marked required: HubSpot takes a name or an email, and ContactsService says
     # which is missing in the user's language (a client-side rule would only duplicate it).
     inputs = [_input(lang, name, prefill.get(name)) for name in names]
@@ -386,7 +416,7 @@ def pick_contact_card(lang: str, nonce: str, contacts: Sequence[Contact]) -> Car
             "title": ui(lang, "pick_title"),
             "intro": ui(lang, "pick_intro"),
             "actions": [],
-            "rows": [_row(c, nonce, ui(lang, "row_pick")) for c in contacts[:MAX_ROWS]],
+            "rows": [_row(lang, c, nonce, ui(lang, "row_pick")) for c in contacts[:MAX_ROWS]],
         },
     )
 
@@ -396,7 +426,7 @@ def update_form(lang: str, nonce: str, contact: Contact, error: str | None = Non
         lang,
         ui(lang, "update_title", name=shown(contact.display_name, 60)),
         ui(lang, "update_intro"),
-        [_input(lang, name, contact.get(name)) for name in UPDATE_FIELDS],
+        [_input(lang, name, contact.get(name)) for name in _korean_order(lang, UPDATE_FIELDS)],
         [
             _action(
                 ui(lang, "update_submit"),

@@ -140,25 +140,26 @@ UI: dict[str, dict[str, str]] = {
         "ko": "버튼을 누르거나 이렇게 입력해 보세요:",
     },
     "help_no_model": {
-        "en": "Free-form requests need an OpenAI key (OPENAI_API_KEY). Without it I work in "
-        "guided mode and understand the commands shown above.",
-        "ko": "자유로운 문장으로 요청하려면 OpenAI 키(OPENAI_API_KEY)가 필요해요. 키가 없으면 "
-        "위에 보인 명령을 이해하는 안내 모드로 동작해요.",
+        "en": "Free-form requests are not switched on here, so I understand short commands "
+        "like the ones above. Answer a waiting change with yes or cancel.",
+        "ko": "여기서는 자유로운 문장 요청이 켜져 있지 않아서, 위와 같은 짧은 명령을 이해해요. "
+        "확인을 기다리는 변경에는 네 / 취소로 답할 수 있어요.",
     },
+    "menu_title": {"en": "What would you like to do?", "ko": "무엇을 할까요?"},
 }
 
 HELP_EXAMPLES: dict[str, tuple[str, ...]] = {
     "en": (
         "find jane@acme.com",
-        "search company Acme",
+        "who works at Acme?",
         "add Jane Doe jane@acme.com +1 415 555 0100 Acme",
-        "update jane@acme.com phone +1 415 555 0199",
-        "change jane@acme.com company to Globex",
+        "change jane@acme.com phone to +1 415 555 0199",
+        "Jane Doe's new company is Globex",
         "help",
     ),
     "ko": (
         "김민수 찾아줘",
-        "Acme 회사 연락처 검색",
+        "Acme 쪽 담당자 있어?",
         "연락처 추가 홍길동 hong@example.com 010-1111-2222",
         "jane@acme.com 전화번호 010-9876-5432로 변경",
         "김민수 회사 Globex로 수정",

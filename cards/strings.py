@@ -50,8 +50,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "found_one": {"en": "Found 1 matching contact.", "ko": "일치하는 연락처 1개를 찾았어요."},
     "no_results": {
-        "en": "No contact matched your search.",
-        "ko": "검색 조건에 맞는 연락처가 없어요.",
+        "en": "No contacts found for {query}.",
+        "ko": "찾는 연락처가 없어요: {query}",
     },
     "no_more_results": {"en": "There are no more results.", "ko": "더 이상 결과가 없어요."},
     "search_empty": {
@@ -61,10 +61,20 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "created": {"en": "Created the contact {name}.", "ko": "연락처를 만들었어요: {name}"},
     "created_same_name_warning": {
-        "en": "Note: {count} other contact(s) named {name} already exist with a different email. "
-        "Check this is not the same person.",
-        "ko": "참고: 이름이 같은 다른 연락처가 {count}개 있어요(이름: {name}, 이메일은 다름). "
-        "같은 사람이 아닌지 확인해 주세요.",
+        "en": "Note: {count} other contact(s) named {name} already exist. Check this is not the "
+        "same person.",
+        "ko": "참고: 이름이 같은 다른 연락처가 {count}개 있어요(이름: {name}). 같은 사람이 아닌지 "
+        "확인해 주세요.",
+    },
+    "create_check": {
+        "en": "Check the details and press Create; nothing is saved yet.",
+        "ko": "내용을 확인하고 만들기를 눌러 주세요. 아직 저장하지 않았어요.",
+    },
+    "create_same_name_first": {
+        "en": "{count} contact(s) named {name} are already in HubSpot (below). If this is "
+        "someone else, check the details and press Create; nothing is saved yet.",
+        "ko": "이름이 같은 연락처가 이미 {count}개 있어요(이름: {name}, 아래). 다른 사람이라면 "
+        "내용을 확인하고 만들기를 눌러 주세요. 아직 저장하지 않았어요.",
     },
     "create_needs_something": {
         "en": "Give me at least a name or an email for the new contact.",
@@ -161,8 +171,43 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ko": "메시지가 너무 길어요({length}자, 최대 {limit}자). 줄여서 다시 보내 주세요.",
     },
     "not_understood": {
-        "en": "I didn't understand that. Here is what I can do:",
-        "ko": "이해하지 못했어요. 이렇게 사용할 수 있어요:",
+        "en": "I didn't get that. Press a button, or type **help** for examples.",
+        "ko": "잘 모르겠어요. 버튼을 누르거나 **도움말**을 입력해 예시를 보세요.",
+    },
+    "nothing_waiting": {
+        "en": "There is no change waiting for your confirmation.",
+        "ko": "확인을 기다리는 변경이 없어요.",
+    },
+    # Jobs this bot does not do (typed.Command.topic): what it does instead.
+    "unsupported_delete": {
+        "en": "I can't delete contacts here; you can search, create and update them. To delete "
+        "one, use HubSpot itself.",
+        "ko": "여기서는 연락처를 삭제할 수 없어요. 검색, 만들기, 수정은 할 수 있어요. 삭제는 "
+        "HubSpot에서 직접 해 주세요.",
+    },
+    "unsupported_merge": {
+        "en": "I can't merge contacts here; you can search, create and update them. Merging is "
+        "done in HubSpot itself.",
+        "ko": "여기서는 연락처를 합칠 수 없어요. 검색, 만들기, 수정은 할 수 있어요. 병합은 "
+        "HubSpot에서 직접 해 주세요.",
+    },
+    "unsupported_export": {
+        "en": "I can't export contacts here; I can search and show them, ten at a time. For a "
+        "file, use HubSpot's export.",
+        "ko": "여기서는 연락처를 내보낼 수 없어요. 검색해서 10개씩 보여 드릴 수는 있어요. 파일이 "
+        "필요하면 HubSpot의 내보내기를 써 주세요.",
+    },
+    "unsupported_email": {
+        "en": "I can't send emails; I can find a contact's email address for you to write to.",
+        "ko": "이메일은 보낼 수 없어요. 대신 연락처를 찾아 이메일 주소를 알려 드릴 수 있어요.",
+    },
+    "unsupported_deals": {
+        "en": "I only work with contacts, not deals; you can search, create and update contacts.",
+        "ko": "거래는 다루지 않고 연락처만 다뤄요. 연락처 검색, 만들기, 수정은 할 수 있어요.",
+    },
+    "unsupported_notes": {
+        "en": "I can't add or read notes; I can search, create and update a contact's details.",
+        "ko": "메모는 추가하거나 볼 수 없어요. 연락처 정보 검색, 만들기, 수정은 할 수 있어요.",
     },
     "hello": {"en": "Hi! Here is what I can do:", "ko": "안녕하세요! 이렇게 사용할 수 있어요:"},
     "thanks": {

@@ -26,15 +26,16 @@ def display_value(lang: str, field: str, value: str) -> str:
     if not value:
         return value
     if field in PHONE_FIELDS:
-        return display_phone(value)
+        return display_phone(value, lang)
     if field == "lifecyclestage":
         labels = LIFECYCLE_LABELS.get(value)
         return labels.get(lang, labels["en"]) if labels else value
     return value
 
 
-def display_phone(value: str) -> str:
-    """An E.164 number in international layout; any other text as it was stored."""
+def display_phone(value: str, lang: str = "en") -> str:
+    """An E.164 number in international layout, but a Korean number in domestic layout for a
+    Korean reader ("051-356-3621", as Koreans write them); any other text as it was stored."""
     if not value.startswith("+"):
         return value
     try:
@@ -43,4 +44,6 @@ def display_phone(value: str) -> str:
         return value
     if not phonenumbers.is_valid_number(number):
         return value
+    if lang == "ko" and phonenumbers.region_code_for_number(number) == "KR":
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)

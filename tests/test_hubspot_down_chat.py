@@ -84,7 +84,7 @@ async def test_a_token_without_the_write_scope_reads_but_cannot_write(tmp_path, 
         chat = Conversation(bot, channel)
         await chat.start()
         (reply,) = await chat.say("find nobody@nowhere.example")
-        assert reply.text == "No contact matched your search."
+        assert reply.text == "No contacts found for nobody@nowhere.example."
         with caplog.at_level(logging.WARNING):
             (reply,) = await chat.say("add Ann Lee ann@globex.com")
         assert reply.text.startswith("I can't use HubSpot: this bot's HubSpot access is not")

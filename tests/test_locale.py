@@ -30,7 +30,7 @@ async def test_korean_conversation_end_to_end(tmp_path, channel):
         _korean(reply)
         assert [i["label"] for i in reply.cards[0]["body"] if i.get("type") == "Input.Text"][
             :3
-        ] == ["이름", "성", "이메일"]
+        ] == ["성", "이름", "이메일"]  # family name first
         (reply,) = await chat.click(
             {
                 **action_data(reply.cards[0], "만들기"),

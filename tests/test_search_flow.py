@@ -81,7 +81,7 @@ async def test_no_match_says_so_and_offers_create(tmp_path, channel):
         (reply,) = await chat.click(
             {**action_data(reply.cards[0], "Search"), "email": "nobody@nowhere.example"}
         )
-        assert reply.text == "No contact matched your search."
+        assert reply.text == "No contacts found for nobody@nowhere.example."
         (reply,) = await chat.click(action_data(reply.cards[0], "Create contact"))
         assert heading(reply.cards[0]) == "Create contact"
 

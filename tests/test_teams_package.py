@@ -15,8 +15,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from agent.commands import parse_command
 from config import Settings
+from typed import parse_command
 
 ROOT = Path(__file__).resolve().parents[1]
 PKG = ROOT / "appPackage"

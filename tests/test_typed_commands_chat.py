@@ -5,7 +5,16 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.botapp import Conversation, action_data, running_app, test_settings
+import cards
+from contacts.model import SearchCriteria
+from tests.support.botapp import (
+    Conversation,
+    action_data,
+    card_nodes,
+    running_app,
+    submit_actions,
+    test_settings,
+)
 from tests.support.cardread import facts, heading
 
 
@@ -49,7 +58,8 @@ SEARCHES = [
     ("ko-KR", "김민수 찾아줘", "일치하는 연락처 1개를 찾았어요.", "민수"),
     # Typed in Korean from an English client: the answer is in Korean.
     ("en-US", "김민수 찾아줘", "일치하는 연락처 1개를 찾았어요.", "민수"),
-    ("en-US", "find nobody@nowhere.example", "No contact matched your search.", None),
+    ("en-US", "find nobody@nowhere.example", "No contacts found for nobody@nowhere.example.", None),
+    ("ko-KR", "이하늘찾아줘", "찾는 연락처가 없어요: 이하늘", None),
     # Found by using the bot as its users do.
     ("ko-KR", "삼성물산 찾아줘", "일치하는 연락처 1개를 찾았어요.", "Grace Moore"),  # a company
     ("ko-KR", "삼성 검색", "일치하는 연락처 1개를 찾았어요.", "Grace Moore"),  # part of one
@@ -63,6 +73,13 @@ SEARCHES = [
     ("en-US", "@acme.com", "Found 1 matching contact.", "Jane Doe"),
     ("en-US", "serch jane", "Found 1 matching contact.", "Jane Doe"),
     ("en-US", "could you please find Jane Doe?", "Found 1 matching contact.", "Jane Doe"),
+    # Questions, filler and Korean as people type it.
+    ("en-US", "anyone from Acme in our CRM?", "Found 1 matching contact.", "Jane Doe"),
+    ("en-US", "who owns the number +1 415 555 0100?", "Found 1 matching contact.", "Jane Doe"),
+    ("ko-KR", "김민수님찾아주세요", "일치하는 연락처 1개를 찾았어요.", "minsu@hanbit.kr"),
+    ("ko-KR", "김민수 찿아줘", "일치하는 연락처 1개를 찾았어요.", "minsu@hanbit.kr"),
+    ("ko-KR", "Hanbit 쪽 담당자 있어?", "일치하는 연락처 1개를 찾았어요.", "minsu@hanbit.kr"),
+    ("ko-KR", "삼성 담당자 알려줘", "일치하는 연락처 1개를 찾았어요.", "Grace Moore"),
 ]
 
 
@@ -98,6 +115,20 @@ CREATES = [
         "ann@acme.com",
         {"firstname": "Ann", "lastname": "Roe", "company": "Acme", "jobtitle": "CTO"},
         "Created the contact Ann Roe.",
+    ),
+    (
+        "en-US",
+        "add Sean O'Neil sean@oneils.ie, Acme (Korea), Inc.",
+        "sean@oneils.ie",
+        {"firstname": "Sean", "lastname": "O'Neil", "company": "Acme (Korea), Inc."},
+        "Created the contact Sean O'Neil.",
+    ),
+    (
+        "ko-KR",
+        "신규 고객 최수영 sooyoung@sk.com SK텔레콤 등록해줘",
+        "sooyoung@sk.com",
+        {"firstname": "수영", "lastname": "최", "company": "SK텔레콤"},
+        "연락처를 만들었어요: 최수영",
     ),
     (
         "ko-KR",
@@ -164,27 +195,174 @@ async def test_update_without_details_asks_which_contact(app, channel):
     [
         ("en-US", "help", "What I can do", ""),
         ("ko-KR", "도움말", "사용 방법", ""),
-        (
-            "en-US",
-            "could you maybe tell me who works where",
-            "What I can do",
-            "I didn't understand that. Here is what I can do:",
-        ),
         ("en-US", "hi", "What I can do", "Hi! Here is what I can do:"),
         ("ko-KR", "안녕하세요", "사용 방법", "안녕하세요! 이렇게 사용할 수 있어요:"),
         ("en-US", "what can you do?", "What I can do", ""),
         ("ko-KR", "뭐 할 수 있어?", "사용 방법", ""),
     ],
 )
-async def test_help_and_not_understood(app, channel, locale, typed, title, intro):
+async def test_help(app, channel, locale, typed, title, intro):
     chat = Conversation(app, channel, locale=locale)
     await chat.start()
     (reply,) = await chat.say(typed)
     assert reply.text == intro
     card = reply.cards[0]
     assert heading(card) == title
-    assert "OPENAI_API_KEY" in str(card)  # free-form requests need a key
+    assert "OPENAI_API_KEY" not in str(card)  # the help card speaks to users, not operators
+    assert "not switched on here" in str(card) or "켜져 있지 않아서" in str(card)
+    examples = [n for n in card_nodes(card) if n.get("type") == "TextRun" and "@" in n["text"]]
+    assert examples  # example emails are TextRuns: never markdown, never links
     assert len([a for a in card["actions"] if a["type"] == "Action.Submit"]) == 3
+
+
+@pytest.mark.parametrize(
+    "locale,typed,said",
+    [
+        (
+            "en-US",
+            "could you maybe tell me who works where",
+            "I didn't get that. Press a button, or type **help** for examples.",
+        ),
+        ("ko-KR", "ㅋㅋㅋ", "잘 모르겠어요. 버튼을 누르거나 **도움말**을 입력해 예시를 보세요."),
+    ],
+)
+async def test_not_understood_is_short_with_the_three_buttons(app, channel, locale, typed, said):
+    chat = Conversation(app, channel, locale=locale)
+    await chat.start()
+    (reply,) = await chat.say(typed)
+    assert reply.text == said
+    (card,) = reply.cards
+    assert [a["title"] for a in submit_actions(card)] == [
+        cards.ui(chat_lang(locale), key) for key in ("btn_search", "btn_create", "btn_update")
+    ]
+    assert not [n for n in card_nodes(card) if n.get("type") == "TextRun"]  # no examples
+
+
+@pytest.mark.parametrize(
+    "locale,typed,said",
+    [
+        ("en-US", "delete jane@acme.com", "I can't delete contacts here"),
+        ("en-US", "merge the two Jane Does", "I can't merge contacts here"),
+        ("en-US", "export everyone at Acme to csv", "I can't export contacts here"),
+        ("en-US", "send an email to jane@acme.com", "I can't send emails"),
+        ("en-US", "show the deals for Acme", "I only work with contacts, not deals"),
+        ("en-US", "add a note to Jane Doe", "I can't add or read notes"),
+        ("ko-KR", "김민수 삭제해줘", "여기서는 연락처를 삭제할 수 없어요"),
+        ("ko-KR", "연락처 엑셀로 내보내기", "여기서는 연락처를 내보낼 수 없어요"),
+    ],
+)
+async def test_unsupported_requests_say_what_the_bot_does_instead(
+    app, channel, locale, typed, said
+):
+    chat = Conversation(app, channel, locale=locale)
+    await chat.start()
+    (reply,) = await chat.say(typed)
+    assert reply.text.startswith(said)
+    assert reply.cards == []
+    assert (await app.contacts.find_by_email("jane@acme.com")) is not None
+
+
+def chat_lang(locale: str) -> str:
+    return "ko" if locale.startswith("ko") else "en"
+
+
+@pytest.mark.parametrize(
+    "locale,typed,answer,phone",
+    [
+        ("en-US", "change phone of jane@acme.com to +1 415 555 0199", "yes", "+14155550199"),
+        (
+            "en-US",
+            "change phone of jane@acme.com to +1 415 555 0199",
+            "ok, go ahead",
+            "+14155550199",
+        ),
+        ("en-US", "change phone of jane@acme.com to +1 415 555 0199", "cancel", "+14155550100"),
+        ("ko-KR", "jane@acme.com 전화번호 +1 415 555 0199로 변경", "네", "+14155550199"),
+        ("ko-KR", "jane@acme.com 전화번호 +1 415 555 0199로 변경", "확인", "+14155550199"),
+        ("ko-KR", "jane@acme.com 전화번호 +1 415 555 0199로 변경", "취소", "+14155550100"),
+        ("ko-KR", "jane@acme.com 전화번호 +1 415 555 0199로 변경", "아니요", "+14155550100"),
+    ],
+)
+async def test_typed_answer_to_the_waiting_card(app, channel, locale, typed, answer, phone):
+    """A typed yes / 네 / 확인 or cancel / 취소 / 아니요 does what the card's button does."""
+    chat = Conversation(app, channel, locale=locale)
+    await chat.start()
+    (reply,) = await chat.say(typed)
+    assert reply.cards[0]["actions"]  # the confirmation card is waiting
+    (reply,) = await chat.say(answer)
+    stored = await app.contacts.find_by_email("jane@acme.com")
+    assert stored.get("phone") == phone
+    saved = phone != "+14155550100"
+    expected = {
+        ("en", True): "Updated the contact Jane Doe.",
+        ("en", False): "Update cancelled. Nothing was changed.",
+        ("ko", True): "연락처를 수정했어요: Jane Doe",
+        ("ko", False): "수정을 취소했어요. 아무것도 바뀌지 않았어요.",
+    }[chat_lang(locale), saved]
+    assert reply.text == expected
+    (reply,) = await chat.say(answer)  # nothing is waiting any more
+    assert reply.text in (
+        "There is no change waiting for your confirmation.",
+        "확인을 기다리는 변경이 없어요.",
+    )
+    assert (await app.contacts.find_by_email("jane@acme.com")).get("phone") == phone
+
+
+async def test_typed_yes_answers_the_newest_card(app, channel):
+    chat = Conversation(app, channel)
+    await chat.start()
+    await chat.say("change jane@acme.com company to Globex")
+    await chat.say("change minsu@hanbit.kr company to Initech")
+    (reply,) = await chat.say("yes")
+    assert reply.text == "Updated the contact 김민수."
+    assert (await app.contacts.find_by_email("minsu@hanbit.kr")).get("company") == "Initech"
+    assert (await app.contacts.find_by_email("jane@acme.com")).get("company") == "Acme"
+
+
+async def test_a_name_only_create_asks_before_writing(app, channel):
+    chat = Conversation(app, channel)
+    await chat.start()
+    replies = await chat.say("add Jane Doe")
+    assert replies[0].text.startswith("1 contact(s) named Jane Doe are already in HubSpot")
+    assert "jane@acme.com" in str(replies[0].cards[0])  # the one already there
+    form = replies[1].cards[0]
+    values = {n["id"]: n.get("value") for n in card_nodes(form) if n.get("type") == "Input.Text"}
+    assert values["firstname"] == "Jane" and values["lastname"] == "Doe"
+    page = await app.contacts.search(SearchCriteria(name="Jane Doe"))
+    assert page.total == 1  # nothing written
+    (reply,) = await chat.say("add ben")
+    assert reply.text == "Check the details and press Create; nothing is saved yet."
+    assert (await app.contacts.search(SearchCriteria(name="ben"))).results == []
+
+
+async def test_a_create_that_begins_with_new_customer_stores_no_such_name(app, channel):
+    chat = Conversation(app, channel, locale="ko-KR")
+    await chat.start()
+    (reply, *_) = await chat.say("신규 고객 김하나 hana@kakao.com 등록")
+    assert reply.text == "연락처를 만들었어요: 김하나"
+    stored = await app.contacts.find_by_email("hana@kakao.com")
+    assert (stored.get("lastname"), stored.get("firstname")) == ("김", "하나")
+    assert "신규" not in str(stored.properties) and "고객" not in str(stored.properties)
+
+
+async def test_korean_forms_ask_the_family_name_first_and_show_domestic_numbers(app, channel):
+    chat = Conversation(app, channel, locale="ko-KR")
+    await chat.start()
+    (reply,) = await chat.say("연락처 등록하고 싶어요")
+    inputs = [n for n in card_nodes(reply.cards[0]) if n.get("type") == "Input.Text"]
+    ids = [n["id"] for n in inputs]
+    assert ids.index("lastname") < ids.index("firstname")
+    assert {n["id"]: n.get("placeholder") for n in inputs}["phone"] == "02-1234-5678"
+    (reply,) = await chat.say("Grace Moore 찾아줘")
+    assert "051-356-3621" in str(reply.cards[0])  # stored as +82513563621
+    english = Conversation(app, channel, locale="en-US")
+    await english.start()
+    (reply,) = await english.say("add a contact")
+    inputs = [n for n in card_nodes(reply.cards[0]) if n.get("type") == "Input.Text"]
+    assert [n["id"] for n in inputs][:2] == ["firstname", "lastname"]
+    assert {n["id"]: n.get("placeholder") for n in inputs}["phone"] == "+1 415 555 0100"
+    (reply,) = await english.say("find Grace Moore")
+    assert "+82 51-356-3621" in str(reply.cards[0])
 
 
 @pytest.mark.parametrize(

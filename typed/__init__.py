@@ -1,0 +1,18 @@
+"""Typed commands understood without a model (guided mode), English and Korean.
+
+Why no model: with no OpenAI key the bot must still search, create and update from a typed
+line. The path reads bots -> typed -> contacts: `parse_command` turns a line into a `Command`
+(the intent, its slots as typed, and for a create whether it is certain enough to write at
+once); the bot runs the values through `ContactsService`, which validates, and every update
+is confirmed on a card.
+
+    typed/words.py    the declarative table: intents, slots (fields) and their words, EN + KO
+    typed/korean.py   particles, verb endings and typos, unspaced Korean
+    typed/tokens.py   the tokenizer: values keep their place in the line, so they stay as typed
+    typed/parse.py    intent, then slots, per intent
+"""
+
+from typed.command import Command, Kind
+from typed.parse import MAX_COMMAND_CHARS, parse_command
+
+__all__ = ["Command", "Kind", "MAX_COMMAND_CHARS", "parse_command"]

@@ -1,0 +1,321 @@
+"""Reading a typed line: small talk and answers first, then the intent, then its slots.
+
+One pass reads the slots for every intent (`_read`): a field word claims the value after it
+(or, in Korean, the word before it: `Acme 회사`); emails, phone numbers and ids fill their
+own fields; the words left over are grouped by commas and read per intent (a name, a company,
+a Korean job title). Values are cut out of the line as typed (`typed.tokens`).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+
+from contacts.korean import has_hangul, is_hangul
+from contacts.model import SearchCriteria
+from typed.command import Command, Kind
+from typed.korean import verb
+from typed.slots import (
+    FIELDS,
+    SEARCH_FIELDS,
+    UPDATE_FIELDS,
+    Reading,
+    looks_like_name,
+    meaningful,
+    name_word,
+    phrase_at,
+    put_value,
+    read,
+    split_name,
+    table,
+    value_of,
+)
+from typed.tokens import Tok, tokenize
+from typed.words import (
+    ANSWER_EXTRAS,
+    ANSWERS,
+    EMAIL_NOUNS,
+    FILLER_PHRASES,
+    FILLERS,
+    HELP_WORDS,
+    INTENTS,
+    KO_CITIES,
+    KO_COMPANY_MARKERS,
+    KO_TITLES,
+    NOT_NAMES,
+    POLITE,
+    SEARCH_SLOT,
+    SMALL_TALK,
+    TYPO_VERBS,
+    UNSUPPORTED,
+)
+
+# Longer lines are not commands (and a 1 MB paste must cost nothing).
+MAX_COMMAND_CHARS = 500
+
+OPENERS = table(
+    {name: i.en for name, i in INTENTS.items() if name != "moved"}
+    | {name: i.en for name, i in UNSUPPORTED.items()}
+)
+_ANYWHERE = [(name, i.anywhere) for name, i in (INTENTS | UNSUPPORTED).items() if i.anywhere]
+_NOUNS = [(name, frozenset(i.nouns)) for name, i in UNSUPPORTED.items() if i.nouns]
+_DOMAIN = re.compile(r"^@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}$")
+
+
+def parse_command(text: str) -> Command:
+    """Parse e.g. `find jane@acme.com`, `김민수 찾아줘`, `add Jane Doe jane@acme.com Acme`,
+    `jane@acme.com 전화번호 010-9876-5432로 변경`, `yes`, `취소`, `delete Tom`."""
+    line = (text or "")[: MAX_COMMAND_CHARS + 1]
+    language = "ko" if has_hangul(line) else "en"
+    if not line.strip():
+        return Command("help", language=language)
+    if len(line) > MAX_COMMAND_CHARS:
+        return Command("unknown", language=language)
+    if line.strip() in HELP_WORDS:
+        return Command("help", language=language)  # "?"
+    chat = " ".join(line.lower().split()).strip(" !.~?,^")
+    for talk, lines in SMALL_TALK.items():
+        if chat in lines:
+            return Command(talk, language=language)  # type: ignore[arg-type]
+    answer = _answer(chat)
+    if answer:
+        return Command(answer, language=language)
+    tokens = _without_filler_phrases(tokenize(line, language))
+    if not tokens:
+        return Command("unknown", language=language)
+    if any(t.kind == "word" and t.key in HELP_WORDS for t in tokens[:3]):
+        return Command("help", language=language)
+    intent, rest = _intent(tokens)
+    topic = _unsupported(tokens, intent)
+    if topic:
+        return Command("unsupported", language=language, topic=topic)
+    if intent == "search":
+        return Command("search", criteria=_search(line, rest), language=language)
+    if intent == "create":
+        properties, certain = _create(line, rest)
+        return Command("create", properties=properties, language=language, certain=certain)
+    if intent in ("update", "moved"):
+        reading = read(line, rest, UPDATE_FIELDS, "update")
+        target, properties = _update(line, reading, moved=intent == "moved")
+        return Command("update", target=target, properties=properties, language=language)
+    return _without_verb(line, tokens, language)
+
+
+# -- the whole line ----------------------------------------------------------------------------
+
+
+def _answer(chat: str) -> Kind | None:
+    """ "yes", "네 저장해 주세요", "nope, never mind", "취소할게요": an answer to the card."""
+    words = [w for w in re.split(r"[\s,.!?~]+", chat) if w]
+    if not words:
+        return None
+    for kind in ("yes", "no"):
+        phrases = ANSWERS[kind]
+        if chat in phrases:
+            return kind
+        first = next((n for n in (3, 2, 1) if " ".join(words[:n]) in phrases), 0)
+        if not first and _answer_word(words[0], phrases):
+            first = 1
+        if first and all(
+            w in ANSWER_EXTRAS or w in phrases or _answer_word(w, phrases) for w in words[first:]
+        ):
+            return kind
+    return None
+
+
+def _answer_word(word: str, phrases: tuple[str, ...]) -> bool:
+    """`취소할게요`, `확인해줘`: a Korean answer word with a verb ending."""
+    return is_hangul(word) and any(
+        len(p) >= 2 and is_hangul(p) and word.startswith(p) and len(word) - len(p) <= 4
+        for p in phrases
+    )
+
+
+def _without_filler_phrases(tokens: list[Tok]) -> list[Tok]:
+    out: list[Tok] = []
+    i = 0
+    while i < len(tokens):
+        for phrase in FILLER_PHRASES:
+            keys = tuple(t.key for t in tokens[i : i + len(phrase)] if t.kind == "word")
+            if keys == phrase:
+                if out and tokens[i + len(phrase) - 1].sep:
+                    out[-1].sep = True
+                i += len(phrase)
+                break
+        else:
+            out.append(tokens[i])
+            i += 1
+    return out
+
+
+# -- the intent --------------------------------------------------------------------------------
+
+
+def _intent(tokens: list[Tok]) -> tuple[str, list[Tok]]:
+    """The intent's name and the tokens left once its verb is removed ("" when no verb)."""
+    start = 0
+    while start < len(tokens) - 1 and tokens[start].kind == "word" and tokens[start].key in POLITE:
+        start += 1
+    hit = phrase_at(tokens, start, OPENERS)
+    if hit and hit[0] == "create" and tokens[start].key == "new":
+        if phrase_at(tokens, start + 1, FIELDS):
+            hit = None  # "new email for Carlos is ...": an update without a verb
+    if hit:
+        return hit[0], tokens[start + hit[1] :]
+    first = tokens[start]
+    if first.kind == "word" and len(first.key) >= 4 and first.key.isascii():
+        typo = difflib.get_close_matches(first.key, TYPO_VERBS, n=1, cutoff=0.8)
+        if typo:  # "updat jane@acme.com title CEO"
+            found = phrase_at([Tok("word", 0, 0, typo[0], typo[0], typo[0], typo[0])], 0, OPENERS)
+            if found:
+                return found[0], tokens[start + 1 :]
+    for i in range(len(tokens) - 1, -1, -1):
+        name = verb(tokens[i].text) if tokens[i].kind == "word" else None
+        if name:
+            return name, tokens[:i] + tokens[i + 1 :]
+    for i, tok in enumerate(tokens):
+        for name, words in _ANYWHERE:
+            if tok.kind == "word" and tok.key in words:
+                return name, tokens[:i] + tokens[i + 1 :]
+    return "", tokens
+
+
+def _unsupported(tokens: list[Tok], intent: str) -> str:
+    """The job asked for when this bot does not do it ("" when it does)."""
+    keys = {t.key for t in tokens if t.kind == "word"}
+    if intent == "email":
+        return "email" if keys & EMAIL_NOUNS or tokens[0].key == "write" else ""
+    if intent in UNSUPPORTED:
+        return intent
+    for name, nouns in _NOUNS + [(n, frozenset(w)) for n, w in _ANYWHERE if n in UNSUPPORTED]:
+        if keys & nouns:
+            return name
+    return ""
+
+
+# -- the three jobs ----------------------------------------------------------------------------
+
+
+def _search(line: str, tokens: list[Tok]) -> SearchCriteria:
+    r = read(line, tokens, SEARCH_FIELDS, "search")
+    found: dict[str, str] = {}
+    filters: list[dict[str, str]] = []
+
+    def put(prop: str, value: str) -> None:
+        slot = SEARCH_SLOT.get(prop)
+        if not value or slot and found.get(slot):
+            return
+        if slot:
+            found[slot] = value
+        else:
+            filters.append({"propertyName": prop, "operator": "EQ", "value": value})
+
+    for prop, toks in r.values:
+        if prop in ("name", "firstname", "lastname"):
+            put(prop, " ".join(name_word(t) for t in toks))
+        else:
+            put(prop, value_of(line, toks))
+    for tok in r.entities:
+        kind = {"email": "email", "domain": "email", "phone": "phone", "id": "hs_object_id"}
+        put(kind[tok.kind], tok.text)
+    loose: list[Tok] = []
+    for group in r.groups:
+        marker = next(
+            (k for k, t in enumerate(group) if k and t.bare in KO_COMPANY_MARKERS), None
+        )  # "한빛소프트 쪽 담당자", "카카오 다니는 사람"
+        if marker is not None and meaningful(group[:marker]):
+            put("company", value_of(line, meaningful(group[:marker])))
+            group = group[marker:]
+        for tok in meaningful(group):
+            if _DOMAIN.match(tok.text):
+                put("email", tok.text)
+            elif tok.particle in ("에", "에서") and has_hangul(tok.text):
+                put("city" if tok.stem in KO_CITIES else "company", tok.stem)  # "네이버에"
+            else:
+                loose.append(tok)
+    words = [name_word(t) for t in loose]
+    if words and not found.get("name") and looks_like_name(words):
+        found["name"] = " ".join(words)  # the search tries the readings of an unspaced name
+    elif words:
+        found["text"] = " ".join([found.get("text", ""), *words]).strip()
+    return SearchCriteria(**found, filters=tuple(filters))
+
+
+def _create(line: str, tokens: list[Tok]) -> tuple[dict[str, str], bool]:
+    """The new contact, and whether it can be written without asking."""
+    r = read(line, tokens, FIELDS, "create")
+    props: dict[str, str] = {}
+    for prop, toks in r.values:
+        put_value(props, prop, value_of(line, toks))
+    for tok in r.entities:
+        slot = {"email": "email", "phone": "phone"}.get(tok.kind)
+        if slot and slot not in props:
+            props[slot] = tok.text
+    groups = [g for g in (meaningful(g) for g in r.groups) if g]
+    certain = "email" in props
+    if "jobtitle" not in props:  # "한빛소프트 과장", "김민수 과장": a Korean job title
+        for group in groups:
+            title = next((t for t in group if t.key in KO_TITLES), None)
+            if title is not None and (len(group) > 1 or group is not groups[0]):
+                props["jobtitle"] = value_of(line, [title])
+                group.remove(title)
+                break
+        groups = [g for g in groups if g]
+    if groups and "firstname" not in props and "lastname" not in props:
+        name = groups.pop(0)
+        words = [name_word(t) for t in name]
+        props.update(split_name(words))
+        if len(words) > 3 or any(t.key in NOT_NAMES for t in name):
+            certain = False  # "add Sales Lead Ann ...": a title, or a company, in the name
+    if (
+        len(groups) > 1
+        and "jobtitle" not in props
+        and groups[-2][-1].sep
+        and groups[-1][0].key.rstrip(".") not in ("inc", "ltd", "llc", "corp", "co")
+    ):
+        props["jobtitle"] = value_of(line, groups.pop())  # "Jane Roe, jane@acme.com, Acme, CTO"
+    if groups and "company" not in props:
+        props["company"] = " ".join(value_of(line, g) for g in groups)
+    return props, certain
+
+
+def _update(line: str, r: Reading, *, moved: bool = False) -> tuple[str, dict[str, str]]:
+    props: dict[str, str] = {}
+    for prop, toks in r.values:
+        if prop not in props:
+            put_value(props, prop, value_of(line, toks))
+    if moved and "company" not in props:  # "강하늘 네이버로 이직했어요"
+        for group in r.groups:
+            to = next((t for t in group if t.particle in ("로", "으로")), None)
+            if to is not None:
+                props["company"] = value_of(line, [to])
+                group.remove(to)
+                break
+    phones = [t for t in r.entities if t.kind == "phone"]
+    if phones and not {"phone", "mobilephone"} & props.keys():
+        props["phone"] = phones[0].text  # "정민호 010-4444-5555로 바꿔줘"
+    keyed = [t for t in r.target + r.entities if t.kind in ("email", "id")]
+    if keyed:
+        return keyed[0].text, props
+    before = r.groups[: r.first_field + 1] if r.first_field >= 0 else r.groups
+    target = r.target or [t for g in before for t in g]
+    if not meaningful(target):  # "국가 대한민국으로 김민수 수정": the contact comes after
+        target = [t for g in r.groups for t in g]
+    names = [name_word(t) for t in meaningful(target) if t.kind == "word"]
+    return " ".join(names), props
+
+
+def _without_verb(line: str, tokens: list[Tok], language: str) -> Command:
+    """A line with no verb: an update when it says what is new ("Tom's phone is ...",
+    "Ben now works at Initech"), a lookup when it is only an email, a number or a name."""
+    reading = read(line, tokens, UPDATE_FIELDS, "update")
+    target, properties = _update(line, reading)
+    if properties and target and reading.marked:
+        return Command("update", target=target, properties=properties, language=language)
+    words = [t for t in tokens if t.kind == "word" and t.key not in FILLERS]
+    if not words and any(t.kind in ("email", "phone", "domain", "id") for t in tokens):
+        return Command("search", criteria=_search(line, tokens), language=language)
+    if words and len(words) == len(tokens) and looks_like_name([name_word(t) for t in words]):
+        if len(words) > 1 or has_hangul(words[0].text):
+            return Command("search", criteria=_search(line, tokens), language=language)
+    return Command("unknown", language=language)
