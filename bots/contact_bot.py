@@ -283,13 +283,19 @@ class ContactBot(ActivityHandler):
         if not message:
             await turn.card(cards.help_card(turn.lang, turn.nonce, self._model is not None))
             return
-        if self._model is not None:  # read-only users get a search-only agent
-            await self._model.run(turn, message)
+        if self._model is not None and not self._typed_answer(turn, message):
+            await self._model.run(turn, message)  # read-only users get a search-only agent
             return
         await self._command(turn, message)
         remember(turn, "user", message, self._encoding)
         if turn.said:
             remember(turn, "assistant", "\n".join(turn.said), self._encoding)
+
+    @staticmethod
+    def _typed_answer(turn: Turn, message: str) -> bool:
+        """A typed "yes" / "취소" while a confirmation card waits is that card's answer, with a
+        model too: the model never writes an update, the user's Confirm does."""
+        return bool(turn.data.pending) and parse_command(message).kind in ("yes", "no")
 
     async def _command(self, turn: Turn, message: str) -> None:
         """Typed commands without a model; the same flows as the buttons. What to answer is

@@ -199,3 +199,24 @@ async def test_a_read_only_user_searches_through_the_model_but_cannot_write(
         assert model.requests[-1].tool_results()[-1]["error"] == "refused"
         assert await bot.hubspot_local.store.count() == count
         assert await bot.contacts.find_by_email("ann@globex.com") is None
+
+
+async def test_a_typed_yes_answers_the_waiting_card_without_the_model(app, model, channel):
+    chat = Conversation(app, channel)
+    await chat.start()
+    model.script(
+        tool_call("SearchContact", {"query": "jane@acme.com"}),
+        lambda body: tool_call(
+            "UpdateContact", {"contact_id": app.jane.id, "properties": {"jobtitle": "CTO"}}
+        ),
+        text("Please confirm the change."),
+    )
+    await chat.say("make jane@acme.com the CTO")
+    calls = len(model.requests)
+    (reply,) = await chat.say("yes")
+    assert reply.text == "Updated the contact Jane Doe."
+    assert len(model.requests) == calls  # the model was not asked
+    assert (await app.contacts.get(app.jane.id)).get("jobtitle") == "CTO"
+    model.script(text("Anything else?"))
+    (reply,) = await chat.say("yes")  # nothing waits any more: the model answers
+    assert reply.text == "Anything else?"
