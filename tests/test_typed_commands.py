@@ -655,3 +655,26 @@ def test_an_unquoted_value_survives_unchanged(words):
     if len(words) == 1:
         korean = parse_command(f"jane@acme.com 회사 {value}로 변경")
         assert korean.properties == {"company": value}, value
+
+
+@pytest.mark.parametrize(
+    "line, prop, value",
+    [
+        ("change jane@acme.com company to Over Easy", "company", "Over Easy"),  # "over" filler
+        ("update jane@acme.com company HubSpot", "company", "HubSpot"),  # "hubspot" filler
+        ("jane@acme.com title is CRM Lead", "jobtitle", "CRM Lead"),
+    ],
+)
+def test_a_filler_phrase_in_a_value_is_the_value(line, prop, value):
+    assert parse_command(line).properties == {prop: value}
+
+
+def test_a_reserved_domain_is_still_read_as_the_email():
+    """So the create names the bad email, instead of folding it into the last name."""
+    command = parse_command("add Ann Lee ann@lee.test Initech")
+    assert command.properties == {
+        "firstname": "Ann",
+        "lastname": "Lee",
+        "email": "ann@lee.test",
+        "company": "Initech",
+    }

@@ -34,6 +34,7 @@ from typed.tokens import Tok, tokenize
 from typed.words import (
     ANSWER_EXTRAS,
     ANSWERS,
+    CONNECTORS,
     EMAIL_NOUNS,
     FILLER_PHRASES,
     FILLERS,
@@ -131,11 +132,31 @@ def _answer_word(word: str, phrases: tuple[str, ...]) -> bool:
     )
 
 
+def _value_words(tokens: list[Tok]) -> set[int]:
+    """Where a field's value stands ("company [to] Over Easy", "company HubSpot"): a filler
+    phrase there is the value, not filler."""
+    inside: set[int] = set()
+    for i in range(len(tokens)):
+        hit = phrase_at(tokens, i, UPDATE_FIELDS) if tokens[i].kind == "word" else None
+        if hit is None:
+            continue
+        j = i + hit[1]
+        while j < len(tokens) and tokens[j].kind == "word" and tokens[j].key in CONNECTORS:
+            j += 1
+        while j < len(tokens) and tokens[j].kind == "word":
+            inside.add(j)
+            if tokens[j].sep:
+                break
+            j += 1
+    return inside
+
+
 def _without_filler_phrases(tokens: list[Tok]) -> list[Tok]:
     out: list[Tok] = []
+    values = _value_words(tokens)
     i = 0
     while i < len(tokens):
-        for phrase in FILLER_PHRASES:
+        for phrase in () if i in values else FILLER_PHRASES:
             keys = tuple(t.key for t in tokens[i : i + len(phrase)] if t.kind == "word")
             if keys == phrase:
                 if out and tokens[i + len(phrase) - 1].sep:

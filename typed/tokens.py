@@ -158,8 +158,10 @@ def _stands_alone(line: str, start: int, end: int) -> bool:
 
 
 def _is_email(candidate: str) -> bool:
+    """Shaped like an address. A reserved domain (`.test`) is still an email here, so the create
+    names it as the bad value instead of the parser folding it into the last name."""
     try:
-        validate_email(candidate, check_deliverability=False)
+        validate_email(candidate, check_deliverability=False, test_environment=True)
     except EmailNotValidError:
         return False
     return True
