@@ -9,6 +9,7 @@ hides them from `repr` so they never reach a log line by accident.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
@@ -25,6 +26,7 @@ SECRET_FIELDS = frozenset(
         "azure_openai_api_key",
         "directline_secret",
         "database_url",
+        "webchat_oidc_client_secret",
     }
 )
 
@@ -61,6 +63,16 @@ def _upper(value: str) -> str:
 
 def _list(value: str) -> tuple[str, ...]:
     return tuple(v.strip() for v in value.split(",") if v.strip())
+
+
+def _networks(value: str) -> tuple[str, ...]:
+    items = _list(value)
+    for item in items:
+        try:
+            ipaddress.ip_network(item, strict=False)
+        except ValueError:
+            raise ValueError("comma-separated IP addresses or CIDR ranges") from None
+    return items
 
 
 def _whole(value: str) -> int:
@@ -163,11 +175,27 @@ class Settings:
     # The page's token endpoint hands anyone who can load it a conversation with the CRM. None:
     # on in local mode, off with an app id (a public Teams endpoint); WEBCHAT_ENABLED decides.
     webchat_enabled: bool | None = None
+    # Sign-in for the page: OpenID Connect, or the header of a sign-in proxy at these addresses.
+    webchat_oidc_issuer: str = ""
+    webchat_oidc_client_id: str = ""
+    webchat_oidc_client_secret: str = field(default="", repr=False)
+    webchat_trusted_user_header: str = ""
+    webchat_trusted_proxies: tuple[str, ...] = ()
+
+    @property
+    def webchat_signin(self) -> str:
+        """How page users are identified: "oidc", "proxy", or "" (nobody is: local mode)."""
+        if self.webchat_oidc_issuer:
+            return "oidc"
+        return "proxy" if self.webchat_trusted_user_header else ""
 
     @property
     def webchat_page_open(self) -> bool:
-        """Does `POST api/webchat/token` mint tokens for anyone who asks?"""
-        return (not self.app_id) if self.webchat_enabled is None else self.webchat_enabled
+        """Is the page on? With sign-in, or in local mode, unless WEBCHAT_ENABLED=false. With an
+        app id and no sign-in it is off (check_webchat refuses WEBCHAT_ENABLED=true then)."""
+        if self.webchat_enabled is not None:
+            return self.webchat_enabled
+        return bool(self.webchat_signin) or not self.app_id
 
     @property
     def local_hubspot(self) -> bool:
@@ -233,6 +261,39 @@ class Settings:
             )
         if self.app_type == "SingleTenant" and self.app_id and not self.app_password:
             raise ConfigError("MicrosoftAppType SingleTenant needs MicrosoftAppPassword")
+        self.check_webchat()
+
+    def check_webchat(self) -> None:
+        """The page's sign-in settings, whole and consistent (also checked by webchat.setup)."""
+        oidc = {
+            "WEBCHAT_OIDC_ISSUER": self.webchat_oidc_issuer,
+            "WEBCHAT_OIDC_CLIENT_ID": self.webchat_oidc_client_id,
+            "WEBCHAT_OIDC_CLIENT_SECRET": self.webchat_oidc_client_secret,
+        }
+        missing = [name for name, value in oidc.items() if not value]
+        if len(missing) < len(oidc) and missing:
+            needs = ", ".join(missing)
+            raise ConfigError(f"OpenID Connect sign-in for the page also needs {needs}")
+        issuer = self.webchat_oidc_issuer
+        local = issuer.startswith(("http://127.0.0.1", "http://localhost", "http://[::1]"))
+        if issuer and not issuer.startswith("https://") and not local:
+            raise ConfigError("WEBCHAT_OIDC_ISSUER must be an https:// URL")
+        if bool(self.webchat_trusted_user_header) != bool(self.webchat_trusted_proxies):
+            raise ConfigError(
+                "WEBCHAT_TRUSTED_USER_HEADER and WEBCHAT_TRUSTED_PROXIES go together: the header "
+                "is believed only from the proxies' addresses"
+            )
+        if issuer and self.webchat_trusted_user_header:
+            raise ConfigError(
+                "Set either WEBCHAT_OIDC_* or WEBCHAT_TRUSTED_USER_HEADER for the page, not both"
+            )
+        if self.app_id and self.webchat_enabled and not self.webchat_signin:
+            raise ConfigError(
+                "WEBCHAT_ENABLED=true with a MicrosoftAppId would open the page to anyone: set "
+                "WEBCHAT_OIDC_ISSUER, WEBCHAT_OIDC_CLIENT_ID and WEBCHAT_OIDC_CLIENT_SECRET "
+                "(OpenID Connect sign-in), or WEBCHAT_TRUSTED_USER_HEADER and "
+                "WEBCHAT_TRUSTED_PROXIES (a sign-in proxy), or leave WEBCHAT_ENABLED unset"
+            )
 
     def redacted(self) -> dict[str, object]:
         """The settings as a dict safe to log: secrets show only whether they are set."""
@@ -281,4 +342,9 @@ ENVIRONMENT: tuple[tuple[str, str, Callable[[str], Any]], ...] = (
     ("MAX_MESSAGE_CHARS", "max_message_chars", _whole),
     ("MESSAGES_PER_MINUTE", "messages_per_minute", _whole),
     ("WEBCHAT_ENABLED", "webchat_enabled", _flag),
+    ("WEBCHAT_OIDC_ISSUER", "webchat_oidc_issuer", _stripped),
+    ("WEBCHAT_OIDC_CLIENT_ID", "webchat_oidc_client_id", _stripped),
+    ("WEBCHAT_OIDC_CLIENT_SECRET", "webchat_oidc_client_secret", _text),
+    ("WEBCHAT_TRUSTED_USER_HEADER", "webchat_trusted_user_header", _stripped),
+    ("WEBCHAT_TRUSTED_PROXIES", "webchat_trusted_proxies", _networks),
 )

@@ -1,18 +1,24 @@
 """Who may use the bot, and who may only search: the optional allow-lists from Settings.
 
-    ALLOWED_TENANTS   Entra tenant ids whose Teams users may use the bot
-    ALLOWED_USERS     Teams users (aadObjectId, or a UPN where the channel sends one)
-    READONLY_USERS    users who may search but not create or update (they need not also be
-                      listed in ALLOWED_USERS: being read-only is a way of being allowed)
+    ALLOWED_TENANTS   Entra tenant ids whose users may use the bot (Teams: the activity's
+                      tenant; the Web Chat page: the signed-in user's `tid` claim)
+    ALLOWED_USERS     Teams users (aadObjectId, or a UPN where the channel sends one) and
+                      signed-in page users (email, OIDC subject, Entra object id, or dl_ id)
+    READONLY_USERS    users who may search but not create or update, matched the same way
+                      (they need not also be listed in ALLOWED_USERS: being read-only is a way
+                      of being allowed)
 
 Every list is optional; with none set everyone who can reach the bot may do everything, which
 is what local mode (no app id, loopback only) and a first Teams trial want.
 
-Why identity is read only from Teams activities: `/api/messages` demands a Bot Framework token
-once an app id is set, so a `msteams` activity's tenant and `aadObjectId` come from Teams. The
-local Web Chat channel and the Emulator send no such identity (and the Web Chat page passes
-`channelData` through from the browser), so a tenant or user found there proves nothing: those
-users count as unidentified, allowed only while no list that would need an identity is set.
+Where an identity is believed: `/api/messages` demands a Bot Framework token once an app id is
+set, so a `msteams` activity's tenant and `aadObjectId` come from Teams. The built-in Web Chat
+channel's users are identified by sign-in (webchat/signin.py); the channel stamps who they are
+in `from.properties` and delivers the turn in-process with `callerId` PAGE_CALLER_ID, a value
+the SDK never leaves on an activity that came to /api/messages (it overwrites it), so
+`from.properties` from anyone else proves nothing. The Emulator, an anonymous page (local mode)
+and any other channel send no identity (and `channelData` is the browser's own): those users
+count as unidentified, allowed only while no list that would need an identity is set.
 
 Why no UPN lookup: Teams puts only `aadObjectId` in `from`; the UPN would cost a roster call per
 turn. A UPN entry matches only where the activity carries one; use object ids for Teams.
@@ -34,6 +40,9 @@ from config import Settings
 log = logging.getLogger(__name__)
 
 TEAMS_CHANNEL = "msteams"
+PAGE_CHANNEL = "directline"
+PAGE_CALLER_ID = "urn:contact-assistant:webchat"  # set by webchat/bridge.py on its own turns
+_PAGE_FIELDS = ("email", "subject", "objectId")
 NOT_ALLOWED = "not_allowed"  # the text key the bot answers a refusal with
 _UPN_FIELDS = ("userPrincipalName", "upn", "email")
 
@@ -47,7 +56,7 @@ class AccessDecision:
 
 @dataclass(frozen=True)
 class Identity:
-    """What the activity says about who is speaking (only trusted for Teams, see above)."""
+    """Who is speaking, where the channel vouches for it (Teams, signed-in page users)."""
 
     tenant: str = ""
     user_ids: frozenset[str] = frozenset()  # aadObjectId and any UPN, lower-cased
@@ -69,9 +78,28 @@ def _get(obj: Any, attr: str, key: str) -> Any:
     return value
 
 
+def page_identity_of(activity: Any) -> Identity:
+    """A signed-in page user's tenant and ids, from the built-in channel's own turns only."""
+    if _get(activity, "caller_id", "callerId") != PAGE_CALLER_ID:
+        return Identity()
+    sender = _get(activity, "from_property", "from")
+    props = _get(sender, "properties", "properties")
+    if not isinstance(props, dict) or not props.get("issuer"):
+        return Identity()  # an anonymous page user (local mode)
+    ids = [str(_get(sender, "id", "id") or "")]
+    ids += [props[f] for f in _PAGE_FIELDS if isinstance(props.get(f), str)]
+    tenant = props.get("tenant")
+    tenant = tenant.strip().lower() if isinstance(tenant, str) else ""
+    return Identity(tenant=tenant, user_ids=_normalise(ids))
+
+
 def identity_of(activity: Any) -> Identity:
-    """The tenant and user ids of a Teams activity; empty for any other channel."""
-    if _get(activity, "channel_id", "channelId") != TEAMS_CHANNEL:
+    """The tenant and user ids of a Teams activity or a signed-in page user's; empty for any
+    other channel."""
+    channel = _get(activity, "channel_id", "channelId")
+    if channel == PAGE_CHANNEL:
+        return page_identity_of(activity)
+    if channel != TEAMS_CHANNEL:
         return Identity()
     channel_data = _get(activity, "channel_data", "channelData") or {}
     tenant = channel_data.get("tenant") if isinstance(channel_data, dict) else None

@@ -21,9 +21,9 @@ def _is_card(activity: dict) -> bool:
     return bool(cards(activity))
 
 
-async def _started(bot, **start):
+async def _started(bot, headers=None, **start):
     dl = DirectLineClient(bot.session, bot.url)
-    conv = await dl.page_token()
+    conv = await dl.page_token(headers)
     await dl.start(conv, **start)
     await dl.wait_for(conv, _is_card)
     return dl, conv
@@ -190,12 +190,14 @@ async def test_only_the_bot_can_post_to_the_connector_routes(tmp_path):
 
 
 async def test_teams_app_id_keeps_the_page_working_and_api_messages_closed(tmp_path):
-    # With an app id the page is off unless the operator turns it on (test_security_review).
+    # With an app id the page is off unless sign-in is configured (test_security_review); here
+    # a sign-in proxy on loopback names the user.
     settings = make_settings(
         tmp_path,
         app_id="00000000-0000-0000-0000-00000000a11d",
         app_password="not-a-real-password",
-        webchat_enabled=True,
+        webchat_trusted_user_header="X-Forwarded-Email",
+        webchat_trusted_proxies=("127.0.0.1",),
     )
     async with running_app(settings) as bot:
         async with bot.session.post(
@@ -203,7 +205,7 @@ async def test_teams_app_id_keeps_the_page_working_and_api_messages_closed(tmp_p
         ) as resp:
             assert resp.status == 401
         # The page's path needs nothing from Azure: a welcome card, and an answer to a message.
-        dl, conv = await _started(bot)
+        dl, conv = await _started(bot, {"X-Forwarded-Email": "ops@example.com"})
         await dl.say(conv, "help")
         reply = await dl.wait_for(
             conv, lambda a: a.get("replyToId") or a.get("text") or _is_card(a)

@@ -16,6 +16,7 @@ import json
 import logging
 from contextlib import AsyncExitStack
 from dataclasses import replace
+from typing import Any
 
 import pytest
 from botframework.connector.auth import (
@@ -25,6 +26,7 @@ from botframework.connector.auth import (
 
 from agent.client import build_client
 from app import bot_framework_auth
+from config import ConfigError, Settings
 from hubspot_local.options import Faults
 from tests.support import activities as act
 from tests.support.botapp import Conversation, action_data, running_app, test_settings
@@ -65,18 +67,31 @@ async def test_a_cross_site_simple_request_cannot_drive_the_local_bot(tmp_path, 
         assert "Jane Doe" in json.dumps([r.activity for r in channel.messages("csrf-1")])
 
 
-async def test_with_an_app_id_the_page_mints_no_tokens_unless_enabled(tmp_path):
+async def test_with_an_app_id_the_page_mints_no_tokens_without_sign_in(tmp_path):
     settings = test_settings(tmp_path, app_id=APP_ID, app_password="not-a-real-password")
     async with running_app(settings) as bot:
         async with bot.session.post(f"{bot.url}/api/webchat/token") as resp:
             assert resp.status == 403
-            assert "WEBCHAT_ENABLED" in (await resp.json())["error"]["message"]
+            assert "WEBCHAT_OIDC_ISSUER" in (await resp.json())["error"]["message"]
         # Nothing else opens a conversation without the secret either.
         dl = DirectLineClient(bot.session, bot.url)
         answer = await dl.call("POST", "/conversations", json_body={})
         assert answer.status == 401
-    async with running_app(replace(settings, webchat_enabled=True)) as bot:
+    # WEBCHAT_ENABLED=true alone would open it to anyone: the app refuses to start, saying what
+    # to set.
+    with pytest.raises(ConfigError, match="WEBCHAT_TRUSTED_USER_HEADER"):
+        async with running_app(replace(settings, webchat_enabled=True)):
+            pass
+    with pytest.raises(ConfigError, match="WEBCHAT_OIDC_CLIENT_ID"):
+        Settings.from_env(
+            {"MicrosoftAppId": APP_ID, "WEBCHAT_ENABLED": "true", "MicrosoftAppPassword": "x"},
+            env_file=None,
+        )
+    proxied = replace(settings, **PROXY)
+    async with running_app(proxied) as bot:
         async with bot.session.post(f"{bot.url}/api/webchat/token") as resp:
+            assert resp.status == 401  # signed in by nobody
+        async with bot.session.post(f"{bot.url}/api/webchat/token", headers=SIGNED_IN) as resp:
             assert resp.status == 200
 
 
@@ -88,6 +103,14 @@ OPENAI_KEY = "sk-OPENAIKEY-5d1e8b-never-show"
 AZURE_KEY = "AZUREKEY-2c6f0a-never-show"
 HUBSPOT_TOKEN = "pat-na1-HUBSPOTTOKEN-9b4d7e-never-show"
 DIRECTLINE_SECRET = "DLSECRET-4a8c2f-never-show"
+
+
+# A sign-in proxy on loopback: with an app id, the page needs one (or OpenID Connect).
+PROXY: dict[str, Any] = {
+    "webchat_trusted_user_header": "X-Forwarded-User",
+    "webchat_trusted_proxies": ("127.0.0.1",),
+}
+SIGNED_IN = {"X-Forwarded-User": "ops@example.com"}
 
 
 class _NoOutgoingToken(ServiceClientCredentialsFactory):
@@ -128,7 +151,7 @@ async def test_no_secret_reaches_logs_chat_model_or_browser(tmp_path, channel, c
             openai_base_url=model.base_url,
             azure_openai_api_key=AZURE_KEY,
             directline_secret=DIRECTLINE_SECRET,
-            webchat_enabled=True,
+            **PROXY,
             **token_settings,
         )
         auth = bot_framework_auth(
@@ -194,9 +217,9 @@ async def test_no_secret_reaches_logs_chat_model_or_browser(tmp_path, channel, c
             async with bot.session.get(f"{bot.url}{path}") as resp:
                 seen.append(await resp.text())
         dl = DirectLineClient(bot.session, bot.url)
-        async with bot.session.post(f"{bot.url}/api/webchat/token") as resp:
+        async with bot.session.post(f"{bot.url}/api/webchat/token", headers=SIGNED_IN) as resp:
             seen.append(await resp.text())
-        conv = await dl.page_token()
+        conv = await dl.page_token(SIGNED_IN)
         seen.append(json.dumps((await dl.start(conv)).body))
         model.script(text("Hello from the model."))
         await dl.say(conv, "hello there")

@@ -10,6 +10,9 @@ Nothing here needs Azure: the channel is the Direct Line service, in this proces
 and their activities live in the app's store (SQLite by default, PostgreSQL with DATABASE_URL)
 and tokens are signed with a key every instance shares, so a restart or another instance behind
 the load balancer carries an open chat on.
+
+Who the page's users are comes from sign-in (signin.py: OpenID Connect, or a trusted proxy's
+header): their Direct Line token carries it, and the channel stamps it on every activity.
 """
 
 from __future__ import annotations
@@ -28,6 +31,8 @@ from webchat.connector import ConnectorApi
 from webchat.conversations import ConversationLog
 from webchat.directline import DirectLineApi
 from webchat.page import WebChatPage
+from webchat.sessions import SESSION_KEY_NAME
+from webchat.signin import SignIn
 from webchat.tokens import TokenSigner, signing_key
 
 DEFAULT_BOT_ID = "contact-assistant"
@@ -40,6 +45,7 @@ class WebChat:
     channel: DirectLineChannel
     tokens: TokenSigner
     bridge: BotBridge
+    signin: SignIn
 
 
 WEBCHAT_KEY = web.AppKey("webchat", WebChat)
@@ -59,7 +65,9 @@ def setup(
     `adapter` is the app's CloudAdapter (the same one /api/messages uses); `bot` returns the
     bot once the app has started; `store` is the app's, opened by the app before this part's
     own start-up step (which fetches the shared token key) runs."""
+    settings.check_webchat()  # Settings built by hand (tests) get the check from_env makes
     tokens = TokenSigner(ttl_seconds=token_ttl_seconds)
+    signin = SignIn(settings)
     bridge = BotBridge(adapter=adapter, bot=bot, app_id=settings.app_id)
     channel = DirectLineChannel(
         bridge=bridge,
@@ -74,19 +82,22 @@ def setup(
         secret=settings.directline_secret,
         public_base_path=settings.public_base_path,
     )
-    page = WebChatPage(tokens=tokens, open_to_all=settings.webchat_page_open)
+    page = WebChatPage(tokens=tokens, signin=signin, open_to_all=settings.webchat_page_open)
     routes = ConnectorApi(channel=channel, token=bridge.connector_token).routes()
     for base in dict.fromkeys(["", settings.public_base_path]):
-        routes += api.routes(base) + page.routes(base)
+        routes += api.routes(base) + page.routes(base) + signin.routes(base)
     app.add_routes(routes)
-    webchat = WebChat(channel=channel, tokens=tokens, bridge=bridge)
+    webchat = WebChat(channel=channel, tokens=tokens, bridge=bridge, signin=signin)
     app[WEBCHAT_KEY] = webchat
 
     async def start(app: web.Application) -> None:
         tokens.rekey(await signing_key(settings.directline_secret, store))
+        if signin.mode:
+            signin.cookies.rekey(await store.secret(SESSION_KEY_NAME))
 
     async def close(app: web.Application) -> None:
         await channel.close()
+        await signin.close()
 
     app.on_startup.append(start)
     app.on_shutdown.append(close)

@@ -31,6 +31,8 @@ from botframework.connector.auth import (
 )
 from msrest.authentication import Authentication
 
+from bots.access import PAGE_CALLER_ID
+
 log = logging.getLogger(__name__)
 
 CONNECTOR_PREFIX = "/webchat-connector"
@@ -113,7 +115,10 @@ class BotBridge:
             "webchat-local",
         )
         result.audience = AuthenticationConstants.TO_CHANNEL_FROM_BOT_OAUTH_SCOPE
-        result.caller_id = None
+        # Never what the SDK computes for a request to /api/messages (it overwrites caller_id
+        # on every activity it authenticates), so the access policy can tell this channel's
+        # turns, and the identity they carry, from anyone else's.
+        result.caller_id = PAGE_CALLER_ID
         result.connector_factory = self._factory
         return result
 

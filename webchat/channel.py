@@ -2,7 +2,9 @@
 activity, take the bot's reply. `directline.py` and `connector.py` are the thin HTTP faces.
 
 What a user posts is stamped the way Direct Line stamps it (id, timestamp, channelId,
-`from` forced to the token's user, the conversation's locale when the client sent none),
+`from` forced to the token's user, the conversation's locale when the client sent none); for a
+signed-in user `from` also carries their name and, in `from.properties`, email, tenant and
+subject (webchat/identity.py), whatever the client put there,
 echoed into the conversation's history, then handed to the bot; one turn at a time per
 conversation, so a double-clicked card button cannot race its own first click. Refusals (size,
 rate) are ChannelErrors with the Direct Line ErrorResponse code, plus a notice in the chat.
@@ -27,6 +29,7 @@ from contacts.locks import KeyedLocks
 from store.base import ChannelConversation, channel_activity_id
 from webchat.bridge import BotBridge
 from webchat.conversations import ConversationLog, Sockets
+from webchat.identity import PageUser
 from webchat.notices import notice
 from webchat.rates import MessageRates
 
@@ -53,6 +56,19 @@ def now_iso() -> str:
 def clean_locale(value: Any) -> str | None:
     """A BCP 47-looking tag, or None: the locale reaches the bot and the cards, keep it tame."""
     return value if isinstance(value, str) and _LOCALE.match(value) else None
+
+
+def user_account(user_id: str, user: PageUser | None, name: Any = None) -> dict[str, Any]:
+    """`from` for a user's activity: the token's user, and only a signed-in user's own name
+    and identity (an anonymous client may still name itself, as Direct Line lets it)."""
+    account: dict[str, Any] = {"id": user_id, "role": "user"}
+    if user is not None:
+        if user.name:
+            account["name"] = user.name
+        account["properties"] = user.properties()
+    elif isinstance(name, str):
+        account["name"] = name
+    return account
 
 
 def new_user_id() -> str:
@@ -87,7 +103,13 @@ class DirectLineChannel:
 
     # -- conversations --------------------------------------------------------------------------
     async def start(
-        self, conversation_id: str, *, user_id: str, locale: str | None, service_url: str
+        self,
+        conversation_id: str,
+        *,
+        user_id: str,
+        locale: str | None,
+        service_url: str,
+        user: PageUser | None = None,
     ) -> tuple[ChannelConversation, bool]:
         """The conversation, and whether it was created now (then the bot hears of the user
         joining, in the background, so the welcome card is on its way before the socket opens).
@@ -105,10 +127,13 @@ class DirectLineChannel:
             "timestamp": now_iso(),
             "channelId": CHANNEL_ID,
             "serviceUrl": service_url,
-            "from": {"id": user_id, "role": "user"},
+            "from": user_account(user_id, user),
             "recipient": dict(self.bot_account),
             "conversation": {"id": conv.id},
-            "membersAdded": [{"id": self.bot_account["id"], "name": BOT_NAME}, {"id": user_id}],
+            "membersAdded": [
+                {"id": self.bot_account["id"], "name": BOT_NAME},
+                {k: v for k, v in user_account(user_id, user).items() if k != "role"},
+            ],
             "membersRemoved": [],
         }
         if conv.locale:
@@ -137,7 +162,14 @@ class DirectLineChannel:
         return activity_id
 
     # -- from the user --------------------------------------------------------------------------
-    async def post_from_user(self, conv: ChannelConversation, raw: str, *, service_url: str) -> str:
+    async def post_from_user(
+        self,
+        conv: ChannelConversation,
+        raw: str,
+        *,
+        service_url: str,
+        user: PageUser | None = None,
+    ) -> str:
         # Every post counts, refused ones too: a flood of oversize posts is still a flood.
         now = self._clock()
         wait = self.rates.retry_after(conv.id, now)
@@ -184,16 +216,14 @@ class DirectLineChannel:
                 f"The text is longer than {self.max_message_chars} characters.",
             )
         sender: dict[str, Any] = body["from"] if isinstance(body.get("from"), dict) else {}
+        if user is not None and user.user_id != conv.user_id:
+            user = None  # never another user's identity on this conversation's activities
         activity = {
             **body,
             "type": kind,
             "timestamp": now_iso(),
             "channelId": CHANNEL_ID,
-            "from": {
-                "id": conv.user_id,
-                "role": "user",
-                **({"name": sender["name"]} if isinstance(sender.get("name"), str) else {}),
-            },
+            "from": user_account(conv.user_id, user, sender.get("name")),
             "recipient": dict(self.bot_account),
             "conversation": {"id": conv.id},
         }

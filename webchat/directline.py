@@ -34,6 +34,7 @@ from webchat.channel import (
     new_conversation_id,
     new_user_id,
 )
+from webchat.identity import PageUser
 from webchat.tokens import STREAM, TokenError, TokenSigner
 
 log = logging.getLogger(__name__)
@@ -73,10 +74,12 @@ def own_service_url(request: web.Request) -> str:
 
 @dataclass
 class Access:
-    """Who is calling: the secret holder (any conversation) or one token's grant."""
+    """Who is calling: the secret holder (any conversation) or one token's grant (with the
+    signed-in user it names, if any)."""
 
     conversation_id: str | None
     user_id: str | None
+    user: PageUser | None = None
 
     @property
     def is_secret(self) -> bool:
@@ -152,7 +155,7 @@ class DirectLineApi:
         grant = self.tokens.verify(value)
         if conversation_id is not None and grant.conversation_id != conversation_id:
             raise ChannelError(403, "Forbidden", "This token is for another conversation.")
-        return Access(grant.conversation_id, grant.user_id)
+        return Access(grant.conversation_id, grant.user_id, grant.user)
 
     async def _conversation(self, conversation_id: str) -> ChannelConversation:
         conv = await self.channel.conversations.get(conversation_id)
@@ -186,10 +189,12 @@ class DirectLineApi:
             raise ChannelError(400, "BadArgument", "The body must be JSON.") from exc
         return body if isinstance(body, dict) else {}
 
-    def _conversation_body(self, conv_id: str, user_id: str) -> dict[str, Any]:
+    def _conversation_body(
+        self, conv_id: str, user_id: str, user: PageUser | None = None
+    ) -> dict[str, Any]:
         return {
             "conversationId": conv_id,
-            "token": self.tokens.issue(conv_id, user_id),
+            "token": self.tokens.issue(conv_id, user_id, user=user),
             "expires_in": self.tokens.ttl_seconds,
         }
 
@@ -209,7 +214,9 @@ class DirectLineApi:
         if access.is_secret:
             raise ChannelError(403, "Forbidden", "A secret does not expire; nothing to refresh.")
         assert access.conversation_id is not None and access.user_id is not None
-        return web.json_response(self._conversation_body(access.conversation_id, access.user_id))
+        return web.json_response(
+            self._conversation_body(access.conversation_id, access.user_id, access.user)
+        )
 
     # -- conversations -----------------------------------------------------------------------
     async def start(self, request: web.Request) -> web.Response:
@@ -227,28 +234,29 @@ class DirectLineApi:
             user_id=user_id,
             locale=clean_locale(body.get("locale")),
             service_url=own_service_url(request),
+            user=access.user,
         )
         payload = {
-            **self._conversation_body(conv.id, conv.user_id),
+            **self._conversation_body(conv.id, conv.user_id, _own(access, conv)),
             "streamUrl": self._stream_url(request, conv, None),
         }
         return web.json_response(payload, status=201 if created else 200)
 
     async def reconnect(self, request: web.Request) -> web.Response:
         conv_id = request.match_info["conversation_id"]
-        self._access(request, conv_id)
+        access = self._access(request, conv_id)
         conv = await self._conversation(conv_id)
         watermark = request.query.get("watermark") or None
         return web.json_response(
             {
-                **self._conversation_body(conv.id, conv.user_id),
+                **self._conversation_body(conv.id, conv.user_id, _own(access, conv)),
                 "streamUrl": self._stream_url(request, conv, watermark),
             }
         )
 
     async def post_activity(self, request: web.Request) -> web.Response:
         conv_id = request.match_info["conversation_id"]
-        self._access(request, conv_id)
+        access = self._access(request, conv_id)
         conv = await self._conversation(conv_id)
         if (request.content_length or 0) > 4 * 256 * 1024:  # UTF-8: at most 4 bytes a char
             raise ChannelError(413, "MessageSizeTooBig", "The activity is too large.")
@@ -257,7 +265,7 @@ class DirectLineApi:
         except (UnicodeDecodeError, ValueError) as exc:
             raise ChannelError(400, "BadArgument", "The body must be UTF-8 JSON.") from exc
         activity_id = await self.channel.post_from_user(
-            conv, raw, service_url=own_service_url(request)
+            conv, raw, service_url=own_service_url(request), user=_own(access, conv)
         )
         return web.json_response({"id": activity_id})
 
@@ -300,6 +308,13 @@ class DirectLineApi:
         finally:
             sockets.detach(conv.id, ws)
         return ws
+
+
+def _own(access: Access, conv: ChannelConversation) -> PageUser | None:
+    """The token's signed-in user, when the conversation is theirs."""
+    if access.user is not None and access.user.user_id == conv.user_id:
+        return access.user
+    return None
 
 
 def _watermark(value: str | None) -> int | None:

@@ -2,8 +2,14 @@
 
 The page is static and uses only relative URLs, so it works at `/` and behind a reverse proxy
 at a path prefix (PUBLIC_BASE_PATH) alike. It asks `POST api/webchat/token` for a Direct Line
-token bound to a new conversation and a new user id -- the Direct Line secret never reaches the
+token bound to a new conversation and a user id -- the Direct Line secret never reaches the
 browser -- then hands that token to Web Chat's DirectLine with `domain = <page>/v3/directline`.
+
+With sign-in configured (webchat/signin.py) the page and the token are for signed-in users
+only: an unsigned visitor of the page is sent to sign in (OpenID Connect) or told to come
+through the proxy, and the token endpoint answers 401. The token is then bound to the user's
+stable id and carries who they are, for the channel to stamp on their activities. Without
+sign-in (local mode) every page load gets a new anonymous user id, as before.
 
 The Web Chat bundle (`static/webchat.js`, ~4 MB, from the botframework-webchat npm package) is
 installed by `python -m webchat.assets`; without it the app still runs and the page says how
@@ -17,7 +23,9 @@ from pathlib import Path
 
 from aiohttp import web
 
+from config import Settings
 from webchat.channel import new_conversation_id, new_user_id
+from webchat.signin import OIDC, SignIn
 from webchat.tokens import TokenSigner
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -49,9 +57,15 @@ SECURITY_HEADERS = {
 
 class WebChatPage:
     def __init__(
-        self, *, tokens: TokenSigner, static_dir: Path = STATIC_DIR, open_to_all: bool = True
+        self,
+        *,
+        tokens: TokenSigner,
+        signin: SignIn | None = None,
+        static_dir: Path = STATIC_DIR,
+        open_to_all: bool = True,
     ) -> None:
         self.tokens = tokens
+        self.signin = signin or SignIn(Settings())  # none configured: local mode's page
         self.open_to_all = open_to_all
         self.static_dir = static_dir
 
@@ -69,6 +83,16 @@ class WebChatPage:
         raise web.HTTPFound(f"{request.path}/")
 
     async def index(self, request: web.Request) -> web.StreamResponse:
+        if self.open_to_all and self.signin.mode and self.signin.identify(request) is None:
+            if self.signin.mode == OIDC:
+                return web.Response(
+                    status=302, headers={"Location": "auth/login", "Cache-Control": "no-store"}
+                )
+            return web.Response(
+                status=401,
+                text="Open this page through the intranet's sign-in.",
+                headers={"Cache-Control": "no-store"},
+            )
         return web.FileResponse(
             self.static_dir / "index.html",
             headers={
@@ -100,32 +124,44 @@ class WebChatPage:
         )
 
     async def token(self, request: web.Request) -> web.Response:
-        """A token for a conversation that starts when Web Chat connects with it. Anyone who
-        can open the page can chat: that is the page's purpose; put the page behind the
-        intranet's sign-in proxy to restrict it. With an app id the bot's host is public (Teams
-        must reach it), so the endpoint is closed unless WEBCHAT_ENABLED=true says the operator
-        has put such a proxy in front; otherwise it would be an open door around the JWT check
-        on /api/messages."""
+        """A token for a conversation that starts when Web Chat connects with it. With sign-in,
+        only for a signed-in user, bound to them. Without (local mode), for anyone who can open
+        the page: with an app id the host is public (Teams must reach it), so there the page is
+        off unless sign-in is configured; otherwise it would be an open door around the JWT
+        check on /api/messages."""
         if not self.open_to_all:
-            return web.json_response(
-                {
-                    "error": {
-                        "code": "WebChatDisabled",
-                        "message": "The Web Chat page is off on this server because it "
-                        "has a Microsoft App ID. Put the page behind a sign-in proxy and set "
-                        "WEBCHAT_ENABLED=true to turn it on.",
-                    }
-                },
-                status=403,
-                headers={"Cache-Control": "no-store"},
+            return _refusal(
+                403,
+                "WebChatDisabled",
+                "The Web Chat page is off on this server. With a Microsoft App ID it needs "
+                "sign-in: set WEBCHAT_OIDC_ISSUER, WEBCHAT_OIDC_CLIENT_ID and "
+                "WEBCHAT_OIDC_CLIENT_SECRET, or WEBCHAT_TRUSTED_USER_HEADER and "
+                "WEBCHAT_TRUSTED_PROXIES.",
             )
-        conversation_id, user_id = new_conversation_id(), new_user_id()
+        user = self.signin.identify(request)
+        if self.signin.mode and user is None:
+            return _refusal(
+                401,
+                "NotSignedIn",
+                "Sign in to chat.",
+                **({"signIn": "auth/login"} if self.signin.mode == OIDC else {}),
+            )
+        conversation_id = new_conversation_id()
+        user_id = user.user_id if user is not None else new_user_id()
         return web.json_response(
             {
-                "token": self.tokens.issue(conversation_id, user_id),
+                "token": self.tokens.issue(conversation_id, user_id, user=user),
                 "conversationId": conversation_id,
                 "userId": user_id,
                 "expires_in": self.tokens.ttl_seconds,
             },
             headers={"Cache-Control": "no-store"},
         )
+
+
+def _refusal(status: int, code: str, message: str, **extra: str) -> web.Response:
+    return web.json_response(
+        {"error": {"code": code, "message": message, **extra}},
+        status=status,
+        headers={"Cache-Control": "no-store"},
+    )

@@ -1,7 +1,9 @@
 """Direct Line tokens: HMAC-signed, bound to one conversation and one user, short-lived.
 
 A token is `<payload>.<signature>`, both base64url; the payload is compact JSON
-`{"k": kind, "c": conversation id, "u": user id, "e": expiry (unix seconds), "n": nonce}`.
+`{"k": kind, "c": conversation id, "u": user id, "e": expiry (unix seconds), "n": nonce}`, plus
+`"p": <PageUser compact form>` for a signed-in page user (webchat/identity.py): the name, email
+and tenant the channel stamps on that user's activities, which the browser cannot change.
 The key must be the same on every instance and across restarts, or every open chat breaks when
 an instance restarts or a load balancer sends a poll elsewhere: `signing_key` derives it from
 DIRECTLINE_SECRET when that is set, and otherwise keeps a random one in the shared store (made by
@@ -10,7 +12,8 @@ whichever instance asks first). A signer made without a key (tests) uses a rando
   conversation  what a client sends as `Authorization: Bearer ...` (REST calls; refreshable)
   stream        the `t=` of a WebSocket `streamUrl`; opens that one socket, lives a minute
 
-Nothing secret is inside a token (the user id is the client's own), so it may reach the browser.
+Nothing secret is inside a token (the user id and identity are the client's own), so it may
+reach the browser.
 """
 
 from __future__ import annotations
@@ -24,6 +27,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
+
+from webchat.identity import PageUser
 
 KEY_LABEL = b"contact-assistant direct line token key"
 CONVERSATION = "conversation"
@@ -41,12 +46,14 @@ class TokenError(Exception):
 
 @dataclass(frozen=True)
 class Grant:
-    """What a valid token allows: one conversation, as one user, until `expires_at`."""
+    """What a valid token allows: one conversation, as one user, until `expires_at`. `user` is
+    who signed in (None for local mode's anonymous page and for secret-made tokens)."""
 
     kind: str
     conversation_id: str
     user_id: str
     expires_at: float
+    user: PageUser | None = None
 
 
 def _b64(data: bytes) -> str:
@@ -80,19 +87,20 @@ class TokenSigner:
         *,
         kind: str = CONVERSATION,
         ttl_seconds: float | None = None,
+        user: PageUser | None = None,
     ) -> str:
         if ttl_seconds is None:
             ttl_seconds = self.ttl_seconds if kind == CONVERSATION else self.stream_ttl_seconds
-        payload = json.dumps(
-            {
-                "k": kind,
-                "c": conversation_id,
-                "u": user_id,
-                "e": int(self._clock() + ttl_seconds),
-                "n": secrets.token_urlsafe(6),
-            },
-            separators=(",", ":"),
-        ).encode("utf-8")
+        claims: dict[str, object] = {
+            "k": kind,
+            "c": conversation_id,
+            "u": user_id,
+            "e": int(self._clock() + ttl_seconds),
+            "n": secrets.token_urlsafe(6),
+        }
+        if user is not None:
+            claims["p"] = user.compact()
+        payload = json.dumps(claims, separators=(",", ":")).encode("utf-8")
         return f"{_b64(payload)}.{_b64(self._sign(payload))}"
 
     def verify(self, token: str, *, kind: str = CONVERSATION) -> Grant:
@@ -112,9 +120,12 @@ class TokenSigner:
                 conversation_id=str(claims["c"]),
                 user_id=str(claims["u"]),
                 expires_at=float(claims["e"]),
+                user=PageUser.from_compact(claims["p"]) if "p" in claims else None,
             )
         except (ValueError, KeyError, TypeError) as exc:
             raise TokenError("BadToken", "The token is not valid.") from exc
+        if grant.user is not None and grant.user.user_id != grant.user_id:
+            raise TokenError("BadToken", "The token is not valid.")
         if grant.kind != kind:
             raise TokenError("BadToken", "This token cannot be used here.")
         if grant.expires_at <= self._clock():

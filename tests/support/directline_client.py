@@ -104,8 +104,9 @@ class DirectLineClient:
                 parsed = text
             return Answer(resp.status, parsed, dict(resp.headers))
 
-    async def page_token(self) -> DirectLineConversation:
-        async with self.session.post(f"{self.base}/api/webchat/token") as resp:
+    async def page_token(self, headers: dict[str, str] | None = None) -> DirectLineConversation:
+        """`headers`: what a sign-in proxy adds (WEBCHAT_TRUSTED_USER_HEADER)."""
+        async with self.session.post(f"{self.base}/api/webchat/token", headers=headers) as resp:
             assert resp.status == 200, await resp.text()
             body = await resp.json()
         return DirectLineConversation(body["token"], body["conversationId"], body["userId"])

@@ -100,6 +100,14 @@
     credentials: 'same-origin',
     cache: 'no-store'
   }).then(function (response) {
+    if (response.status === 401) {
+      // The session ended (expired, or signed out in another tab): sign in again, then back here.
+      return response.json().then(function (body) {
+        var signIn = body && body.error && body.error.signIn;
+        if (signIn) { window.location.assign(new URL(signIn, base).href); }
+        throw new Error('not signed in');
+      });
+    }
     if (!response.ok) { throw new Error('token endpoint answered ' + response.status); }
     return response.json();
   }).then(function (grant) {
