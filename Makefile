@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint bench package browser postgres webchat-assets clean
+.PHONY: run test lint bench package browser postgres oidc webchat-assets clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,15 @@ postgres:
 	      || echo "postgresql could not be installed: PostgreSQL tests will skip"; \
 	  else echo "postgresql missing and not root: PostgreSQL tests will skip"; fi; }
 
+# The OpenID provider of the Web Chat sign-in tests (npm's oidc-provider, run by node on
+# loopback): installed into tests/oidc/ from its lock file, when node and npm are there.
+oidc:
+	@[ -f tests/oidc/node_modules/oidc-provider/package.json ] || { \
+	  if command -v npm >/dev/null 2>&1; then \
+	    (cd tests/oidc && npm ci --no-audit --no-fund --loglevel=error >/dev/null) \
+	      || echo "oidc-provider could not be installed: sign-in tests will skip"; \
+	  else echo "node or npm missing: sign-in tests will skip"; fi; }
+
 # A first run against the local HubSpot gets 25 demo contacts to search (only into an empty
 # store; set HUBSPOT_SEED_DEMO=0 to start empty). A real HubSpot token ignores it.
 run: $(STAMP) webchat-assets
@@ -48,7 +57,7 @@ lint: $(STAMP)
 
 # Lint first, then the suite: each test has a time limit (pyproject.toml) and the slowest are
 # listed, so a test that creeps towards it is seen before it fails.
-test: lint webchat-assets browser postgres
+test: lint webchat-assets browser postgres oidc
 	$(PY) -m pytest -q -p no:cacheprovider --durations=5
 
 bench: $(STAMP)
