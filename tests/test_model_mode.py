@@ -104,9 +104,8 @@ async def test_a_model_create_redelivered_after_a_crash_is_not_written_twice(app
     assert [e.action for e in await store.audit_log()] == ["create"]
 
 
-async def test_update_ends_in_the_confirm_card_and_confirm_writes(app, model, channel):
-    chat = Conversation(app, channel)
-    await chat.start()
+def _script_cto_update(model, app) -> None:
+    """The model finds Jane and prepares making her the CTO (a confirmation card)."""
     model.script(
         tool_call("SearchContact", {"query": "jane@acme.com"}),
         lambda body: tool_call(
@@ -114,6 +113,12 @@ async def test_update_ends_in_the_confirm_card_and_confirm_writes(app, model, ch
         ),
         text("Please confirm the change."),
     )
+
+
+async def test_update_ends_in_the_confirm_card_and_confirm_writes(app, model, channel):
+    chat = Conversation(app, channel)
+    await chat.start()
+    _script_cto_update(model, app)
     (reply,) = await chat.say("make jane@acme.com the CTO")
     assert reply.text == "Please confirm the change."
     card = reply.cards[0]
@@ -204,13 +209,7 @@ async def test_a_read_only_user_searches_through_the_model_but_cannot_write(
 async def test_a_typed_yes_answers_the_waiting_card_without_the_model(app, model, channel):
     chat = Conversation(app, channel)
     await chat.start()
-    model.script(
-        tool_call("SearchContact", {"query": "jane@acme.com"}),
-        lambda body: tool_call(
-            "UpdateContact", {"contact_id": app.jane.id, "properties": {"jobtitle": "CTO"}}
-        ),
-        text("Please confirm the change."),
-    )
+    _script_cto_update(model, app)
     await chat.say("make jane@acme.com the CTO")
     calls = len(model.requests)
     (reply,) = await chat.say("yes")
