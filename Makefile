@@ -65,6 +65,7 @@ bench: $(STAMP)
 	$(PY) bench/tokens.py
 	$(PY) bench/parser.py
 	$(PY) bench/store.py
+	$(PY) bench/load.py
 
 package: $(STAMP)
 	$(PY) appPackage/make_package.py
