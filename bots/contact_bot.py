@@ -224,7 +224,9 @@ class ContactBot(ActivityHandler):
             case Action.OPEN_FORM:
                 await self._open_form(turn, submit.form, intro=False)
             case Action.SEARCH_SUBMIT:
-                await self._search.search(turn, SearchCriteria.from_dict(submit.inputs))
+                await self._search.search(
+                    turn, SearchCriteria.from_dict(submit.inputs), mine=submit.mine
+                )
             case Action.SEARCH_MORE:
                 await self._search.search(
                     turn,
@@ -316,7 +318,9 @@ class ContactBot(ActivityHandler):
             await turn.say(text(turn.lang, _UNSUPPORTED.get(command.topic, "not_understood")))
         elif kind == "search":
             criteria = command.criteria or SearchCriteria()
-            if criteria.is_empty():
+            if command.mine:
+                await self._search.search(turn, criteria, mine=True)
+            elif criteria.is_empty():
                 await self._search.show_search_form(turn)
             else:
                 await self._search.search(turn, criteria)

@@ -8,9 +8,12 @@ unless the user asked for exactly that write.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
+from dataclasses import replace
 
 import cards
+from bots.owners import ActingOwner, OwnerOfTurn
 from bots.turn import Turn
 from bots.writes import WriteLedger, earlier_write_text
 from cards import text
@@ -21,17 +24,27 @@ from contacts.errors import (
     InvalidContact,
 )
 from contacts.model import Contact, SearchCriteria, SearchPage
+from contacts.owners import OWNER_PROPERTY
 from contacts.service import ContactsService
 
 PAGE_SIZE = 10
+log = logging.getLogger(__name__)
 
 
 class SearchCreateFlows:
-    """Search (with paging) and create. `contacts` is the shared ContactsService."""
+    """Search (with paging) and create. `contacts` is the shared ContactsService; `owners`
+    says which HubSpot owner the user is (new contacts are theirs; "my contacts")."""
 
-    def __init__(self, *, contacts: ContactsService, ledger: WriteLedger) -> None:
+    def __init__(
+        self,
+        *,
+        contacts: ContactsService,
+        ledger: WriteLedger,
+        owners: OwnerOfTurn | None = None,
+    ) -> None:
         self._contacts = contacts
         self._ledger = ledger
+        self._owners = owners or OwnerOfTurn(contacts.owners)
 
     # -- search -------------------------------------------------------------------------------
 
@@ -45,9 +58,28 @@ class SearchCreateFlows:
         await turn.say(intro, cards.search_form(turn.lang, turn.nonce, dict(prefill or {})))
 
     async def search(
-        self, turn: Turn, criteria: SearchCriteria, *, after: str = "", offset: int = 0
+        self,
+        turn: Turn,
+        criteria: SearchCriteria,
+        *,
+        after: str = "",
+        offset: int = 0,
+        mine: bool = False,
     ) -> None:
-        """Show one page of results (or say that nothing matched and offer Create)."""
+        """Show one page of results (or say that nothing matched and offer Create). `mine`
+        keeps the contacts the user owns in HubSpot ("my contacts")."""
+        if mine:
+            try:
+                me = await self._owners.of(turn.context)
+            except ContactsError as exc:
+                await turn.failed(exc)
+                return
+            if me.owner is None:
+                key = "no_owner" if me.email else "no_owner_unknown_user"
+                await turn.say(text(turn.lang, key, email=me.email))
+                return
+            owned = {"propertyName": OWNER_PROPERTY, "operator": "EQ", "value": me.owner.id}
+            criteria = replace(criteria, filters=(*criteria.filters, owned))
         if criteria.is_empty():
             await self.show_search_form(turn, "search_empty")
             return
@@ -72,6 +104,10 @@ class SearchCreateFlows:
         if not page.results:
             if after:
                 await turn.say(text(turn.lang, "no_more_results"))
+            elif (
+                mine and len(criteria.filters) == 1 and not _searched(replace(criteria, filters=()))
+            ):
+                await turn.say(text(turn.lang, "no_own_contacts"))
             else:
                 await turn.say(
                     text(turn.lang, "no_results", query=_searched(criteria)),
@@ -131,12 +167,20 @@ class SearchCreateFlows:
             return
         await self.show_create_form(turn, "create_check", properties)
 
-    async def create(self, turn: Turn, properties: Mapping[str, str]) -> None:
+    async def create(
+        self, turn: Turn, properties: Mapping[str, str], *, owner_id: str = ""
+    ) -> None:
         """Create at once after the duplicate check; a bad value shows the form again, filled
-        in as the user left it, with the error naming the field."""
+        in as the user left it, with the error naming the field. The contact's HubSpot owner
+        is `owner_id` when one is given, else the user's own (none when they have none)."""
         if not any(v.strip() for v in properties.values()):
             await self.show_create_form(turn, "create_needs_something", properties)
             return
+        owner_name = ""
+        if not owner_id:
+            me = await self._creator(turn)
+            if me.owner is not None:
+                owner_id, owner_name = me.owner.id, me.owner.name
         # The claim is this activity's: a redelivery of a create that was cut off mid-write
         # (or that another instance is writing) is told so, not written a second time.
         actor = turn.actor
@@ -147,7 +191,9 @@ class SearchCreateFlows:
                 await turn.say(earlier_write_text(turn.lang, claim, actor))
                 return
         try:
-            result = await self._contacts.create(dict(properties), region=turn.region)
+            result = await self._contacts.create(
+                dict(properties), region=turn.region, owner_id=owner_id or None
+            )
         except HubSpotUnavailable as exc:
             if key is not None and not exc.write_may_have_happened:
                 await self._ledger.not_done(key)
@@ -163,9 +209,13 @@ class SearchCreateFlows:
             key, actor, action="create", contact_id=contact.id, properties=properties
         )
         turn.data.remember_ids([contact.id])
+        if contact.owner_id and contact.owner_id != owner_id:
+            owner_name = ""  # HubSpot gave it someone else: say whom
+        if contact.owner_id and not owner_name and self._contacts.owners is not None:
+            owner_name = await self._contacts.owners.name_of(contact.owner_id)
         await turn.say(
             text(turn.lang, "created", name=contact.display_name),
-            cards.contact_card(turn.lang, turn.nonce, contact, "created"),
+            cards.contact_card(turn.lang, turn.nonce, contact, "created", owner=owner_name),
         )
         if result.same_name:
             turn.data.remember_ids(c.id for c in result.same_name)
@@ -177,6 +227,14 @@ class SearchCreateFlows:
                     name=contact.full_name,
                 )
             )
+
+    async def _creator(self, turn: Turn) -> ActingOwner:
+        """Who is creating, as a HubSpot owner; a lookup that fails costs only the owner."""
+        try:
+            return await self._owners.of(turn.context)
+        except ContactsError as exc:
+            log.warning("creating without an owner: the owner lookup failed (%s)", exc.code)
+            return ActingOwner("", None)
 
     async def _create_failed(
         self, turn: Turn, exc: ContactsError, properties: Mapping[str, str]

@@ -52,6 +52,7 @@ class Submit:
     criteria: dict[str, Any] = field(default_factory=dict)
     after: str = ""
     offset: int = 0
+    mine: bool = False  # search_submit: only the contacts the user owns ("My contacts")
 
 
 def submit_value(raw: Any) -> dict[str, Any] | None:
@@ -129,7 +130,8 @@ def parse_submit(value: dict[str, Any]) -> Submit:
         if action is Action.UPDATE_FIND and not inputs:
             raise BadSubmit("query is missing", field="query")
         cid = _contact_id(value) if action is Action.UPDATE_SUBMIT else ""
-        return Submit(action, nonce, inputs=inputs, contact_id=cid)
+        mine = action is Action.SEARCH_SUBMIT and value.get("mine") in (True, "true")
+        return Submit(action, nonce, inputs=inputs, contact_id=cid, mine=mine)
     if action is Action.UPDATE_PICK:
         return Submit(action, nonce, contact_id=_contact_id(value))
     if action in (Action.UPDATE_CONFIRM, Action.UPDATE_CANCEL):

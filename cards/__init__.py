@@ -10,7 +10,8 @@ The nonce is a random string kept in conversation state, so the bot can tell a c
 earlier conversation (or a forged one) and refuse it. Action names and the fields they carry:
 
   start_search | start_create | start_update           welcome buttons (no fields)
-  search_submit   inputs: email, name, company, phone, text
+  search_submit   inputs: email, name, company, phone, text; data: mine (true: only the
+                  contacts the user owns in HubSpot, "My contacts", which sends no inputs)
   search_more     data: criteria (dict of the five fields, plus `filters` when the search had
                   any), after (str), offset (int: how many results were shown before this page)
   update_pick     data: contact_id                      (row "Update" button, duplicate card)
@@ -266,7 +267,16 @@ def search_form(lang: str, nonce: str, prefill: dict[str, str] | None = None) ->
         ui(lang, "search_title"),
         ui(lang, "search_intro"),
         [_input(lang, name, prefill.get(name)) for name in SEARCH_FIELDS],
-        [_action(ui(lang, "search_submit"), _data(Action.SEARCH_SUBMIT, nonce), style="positive")],
+        [
+            _action(
+                ui(lang, "search_submit"), _data(Action.SEARCH_SUBMIT, nonce), style="positive"
+            ),
+            _action(
+                ui(lang, "my_contacts"),
+                _data(Action.SEARCH_SUBMIT, nonce, mine=True),
+                needs_inputs=False,
+            ),
+        ],
     )
 
 
@@ -334,8 +344,11 @@ def no_results_card(lang: str, nonce: str) -> Card:
     )
 
 
-def contact_card(lang: str, nonce: str, contact: Contact, headline: str) -> Card:
-    """`headline` is a text key: 'created', 'updated', 'existing' or 'found'."""
+def contact_card(
+    lang: str, nonce: str, contact: Contact, headline: str, *, owner: str = ""
+) -> Card:
+    """`headline` is a text key: 'created', 'updated', 'existing' or 'found'; `owner` the
+    name of the contact's HubSpot owner, shown when given."""
     key = (
         f"headline_{headline}"
         if headline in ("created", "updated", "existing")
@@ -347,13 +360,19 @@ def contact_card(lang: str, nonce: str, contact: Contact, headline: str) -> Card
             "title": ui(lang, key),
             "name": shown(contact.display_name),
             "intro": None,
-            "facts": _facts(lang, contact),
+            "facts": _facts(lang, contact) + _owner_fact(lang, owner),
             "actions": [
                 _action(
                     ui(lang, "btn_update"), _data(Action.UPDATE_PICK, nonce, contact_id=contact.id)
                 )
             ],
         },
+    )
+
+
+def _owner_fact(lang: str, owner: str) -> list[dict[str, str]]:
+    return (
+        [{"title": field_label(lang, "hubspot_owner_id"), "value": shown(owner)}] if owner else []
     )
 
 

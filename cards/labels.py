@@ -28,6 +28,7 @@ FIELD_LABELS: dict[str, dict[str, str]] = {
     "createdate": {"en": "Created", "ko": "생성일"},
     "lastmodifieddate": {"en": "Last modified", "ko": "최종 수정일"},
     "hs_object_id": {"en": "Record ID", "ko": "레코드 ID"},
+    "hubspot_owner_id": {"en": "Owner", "ko": "담당자"},
     "name": {"en": "Name", "ko": "이름"},
     "text": {"en": "Anything else (free text)", "ko": "기타 검색어"},
     "query": {"en": "Email or name", "ko": "이메일 또는 이름"},
@@ -72,6 +73,7 @@ UI: dict[str, dict[str, str]] = {
         "ko": "아무 항목이나 입력하세요. 입력한 조건을 모두 만족하는 연락처를 찾아요.",
     },
     "search_submit": {"en": "Search", "ko": "검색"},
+    "my_contacts": {"en": "My contacts", "ko": "내 연락처"},
     "results_title": {"en": "Search results", "ko": "검색 결과"},
     "results_range": {
         "en": "Showing {first}–{last} of {total}",

@@ -54,6 +54,23 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ko": "찾는 연락처가 없어요: {query}",
     },
     "no_more_results": {"en": "There are no more results.", "ko": "더 이상 결과가 없어요."},
+    # "my contacts": the user's HubSpot owner is found by their email.
+    "no_owner": {
+        "en": "You have no HubSpot owner: no HubSpot user has your email ({email}), so no "
+        "contacts are yours. Ask your HubSpot admin to add you as a user.",
+        "ko": "HubSpot 담당자로 등록되어 있지 않아요. 회원님의 이메일({email})을 쓰는 HubSpot "
+        "사용자가 없어서 담당 연락처도 없어요. HubSpot 관리자에게 사용자 추가를 요청하세요.",
+    },
+    "no_owner_unknown_user": {
+        "en": "I can't tell which HubSpot owner you are: this chat doesn't tell me your email. "
+        "Search by a name, an email or a company instead.",
+        "ko": "이 채팅에서는 이메일을 알 수 없어서 어떤 HubSpot 담당자인지 알 수 없어요. "
+        "이름, 이메일이나 회사로 검색해 주세요.",
+    },
+    "no_own_contacts": {
+        "en": "No contacts are yours in HubSpot yet.",
+        "ko": "HubSpot에서 회원님이 담당하는 연락처가 아직 없어요.",
+    },
     "search_empty": {
         "en": "Tell me at least one thing to search for (an email, a name, a "
         "company or a phone number).",

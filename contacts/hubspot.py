@@ -37,6 +37,7 @@ from contacts.errors import (
     RateLimited,
 )
 from contacts.hubspot_batch import BatchCalls
+from contacts.hubspot_owners import OwnerCalls, owners_api
 from contacts.model import DISPLAY_PROPERTIES, Contact, SearchPage
 from contacts.retrying import RetryPolicy
 from contacts.translate import Throttled, to_contact, translate
@@ -85,6 +86,9 @@ class HubSpotAdapter:
         self._budget = budget or RequestBudget()
         self._properties = list(properties)
         self._batches = BatchCalls(self, BatchApi(api_client=client))
+        # Owners (contacts.owners.OwnerDirectory reads them through this): the same threads,
+        # budget and retries; the token needs crm.objects.owners.read for them.
+        self.owners = OwnerCalls(self, owners_api(host, access_token, max_workers))
 
     def __repr__(self) -> str:  # never show the token
         return f"HubSpotAdapter(host={self._client.configuration.host!r})"
@@ -185,6 +189,7 @@ class HubSpotAdapter:
     def close(self) -> None:
         self._executor.shutdown(wait=False, cancel_futures=True)
         self._client.rest_client.pool_manager.clear()
+        self.owners.close()
 
     # -- internals ----------------------------------------------------------------------------
 

@@ -31,6 +31,7 @@ DISPLAY_PROPERTIES: tuple[str, ...] = EDITABLE_PROPERTIES + (
     "createdate",
     "lastmodifieddate",
     "hs_object_id",
+    "hubspot_owner_id",  # set on create (the creator's owner), shown by name on cards
 )
 
 
@@ -48,6 +49,11 @@ class Contact:
     @property
     def email(self) -> str:
         return self.get("email")
+
+    @property
+    def owner_id(self) -> str:
+        """The HubSpot owner's id ('' when nobody owns the contact)."""
+        return self.get("hubspot_owner_id")
 
     @property
     def full_name(self) -> str:

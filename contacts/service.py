@@ -31,6 +31,7 @@ from contacts.errors import (
 )
 from contacts.locks import KeyedLocks
 from contacts.model import Change, Contact, CreateResult, PendingUpdate, SearchCriteria, SearchPage
+from contacts.owners import OWNER_PROPERTY, OwnerDirectory
 from contacts.search_body import build_search_body
 from contacts.validation import check_text, normalise_email, normalise_properties
 
@@ -53,8 +54,15 @@ class ContactsService:
         action_seconds: float = ACTION_SECONDS,
         batch_window_seconds: float = 0.005,
         batch_size: int = 100,
+        owners: OwnerDirectory | None = None,
     ) -> None:
+        """`owners` defaults to a directory over the adapter's owners calls when it has them
+        (HubSpotAdapter does); without either, `owners` is None and nothing gets an owner."""
         self._adapter = adapter
+        calls = getattr(adapter, "owners", None)
+        self.owners = owners or (
+            OwnerDirectory(calls, action_seconds=action_seconds) if calls is not None else None
+        )
         self._hub = Batches(adapter, window_seconds=batch_window_seconds, max_size=batch_size)
         self._default_region = default_region.upper()
         self._action_seconds = action_seconds
@@ -122,13 +130,24 @@ class ContactsService:
         return self._seen(found) if found is not None else None
 
     async def create(
-        self, properties: Mapping[str, str], *, region: str | None = None
+        self,
+        properties: Mapping[str, str],
+        *,
+        region: str | None = None,
+        owner_id: str | None = None,
     ) -> CreateResult:
         """Normalise, check the email is new, create once. Raises DuplicateContact (with the
         existing contact), InvalidContact, HubSpotUnavailable, RateLimited. Other contacts with
         the same full name come back as a warning when the duplicate check could tell (a lone
-        create, or one without an email); under load that warning is skipped."""
+        create, or one without an email); under load that warning is skipped. `owner_id` is
+        the HubSpot owner the contact is given (HubSpot refuses one that names no owner)."""
         values = self.normalise(properties, region=region, partial=True)
+        if owner_id:
+            if not str(owner_id).strip().isdigit():
+                raise InvalidContact(
+                    OWNER_PROPERTY, "invalid_value", "An owner id is a HubSpot owner's number."
+                )
+            values[OWNER_PROPERTY] = str(owner_id).strip()
         email = values.get("email", "")
         first, last = values.get("firstname", ""), values.get("lastname", "")
         if not (email or first or last):

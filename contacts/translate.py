@@ -15,6 +15,7 @@ from typing import Any
 
 import urllib3
 from hubspot.crm.contacts.exceptions import ApiException
+from hubspot.crm.owners.exceptions import ApiException as OwnersApiException
 
 from contacts.errors import (
     ContactNotFound,
@@ -54,7 +55,7 @@ def translate(
     exc: BaseException, *, key: str, retry: RetryPolicy
 ) -> ContactsError | Transient | Throttled:
     """An SDK / transport exception as one of ours, or as a reason to retry."""
-    if isinstance(exc, ApiException):
+    if isinstance(exc, ApiException | OwnersApiException):
         status = int(exc.status or 0)
         body = _body(exc)
         if status == 429:
@@ -113,7 +114,7 @@ def _detail(detail: Any) -> dict[str, Any]:
     }
 
 
-def _body(exc: ApiException) -> dict[str, Any]:
+def _body(exc: ApiException | OwnersApiException) -> dict[str, Any]:
     try:
         data = json.loads(exc.body or b"{}")
     except (TypeError, ValueError):

@@ -16,6 +16,7 @@ from pathlib import Path
 from hubspot_local.app import create_app
 from hubspot_local.demo import seed_demo
 from hubspot_local.options import RateLimits
+from hubspot_local.owners import assign_demo_owners, seed_demo_owners
 from hubspot_local.server import serve
 
 
@@ -76,7 +77,10 @@ async def run(args: argparse.Namespace) -> None:
     running = await serve(app, port=args.port)
     try:
         if args.seed_demo > 0 and await running.store.count() == 0:
-            await running.store.bulk_insert(seed_demo(args.seed_demo), backdate_days=365)
+            owners = await seed_demo_owners(running.controls.owners)
+            await running.store.bulk_insert(
+                assign_demo_owners(seed_demo(args.seed_demo), owners), backdate_days=365
+            )
         base = running.url  # the real port, also when --port 0 asked for any free one
         lines = [f"Local HubSpot contacts API on {base} (SDK host: {base})"]
         if not args.token:

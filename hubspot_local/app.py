@@ -1,4 +1,4 @@
-"""`create_app(...)`: the local HubSpot contacts API as an aiohttp application.
+"""`create_app(...)`: the local HubSpot contacts (and owners) API as an aiohttp application.
 
 Works standalone and as a sub-app (`parent.add_subapp("/hubspot", create_app(...))`, SDK host
 `http://127.0.0.1:PORT/hubspot`). One middleware applies, in HubSpot's order: bearer-token
@@ -14,8 +14,8 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from hubspot_local import batch, handlers
-from hubspot_local.controls import CONTROLS_KEY, READ_SCOPE, WRITE_SCOPE, Controls
+from hubspot_local import batch, handlers, owner_routes
+from hubspot_local.controls import CONTROLS_KEY, OWNERS_SCOPE, READ_SCOPE, WRITE_SCOPE, Controls
 from hubspot_local.db import Database
 from hubspot_local.errors import (
     ApiError,
@@ -24,7 +24,7 @@ from hubspot_local.errors import (
     server_error,
     unauthenticated,
 )
-from hubspot_local.options import WRITE_ROUTES, Faults, RateLimits, SearchLimits
+from hubspot_local.options import OWNER_ROUTES, WRITE_ROUTES, Faults, RateLimits, SearchLimits
 from hubspot_local.store import ContactStore
 
 BASE = "/crm/v3/objects/contacts"
@@ -72,7 +72,13 @@ async def hubspot_middleware(request: web.Request, handler: Handler) -> web.Stre
     try:
         if not _authorised(request, ctl.token):
             raise unauthenticated()
-        needed = WRITE_SCOPE if route in WRITE_ROUTES else READ_SCOPE
+        needed = (
+            WRITE_SCOPE
+            if route in WRITE_ROUTES
+            else OWNERS_SCOPE
+            if route in OWNER_ROUTES
+            else READ_SCOPE
+        )
         if needed not in ctl.scopes:
             raise missing_scopes(needed)
         headers.update(ctl.limiter.check(search=route == "search"))
@@ -143,6 +149,7 @@ def create_app(
     r.add_get(BASE + "/{contact_id}", handlers.read_contact, name="read")
     r.add_patch(BASE + "/{contact_id}", handlers.update_contact, name="update")
     r.add_delete(BASE + "/{contact_id}", handlers.archive_contact, name="archive")
+    owner_routes.add_routes(app)
 
     async def release_hangs(app: web.Application) -> None:
         ctl.hangs.release_all()

@@ -1,7 +1,8 @@
 """Everything a running local HubSpot exposes to tests: the store and the runtime knobs.
 
 `app[CONTROLS_KEY]` is one `Controls`; a test may swap `faults`, `rate_limits` or
-`search_lag_ms` while the server runs and read `counters` afterwards.
+`search_lag_ms` while the server runs, read `counters` afterwards, and add HubSpot users as
+owners (`await controls.owners.add("ann@acme.com", "Ann", "Lee")`).
 """
 
 from __future__ import annotations
@@ -10,11 +11,13 @@ from aiohttp import web
 
 from hubspot_local.faults import Counters, FaultInjector, Hangs
 from hubspot_local.options import Faults, RateLimits, SearchLimits
+from hubspot_local.owners import OwnerStore
 from hubspot_local.ratelimit import RateLimiter
 from hubspot_local.store import ContactStore
 
 READ_SCOPE = "crm.objects.contacts.read"
 WRITE_SCOPE = "crm.objects.contacts.write"
+OWNERS_SCOPE = "crm.objects.owners.read"
 
 
 class Controls:
@@ -29,8 +32,9 @@ class Controls:
     ) -> None:
         self.token = token
         # What the token was granted; a test narrows it to see the 403 a real token would get.
-        self.scopes: frozenset[str] = frozenset({READ_SCOPE, WRITE_SCOPE})
+        self.scopes: frozenset[str] = frozenset({READ_SCOPE, WRITE_SCOPE, OWNERS_SCOPE})
         self.store = store
+        self.owners = OwnerStore(store.db, store.now_ms)
         self.limiter = RateLimiter(rate_limits)
         self.injector = FaultInjector(faults)
         self.counters = Counters()

@@ -48,6 +48,16 @@ CREATE TABLE IF NOT EXISTS idx_toks (
     name TEXT NOT NULL, tok TEXT NOT NULL, id INTEGER NOT NULL,
     PRIMARY KEY (name, tok, id)
 ) WITHOUT ROWID;
+-- HubSpot users records can be assigned to (hubspot_local/owners.py).
+CREATE TABLE IF NOT EXISTS owners (
+    id INTEGER PRIMARY KEY,
+    email TEXT NOT NULL,
+    first_name TEXT NOT NULL,
+    last_name TEXT NOT NULL,
+    created_ms INTEGER NOT NULL,
+    archived INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS owners_by_email ON owners(email);
 -- Index updates waiting for their lag to pass (doc NULL = remove).
 CREATE TABLE IF NOT EXISTS pending (
     seq INTEGER PRIMARY KEY, due_ms INTEGER NOT NULL, id INTEGER NOT NULL, doc TEXT

@@ -24,8 +24,11 @@ ROUTES = frozenset(
         "batch_archive",
         "merge",
         "gdpr_delete",
+        "owners_list",
+        "owners_read",
     }
 )
+OWNER_ROUTES = frozenset({"owners_list", "owners_read"})
 WRITE_ROUTES = frozenset(
     {
         "create",

@@ -18,6 +18,7 @@ from hubspot_local import index
 from hubspot_local.bulk import insert_many
 from hubspot_local.db import Database
 from hubspot_local.errors import ApiError, bad_request, conflict, not_found
+from hubspot_local.owners import check_owner
 from hubspot_local.properties import LIFECYCLE_STAGES
 from hubspot_local.records import Record, calculated
 from hubspot_local.search import SearchPlan
@@ -127,6 +128,7 @@ class ContactStore:
             self._next_due = due
 
     def create_sync(self, conn: sqlite3.Connection, props: dict[str, str | None]) -> Record:
+        check_owner(conn, props)
         now = self.now_ms()
         values = {k: v for k, v in props.items() if v is not None}
         if values.get("email"):
@@ -156,6 +158,7 @@ class ContactStore:
         follow_merges: bool = True,
     ) -> Record:
         rec = self._must(conn, key, by_email=by_email, follow_merges=follow_merges)
+        check_owner(conn, props)
         now = self.now_ms()
         values = dict(rec.props)
         for name, value in props.items():

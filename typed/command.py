@@ -27,3 +27,4 @@ class Command:
     # placed), so the contact may be written at once; otherwise the prefilled form asks first.
     certain: bool = False
     topic: str = ""  # unsupported: delete | merge | export | email | deals | notes
+    mine: bool = False  # search: only the user's own contacts ("my contacts", "내 연락처")

@@ -43,7 +43,9 @@ from typed.words import (
     KO_CITIES,
     KO_COMPANY_MARKERS,
     KO_TITLES,
+    MINE,
     NOT_NAMES,
+    OWNED,
     POLITE,
     SEARCH_SLOT,
     SMALL_TALK,
@@ -90,6 +92,9 @@ def parse_command(text: str) -> Command:
     topic = _unsupported(tokens, intent)
     if topic:
         return Command("unsupported", language=language, topic=topic)
+    owned = _owned(rest) if intent in ("search", "") else None
+    if owned is not None:  # "my contacts at Acme", "내 연락처 보여줘"
+        return Command("search", criteria=_search(line, owned), language=language, mine=True)
     if intent == "search":
         return Command("search", criteria=_search(line, rest), language=language)
     if intent == "create":
@@ -212,6 +217,17 @@ def _unsupported(tokens: list[Tok], intent: str) -> str:
         if keys & nouns:
             return name
     return ""
+
+
+def _owned(tokens: list[Tok]) -> list[Tok] | None:
+    """The tokens without "my contacts" / "내 연락처" when the line asks for the user's own
+    contacts; None when it does not."""
+    for i in range(len(tokens) - 1):
+        mine, noun = tokens[i], tokens[i + 1]
+        if mine.kind == noun.kind == "word" and mine.key in MINE:
+            if noun.key in OWNED or noun.key.startswith("담당"):
+                return tokens[:i] + tokens[i + 2 :]
+    return None
 
 
 # -- the three jobs ----------------------------------------------------------------------------

@@ -162,6 +162,16 @@ FILLER_PHRASES: tuple[tuple[str, ...], ...] = (
     ("crm",), ("hubspot",), ("허브스팟",),
 )
 
+# "my contacts", "내 연락처", "제 고객", "내가 담당하는 연락처": the contacts the user owns in
+# HubSpot. A MINE word followed by an OWNED word (or a word starting with 담당) asks for them.
+MINE = frozenset({"my", "내", "제", "나의", "저의"})
+OWNED = frozenset(
+    {
+        "contacts", "contact", "leads", "customers", "clients", "accounts", "people",
+        "연락처", "연락처들", "고객", "고객들", "리드", "거래처", "담당", "담당자들",
+    }
+)
+
 # Words that carry no meaning in a command (matched after Korean particles are removed).
 FILLERS = frozenset(
     {

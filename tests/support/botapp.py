@@ -101,6 +101,7 @@ class Conversation:
     locale: str | None = "en-US"
     conversation_id: str = field(default_factory=lambda: f"test-{uuid.uuid4().hex}|livechat")
     nonce: str = ""  # learned from the welcome card's buttons
+    sender: dict[str, Any] | None = None  # fields to set on `from` (another Teams user)
 
     def _builders(self) -> dict[str, Callable[..., dict[str, Any]]]:
         if self.kind == "teams":
@@ -116,6 +117,8 @@ class Conversation:
         }
 
     async def _exchange(self, activity: dict[str, Any]) -> list[Recorded]:
+        if self.sender:
+            activity["from"] = {**activity.get("from", {}), **self.sender}
         before = len(self.channel.activities(self.conversation_id, include_typing=True))
         resp = await self.bot.post(activity)
         assert resp.status in (200, 201, 202), f"bot answered HTTP {resp.status}"

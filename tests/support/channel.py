@@ -4,6 +4,10 @@ every activity the bot sends there, so tests assert on what a user would see.
 The bot replies through the Bot Framework connector REST API:
     POST /v3/conversations/{conversationId}/activities[/{replyToId}]
     PUT  /v3/conversations/{conversationId}/activities/{activityId}   (update)
+
+and answers the member lookup Teams serves (`TeamsInfo.get_member`) from `members`, keyed by
+user id, with 404 for anyone else (as Teams does for a user not in the conversation):
+    GET  /v3/conversations/{conversationId}/members/{userId}
 """
 
 from __future__ import annotations
@@ -52,6 +56,9 @@ class TestChannel:
 
     service_url: str = ""
     sent: dict[str, list[Recorded]] = field(default_factory=lambda: defaultdict(list))
+    # user id -> TeamsChannelAccount JSON ({"id", "name", "email", "userPrincipalName", ...})
+    members: dict[str, dict[str, Any]] = field(default_factory=dict)
+    member_lookups: list[str] = field(default_factory=list)  # user ids asked for, in order
     _runner: web.AppRunner | None = None
 
     async def __aenter__(self) -> TestChannel:
@@ -59,6 +66,7 @@ class TestChannel:
         app.router.add_post("/v3/conversations/{cid}/activities", self._receive)
         app.router.add_post("/v3/conversations/{cid}/activities/{reply_to}", self._receive)
         app.router.add_put("/v3/conversations/{cid}/activities/{reply_to}", self._receive)
+        app.router.add_get("/v3/conversations/{cid}/members/{uid}", self._member)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -78,6 +86,15 @@ class TestChannel:
         SESSION_CARDS.extend((f"{cid}: {(rec.text or '')[:60]!r}", card) for card in rec.cards)
         self.sent[cid].append(rec)
         return web.json_response({"id": body.get("id") or str(uuid.uuid4())})
+
+    async def _member(self, request: web.Request) -> web.Response:
+        uid = request.match_info["uid"]
+        self.member_lookups.append(uid)
+        member = self.members.get(uid)
+        if member is None:
+            error = {"code": "MemberNotFoundInConversation", "message": "Member not found."}
+            return web.json_response({"error": error}, status=404)
+        return web.json_response(member)
 
     def activities(self, conversation_id: str, *, include_typing: bool = False) -> list[Recorded]:
         return [
