@@ -9,22 +9,31 @@ subprocess, ...) made on a running event loop with the app's own code on the sta
 test. The bot, Web Chat, HubSpot adapter and local HubSpot all share one loop, so one blocking
 call stalls every conversation. Test code itself may block (it often calls the synchronous SDK
 to check what HubSpot holds); only our packages are scanned.
+
+Property tests (hypothesis) are repeatable: the same examples on every run, so CI passes or
+fails on the code, not on the draw. `HYPOTHESIS_PROFILE=explore` draws new ones, to hunt.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 from blockbuster import BlockBuster, blockbuster_ctx
+from hypothesis import settings as hypothesis_settings
 
 from agent.memory import load_encoding
 from tests.support.cardschema import card_problems
 from tests.support.channel import SESSION_CARDS, TestChannel
 from tests.support.postgres import PostgresServer, postgres_server
+
+hypothesis_settings.register_profile("repeatable", derandomize=True, database=None)
+hypothesis_settings.register_profile("explore", max_examples=2000)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 APP_PACKAGES = [
     "app",

@@ -591,10 +591,10 @@ _PUNCTUATION = "!$%&'()*+,-./:;<=>?[]^_`{|}~"
 def _is_plain_word(word: str) -> bool:
     """A word the unquoted form can carry: not a keyword, connector or filler, not itself an
     email, a phone number or a record id, not ending in a separator (`,` `;` `.` `?`...)."""
-    from typed.slots import NOISE, table
-    from typed.words import FIELD_WORDS
+    from typed.slots import NOISE, SEARCH_FIELDS, UPDATE_FIELDS
 
-    keys = {p for phrase, _ in table(FIELD_WORDS) for p in phrase}
+    # A field word ends the value before it ("company Acme title CTO"), "joined" too.
+    keys = {p for phrase, _ in SEARCH_FIELDS + UPDATE_FIELDS for p in phrase}
     core = word.strip(_PUNCTUATION).lower()
     return (
         any(c.isascii() and c.isalpha() for c in word)
