@@ -167,6 +167,7 @@ class Settings:
     allowed_tenants: tuple[str, ...] = ()
     allowed_users: tuple[str, ...] = ()
     readonly_users: tuple[str, ...] = ()
+    admin_users: tuple[str, ...] = ()  # may read a contact's change history in chat
 
     # Local Direct Line channel for Web Chat
     directline_secret: str = field(default="", repr=False)
@@ -338,6 +339,7 @@ ENVIRONMENT: tuple[tuple[str, str, Callable[[str], Any]], ...] = (
     ("ALLOWED_TENANTS", "allowed_tenants", _list),
     ("ALLOWED_USERS", "allowed_users", _list),
     ("READONLY_USERS", "readonly_users", _list),
+    ("ADMIN_USERS", "admin_users", _list),
     ("DIRECTLINE_SECRET", "directline_secret", _text),
     ("MAX_MESSAGE_CHARS", "max_message_chars", _whole),
     ("MESSAGES_PER_MINUTE", "messages_per_minute", _whole),

@@ -7,6 +7,9 @@
     READONLY_USERS    users who may search but not create or update, matched the same way
                       (they need not also be listed in ALLOWED_USERS: being read-only is a way
                       of being allowed)
+    ADMIN_USERS       users who may also read a contact's change history (the audit log) in
+                      chat, matched the same way; like READONLY_USERS a way of being allowed,
+                      but it restricts nobody else (with only this list set, all may use the bot)
 
 Every list is optional; with none set everyone who can reach the bot may do everything, which
 is what local mode (no app id, loopback only) and a first Teams trial want.
@@ -52,6 +55,7 @@ class AccessDecision:
     allowed: bool
     read_only: bool = False
     reason: str = ""  # a text key when refused; "" when allowed
+    admin: bool = False
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,7 @@ class Identity:
 
     tenant: str = ""
     user_ids: frozenset[str] = frozenset()  # aadObjectId and any UPN, lower-cased
+    email: str = ""  # as the channel vouches for it ("" when it does not), lower-cased
 
 
 def _normalise(values: Iterable[str]) -> frozenset[str]:
@@ -90,7 +95,9 @@ def page_identity_of(activity: Any) -> Identity:
     ids += [props[f] for f in _PAGE_FIELDS if isinstance(props.get(f), str)]
     tenant = props.get("tenant")
     tenant = tenant.strip().lower() if isinstance(tenant, str) else ""
-    return Identity(tenant=tenant, user_ids=_normalise(ids))
+    email = props.get("email")
+    email = email.strip().lower() if isinstance(email, str) else ""
+    return Identity(tenant=tenant, user_ids=_normalise(ids), email=email)
 
 
 def identity_of(activity: Any) -> Identity:
@@ -109,11 +116,15 @@ def identity_of(activity: Any) -> Identity:
         tenant_id = _get(conversation, "tenant_id", "tenantId")
     sender = _get(activity, "from_property", "from")
     ids = [str(_get(sender, "aad_object_id", "aadObjectId") or "")]
+    email = ""
     for field in _UPN_FIELDS:
         value = _get(sender, field, field)
         if isinstance(value, str):
             ids.append(value)
-    return Identity(tenant=str(tenant_id or "").strip().lower(), user_ids=_normalise(ids))
+            email = email or (value.strip().lower() if "@" in value else "")
+    return Identity(
+        tenant=str(tenant_id or "").strip().lower(), user_ids=_normalise(ids), email=email
+    )
 
 
 class AccessPolicy:
@@ -125,10 +136,12 @@ class AccessPolicy:
         allowed_tenants: Iterable[str] = (),
         allowed_users: Iterable[str] = (),
         readonly_users: Iterable[str] = (),
+        admin_users: Iterable[str] = (),
     ) -> None:
         self.allowed_tenants = _normalise(allowed_tenants)
         self.allowed_users = _normalise(allowed_users)
         self.readonly_users = _normalise(readonly_users)
+        self.admin_users = _normalise(admin_users)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> AccessPolicy:
@@ -136,6 +149,7 @@ class AccessPolicy:
             allowed_tenants=settings.allowed_tenants,
             allowed_users=settings.allowed_users,
             readonly_users=settings.readonly_users,
+            admin_users=settings.admin_users,
         )
 
     @property
@@ -145,17 +159,21 @@ class AccessPolicy:
 
     def check(self, activity: Any) -> AccessDecision:
         """May the sender of `activity` use the bot, and may they write?"""
-        if self.open:
+        if self.open and not self.admin_users:
             return AccessDecision(allowed=True)
         who = identity_of(activity)
+        admin = bool(who.user_ids & self.admin_users)
+        if self.open:
+            return AccessDecision(allowed=True, admin=admin)
         if self.allowed_tenants and who.tenant not in self.allowed_tenants:
             log.info("refused: tenant not allowed (%s)", who.tenant or "none given")
             return AccessDecision(allowed=False, reason=NOT_ALLOWED)
         read_only = bool(who.user_ids & self.readonly_users)
-        if self.allowed_users and not (who.user_ids & self.allowed_users) and not read_only:
+        listed = bool(who.user_ids & self.allowed_users) or read_only or admin
+        if self.allowed_users and not listed:
             # Object ids are pseudonymous (UPNs are not, so they stay out of the log); logging
             # one lets an admin add the right person.
             object_ids = sorted(i for i in who.user_ids if "@" not in i)
             log.info("refused: user not allowed (%s)", ", ".join(object_ids) or "no Teams id")
             return AccessDecision(allowed=False, reason=NOT_ALLOWED)
-        return AccessDecision(allowed=True, read_only=read_only)
+        return AccessDecision(allowed=True, read_only=read_only, admin=admin)

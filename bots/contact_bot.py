@@ -24,7 +24,9 @@ from agent.loop import ContactAgent
 from agent.memory import Encoding
 from bots.access import AccessDecision, AccessPolicy
 from bots.guided import SearchCreateFlows
+from bots.history import HistoryFlow
 from bots.model_mode import ModelMode, remember
+from bots.refusals import record_refused
 from bots.state import ConversationData
 from bots.submits import BadSubmit, Submit, parse_submit, submit_value
 from bots.turn import Turn
@@ -89,9 +91,10 @@ class ContactBot(ActivityHandler):
         self._settings = settings
         self._encoding = encoding
         self._store = store
-        ledger = WriteLedger(store)
+        ledger = self._ledger = WriteLedger(store)
         self._search = SearchCreateFlows(contacts=contacts, ledger=ledger)
         self._updates = UpdateFlow(contacts=contacts, ledger=ledger)
+        self._history = HistoryFlow(contacts=contacts, store=store)
         self._model = (
             ModelMode(agent=agent, updates=self._updates, ledger=ledger, encoding=encoding)
             if agent
@@ -123,7 +126,9 @@ class ContactBot(ActivityHandler):
             if delivery is not None:
                 await self._store.mark_processed(delivery)
 
-    def _turn(self, turn_context: TurnContext, *, read_only: bool = False) -> Turn:
+    def _turn(
+        self, turn_context: TurnContext, *, read_only: bool = False, admin: bool = False
+    ) -> Turn:
         data: ConversationData = turn_context.turn_state[_DATA_KEY]
         activity = turn_context.activity
         locale = activity.locale or _client_info_locale(activity)
@@ -136,7 +141,7 @@ class ContactBot(ActivityHandler):
             await self._accessor.set(turn_context, data.to_dict())
             await self._state.save_changes(turn_context)
 
-        return Turn(turn_context, data, lang, read_only=read_only, save=save)
+        return Turn(turn_context, data, lang, read_only=read_only, admin=admin, save=save)
 
     def _access(self, turn_context: TurnContext) -> AccessDecision:
         return self._policy.check(turn_context.activity)
@@ -175,9 +180,10 @@ class ContactBot(ActivityHandler):
         if activity.value is None and _group_chatter(activity):
             return  # not addressed to the bot: no reply, not even a refusal
         access = self._access(turn_context)
-        turn = self._turn(turn_context, read_only=access.read_only)
+        turn = self._turn(turn_context, read_only=access.read_only, admin=access.admin)
         if not access.allowed:
             log.info("access refused: %s", access.reason or "not allowed")
+            await self._record_refused(turn, access.reason or "not_allowed")
             await turn.say(cards.refusal_text(turn.lang, access.reason))
             return
         try:
@@ -208,9 +214,24 @@ class ContactBot(ActivityHandler):
             or submit.action is Action.OPEN_FORM
             and submit.form != "search"
         ):
+            await record_refused(self._ledger, self._updates, turn, "read_only", submit=submit)
             await turn.say(text(turn.lang, "read_only_user"))
             return
         await self._dispatch(turn, submit)
+
+    async def _record_refused(self, turn: Turn, reason: str) -> None:
+        """A user the access lists keep out: their attempted write goes into the audit log."""
+        activity = turn.context.activity
+        try:
+            value = submit_value(activity.value) if activity.value is not None else None
+            if value is not None and (value.get("action") is not None or not activity.text):
+                submit = parse_submit(value)
+                await record_refused(self._ledger, self._updates, turn, reason, submit=submit)
+                return
+        except BadSubmit:
+            return
+        command = parse_command(_without_mentions(activity).strip())
+        await record_refused(self._ledger, self._updates, turn, reason, command=command)
 
     async def _dispatch(self, turn: Turn, submit: Submit) -> None:
         action = submit.action
@@ -296,8 +317,10 @@ class ContactBot(ActivityHandler):
     @staticmethod
     def _typed_answer(turn: Turn, message: str) -> bool:
         """A typed "yes" / "취소" while a confirmation card waits is that card's answer, with a
-        model too: the model never writes an update, the user's Confirm does."""
-        return bool(turn.data.pending) and parse_command(message).kind in ("yes", "no")
+        model too: the model never writes an update, the user's Confirm does. A history request
+        is answered from the audit log, not by the model."""
+        kind = parse_command(message).kind
+        return kind == "history" or bool(turn.data.pending) and kind in ("yes", "no")
 
     async def _command(self, turn: Turn, message: str) -> None:
         """Typed commands without a model; the same flows as the buttons. What to answer is
@@ -324,7 +347,10 @@ class ContactBot(ActivityHandler):
                 await self._search.show_search_form(turn)
             else:
                 await self._search.search(turn, criteria)
+        elif kind == "history":
+            await self._history.show(turn, command.target)
         elif turn.read_only:
+            await record_refused(self._ledger, self._updates, turn, "read_only", command=command)
             await turn.say(text(turn.lang, "read_only_user"))
         elif kind in ("yes", "no"):
             await self._updates.answer(turn, yes=kind == "yes")

@@ -15,6 +15,7 @@ from dataclasses import replace
 import cards
 from bots.owners import ActingOwner, OwnerOfTurn
 from bots.turn import Turn
+from bots.updates import refusal_reason
 from bots.writes import WriteLedger, earlier_write_text
 from cards import text
 from contacts.errors import (
@@ -195,13 +196,26 @@ class SearchCreateFlows:
                 dict(properties), region=turn.region, owner_id=owner_id or None
             )
         except HubSpotUnavailable as exc:
-            if key is not None and not exc.write_may_have_happened:
+            if exc.write_may_have_happened:
+                await self._ledger.in_doubt(
+                    actor, action="create", contact_id="", properties=properties
+                )
+            elif key is not None:
                 await self._ledger.not_done(key)
             await turn.failed(exc)
             return
         except ContactsError as exc:
             if key is not None:
                 await self._ledger.not_done(key)
+            if isinstance(exc, InvalidContact | DuplicateContact):
+                existing = getattr(exc, "existing", None)
+                await self._ledger.refused(
+                    actor,
+                    action="create",
+                    reason=refusal_reason(exc),
+                    contact_id=existing.id if existing is not None else "",
+                    properties=properties,
+                )
             await self._create_failed(turn, exc, properties)
             return
         contact = result.contact

@@ -42,8 +42,10 @@ class ClaimedCreates:
         self._turn = turn
         self._ledger = ledger
         self._key: str | None = None
+        self._asked: dict[str, str] = {}
 
     async def before(self, properties: Mapping[str, str]) -> str | None:
+        self._asked = {k: str(v) for k, v in properties.items() if v}
         activity = self._turn.activity_key
         if activity is None:  # nothing to recognize a redelivery by: audit only
             self._key = None
@@ -68,7 +70,11 @@ class ClaimedCreates:
                 contact_id=contact.id,
                 properties={k: str(v) for k, v in contact.properties.items() if v},
             )
-        elif key is not None and not maybe_written:
+        elif maybe_written:
+            await self._ledger.in_doubt(
+                self._turn.actor, action="create", contact_id="", properties=self._asked
+            )
+        elif key is not None:
             await self._ledger.not_done(key)
 
 

@@ -15,6 +15,7 @@ from typing import Any
 from botbuilder.core import CardFactory, MessageFactory, TurnContext
 from botbuilder.schema import Activity, ActivityTypes
 
+from bots.access import identity_of
 from bots.state import ConversationData
 from bots.writes import Actor
 from cards import error_text
@@ -42,6 +43,7 @@ class Turn:
     data: ConversationData
     lang: str
     read_only: bool = False
+    admin: bool = False  # may read the audit log (ADMIN_USERS)
     said: list[str] = field(default_factory=list)
     save: Callable[[], Awaitable[None]] | None = None  # saves `data` now (the bot passes it)
 
@@ -66,11 +68,14 @@ class Turn:
         activity = self.context.activity
         sender = activity.from_property
         conversation = activity.conversation
+        who = identity_of(activity)
         return Actor(
             id=str(getattr(sender, "aad_object_id", None) or getattr(sender, "id", None) or ""),
             name=str(getattr(sender, "name", None) or ""),
             channel=str(activity.channel_id or ""),
             conversation=str(getattr(conversation, "id", None) or ""),
+            email=who.email,
+            tenant=who.tenant,
         )
 
     @property

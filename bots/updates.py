@@ -10,6 +10,7 @@ changed it since the preview, nothing is written and the current values are show
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 import cards
 from bots.turn import Turn
@@ -29,6 +30,23 @@ from contacts.service import ContactsService
 from store import Claim
 
 MAX_CANDIDATES = 10
+
+
+def refusal_reason(exc: ContactsError) -> str:
+    """The audit log's reason for a write refused because of what the user typed."""
+    if isinstance(exc, InvalidContact):
+        return f"invalid:{exc.field}"
+    return "duplicate" if isinstance(exc, DuplicateContact) else exc.code
+
+
+def _audited(pending: PendingUpdate) -> dict[str, Any]:
+    """What the audit log keeps of a pending update: the contact, each field old -> new."""
+    return {
+        "action": "update",
+        "contact_id": pending.contact_id,
+        "properties": {c.field: c.new for c in pending.changes} or dict(pending.properties),
+        "old": {c.field: c.old for c in pending.changes},
+    }
 
 
 class UpdateFlow:
@@ -92,6 +110,14 @@ class UpdateFlow:
                 contact.id, dict(properties), region=turn.region
             )
         except (InvalidContact, DuplicateContact) as exc:
+            await self._ledger.refused(
+                turn.actor,
+                action="update",
+                reason=refusal_reason(exc),
+                contact_id=contact.id,
+                properties=properties,
+                old={k: contact.get(k) for k in properties},
+            )
             message = cards.error_text(turn.lang, exc)
             turn.said.append(message)
             await turn.card(cards.update_form(turn.lang, turn.nonce, contact, message))
@@ -136,25 +162,34 @@ class UpdateFlow:
             contact = await self._contacts.apply_update(pending)
         except ContactChanged as exc:
             await self._ledger.not_done(key)
+            await self._ledger.refused(actor, reason="changed", **_audited(pending))
             await turn.failed(exc, cards.contact_card(turn.lang, turn.nonce, exc.current, "found"))
             return
         except (RateLimited, HubSpotUnavailable) as exc:
             if not getattr(exc, "write_may_have_happened", False):
                 await self._ledger.not_done(key)
                 turn.data.restore_pending(pending_id, pending)  # nothing written: may retry
+            else:
+                await self._ledger.in_doubt(actor, **_audited(pending))
             await turn.failed(exc)
             return
         except ContactsError as exc:
             await self._ledger.not_done(key)
             await turn.failed(exc)
             return
-        await self._ledger.done(
-            key, actor, action="update", contact_id=contact.id, properties=pending.properties
-        )
+        await self._ledger.done(key, actor, **_audited(pending))
         await turn.say(
             text(turn.lang, "updated", name=contact.display_name),
             cards.contact_card(turn.lang, turn.nonce, contact, "updated"),
         )
+
+    async def refuse(self, turn: Turn, pending_id: str, reason: str) -> None:
+        """A Confirm the access policy refused (a read-only user's card from before they were
+        made read-only): recorded as refused; the pending change stays as it was."""
+        pending = turn.data.take_pending(pending_id)
+        if pending is not None:
+            turn.data.restore_pending(pending_id, pending)
+            await self._ledger.refused(turn.actor, reason=reason, **_audited(pending))
 
     async def _tell_earlier(self, turn: Turn, claim: Claim, pending: PendingUpdate) -> None:
         """The claim was taken before: say how that went, with the contact as it is now."""

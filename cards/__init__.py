@@ -34,6 +34,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from cards.actions import Action
+from cards.history import history_card
 from cards.labels import HELP_EXAMPLES, field_label, reason_text, ui
 from cards.render import render, shown
 from cards.strings import error_text, language_for, refusal_text, text
@@ -64,6 +65,7 @@ __all__ = [
     "confirm_update_card",
     "help_card",
     "menu_card",
+    "history_card",
 ]
 
 Card = dict[str, Any]

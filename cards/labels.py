@@ -148,6 +148,29 @@ UI: dict[str, dict[str, str]] = {
         "확인을 기다리는 변경에는 네 / 취소로 답할 수 있어요.",
     },
     "menu_title": {"en": "What would you like to do?", "ko": "무엇을 할까요?"},
+    "history_title": {"en": "Change history", "ko": "변경 이력"},
+    "history_empty": {
+        "en": "No creates or changes of this contact are on record.",
+        "ko": "이 연락처를 만들거나 바꾼 기록이 없어요.",
+    },
+    "history_more": {
+        "en": "Showing the newest {count}. The full history: python -m store audit --contact {id}",
+        "ko": "최근 {count}건만 보여요. 전체 이력: python -m store audit --contact {id}",
+    },
+    "history_create": {"en": "Created", "ko": "생성"},
+    "history_update": {"en": "Updated", "ko": "수정"},
+    "history_refused_create": {"en": "Create refused", "ko": "생성 거부"},
+    "history_refused_update": {"en": "Change refused", "ko": "수정 거부"},
+    "history_doubt_create": {"en": "Create may have been saved", "ko": "생성 저장 여부 불확실"},
+    "history_doubt_update": {"en": "Change may have been saved", "ko": "수정 저장 여부 불확실"},
+    "history_reason_read_only": {"en": "read-only user", "ko": "읽기 전용 사용자"},
+    "history_reason_not_allowed": {"en": "user not allowed", "ko": "허용되지 않은 사용자"},
+    "history_reason_invalid": {"en": "invalid value", "ko": "잘못된 값"},
+    "history_reason_duplicate": {"en": "email already in HubSpot", "ko": "이미 있는 이메일"},
+    "history_reason_changed": {
+        "en": "changed by someone else first",
+        "ko": "다른 사람이 먼저 바꿈",
+    },
 }
 
 HELP_EXAMPLES: dict[str, tuple[str, ...]] = {

@@ -283,6 +283,23 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ko": "읽기 전용 권한이라 연락처를 검색할 수만 있고 만들거나 수정할 수는 없어요. "
         "아무것도 바뀌지 않았어요.",
     },
+    "history_admins_only": {
+        "en": "Only admins can see a contact's change history. Ask your bot's administrator "
+        "if you need it.",
+        "ko": "연락처의 변경 이력은 관리자만 볼 수 있어요. 필요하면 봇 관리자에게 문의하세요.",
+    },
+    "history_which": {
+        "en": "Whose change history? Type e.g. **history jane@acme.com**.",
+        "ko": "누구의 변경 이력인가요? 예: **변경 이력 jane@acme.com**",
+    },
+    "history_many": {
+        "en": "{count} contacts match {query}. Type the email or the record ID instead.",
+        "ko": "{count}명의 연락처가 일치해요: {query}. 이메일이나 레코드 ID로 입력하세요.",
+    },
+    "history_shown": {
+        "en": "Change history of {name}.",
+        "ko": "변경 이력: {name}",
+    },
 }
 
 

@@ -11,7 +11,7 @@ Nothing here knows about the Bot Framework: documents are plain JSON dicts.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -49,9 +49,19 @@ class Claim:
     result: dict[str, Any] | None = None
 
 
+# What became of a write the audit log records.
+APPLIED = "applied"  # HubSpot confirmed it
+REFUSED = "refused"  # the bot refused it before HubSpot was asked (`reason` says why)
+IN_DOUBT = "may-have-been-written"  # HubSpot was asked and did not say how it went
+
+
 @dataclass(frozen=True)
 class AuditEntry:
-    """One write to HubSpot: who made it, from where, what it changed."""
+    """One write to HubSpot, or one the bot refused: who asked, from where, what it changed.
+
+    `properties` are the new values, `old` what they replaced (empty for a create). A refused
+    write names its contact by `contact_id` when known, else by `target` as the user typed it
+    (an email or a name)."""
 
     at: float
     actor_id: str
@@ -61,6 +71,12 @@ class AuditEntry:
     action: str  # "create" | "update"
     contact_id: str
     properties: dict[str, str] = field(default_factory=dict)
+    old: dict[str, str] = field(default_factory=dict)
+    outcome: str = APPLIED
+    reason: str = ""  # refused: read_only | not_allowed | invalid:<field> | duplicate | changed
+    actor_email: str = ""
+    actor_tenant: str = ""
+    target: str = ""
 
 
 @dataclass(frozen=True)
@@ -128,8 +144,17 @@ class Store(Protocol):
     # -- who wrote what -----------------------------------------------------------------------
     async def record(self, entry: AuditEntry) -> None: ...
 
-    async def audit_log(self, limit: int = 100) -> list[AuditEntry]:
-        """The newest entries first."""
+    async def audit_log(
+        self,
+        limit: int = 100,
+        *,
+        contacts: Sequence[str] = (),
+        user: str | None = None,
+        since: float | None = None,
+    ) -> list[AuditEntry]:
+        """The newest entries first; only those about one of `contacts` (a contact id, or the
+        email or name a refused write named it by), by `user` (email or id) or from `since`
+        (epoch seconds) on, when given."""
 
     # -- the built-in Direct Line channel (webchat/), so any instance serves any conversation ---
     async def channel_start(self, conversation: ChannelConversation, *, keep: int) -> bool:
@@ -169,9 +194,39 @@ def check_etag(key: str, wanted: str | None, stored: str | None) -> None:
         raise EtagConflict(f"eTag conflict on {key!r}")
 
 
+# The audit_log table's columns after `id`, in the order the SQL stores insert and select them.
+AUDIT_COLUMNS = (
+    "at",
+    "actor_id",
+    "actor_name",
+    "channel",
+    "conversation",
+    "action",
+    "contact_id",
+    "properties",
+    "old_values",
+    "outcome",
+    "reason",
+    "actor_email",
+    "actor_tenant",
+    "target",
+)
+# Columns added after the first schema: (name, SQL type with default), for the migration at
+# open, which adds whichever an older table lacks.
+AUDIT_ADDED = (
+    ("old_values", "TEXT NOT NULL DEFAULT '{}'"),
+    ("outcome", "TEXT NOT NULL DEFAULT 'applied'"),
+    ("reason", "TEXT NOT NULL DEFAULT ''"),
+    ("actor_email", "TEXT NOT NULL DEFAULT ''"),
+    ("actor_tenant", "TEXT NOT NULL DEFAULT ''"),
+    ("target", "TEXT NOT NULL DEFAULT ''"),
+)
+
+
 def audit_entry(row: tuple[Any, ...]) -> AuditEntry:
-    """An audit row as the SQL stores select it (properties as JSON text)."""
-    at, actor_id, actor_name, channel, conversation, action, contact_id, properties = row
+    """An audit row as the SQL stores select it (`AUDIT_COLUMNS`; the dicts as JSON text)."""
+    at, actor_id, actor_name, channel, conversation, action, contact_id, properties, *more = row
+    old, outcome, reason, email, tenant, target = more
     return AuditEntry(
         at=float(at),
         actor_id=str(actor_id),
@@ -181,7 +236,65 @@ def audit_entry(row: tuple[Any, ...]) -> AuditEntry:
         action=str(action),
         contact_id=str(contact_id),
         properties=json.loads(properties),
+        old=json.loads(old or "{}"),
+        outcome=str(outcome),
+        reason=str(reason),
+        actor_email=str(email),
+        actor_tenant=str(tenant),
+        target=str(target),
     )
+
+
+def audit_insert(mark: str) -> str:
+    """The INSERT of one audit row, with the driver's placeholder (`?` or `%s`)."""
+    marks = ", ".join([mark] * len(AUDIT_COLUMNS))
+    return f"INSERT INTO audit_log({', '.join(AUDIT_COLUMNS)}) VALUES ({marks})"
+
+
+def audit_select(
+    mark: str,
+    limit: int,
+    *,
+    contacts: Sequence[str] = (),
+    user: str | None = None,
+    since: float | None = None,
+) -> tuple[str, list[Any]]:
+    """The SELECT behind `Store.audit_log`, newest first, with its parameters."""
+    where: list[str] = []
+    params: list[Any] = []
+    if contacts:
+        ids = [c.strip().lower() for c in contacts if c.strip()]
+        marks = ", ".join([mark] * len(ids))
+        where.append(f"(contact_id IN ({marks}) OR lower(target) IN ({marks}))")
+        params += ids + ids
+    if user:
+        where.append(f"(lower(actor_email) = {mark} OR lower(actor_id) = {mark})")
+        params += [user.strip().lower()] * 2
+    if since is not None:
+        where.append(f"at >= {mark}")
+        params.append(since)
+    sql = f"SELECT {', '.join(AUDIT_COLUMNS)} FROM audit_log"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    params.append(limit)
+    return f"{sql} ORDER BY id DESC LIMIT {mark}", params
+
+
+def audit_matches(
+    entry: AuditEntry,
+    *,
+    contacts: Sequence[str] = (),
+    user: str | None = None,
+    since: float | None = None,
+) -> bool:
+    """`audit_select`'s filter, for the memory store."""
+    ids = {c.strip().lower() for c in contacts if c.strip()}
+    if ids and entry.contact_id.lower() not in ids and entry.target.lower() not in ids:
+        return False
+    who = (user or "").strip().lower()
+    if who and who not in (entry.actor_email.lower(), entry.actor_id.lower()):
+        return False
+    return since is None or entry.at >= since
 
 
 def claim_from_row(key: str, row: tuple[Any, ...], fresh: bool) -> Claim:
@@ -193,7 +306,7 @@ def claim_from_row(key: str, row: tuple[Any, ...], fresh: bool) -> Claim:
 
 
 def audit_values(entry: AuditEntry) -> tuple[Any, ...]:
-    """An entry as the SQL stores insert it, in `audit_entry`'s column order."""
+    """An entry as the SQL stores insert it, in `AUDIT_COLUMNS` order."""
     return (
         entry.at,
         entry.actor_id,
@@ -203,6 +316,12 @@ def audit_values(entry: AuditEntry) -> tuple[Any, ...]:
         entry.action,
         entry.contact_id,
         json.dumps(entry.properties, ensure_ascii=False),
+        json.dumps(entry.old, ensure_ascii=False),
+        entry.outcome,
+        entry.reason,
+        entry.actor_email,
+        entry.actor_tenant,
+        entry.target,
     )
 
 

@@ -8,7 +8,7 @@ import secrets
 import time
 import uuid
 from collections import OrderedDict, deque
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import Any
 
@@ -21,6 +21,7 @@ from store.base import (
     Claim,
     Doc,
     LocalListeners,
+    audit_matches,
     channel_activity_id,
     check_etag,
     since_result,
@@ -111,8 +112,20 @@ class MemoryStore:
     async def record(self, entry: AuditEntry) -> None:
         self._audit.append(entry)
 
-    async def audit_log(self, limit: int = 100) -> list[AuditEntry]:
-        return list(reversed(self._audit))[:limit]
+    async def audit_log(
+        self,
+        limit: int = 100,
+        *,
+        contacts: Sequence[str] = (),
+        user: str | None = None,
+        since: float | None = None,
+    ) -> list[AuditEntry]:
+        found = (
+            e
+            for e in reversed(self._audit)
+            if audit_matches(e, contacts=contacts, user=user, since=since)
+        )
+        return list(found)[:limit]
 
     async def channel_start(self, conversation: ChannelConversation, *, keep: int) -> bool:
         if conversation.id in self._channel:

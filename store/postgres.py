@@ -25,7 +25,7 @@ import logging
 import secrets
 import time
 import uuid
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
@@ -33,6 +33,7 @@ from psycopg import AsyncConnection
 from psycopg_pool import AsyncConnectionPool
 
 from store.base import (
+    AUDIT_ADDED,
     PROCESSED_TTL_SECONDS,
     AuditEntry,
     ChannelConversation,
@@ -41,6 +42,8 @@ from store.base import (
     Doc,
     LocalListeners,
     audit_entry,
+    audit_insert,
+    audit_select,
     audit_values,
     channel_activity_id,
     check_etag,
@@ -64,7 +67,9 @@ SCHEMA = [
     "CREATE TABLE IF NOT EXISTS audit_log (id BIGSERIAL PRIMARY KEY, "
     "at DOUBLE PRECISION NOT NULL, actor_id TEXT NOT NULL, actor_name TEXT NOT NULL, "
     "channel TEXT NOT NULL, conversation TEXT NOT NULL, action TEXT NOT NULL, "
-    "contact_id TEXT NOT NULL, properties TEXT NOT NULL)",
+    "contact_id TEXT NOT NULL, properties TEXT NOT NULL"
+    + "".join(f", {name} {kind}" for name, kind in AUDIT_ADDED)
+    + ")",
     "CREATE INDEX IF NOT EXISTS processed_activities_at ON processed_activities (at)",
     "CREATE TABLE IF NOT EXISTS shared_secrets (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS channel_conversations (id TEXT PRIMARY KEY, "
@@ -77,10 +82,12 @@ SCHEMA = [
 ]
 
 
-AUDIT_INSERT = (
-    "INSERT INTO audit_log(at, actor_id, actor_name, channel, conversation, action, "
-    "contact_id, properties) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
-)
+AUDIT_INSERT = audit_insert("%s")
+# An audit_log made by an older version gains the columns added since (run after SCHEMA, under
+# the same schema lock).
+AUDIT_MIGRATION = [
+    f"ALTER TABLE audit_log ADD COLUMN IF NOT EXISTS {name} {kind}" for name, kind in AUDIT_ADDED
+] + ["CREATE INDEX IF NOT EXISTS audit_log_contact ON audit_log (contact_id)"]
 
 
 class PostgresStore:
@@ -104,7 +111,7 @@ class PostgresStore:
         await self._locks.open()
         async with self._pool.connection() as conn, conn.transaction():
             await conn.execute("SELECT pg_advisory_xact_lock(%s)", (_SCHEMA_LOCK,))
-            for statement in SCHEMA:
+            for statement in SCHEMA + AUDIT_MIGRATION:
                 await conn.execute(statement)
         ready = asyncio.get_running_loop().create_future()
         self._listening = asyncio.create_task(self._listen(ready))
@@ -277,13 +284,17 @@ class PostgresStore:
         async with self._conn() as conn:
             await conn.execute(AUDIT_INSERT, audit_values(entry))
 
-    async def audit_log(self, limit: int = 100) -> list[AuditEntry]:
+    async def audit_log(
+        self,
+        limit: int = 100,
+        *,
+        contacts: Sequence[str] = (),
+        user: str | None = None,
+        since: float | None = None,
+    ) -> list[AuditEntry]:
+        sql, params = audit_select("%s", limit, contacts=contacts, user=user, since=since)
         async with self._conn() as conn:
-            cur = await conn.execute(
-                "SELECT at, actor_id, actor_name, channel, conversation, action, contact_id, "
-                "properties FROM audit_log ORDER BY id DESC LIMIT %s",
-                (limit,),
-            )
+            cur = await conn.execute(sql, params)
             rows = await cur.fetchall()
         return [audit_entry(row) for row in rows]
 

@@ -20,13 +20,14 @@ import sqlite3
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
 from contacts.locks import KeyedLocks
 from store.base import (
+    AUDIT_ADDED,
     PROCESSED_TTL_SECONDS,
     AuditEntry,
     ChannelConversation,
@@ -35,6 +36,8 @@ from store.base import (
     Doc,
     LocalListeners,
     audit_entry,
+    audit_insert,
+    audit_select,
     audit_values,
     channel_activity_id,
     check_etag,
@@ -51,7 +54,7 @@ SCHEMA = [
     "CREATE TABLE IF NOT EXISTS audit_log (id INTEGER PRIMARY KEY AUTOINCREMENT, at REAL NOT NULL, "
     "actor_id TEXT NOT NULL, actor_name TEXT NOT NULL, channel TEXT NOT NULL, "
     "conversation TEXT NOT NULL, action TEXT NOT NULL, contact_id TEXT NOT NULL, "
-    "properties TEXT NOT NULL)",
+    "properties TEXT NOT NULL" + "".join(f", {name} {kind}" for name, kind in AUDIT_ADDED) + ")",
     "CREATE INDEX IF NOT EXISTS processed_activities_at ON processed_activities (at)",
     "CREATE TABLE IF NOT EXISTS shared_secrets (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS channel_conversations (id TEXT PRIMARY KEY, "
@@ -64,10 +67,17 @@ SCHEMA = [
 ]
 
 
-AUDIT_INSERT = (
-    "INSERT INTO audit_log(at, actor_id, actor_name, channel, conversation, action, "
-    "contact_id, properties) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-)
+AUDIT_INSERT = audit_insert("?")
+
+
+def migrate_audit_log(conn: sqlite3.Connection) -> None:
+    """Bring an audit_log made by an older version up to `AUDIT_COLUMNS` (SQLite has no ADD
+    COLUMN IF NOT EXISTS: the table's columns are read first). Runs in `_open`'s transaction."""
+    have = {row[1] for row in conn.execute("PRAGMA table_info(audit_log)")}
+    for name, kind in AUDIT_ADDED:
+        if name not in have:
+            conn.execute(f"ALTER TABLE audit_log ADD COLUMN {name} {kind}")
+    conn.execute("CREATE INDEX IF NOT EXISTS audit_log_contact ON audit_log (contact_id)")
 
 
 class SqliteStore:
@@ -110,6 +120,7 @@ class SqliteStore:
         with self._db(write=True) as conn:
             for statement in SCHEMA:
                 conn.execute(statement)
+            migrate_audit_log(conn)
 
     async def close(self) -> None:
         await asyncio.to_thread(self._close)
@@ -242,16 +253,20 @@ class SqliteStore:
     async def record(self, entry: AuditEntry) -> None:
         await asyncio.to_thread(self._run, AUDIT_INSERT, audit_values(entry))
 
-    async def audit_log(self, limit: int = 100) -> list[AuditEntry]:
-        return await asyncio.to_thread(self._audit_log, limit)
+    async def audit_log(
+        self,
+        limit: int = 100,
+        *,
+        contacts: Sequence[str] = (),
+        user: str | None = None,
+        since: float | None = None,
+    ) -> list[AuditEntry]:
+        sql, params = audit_select("?", limit, contacts=contacts, user=user, since=since)
+        return await asyncio.to_thread(self._audit_log, sql, params)
 
-    def _audit_log(self, limit: int) -> list[AuditEntry]:
+    def _audit_log(self, sql: str, params: list[Any]) -> list[AuditEntry]:
         with self._db() as conn:
-            rows = conn.execute(
-                "SELECT at, actor_id, actor_name, channel, conversation, action, contact_id, "
-                "properties FROM audit_log ORDER BY id DESC LIMIT ?",
-                (limit,),
-            ).fetchall()
+            rows = conn.execute(sql, params).fetchall()
         return [audit_entry(row) for row in rows]
 
     # -- the Direct Line channel ----------------------------------------------------------------

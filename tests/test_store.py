@@ -223,3 +223,105 @@ async def test_channel_keeps_at_most_so_many_conversations_dropping_the_idlest(s
     for kept in ("a", "c", "d"):
         assert await store.channel_get(kept) is not None
     assert [x["text"] for x in (await store.channel_since("a", None, 10))[0]] == ["still here"]
+
+
+FULL = AuditEntry(
+    at=2000.0,
+    actor_id="dl_abc",
+    actor_name="Ann",
+    channel="directline",
+    conversation="c2",
+    action="update",
+    contact_id="42",
+    properties={"company": "Globex"},
+    old={"company": "Acme"},
+    outcome="may-have-been-written",
+    actor_email="ann@acme.com",
+    actor_tenant="t-1",
+)
+REFUSED = AuditEntry(
+    at=3000.0,
+    actor_id="aad-2",
+    actor_name="Bob",
+    channel="msteams",
+    conversation="c3",
+    action="update",
+    contact_id="",
+    properties={"phone": "+1 415 555 0199"},
+    outcome="refused",
+    reason="read_only",
+    actor_email="bob@acme.com",
+    target="jane@acme.com",
+)
+
+
+async def test_the_audit_log_keeps_old_and_new_the_outcome_and_whom_and_filters(store):
+    await store.record(FULL)
+    await store.claim("update/f", by="aad-2")
+    await store.finish("update/f", {"contact_id": "42"}, audit=REFUSED)
+    assert await store.audit_log() == [REFUSED, FULL]
+    assert await store.audit_log(contacts=("42",)) == [FULL]
+    assert await store.audit_log(contacts=("42", "JANE@acme.com")) == [REFUSED, FULL]
+    assert await store.audit_log(user="ANN@acme.com") == [FULL]
+    assert await store.audit_log(user="aad-2") == [REFUSED]
+    assert await store.audit_log(since=2500.0) == [REFUSED]
+    assert await store.audit_log(1, since=0.0) == [REFUSED]
+
+
+OLD_AUDIT_LOG = (
+    "CREATE TABLE audit_log (id {serial} PRIMARY KEY, at {real} NOT NULL, "
+    "actor_id TEXT NOT NULL, actor_name TEXT NOT NULL, channel TEXT NOT NULL, "
+    "conversation TEXT NOT NULL, action TEXT NOT NULL, contact_id TEXT NOT NULL, "
+    "properties TEXT NOT NULL)"
+)
+OLD_ROW = (
+    "INSERT INTO audit_log(at, actor_id, actor_name, channel, conversation, action, "
+    "contact_id, properties) VALUES (5.0, 'aad-1', 'Ann', 'msteams', 'c1', 'create', '7', "
+    """'{"email": "a@b.co"}')"""
+)
+OLD_ENTRY = AuditEntry(5.0, "aad-1", "Ann", "msteams", "c1", "create", "7", {"email": "a@b.co"})
+
+
+async def test_an_old_sqlite_audit_log_is_migrated_at_open_keeping_its_rows(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "state.sqlite3"
+    with sqlite3.connect(path) as conn:
+        conn.execute(OLD_AUDIT_LOG.format(serial="INTEGER", real="REAL"))
+        conn.execute(OLD_ROW)
+    for _ in range(2):  # and again: the migration is idempotent
+        store = SqliteStore(path)
+        await store.open()
+        try:
+            assert (await store.audit_log())[-1] == OLD_ENTRY
+            await store.record(FULL)
+        finally:
+            await store.close()
+    store = SqliteStore(path)
+    await store.open()
+    try:
+        assert await store.audit_log() == [FULL, FULL, OLD_ENTRY]
+    finally:
+        await store.close()
+
+
+async def test_an_old_postgres_audit_log_is_migrated_at_open_keeping_its_rows(postgres):
+    import psycopg
+
+    url = await asyncio.to_thread(postgres.new_database)
+
+    def old_schema() -> None:
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(OLD_AUDIT_LOG.format(serial="BIGSERIAL", real="DOUBLE PRECISION"))
+            conn.execute(OLD_ROW)
+
+    await asyncio.to_thread(old_schema)
+    a, b = PostgresStore(url), PostgresStore(url)
+    await asyncio.gather(a.open(), b.open())  # two instances migrating at once
+    try:
+        assert await a.audit_log() == [OLD_ENTRY]
+        await b.record(FULL)
+        assert await a.audit_log() == [FULL, OLD_ENTRY]
+    finally:
+        await a.close()
+        await b.close()

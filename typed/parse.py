@@ -39,6 +39,9 @@ from typed.words import (
     FILLER_PHRASES,
     FILLERS,
     HELP_WORDS,
+    HISTORY_EN,
+    HISTORY_KO,
+    HISTORY_KO_ENDINGS,
     INTENTS,
     KO_CITIES,
     KO_COMPANY_MARKERS,
@@ -65,6 +68,24 @@ _NOUNS = [(name, frozenset(i.nouns)) for name, i in UNSUPPORTED.items() if i.nou
 _DOMAIN = re.compile(r"^@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}$")
 
 
+def _alternatives(phrases: tuple[str, ...]) -> str:
+    """A regex alternation of `phrases`, longest first, a space matching any spacing."""
+    ordered = sorted(phrases, key=len, reverse=True)
+    return "|".join(r"\s*".join(map(re.escape, p.split())) for p in ordered)
+
+
+_HISTORY_EN = re.compile(
+    rf"^(?:show\s+(?:me\s+)?)?(?:the\s+)?(?:{_alternatives(HISTORY_EN)})"
+    rf"(?:\s+(?:of|for))?(?:\s+(?P<target>.+?))?$",
+    re.IGNORECASE,
+)
+_KO_ASK = rf"(?:{_alternatives(HISTORY_KO)})(?:\s*(?:{_alternatives(HISTORY_KO_ENDINGS)}))?"
+_HISTORY_KO = (  # the contact after the words, or before them ("jane@acme.com의 변경 이력")
+    re.compile(rf"^{_KO_ASK}(?:\s+(?P<target>.+?))?$"),
+    re.compile(rf"^(?P<target>.+?)\s*(?:의\s*)?{_KO_ASK}$"),
+)
+
+
 def parse_command(text: str) -> Command:
     """Parse e.g. `find jane@acme.com`, `김민수 찾아줘`, `add Jane Doe jane@acme.com Acme`,
     `jane@acme.com 전화번호 010-9876-5432로 변경`, `yes`, `취소`, `delete Tom`."""
@@ -83,6 +104,9 @@ def parse_command(text: str) -> Command:
     answer = _answer(chat)
     if answer:
         return Command(answer, language=language)
+    history = _history(line)
+    if history is not None:
+        return Command("history", target=history, language=language)
     tokens = _without_filler_phrases(tokenize(line, language))
     if not tokens:
         return Command("unknown", language=language)
@@ -108,6 +132,20 @@ def parse_command(text: str) -> Command:
 
 
 # -- the whole line ----------------------------------------------------------------------------
+
+
+def _history(line: str) -> str | None:
+    """ "history jane@acme.com", "change history of 42", "jane@acme.com 변경 이력 보여줘":
+    the contact asked about ("" when none is named), or None when the line asks no history."""
+    text = " ".join(line.split()).strip(" ?!.~")
+    match = _HISTORY_EN.match(text)
+    if match:
+        return (match.group("target") or "").strip(" ?!.~,")
+    for pattern in _HISTORY_KO:
+        match = pattern.match(text)
+        if match:
+            return (match.group("target") or "").strip(" ?!.~,")
+    return None
 
 
 def _answer(chat: str) -> Kind | None:

@@ -75,6 +75,14 @@ UNSUPPORTED: dict[str, Intent] = {
 # "send" is the email intent only when an email or a message is what is sent.
 EMAIL_NOUNS = frozenset({"email", "e-mail", "mail", "message", "메일", "이메일", "메시지", "문자"})
 
+# A contact's change history (admins only): "history jane@acme.com", "jane@acme.com 변경 이력".
+# English phrases open the line; Korean ones stand before or after the contact, optionally
+# followed by a request ending.
+HISTORY_EN = ("change history", "edit history", "history", "audit log", "audit")
+HISTORY_KO = ("변경 이력", "변경이력", "수정 이력", "수정이력", "변경 내역", "변경내역", "이력")
+HISTORY_KO_ENDINGS = ("보여줘", "보여 줘", "보여주세요", "보여 주세요", "알려줘", "알려 줘",
+                      "알려주세요", "알려 주세요", "조회", "확인")
+
 # Answers to the waiting confirmation card, matched on the whole line.
 ANSWERS: dict[str, tuple[str, ...]] = {
     "yes": (
