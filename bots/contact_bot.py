@@ -26,6 +26,7 @@ from bots.access import AccessDecision, AccessPolicy
 from bots.guided import SearchCreateFlows
 from bots.history import HistoryFlow
 from bots.model_mode import ModelMode, remember
+from bots.owners import OwnerOfTurn
 from bots.refusals import record_refused
 from bots.state import ConversationData
 from bots.submits import BadSubmit, Submit, parse_submit, submit_value
@@ -92,7 +93,9 @@ class ContactBot(ActivityHandler):
         self._encoding = encoding
         self._store = store
         ledger = self._ledger = WriteLedger(store)
-        self._search = SearchCreateFlows(contacts=contacts, ledger=ledger)
+        # One roster cache for the owner of a new contact and the email the audit log records.
+        self._owners = OwnerOfTurn(contacts.owners)
+        self._search = SearchCreateFlows(contacts=contacts, ledger=ledger, owners=self._owners)
         self._updates = UpdateFlow(contacts=contacts, ledger=ledger)
         self._history = HistoryFlow(contacts=contacts, store=store)
         self._model = (
@@ -141,7 +144,18 @@ class ContactBot(ActivityHandler):
             await self._accessor.set(turn_context, data.to_dict())
             await self._state.save_changes(turn_context)
 
-        return Turn(turn_context, data, lang, read_only=read_only, admin=admin, save=save)
+        async def email_of() -> str:
+            return await self._owners.email_of(turn_context)
+
+        return Turn(
+            turn_context,
+            data,
+            lang,
+            read_only=read_only,
+            admin=admin,
+            save=save,
+            email_of=email_of,
+        )
 
     def _access(self, turn_context: TurnContext) -> AccessDecision:
         return self._policy.check(turn_context.activity)

@@ -184,7 +184,7 @@ class SearchCreateFlows:
                 owner_id, owner_name = me.owner.id, me.owner.name
         # The claim is this activity's: a redelivery of a create that was cut off mid-write
         # (or that another instance is writing) is told so, not written a second time.
-        actor = turn.actor
+        actor = await turn.writer()
         key = f"create/{turn.activity_key}" if turn.activity_key else None
         if key is not None:
             claim = await self._ledger.claim(key, actor)

@@ -54,7 +54,7 @@ class ClaimedCreates:
             (properties.get(k) or "").strip().lower() for k in ("firstname", "lastname")
         )
         self._key = f"create/{activity}/model/{who}"
-        claim = await self._ledger.claim(self._key, self._turn.actor)
+        claim = await self._ledger.claim(self._key, await self._turn.writer())
         if claim.fresh:
             return None
         self._key = None
@@ -65,14 +65,14 @@ class ClaimedCreates:
         if contact is not None:
             await self._ledger.done(
                 key,
-                self._turn.actor,
+                await self._turn.writer(),
                 action="create",
                 contact_id=contact.id,
                 properties={k: str(v) for k, v in contact.properties.items() if v},
             )
         elif maybe_written:
             await self._ledger.in_doubt(
-                self._turn.actor, action="create", contact_id="", properties=self._asked
+                await self._turn.writer(), action="create", contact_id="", properties=self._asked
             )
         elif key is not None:
             await self._ledger.not_done(key)

@@ -24,7 +24,7 @@ async def record_refused(
     command: Command | None = None,
 ) -> None:
     """Record the write in `submit` or `command` as refused for `reason` (if it is one)."""
-    actor = turn.actor
+    actor = await turn.writer()
     if submit is not None:
         if submit.action is Action.CREATE_SUBMIT and any(submit.inputs.values()):
             await ledger.refused(actor, action="create", reason=reason, properties=submit.inputs)

@@ -7,6 +7,7 @@ show a card, remember something in the conversation's data. Text replies are col
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -46,6 +47,9 @@ class Turn:
     admin: bool = False  # may read the audit log (ADMIN_USERS)
     said: list[str] = field(default_factory=list)
     save: Callable[[], Awaitable[None]] | None = None  # saves `data` now (the bot passes it)
+    # The acting user's email where the activity does not carry it (Teams: the roster, cached);
+    # asked only when a write is recorded, so a read costs no roster call.
+    email_of: Callable[[], Awaitable[str]] | None = None
 
     async def checkpoint(self) -> None:
         """Save the conversation's data before a reply that depends on it goes out (a pending
@@ -77,6 +81,15 @@ class Turn:
             email=who.email,
             tenant=who.tenant,
         )
+
+    async def writer(self) -> Actor:
+        """`actor`, with the email filled in from the roster when the activity lacks it: what
+        claims and the audit log record."""
+        actor = self.actor
+        if actor.email or self.email_of is None:
+            return actor
+        email = await self.email_of()
+        return dataclasses.replace(actor, email=email) if email else actor
 
     @property
     def activity_key(self) -> str | None:

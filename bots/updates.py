@@ -111,7 +111,7 @@ class UpdateFlow:
             )
         except (InvalidContact, DuplicateContact) as exc:
             await self._ledger.refused(
-                turn.actor,
+                await turn.writer(),
                 action="update",
                 reason=refusal_reason(exc),
                 contact_id=contact.id,
@@ -144,7 +144,7 @@ class UpdateFlow:
         """Apply a pending update at most once: its claim is taken before HubSpot is called, so
         a second Confirm (a double click, another instance, a redelivery, a replay after a
         crash) is told what became of the first instead of writing."""
-        actor = turn.actor
+        actor = await turn.writer()
         key = f"update/{actor.channel}/{actor.conversation}/{pending_id}"
         pending = turn.data.take_pending(pending_id)
         if pending is None:
@@ -189,7 +189,7 @@ class UpdateFlow:
         pending = turn.data.take_pending(pending_id)
         if pending is not None:
             turn.data.restore_pending(pending_id, pending)
-            await self._ledger.refused(turn.actor, reason=reason, **_audited(pending))
+            await self._ledger.refused(await turn.writer(), reason=reason, **_audited(pending))
 
     async def _tell_earlier(self, turn: Turn, claim: Claim, pending: PendingUpdate) -> None:
         """The claim was taken before: say how that went, with the contact as it is now."""

@@ -28,11 +28,23 @@ TENANT = "11111111-1111-1111-1111-111111111111"
 
 @dataclass
 class TeamsUser(Conversation):
-    """A Teams chat of a user other than the fixtures' own (their aadObjectId, name, UPN)."""
+    """A Teams chat of a user other than the fixtures' own (their aadObjectId, name, and the
+    email the roster gives for them)."""
 
     aad: str = ADMIN
     name: str = "Ann Admin"
     upn: str = "ann@acme.com"
+
+    def __post_init__(self) -> None:
+        # As in Teams, the activity names the user by ids only; the email comes from the
+        # roster (`GET .../members/{id}`), which the test channel serves.
+        self.channel.members[f"29:{self.aad}"] = {
+            "id": f"29:{self.aad}",
+            "name": self.name,
+            "aadObjectId": self.aad,
+            "email": self.upn,
+            "userPrincipalName": self.upn,
+        }
 
     def _builders(self) -> dict[str, Any]:
         def as_me(build: Any) -> Any:
@@ -42,7 +54,6 @@ class TeamsUser(Conversation):
                     "id": f"29:{self.aad}",
                     "name": self.name,
                     "aadObjectId": self.aad,
-                    "userPrincipalName": self.upn,
                 }
                 return activity
 
