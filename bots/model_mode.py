@@ -129,7 +129,8 @@ class ModelMode:
             await turn.say(result.reply)
         if result.created is not None:
             created = result.created  # claimed and recorded by ClaimedCreates
-            card = cards.contact_card(turn.lang, turn.nonce, created, "created")
+            owner = await self._updates.owner_name(created)
+            card = cards.contact_card(turn.lang, turn.nonce, created, "created", owner=owner)
             if result.failed:
                 await turn.card(card)
             else:

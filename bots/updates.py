@@ -163,7 +163,16 @@ class UpdateFlow:
         except ContactChanged as exc:
             await self._ledger.not_done(key)
             await self._ledger.refused(actor, reason="changed", **_audited(pending))
-            await turn.failed(exc, cards.contact_card(turn.lang, turn.nonce, exc.current, "found"))
+            await turn.failed(
+                exc,
+                cards.contact_card(
+                    turn.lang,
+                    turn.nonce,
+                    exc.current,
+                    "found",
+                    owner=await self.owner_name(exc.current),
+                ),
+            )
             return
         except (RateLimited, HubSpotUnavailable) as exc:
             if not getattr(exc, "write_may_have_happened", False):
@@ -180,7 +189,9 @@ class UpdateFlow:
         await self._ledger.done(key, actor, **_audited(pending))
         await turn.say(
             text(turn.lang, "updated", name=contact.display_name),
-            cards.contact_card(turn.lang, turn.nonce, contact, "updated"),
+            cards.contact_card(
+                turn.lang, turn.nonce, contact, "updated", owner=await self.owner_name(contact)
+            ),
         )
 
     async def refuse(self, turn: Turn, pending_id: str, reason: str) -> None:
@@ -198,7 +209,9 @@ class UpdateFlow:
         except ContactsError:
             current = None
         card = (
-            cards.contact_card(turn.lang, turn.nonce, current, "found")
+            cards.contact_card(
+                turn.lang, turn.nonce, current, "found", owner=await self.owner_name(current)
+            )
             if current is not None
             else None
         )
@@ -214,6 +227,13 @@ class UpdateFlow:
             await self.confirm(turn, newest)
         else:
             await self.cancel(turn, newest)
+
+    async def owner_name(self, contact: Contact) -> str:
+        """The name of the contact's HubSpot owner for its card ('' when none or unknown)."""
+        owners = self._contacts.owners
+        if not contact.owner_id or owners is None:
+            return ""
+        return await owners.name_of(contact.owner_id)
 
     async def cancel(self, turn: Turn, pending_id: str) -> None:
         if turn.data.take_pending(pending_id) is None:

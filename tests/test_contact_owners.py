@@ -77,6 +77,12 @@ async def test_a_teams_users_new_contact_is_theirs_in_hubspot_and_in_my_contacts
         (button,) = await chat.click(action_data(form.cards[0], "My contacts"))
         assert "Jane Doe" in _rows(button.cards[0])
 
+        # The updated card names the owner too.
+        (confirm,) = await chat.say("change company of jane@example.org to Globex")
+        (updated,) = await chat.click(action_data(confirm.cards[0], "Confirm"))
+        assert updated.text == "Updated the contact Jane Doe."
+        assert facts(updated.cards[0])["Owner"] == "Ann Lee"
+
         # One member lookup for the whole conversation: the email is kept per user.
         assert channel.member_lookups == [TEAMS_USER]
 
