@@ -182,6 +182,15 @@ class Settings:
     webchat_oidc_client_secret: str = field(default="", repr=False)
     webchat_trusted_user_header: str = ""
     webchat_trusted_proxies: tuple[str, ...] = ()
+    # Abuse limits (webchat/limits.py, per instance): tokens and new conversations a minute per
+    # user and per client address; a cap on kept conversations that never drops an active one
+    # (an activity in the last WEBCHAT_ACTIVE_MINUTES); how long a chain of refreshed tokens lives.
+    webchat_tokens_per_minute: int = 20
+    webchat_conversations_per_minute: int = 10
+    webchat_address_per_minute: int = 120
+    webchat_max_conversations: int = 5000
+    webchat_active_minutes: int = 10
+    webchat_token_max_lifetime_hours: int = 24
 
     @property
     def webchat_signin(self) -> str:
@@ -279,9 +288,9 @@ class Settings:
         local = issuer.startswith(("http://127.0.0.1", "http://localhost", "http://[::1]"))
         if issuer and not issuer.startswith("https://") and not local:
             raise ConfigError("WEBCHAT_OIDC_ISSUER must be an https:// URL")
-        if bool(self.webchat_trusted_user_header) != bool(self.webchat_trusted_proxies):
+        if self.webchat_trusted_user_header and not self.webchat_trusted_proxies:
             raise ConfigError(
-                "WEBCHAT_TRUSTED_USER_HEADER and WEBCHAT_TRUSTED_PROXIES go together: the header "
+                "WEBCHAT_TRUSTED_USER_HEADER needs WEBCHAT_TRUSTED_PROXIES: the header "
                 "is believed only from the proxies' addresses"
             )
         if issuer and self.webchat_trusted_user_header:
@@ -349,4 +358,10 @@ ENVIRONMENT: tuple[tuple[str, str, Callable[[str], Any]], ...] = (
     ("WEBCHAT_OIDC_CLIENT_SECRET", "webchat_oidc_client_secret", _text),
     ("WEBCHAT_TRUSTED_USER_HEADER", "webchat_trusted_user_header", _stripped),
     ("WEBCHAT_TRUSTED_PROXIES", "webchat_trusted_proxies", _networks),
+    ("WEBCHAT_TOKENS_PER_MINUTE", "webchat_tokens_per_minute", _between(1, 100_000)),
+    ("WEBCHAT_CONVERSATIONS_PER_MINUTE", "webchat_conversations_per_minute", _between(1, 100_000)),
+    ("WEBCHAT_ADDRESS_PER_MINUTE", "webchat_address_per_minute", _between(1, 1_000_000)),
+    ("WEBCHAT_MAX_CONVERSATIONS", "webchat_max_conversations", _between(1, 10_000_000)),
+    ("WEBCHAT_ACTIVE_MINUTES", "webchat_active_minutes", _between(1, 24 * 60)),
+    ("WEBCHAT_TOKEN_MAX_LIFETIME_HOURS", "webchat_token_max_lifetime_hours", _between(1, 24 * 30)),
 )

@@ -29,6 +29,10 @@ class EtagConflict(StoreError, KeyError):
     """The stored document changed since it was read (another turn wrote it first)."""
 
 
+class ChannelFull(StoreError):
+    """No room for another channel conversation: every kept one is active."""
+
+
 @dataclass(frozen=True)
 class Doc:
     etag: str
@@ -91,8 +95,9 @@ class ChannelConversation:
 
 
 # What a channel listener hears: (conversation id, message). Messages are small JSON dicts:
-# {"seq": n} when activity n was appended, anything else the channel itself signalled. The id
-# "*" means "notifications may have been missed: catch up on every conversation".
+# {"seq": n} when activity n was appended, {"ended": True} when the store dropped the
+# conversation to make room, anything else the channel itself signalled. The id "*" means
+# "notifications may have been missed: catch up on every conversation".
 ChannelListener = Callable[[str, dict[str, Any]], None]
 
 
@@ -157,9 +162,14 @@ class Store(Protocol):
         (epoch seconds) on, when given."""
 
     # -- the built-in Direct Line channel (webchat/), so any instance serves any conversation ---
-    async def channel_start(self, conversation: ChannelConversation, *, keep: int) -> bool:
+    async def channel_start(
+        self, conversation: ChannelConversation, *, keep: int, active_seconds: float
+    ) -> bool:
         """Create the conversation unless it exists; True when created now. At most `keep`
-        conversations are kept: the least recently active beyond that are dropped."""
+        conversations are kept, and an active one (an activity appended, or started, in the
+        last `active_seconds`) is never dropped: to make room the least recently active idle
+        ones go first (their listeners, on every instance, hear `{"ended": True}`), and with
+        no idle one left ChannelFull is raised and nothing is created."""
 
     async def channel_get(self, conversation_id: str) -> ChannelConversation | None: ...
 

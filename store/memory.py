@@ -17,6 +17,7 @@ from store.base import (
     PROCESSED_TTL_SECONDS,
     AuditEntry,
     ChannelConversation,
+    ChannelFull,
     ChannelListener,
     Claim,
     Doc,
@@ -39,6 +40,7 @@ class MemoryStore:
         self._turns = KeyedLocks()
         # Least recently active first; each with its numbered activities.
         self._channel: OrderedDict[str, ChannelConversation] = OrderedDict()
+        self._channel_active: dict[str, float] = {}  # when each last had an activity
         self._logs: dict[str, deque[tuple[int, dict[str, Any]]]] = {}
         self._listeners = LocalListeners()
 
@@ -127,16 +129,24 @@ class MemoryStore:
         )
         return list(found)[:limit]
 
-    async def channel_start(self, conversation: ChannelConversation, *, keep: int) -> bool:
+    async def channel_start(
+        self, conversation: ChannelConversation, *, keep: int, active_seconds: float
+    ) -> bool:
         if conversation.id in self._channel:
             return False
+        now = self._clock()
+        while len(self._channel) >= keep:
+            idlest = next(iter(self._channel), None)
+            if idlest is None or self._channel_active[idlest] > now - active_seconds:
+                raise ChannelFull(f"all {len(self._channel)} conversations are active")
+            del self._channel[idlest], self._channel_active[idlest]
+            self._logs.pop(idlest, None)
+            self._listeners.emit(idlest, {"ended": True})
         self._channel[conversation.id] = ChannelConversation(
             conversation.id, conversation.user_id, conversation.locale
         )
+        self._channel_active[conversation.id] = now
         self._logs[conversation.id] = deque()
-        while len(self._channel) > keep:
-            dropped, _ = self._channel.popitem(last=False)
-            self._logs.pop(dropped, None)
         return True
 
     async def channel_get(self, conversation_id: str) -> ChannelConversation | None:
@@ -153,6 +163,7 @@ class MemoryStore:
             conv.id, conv.user_id, conv.locale, seq
         )
         self._channel.move_to_end(conversation_id)
+        self._channel_active[conversation_id] = self._clock()
         kept = json.loads(json.dumps(activity))
         if not keep_id or not kept.get("id"):
             kept["id"] = channel_activity_id(conversation_id, seq)

@@ -37,6 +37,7 @@ from store.base import (
     PROCESSED_TTL_SECONDS,
     AuditEntry,
     ChannelConversation,
+    ChannelFull,
     ChannelListener,
     Claim,
     Doc,
@@ -57,6 +58,7 @@ NOTIFY_CHANNEL = "directline_channel"
 MAX_NOTIFY_BYTES = 7900  # PostgreSQL refuses payloads of 8000 bytes or more
 
 _SCHEMA_LOCK = 0x5C0A_57A7  # any constant: the advisory lock that serializes migrations
+_CHANNEL_START_LOCK = 0x5C0A_57A8  # and the one that serializes new channel conversations
 SCHEMA = [
     "CREATE TABLE IF NOT EXISTS bot_state (key TEXT PRIMARY KEY, etag TEXT NOT NULL, "
     "data TEXT NOT NULL)",
@@ -299,23 +301,45 @@ class PostgresStore:
         return [audit_entry(row) for row in rows]
 
     # -- the Direct Line channel ----------------------------------------------------------------
-    async def channel_start(self, conversation: ChannelConversation, *, keep: int) -> bool:
+    async def channel_start(
+        self, conversation: ChannelConversation, *, keep: int, active_seconds: float
+    ) -> bool:
+        now = self._clock()
         async with self._conn() as conn, conn.transaction():
+            # One start at a time across instances, so two cannot both take the last place.
+            await conn.execute("SELECT pg_advisory_xact_lock(%s)", (_CHANNEL_START_LOCK,))
             cur = await conn.execute(
-                "INSERT INTO channel_conversations(id, user_id, locale, seq, last_active) "
-                "VALUES (%s, %s, %s, 0, %s) ON CONFLICT(id) DO NOTHING RETURNING id",
-                (conversation.id, conversation.user_id, conversation.locale, self._clock()),
+                "SELECT 1 FROM channel_conversations WHERE id = %s", (conversation.id,)
             )
-            created = await cur.fetchone() is not None
-            if created:
-                await conn.execute(
+            if await cur.fetchone() is not None:
+                return False
+            cur = await conn.execute("SELECT count(*) FROM channel_conversations")
+            row = await cur.fetchone()
+            excess = (int(row[0]) if row else 0) + 1 - keep
+            gone: list[str] = []
+            if excess > 0:
+                cur = await conn.execute(
                     "WITH gone AS (DELETE FROM channel_conversations WHERE id IN ("
-                    "SELECT id FROM channel_conversations ORDER BY last_active DESC "
-                    "OFFSET %s) RETURNING id) "
-                    "DELETE FROM channel_activities WHERE conversation IN (SELECT id FROM gone)",
-                    (keep,),
+                    "SELECT id FROM channel_conversations WHERE last_active <= %s "
+                    "ORDER BY last_active LIMIT %s) RETURNING id), "
+                    "activities AS (DELETE FROM channel_activities "
+                    "WHERE conversation IN (SELECT id FROM gone)) "
+                    "SELECT id FROM gone",
+                    (now - active_seconds, excess),
                 )
-        return created
+                gone = [str(r[0]) for r in await cur.fetchall()]
+                for conversation_id in gone:  # sent at commit
+                    await self._notify(conn, conversation_id, {"ended": True})
+            full = len(gone) < excess
+            if not full:
+                await conn.execute(
+                    "INSERT INTO channel_conversations(id, user_id, locale, seq, last_active) "
+                    "VALUES (%s, %s, %s, 0, %s)",
+                    (conversation.id, conversation.user_id, conversation.locale, now),
+                )
+        if full:
+            raise ChannelFull(f"all {keep} conversations are active")
+        return True
 
     async def channel_get(self, conversation_id: str) -> ChannelConversation | None:
         async with self._conn() as conn:

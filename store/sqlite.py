@@ -31,6 +31,7 @@ from store.base import (
     PROCESSED_TTL_SECONDS,
     AuditEntry,
     ChannelConversation,
+    ChannelFull,
     ChannelListener,
     Claim,
     Doc,
@@ -270,28 +271,50 @@ class SqliteStore:
         return [audit_entry(row) for row in rows]
 
     # -- the Direct Line channel ----------------------------------------------------------------
-    async def channel_start(self, conversation: ChannelConversation, *, keep: int) -> bool:
-        return await asyncio.to_thread(self._channel_start, conversation, keep, self._clock())
+    async def channel_start(
+        self, conversation: ChannelConversation, *, keep: int, active_seconds: float
+    ) -> bool:
+        created, gone = await asyncio.to_thread(
+            self._channel_start, conversation, keep, self._clock() - active_seconds, self._clock()
+        )
+        for conversation_id in gone:
+            self._listeners.emit(conversation_id, {"ended": True})
+        if created is None:
+            raise ChannelFull(f"all {keep} conversations are active")
+        return created
 
-    def _channel_start(self, conv: ChannelConversation, keep: int, now: float) -> bool:
+    def _channel_start(
+        self, conv: ChannelConversation, keep: int, idle_before: float, now: float
+    ) -> tuple[bool | None, list[str]]:
+        """(created, dropped ids); created is None when there was no room."""
         with self._db(write=True) as conn:
-            created = conn.execute(
-                "INSERT INTO channel_conversations(id, user_id, locale, seq, last_active) "
-                "VALUES (?, ?, ?, 0, ?) ON CONFLICT(id) DO NOTHING",
-                (conv.id, conv.user_id, conv.locale, now),
-            ).rowcount
-            if created:
+            if conn.execute(
+                "SELECT 1 FROM channel_conversations WHERE id = ?", (conv.id,)
+            ).fetchone():
+                return False, []
+            (count,) = conn.execute("SELECT COUNT(*) FROM channel_conversations").fetchone()
+            excess = count + 1 - keep
+            gone: list[str] = []
+            if excess > 0:
                 gone = [
-                    (row[0],)
+                    row[0]
                     for row in conn.execute(
-                        "SELECT id FROM channel_conversations ORDER BY last_active DESC "
-                        "LIMIT -1 OFFSET ?",
-                        (keep,),
+                        "SELECT id FROM channel_conversations WHERE last_active <= ? "
+                        "ORDER BY last_active LIMIT ?",
+                        (idle_before, excess),
                     )
                 ]
-                conn.executemany("DELETE FROM channel_conversations WHERE id = ?", gone)
-                conn.executemany("DELETE FROM channel_activities WHERE conversation = ?", gone)
-        return bool(created)
+                rows = [(g,) for g in gone]
+                conn.executemany("DELETE FROM channel_conversations WHERE id = ?", rows)
+                conn.executemany("DELETE FROM channel_activities WHERE conversation = ?", rows)
+            if len(gone) < excess:
+                return None, gone
+            conn.execute(
+                "INSERT INTO channel_conversations(id, user_id, locale, seq, last_active) "
+                "VALUES (?, ?, ?, 0, ?)",
+                (conv.id, conv.user_id, conv.locale, now),
+            )
+        return True, gone
 
     async def channel_get(self, conversation_id: str) -> ChannelConversation | None:
         return await asyncio.to_thread(self._channel_get, conversation_id)

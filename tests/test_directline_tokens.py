@@ -43,3 +43,23 @@ def test_tokens_of_another_process_or_kind_grant_nothing():
     for junk in ("", ".", "a.b.c", "%%%.%%%", token + "x"):
         with pytest.raises(TokenError):
             a.verify(junk)
+
+
+def test_a_chain_of_refreshes_ends_at_its_longest_life():
+    clock = Clock()
+    signer = TokenSigner(ttl_seconds=1800, max_lifetime_seconds=24 * 3600, clock=clock)
+    start = clock.now
+    token = signer.issue("conv1", "dl_user")
+    while clock.now + 900 < start + 24 * 3600:  # DirectLineJS refreshes every 15 minutes
+        clock.now += 900
+        token = signer.refresh(signer.verify(token))
+        grant = signer.verify(token)
+        assert grant.issued_at == start and grant.expires_at <= start + 24 * 3600
+    clock.now = start + 24 * 3600 - 1
+    last = signer.verify(token)
+    with pytest.raises(TokenError) as err:
+        clock.now += 1
+        signer.refresh(last)
+    assert err.value.code == "TokenExpired" and "24 hours" in err.value.message
+    with pytest.raises(TokenError):
+        signer.verify(token)  # and the last token of the chain has died with it

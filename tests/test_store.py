@@ -174,8 +174,13 @@ async def test_channel_conversations_number_their_activities_and_keep_the_newest
     heard: list[tuple[str, dict]] = []
     store.channel_listen(lambda conv, message: heard.append((conv, message)))
     conv = ChannelConversation("c1", "dl_me", "ko-KR")
-    assert await store.channel_start(conv, keep=10) is True
-    assert await store.channel_start(ChannelConversation("c1", "dl_other"), keep=10) is False
+    assert await store.channel_start(conv, keep=10, active_seconds=600) is True
+    assert (
+        await store.channel_start(
+            ChannelConversation("c1", "dl_other"), keep=10, active_seconds=600
+        )
+        is False
+    )
     got = await store.channel_get("c1")
     assert (got.user_id, got.locale, got.seq) == ("dl_me", "ko-KR", 0)
     assert await store.channel_since("c1", None, 100) == ([], 0)
@@ -209,20 +214,86 @@ async def test_channel_conversations_number_their_activities_and_keep_the_newest
     ]
 
 
-async def test_channel_keeps_at_most_so_many_conversations_dropping_the_idlest(store):
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture(params=KINDS)
+async def clocked(request, tmp_path) -> AsyncIterator[tuple[Store, Clock]]:
+    """A store of each kind on a clock the test moves."""
+    clock = Clock()
+    made: Store
+    if request.param == "memory":
+        made = MemoryStore(clock)
+    elif request.param == "sqlite":
+        made = SqliteStore(tmp_path / "state.sqlite3", clock)
+    else:
+        server: PostgresServer = request.getfixturevalue("postgres")
+        made = PostgresStore(await asyncio.to_thread(server.new_database), clock=clock)
+    await made.open()
+    try:
+        yield made, clock
+    finally:
+        await made.close()
+
+
+async def test_channel_keeps_at_most_so_many_conversations_dropping_the_idlest(clocked):
     from store.base import ChannelConversation
 
+    store, clock = clocked
+    heard: list[tuple[str, dict]] = []
+    store.channel_listen(lambda conv, message: heard.append((conv, message)))
     for name in ("a", "b", "c"):
-        await store.channel_start(ChannelConversation(name, "dl_u"), keep=3)
-        await asyncio.sleep(0.002)  # distinct activity times
+        await store.channel_start(ChannelConversation(name, "dl_u"), keep=3, active_seconds=600)
+        clock.now += 1
     await store.channel_append("a", {"text": "still here"}, keep_id=False, history=10)
-    await asyncio.sleep(0.002)
-    await store.channel_start(ChannelConversation("d", "dl_u"), keep=3)
+    clock.now += 601  # a spoke 601 s ago, b and c started before that: all idle
+    await store.channel_start(ChannelConversation("d", "dl_u"), keep=3, active_seconds=600)
     assert await store.channel_get("b") is None
     assert await store.channel_since("b", None, 100) == ([], 0)
     for kept in ("a", "c", "d"):
         assert await store.channel_get(kept) is not None
     assert [x["text"] for x in (await store.channel_since("a", None, 10))[0]] == ["still here"]
+    for _ in range(100):  # PostgreSQL's NOTIFY arrives on its own connection
+        if ("b", {"ended": True}) in heard:
+            break
+        await asyncio.sleep(0.01)
+    assert ("b", {"ended": True}) in heard
+
+
+async def test_channel_never_drops_an_active_conversation_and_refuses_instead(clocked):
+    from store.base import ChannelConversation, ChannelFull
+
+    store, clock = clocked
+    for name in ("idle1", "idle2", "live"):
+        await store.channel_start(ChannelConversation(name, "dl_u"), keep=3, active_seconds=600)
+    clock.now += 3600
+    await store.channel_append("live", {"text": "hi"}, keep_id=False, history=10)
+    clock.now += 60  # live spoke a minute ago; the idle ones an hour ago
+    await store.channel_start(ChannelConversation("new1", "dl_u"), keep=3, active_seconds=600)
+    await store.channel_start(ChannelConversation("new2", "dl_u"), keep=3, active_seconds=600)
+    assert await store.channel_get("idle1") is None and await store.channel_get("idle2") is None
+    for _ in range(3):  # every one kept is active now: refused, and nothing is dropped
+        with pytest.raises(ChannelFull):
+            await store.channel_start(
+                ChannelConversation("new3", "dl_u"), keep=3, active_seconds=600
+            )
+    assert await store.channel_get("new3") is None
+    for kept in ("live", "new1", "new2"):
+        assert await store.channel_get(kept) is not None
+    # An existing conversation "starts" again as before, full or not.
+    assert (
+        await store.channel_start(ChannelConversation("live", "dl_u"), keep=3, active_seconds=600)
+        is False
+    )
+    clock.now += 541  # live's activity is now 601 s old, new1's and new2's 541 s
+    await store.channel_start(ChannelConversation("new3", "dl_u"), keep=3, active_seconds=600)
+    assert await store.channel_get("live") is None  # the idlest, and idle now
+    assert await store.channel_get("new1") is not None
 
 
 FULL = AuditEntry(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import shutil
+import time
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -21,9 +22,11 @@ from playwright.async_api import expect as pw_expect
 
 from app import STORE_KEY
 from cards import field_label, ui
+from store.memory import MemoryStore
 from store.postgres import PostgresStore
 from tests.support.botapp import RunningApp, running_app
 from tests.support.botapp import test_settings as make_settings
+from tests.support.directline_client import DirectLineClient
 from tests.support.hubspot_server import hubspot_server
 from tests.support.web_balancer import WebBalancer
 from webchat import assets
@@ -257,11 +260,46 @@ async def test_a_chat_that_cannot_be_resumed_says_so_and_offers_a_new_one(tmp_pa
     async with running_app(settings, port=port):
         status = chat.page.locator("#connection")
         await pw_expect(status).to_have_attribute("data-state", "ended", timeout=40_000)
-        await pw_expect(status).to_contain_text("이어갈 수 없어요")
+        await pw_expect(status).to_contain_text("만료되어 더 이상 이어갈 수 없어요")
         await chat.shot_page("ended")
         await status.get_by_role("button", name="새 대화 시작").click()
         await chat.see(ui("ko", "welcome_intro"))
         await pw_expect(status).to_be_hidden()
+
+
+class ShiftedClock:
+    def __init__(self) -> None:
+        self.shift = 0.0
+
+    def __call__(self) -> float:
+        return time.time() + self.shift
+
+
+@pytest.mark.timeout(120)
+async def test_an_evicted_chat_says_it_expired_and_a_new_one_starts(tmp_path, browser):
+    """The store keeps two conversations here; the page's goes idle and two others make it
+    the one dropped. The page hears of it (its socket closes, the reconnect gets 404), says
+    the chat expired, and "Start a new chat" starts one."""
+    clock = ShiftedClock()
+    settings = make_settings(tmp_path, webchat_max_conversations=2)
+    async with running_app(settings, store=MemoryStore(clock)) as bot:
+        chat = await _open(browser, bot, "en-US", "en")
+        clock.shift += 11 * 60  # nothing said in the page's chat for 11 minutes: idle
+        dl = DirectLineClient(bot.session, bot.url)
+        for _ in range(2):
+            await dl.start(await dl.page_token())
+        status = chat.page.locator("#connection")
+        await pw_expect(status).to_have_attribute("data-state", "ended", timeout=40_000)
+        await pw_expect(status).to_contain_text("This chat has expired")
+        await chat.shot_page("expired")
+        clock.shift += 11 * 60  # the other two are idle by now too: room for a new one
+        await status.get_by_role("button", name="Start a new chat").click()
+        await chat.see(ui("en", "welcome_intro"))
+        await pw_expect(status).to_be_hidden()
+        box = chat.page.get_by_role("textbox").last
+        await box.fill("help")
+        await box.press("Enter")
+        await chat.see("What I can do")
 
 
 async def test_the_page_moves_to_another_instance_when_its_socket_dies(tmp_path, browser, postgres):

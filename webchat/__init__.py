@@ -30,6 +30,7 @@ from webchat.channel import DirectLineChannel
 from webchat.connector import ConnectorApi
 from webchat.conversations import ConversationLog
 from webchat.directline import DirectLineApi
+from webchat.limits import StartLimits
 from webchat.page import WebChatPage
 from webchat.sessions import SESSION_KEY_NAME
 from webchat.signin import SignIn
@@ -46,6 +47,7 @@ class WebChat:
     tokens: TokenSigner
     bridge: BotBridge
     signin: SignIn
+    limits: StartLimits
 
 
 WEBCHAT_KEY = web.AppKey("webchat", WebChat)
@@ -66,12 +68,26 @@ def setup(
     bot once the app has started; `store` is the app's, opened by the app before this part's
     own start-up step (which fetches the shared token key) runs."""
     settings.check_webchat()  # Settings built by hand (tests) get the check from_env makes
-    tokens = TokenSigner(ttl_seconds=token_ttl_seconds)
+    tokens = TokenSigner(
+        ttl_seconds=token_ttl_seconds,
+        max_lifetime_seconds=settings.webchat_token_max_lifetime_hours * 3600,
+    )
     signin = SignIn(settings)
+    limits = StartLimits(
+        tokens_per_minute=settings.webchat_tokens_per_minute,
+        conversations_per_minute=settings.webchat_conversations_per_minute,
+        address_per_minute=settings.webchat_address_per_minute,
+        trusted_proxies=settings.webchat_trusted_proxies,
+    )
     bridge = BotBridge(adapter=adapter, bot=bot, app_id=settings.app_id)
+    conversations = ConversationLog(
+        store,
+        max_conversations=settings.webchat_max_conversations,
+        active_seconds=settings.webchat_active_minutes * 60,
+    )
     channel = DirectLineChannel(
         bridge=bridge,
-        conversations=ConversationLog(store),
+        conversations=conversations,
         bot_id=settings.app_id or DEFAULT_BOT_ID,
         max_message_chars=settings.max_message_chars,
         messages_per_minute=settings.messages_per_minute,
@@ -81,13 +97,16 @@ def setup(
         tokens=tokens,
         secret=settings.directline_secret,
         public_base_path=settings.public_base_path,
+        limits=limits,
     )
-    page = WebChatPage(tokens=tokens, signin=signin, open_to_all=settings.webchat_page_open)
+    page = WebChatPage(
+        tokens=tokens, signin=signin, open_to_all=settings.webchat_page_open, limits=limits
+    )
     routes = ConnectorApi(channel=channel, token=bridge.connector_token).routes()
     for base in dict.fromkeys(["", settings.public_base_path]):
         routes += api.routes(base) + page.routes(base) + signin.routes(base)
     app.add_routes(routes)
-    webchat = WebChat(channel=channel, tokens=tokens, bridge=bridge, signin=signin)
+    webchat = WebChat(channel=channel, tokens=tokens, bridge=bridge, signin=signin, limits=limits)
     app[WEBCHAT_KEY] = webchat
 
     async def start(app: web.Application) -> None:

@@ -26,7 +26,7 @@ from typing import Any
 
 from bots.json_input import loads_limited
 from contacts.locks import KeyedLocks
-from store.base import ChannelConversation, channel_activity_id
+from store.base import ChannelConversation, ChannelFull, channel_activity_id
 from webchat.bridge import BotBridge
 from webchat.conversations import ConversationLog, Sockets
 from webchat.identity import PageUser
@@ -38,6 +38,12 @@ log = logging.getLogger(__name__)
 CHANNEL_ID = "directline"
 MAX_ACTIVITY_CHARS = 256 * 1024  # Direct Line's own limit on a serialized activity
 BOT_NAME = "Contact Assistant"
+# What a client hears about a conversation the channel no longer has: most often one dropped
+# after being idle, to make room for others (webchat/conversations.py).
+GONE = (
+    "This chat has expired (it was idle and ended to make room for others, or the server no "
+    "longer has it). Start a new chat."
+)
 _LOCALE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$")
 
 
@@ -118,7 +124,18 @@ class DirectLineChannel:
         if conv is not None:
             return conv, False
         conv = ChannelConversation(conversation_id, user_id, locale)
-        if not await self.conversations.start(conv):
+        try:
+            created = await self.conversations.start(conv)
+        except ChannelFull as exc:
+            log.warning("new conversation refused: %s", exc)
+            raise ChannelError(
+                503,
+                "ServiceUnavailable",
+                "The chat is full: every conversation it can keep is in use. Try again in a "
+                "few minutes.",
+                {"Retry-After": "60"},
+            ) from exc
+        if not created:
             found = await self.conversations.get(conversation_id)
             return (found or conv), False
         update = {
@@ -157,7 +174,7 @@ class DirectLineChannel:
         (another instance's socket hears of it through the store)."""
         activity_id = await self.conversations.append(conv.id, activity, keep_id=keep_id)
         if activity_id is None:
-            raise ChannelError(404, "NotFound", "No such conversation (it may have ended).")
+            raise ChannelError(404, "NotFound", GONE)
         await self.sockets.flush(conv.id)
         return activity_id
 

@@ -14,8 +14,11 @@ activity was appended anywhere (in-process for memory and SQLite, PostgreSQL NOT
 instances); each socket then sends what it has not sent yet, in order, once.
 
 Memory is bounded: each conversation keeps its last `history_limit` activities, and the store
-keeps at most `max_conversations`, dropping the least recently active (tokens are free to mint,
-so conversations must not be able to grow without end).
+keeps at most `max_conversations` (WEBCHAT_MAX_CONVERSATIONS). To make room for a new one it
+drops the least recently active *idle* ones (no activity for `active_seconds`,
+WEBCHAT_ACTIVE_MINUTES); an active conversation is never dropped, and when every one is active
+a new one is refused (503) instead. A dropped conversation's socket is closed, so its page
+reconnects, hears 404 and says the chat expired.
 """
 
 from __future__ import annotations
@@ -33,6 +36,9 @@ from store.base import ChannelConversation, Store
 log = logging.getLogger(__name__)
 
 PAGE = 100  # activities per GET, and per socket frame when a socket catches up
+# How a socket of a dropped conversation is closed: DirectLineJS would only reconnect, hear 404
+# and stop without a word, so the page (static/chat.js) looks for this code and says so.
+ENDED_CLOSE_CODE = 4404
 
 
 class Socket(Protocol):
@@ -47,15 +53,24 @@ class ConversationLog:
     """The conversations and their numbered activities, in the store."""
 
     def __init__(
-        self, store: Store, *, max_conversations: int = 5000, history_limit: int = 500
+        self,
+        store: Store,
+        *,
+        max_conversations: int = 5000,
+        active_seconds: float = 600.0,
+        history_limit: int = 500,
     ) -> None:
         self.store = store
         self.max_conversations = max_conversations
+        self.active_seconds = active_seconds
         self.history_limit = history_limit
 
     async def start(self, conversation: ChannelConversation) -> bool:
-        """Create it unless it exists (on any instance); True when created now."""
-        return await self.store.channel_start(conversation, keep=self.max_conversations)
+        """Create it unless it exists (on any instance); True when created now. ChannelFull
+        when every kept conversation is active."""
+        return await self.store.channel_start(
+            conversation, keep=self.max_conversations, active_seconds=self.active_seconds
+        )
 
     async def get(self, conversation_id: str) -> ChannelConversation | None:
         return await self.store.channel_get(conversation_id)
@@ -152,7 +167,10 @@ class Sockets:
         if held is None:
             return
         seq = message.get("seq")
-        if isinstance(seq, int) and seq > held.sent:
+        if message.get("ended"):  # dropped to make room: the page reconnects and hears 404
+            self.detach(conversation_id, held.socket)
+            self._spawn(self._end(held.socket))
+        elif isinstance(seq, int) and seq > held.sent:
             self._spawn(self.flush(conversation_id))
         elif isinstance(message.get("frame"), dict):
             self._spawn(self._push_local(conversation_id, held, message["frame"]))
@@ -168,6 +186,10 @@ class Sockets:
     @staticmethod
     async def _close(socket: Socket) -> None:
         await socket.close(code=4000, message=b"collision")
+
+    @staticmethod
+    async def _end(socket: Socket) -> None:
+        await socket.close(code=ENDED_CLOSE_CODE, message=b"conversation ended")
 
     def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
         task = asyncio.get_running_loop().create_task(work)

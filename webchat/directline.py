@@ -11,7 +11,10 @@
 Authorization is `Bearer <secret or token>`. The secret (DIRECTLINE_SECRET) works for any
 conversation and never leaves the server; a token works for its own conversation only (403 for
 any other). Auth is by header, never by cookie, so CORS may allow any origin. Every error is an
-ErrorResponse `{"error": {"code", "message"}}`.
+ErrorResponse `{"error": {"code", "message"}}`. Tokens and new conversations are limited per
+user and per client address (webchat/limits.py: 429 TooManyRequests); a refresh or reconnect
+continues its token's chain, which ends at its longest life (webchat/tokens.py: 403
+TokenExpired).
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from bots.json_input import loads_limited
 from store.base import ChannelConversation
 from webchat.bridge import CONNECTOR_PREFIX
 from webchat.channel import (
+    GONE,
     ChannelError,
     DirectLineChannel,
     clean_locale,
@@ -35,7 +39,8 @@ from webchat.channel import (
     new_user_id,
 )
 from webchat.identity import PageUser
-from webchat.tokens import STREAM, TokenError, TokenSigner
+from webchat.limits import StartLimits
+from webchat.tokens import STREAM, Grant, TokenError, TokenSigner
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +85,12 @@ class Access:
     conversation_id: str | None
     user_id: str | None
     user: PageUser | None = None
+    grant: Grant | None = None  # the token's (None: the secret)
+
+    @property
+    def issued_at(self) -> float | None:
+        """When the caller's chain of tokens began (None for the secret: a new chain)."""
+        return self.grant.issued_at if self.grant is not None else None
 
     @property
     def is_secret(self) -> bool:
@@ -94,9 +105,15 @@ class DirectLineApi:
         tokens: TokenSigner,
         secret: str = "",
         public_base_path: str = "",
+        limits: StartLimits | None = None,
     ) -> None:
         self.channel = channel
         self.tokens = tokens
+        self.limits = limits or StartLimits(
+            tokens_per_minute=1_000_000,
+            conversations_per_minute=1_000_000,
+            address_per_minute=1_000_000,
+        )
         self._secret = secret
         self._public_base_path = public_base_path
 
@@ -155,12 +172,12 @@ class DirectLineApi:
         grant = self.tokens.verify(value)
         if conversation_id is not None and grant.conversation_id != conversation_id:
             raise ChannelError(403, "Forbidden", "This token is for another conversation.")
-        return Access(grant.conversation_id, grant.user_id, grant.user)
+        return Access(grant.conversation_id, grant.user_id, grant.user, grant)
 
     async def _conversation(self, conversation_id: str) -> ChannelConversation:
         conv = await self.channel.conversations.get(conversation_id)
         if conv is None:
-            raise ChannelError(404, "NotFound", "No such conversation (it may have ended).")
+            raise ChannelError(404, "NotFound", GONE)
         return conv
 
     def _stream_url(
@@ -190,12 +207,20 @@ class DirectLineApi:
         return body if isinstance(body, dict) else {}
 
     def _conversation_body(
-        self, conv_id: str, user_id: str, user: PageUser | None = None
+        self,
+        conv_id: str,
+        user_id: str,
+        user: PageUser | None = None,
+        issued_at: float | None = None,
     ) -> dict[str, Any]:
+        """A fresh token for the conversation; `issued_at` continues the caller's token chain
+        (a reconnect hands out a token too, so it must not restart the chain's lifetime)."""
+        if issued_at is not None:
+            self.tokens.check_chain(issued_at)
         return {
             "conversationId": conv_id,
-            "token": self.tokens.issue(conv_id, user_id, user=user),
-            "expires_in": self.tokens.ttl_seconds,
+            "token": self.tokens.issue(conv_id, user_id, user=user, issued_at=issued_at),
+            "expires_in": self.tokens.ttl_for(issued_at),
         }
 
     # -- tokens -------------------------------------------------------------------------------
@@ -206,16 +231,24 @@ class DirectLineApi:
         user = (await self._json_body(request)).get("user") or {}
         user_id = user.get("id") if isinstance(user, dict) else None
         if not (isinstance(user_id, str) and user_id.startswith("dl_") and len(user_id) <= 64):
-            user_id = new_user_id()
+            user_id = None
+        self.limits.token(request, user_id)
+        user_id = user_id or new_user_id()
         return web.json_response(self._conversation_body(new_conversation_id(), user_id))
 
     async def refresh(self, request: web.Request) -> web.Response:
         access = self._access(request)
         if access.is_secret:
             raise ChannelError(403, "Forbidden", "A secret does not expire; nothing to refresh.")
-        assert access.conversation_id is not None and access.user_id is not None
+        assert access.conversation_id is not None and access.grant is not None
+        self.limits.token(request, access.user_id)
+        token = self.tokens.refresh(access.grant)
         return web.json_response(
-            self._conversation_body(access.conversation_id, access.user_id, access.user)
+            {
+                "conversationId": access.conversation_id,
+                "token": token,
+                "expires_in": self.tokens.ttl_for(access.issued_at),
+            }
         )
 
     # -- conversations -----------------------------------------------------------------------
@@ -229,6 +262,8 @@ class DirectLineApi:
         else:
             assert access.conversation_id is not None and access.user_id is not None
             conv_id, user_id = access.conversation_id, access.user_id
+        if await self.channel.conversations.get(conv_id) is None:  # a new one: counted
+            self.limits.conversation(request, user_id)
         conv, created = await self.channel.start(
             conv_id,
             user_id=user_id,
@@ -237,7 +272,7 @@ class DirectLineApi:
             user=access.user,
         )
         payload = {
-            **self._conversation_body(conv.id, conv.user_id, _own(access, conv)),
+            **self._conversation_body(conv.id, conv.user_id, _own(access, conv), access.issued_at),
             "streamUrl": self._stream_url(request, conv, None),
         }
         return web.json_response(payload, status=201 if created else 200)
@@ -249,7 +284,9 @@ class DirectLineApi:
         watermark = request.query.get("watermark") or None
         return web.json_response(
             {
-                **self._conversation_body(conv.id, conv.user_id, _own(access, conv)),
+                **self._conversation_body(
+                    conv.id, conv.user_id, _own(access, conv), access.issued_at
+                ),
                 "streamUrl": self._stream_url(request, conv, watermark),
             }
         )
@@ -292,7 +329,7 @@ class DirectLineApi:
             return error_response(403, "Forbidden", "This token is for another conversation.")
         conv = await self.channel.conversations.get(conv_id)
         if conv is None:
-            return error_response(404, "NotFound", "No such conversation.")
+            return error_response(404, "NotFound", GONE)
         try:
             watermark = _watermark(request.query.get("watermark"))
         except ChannelError:

@@ -24,7 +24,8 @@ from pathlib import Path
 from aiohttp import web
 
 from config import Settings
-from webchat.channel import new_conversation_id, new_user_id
+from webchat.channel import ChannelError, new_conversation_id, new_user_id
+from webchat.limits import StartLimits
 from webchat.signin import OIDC, SignIn
 from webchat.tokens import TokenSigner
 
@@ -63,8 +64,10 @@ class WebChatPage:
         signin: SignIn | None = None,
         static_dir: Path = STATIC_DIR,
         open_to_all: bool = True,
+        limits: StartLimits | None = None,
     ) -> None:
         self.tokens = tokens
+        self.limits = limits
         self.signin = signin or SignIn(Settings())  # none configured: local mode's page
         self.open_to_all = open_to_all
         self.static_dir = static_dir
@@ -144,8 +147,13 @@ class WebChatPage:
                 401,
                 "NotSignedIn",
                 "Sign in to chat.",
-                **({"signIn": "auth/login"} if self.signin.mode == OIDC else {}),
+                {"signIn": "auth/login"} if self.signin.mode == OIDC else None,
             )
+        if self.limits is not None:
+            try:  # per signed-in user and per client address (webchat/limits.py)
+                self.limits.token(request, user.user_id if user is not None else None)
+            except ChannelError as exc:
+                return _refusal(exc.status, exc.code, exc.message, headers=exc.headers)
         conversation_id = new_conversation_id()
         user_id = user.user_id if user is not None else new_user_id()
         return web.json_response(
@@ -159,9 +167,15 @@ class WebChatPage:
         )
 
 
-def _refusal(status: int, code: str, message: str, **extra: str) -> web.Response:
+def _refusal(
+    status: int,
+    code: str,
+    message: str,
+    extra: dict[str, str] | None = None,
+    headers: dict[str, str] | None = None,
+) -> web.Response:
     return web.json_response(
-        {"error": {"code": code, "message": message, **extra}},
+        {"error": {"code": code, "message": message, **(extra or {})}},
         status=status,
-        headers={"Cache-Control": "no-store"},
+        headers={"Cache-Control": "no-store", **(headers or {})},
     )

@@ -1,9 +1,13 @@
 """Direct Line tokens: HMAC-signed, bound to one conversation and one user, short-lived.
 
 A token is `<payload>.<signature>`, both base64url; the payload is compact JSON
-`{"k": kind, "c": conversation id, "u": user id, "e": expiry (unix seconds), "n": nonce}`, plus
-`"p": <PageUser compact form>` for a signed-in page user (webchat/identity.py): the name, email
-and tenant the channel stamps on that user's activities, which the browser cannot change.
+`{"k": kind, "c": conversation id, "u": user id, "e": expiry, "o": first issue, "n": nonce}`
+(times in unix seconds), plus `"p": <PageUser compact form>` for a signed-in page user
+(webchat/identity.py): the name, email and tenant the channel stamps on that user's activities,
+which the browser cannot change. `o` is when the chain of refreshes began: a refreshed token
+keeps it, and no token of the chain outlives `o + max_lifetime_seconds` (24 h by default), so a
+token that leaked cannot be kept alive for ever by refreshing it. (A token without `o`, issued
+before it existed, counts from its own issue.)
 The key must be the same on every instance and across restarts, or every open chat breaks when
 an instance restarts or a load balancer sends a poll elsewhere: `signing_key` derives it from
 DIRECTLINE_SECRET when that is set, and otherwise keeps a random one in the shared store (made by
@@ -54,6 +58,7 @@ class Grant:
     user_id: str
     expires_at: float
     user: PageUser | None = None
+    issued_at: float = 0.0  # when the first token of its chain of refreshes was issued
 
 
 def _b64(data: bytes) -> str:
@@ -73,12 +78,22 @@ class TokenSigner:
         key: bytes | None = None,
         ttl_seconds: int = 1800,
         stream_ttl_seconds: int = 60,
+        max_lifetime_seconds: float = 24 * 3600,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self._key = key or secrets.token_bytes(32)
         self.ttl_seconds = ttl_seconds
         self.stream_ttl_seconds = stream_ttl_seconds
+        self.max_lifetime_seconds = max_lifetime_seconds
         self._clock = clock
+
+    def ttl_for(self, issued_at: float | None = None) -> int:
+        """Seconds a conversation token issued now lives: its TTL, cut short by the chain's
+        maximum lifetime when `issued_at` (the chain's first issue) is given."""
+        now = self._clock()
+        if issued_at is None:
+            return self.ttl_seconds
+        return max(0, min(self.ttl_seconds, int(issued_at + self.max_lifetime_seconds - now)))
 
     def issue(
         self,
@@ -88,14 +103,21 @@ class TokenSigner:
         kind: str = CONVERSATION,
         ttl_seconds: float | None = None,
         user: PageUser | None = None,
+        issued_at: float | None = None,
     ) -> str:
+        """A new token; `issued_at` continues a chain (a refresh, a reconnect): the new token
+        keeps its first issue time and expires no later than the chain's maximum lifetime."""
+        now = self._clock()
         if ttl_seconds is None:
-            ttl_seconds = self.ttl_seconds if kind == CONVERSATION else self.stream_ttl_seconds
+            ttl_seconds = (
+                self.ttl_for(issued_at) if kind == CONVERSATION else self.stream_ttl_seconds
+            )
         claims: dict[str, object] = {
             "k": kind,
             "c": conversation_id,
             "u": user_id,
-            "e": int(self._clock() + ttl_seconds),
+            "e": int(now + ttl_seconds),
+            "o": int(now if issued_at is None else issued_at),
             "n": secrets.token_urlsafe(6),
         }
         if user is not None:
@@ -121,6 +143,7 @@ class TokenSigner:
                 user_id=str(claims["u"]),
                 expires_at=float(claims["e"]),
                 user=PageUser.from_compact(claims["p"]) if "p" in claims else None,
+                issued_at=float(claims["o"] if "o" in claims else claims["e"] - self.ttl_seconds),
             )
         except (ValueError, KeyError, TypeError) as exc:
             raise TokenError("BadToken", "The token is not valid.") from exc
@@ -131,6 +154,24 @@ class TokenSigner:
         if grant.expires_at <= self._clock():
             raise TokenError("TokenExpired", "The token has expired. Get a new one.")
         return grant
+
+    def check_chain(self, issued_at: float) -> None:
+        """TokenExpired once a chain of tokens begun at `issued_at` has lived its maximum
+        lifetime: no refresh, no reconnect hands out another (the user starts a new chat,
+        signing in again if need be)."""
+        if self.ttl_for(issued_at) <= 0:
+            raise TokenError(
+                "TokenExpired",
+                f"This chat's token cannot be refreshed any more (a chat's tokens last at most "
+                f"{self.max_lifetime_seconds / 3600:g} hours). Start a new chat.",
+            )
+
+    def refresh(self, grant: Grant) -> str:
+        """A fresh token of the same grant and chain (see check_chain)."""
+        self.check_chain(grant.issued_at)
+        return self.issue(
+            grant.conversation_id, grant.user_id, user=grant.user, issued_at=grant.issued_at
+        )
 
     def rekey(self, key: bytes) -> None:
         """Sign with `key` from now on (the app sets the shared key at start)."""
