@@ -17,7 +17,7 @@ from bots.owners import ActingOwner, OwnerOfTurn
 from bots.turn import Turn
 from bots.updates import refusal_reason
 from bots.writes import WriteLedger, earlier_write_text
-from cards import text
+from cards import OWNER_INPUT, text
 from contacts.errors import (
     ContactsError,
     DuplicateContact,
@@ -25,7 +25,7 @@ from contacts.errors import (
     InvalidContact,
 )
 from contacts.model import Contact, SearchCriteria, SearchPage
-from contacts.owners import OWNER_PROPERTY
+from contacts.owners import OWNER_PROPERTY, Owner
 from contacts.service import ContactsService
 
 PAGE_SIZE = 10
@@ -174,10 +174,26 @@ class SearchCreateFlows:
         """Create at once after the duplicate check; a bad value shows the form again, filled
         in as the user left it, with the error naming the field. The contact's HubSpot owner
         is `owner_id` when one is given, else the user's own (none when they have none)."""
+        given_owner = (properties.get(OWNER_INPUT) or "").strip()
+        properties = {k: v for k, v in properties.items() if k != OWNER_INPUT}
         if not any(v.strip() for v in properties.values()):
             await self.show_create_form(turn, "create_needs_something", properties)
             return
         owner_name = ""
+        if given_owner and not owner_id:  # the form names someone else as the owner
+            found = await self._owner_by_email(turn, given_owner)
+            if found is None:
+                await turn.say(
+                    "",
+                    cards.create_form(
+                        turn.lang,
+                        turn.nonce,
+                        {**properties, OWNER_INPUT: given_owner},
+                        text(turn.lang, "owner_unknown", email=given_owner),
+                    ),
+                )
+                return
+            owner_id, owner_name = found.id, found.name
         if not owner_id:
             me = await self._creator(turn)
             if me.owner is not None:
@@ -241,6 +257,13 @@ class SearchCreateFlows:
                     name=contact.full_name,
                 )
             )
+
+    async def _owner_by_email(self, turn: Turn, email: str) -> Owner | None:
+        """The HubSpot owner with this email; None when there is none (or no owners here)."""
+        owners = self._contacts.owners
+        if owners is None:
+            return None
+        return await owners.by_email(email.lower())
 
     async def _creator(self, turn: Turn) -> ActingOwner:
         """Who is creating, as a HubSpot owner; a lookup that fails costs only the owner."""

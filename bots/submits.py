@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bots.json_input import NestedTooDeeply, UnreadableJson, loads_limited
-from cards import CREATE_FIELDS, SEARCH_FIELDS, UPDATE_FIELDS
+from cards import CREATE_FIELDS, OWNER_INPUT, SEARCH_FIELDS, UPDATE_FIELDS
 from cards.actions import Action
 
 MAX_VALUE_CHARS = 1000  # one input: longer than any real contact field
@@ -25,7 +25,7 @@ FORMS = ("search", "create", "update")
 # action -> input names it may carry (all optional strings)
 INPUTS: dict[Action, tuple[str, ...]] = {
     Action.SEARCH_SUBMIT: SEARCH_FIELDS,
-    Action.CREATE_SUBMIT: CREATE_FIELDS + ("mobilephone",),
+    Action.CREATE_SUBMIT: CREATE_FIELDS + ("mobilephone", OWNER_INPUT),
     Action.UPDATE_FIND: ("query",),
     Action.UPDATE_SUBMIT: UPDATE_FIELDS,
 }

@@ -73,6 +73,8 @@ Card = dict[str, Any]
 MAX_ROWS = 10
 SEARCH_FIELDS = ("email", "name", "company", "phone", "text")
 CREATE_FIELDS = ("firstname", "lastname", "email", "phone", "company", "jobtitle")
+# Not a contact property: who the new contact's HubSpot owner is (by their email), when not you.
+OWNER_INPUT = "owner_email"
 UPDATE_FIELDS = (
     "firstname",
     "lastname",
@@ -85,7 +87,13 @@ UPDATE_FIELDS = (
     "city",
     "country",
 )
-_STYLES = {"email": "email", "phone": "tel", "mobilephone": "tel", "website": "url"}
+_STYLES = {
+    "email": "email",
+    "owner_email": "email",
+    "phone": "tel",
+    "mobilephone": "tel",
+    "website": "url",
+}
 _PLACEHOLDERS = {
     "email": "name@company.com",
     "phone": "+1 415 555 0100",
@@ -405,7 +413,7 @@ def create_form(
     )
     # Nothing is marked required: HubSpot takes a name or an email, and ContactsService says
     # which is missing in the user's language (a client-side rule would only duplicate it).
-    inputs = [_input(lang, name, prefill.get(name)) for name in names]
+    inputs = [_input(lang, name, prefill.get(name)) for name in (*names, OWNER_INPUT)]
     return _form(
         lang,
         ui(lang, "create_title"),

@@ -29,6 +29,10 @@ FIELD_LABELS: dict[str, dict[str, str]] = {
     "lastmodifieddate": {"en": "Last modified", "ko": "최종 수정일"},
     "hs_object_id": {"en": "Record ID", "ko": "레코드 ID"},
     "hubspot_owner_id": {"en": "Owner", "ko": "담당자"},
+    "owner_email": {
+        "en": "Owner's email (empty: you)",
+        "ko": "담당자 이메일 (비워 두면 본인)",
+    },
     "name": {"en": "Name", "ko": "이름"},
     "text": {"en": "Anything else (free text)", "ko": "기타 검색어"},
     "query": {"en": "Email or name", "ko": "이메일 또는 이름"},

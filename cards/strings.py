@@ -55,6 +55,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "no_more_results": {"en": "There are no more results.", "ko": "더 이상 결과가 없어요."},
     # "my contacts": the user's HubSpot owner is found by their email.
+    "owner_unknown": {
+        "en": "Owner's email: no HubSpot user has the email {email}. Leave it empty to be the "
+        "owner yourself. Nothing was saved.",
+        "ko": "담당자 이메일: {email}을(를) 쓰는 HubSpot 사용자가 없어요. 비워 두면 본인이 "
+        "담당자가 돼요. 저장된 것은 없어요.",
+    },
     "no_owner": {
         "en": "You have no HubSpot owner: no HubSpot user has your email ({email}), so no "
         "contacts are yours. Ask your HubSpot admin to add you as a user.",

@@ -176,7 +176,10 @@ def test_create_form_prefills_and_shows_the_error_in_attention():
         error="Email: not a valid email address",
     )
     inputs = _inputs(card)
-    assert list(inputs) == ["firstname", "lastname", "email", "phone", "company", "jobtitle"]
+    assert list(inputs) == [
+        *("firstname", "lastname", "email", "phone", "company", "jobtitle"),
+        "owner_email",  # not a property: who owns the new contact, when not the creator
+    ]
     assert inputs["firstname"]["value"] == "Jane" and inputs["email"]["value"] == "jane@"
     assert inputs["email"]["style"] == "email" and "isRequired" not in inputs["email"]
     error = [

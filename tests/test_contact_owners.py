@@ -95,6 +95,36 @@ async def test_an_explicit_owner_wins_over_the_creator(tmp_path, channel):
         assert await _stored_owner(bot, result.contact.id) == bob["id"]
 
 
+async def test_the_create_form_can_name_another_owner(tmp_path, channel):
+    async with running_app(test_settings(tmp_path)) as bot:
+        await bot.hubspot_local.controls.owners.add("ann.lee@acme.com", "Ann", "Lee")
+        bob = await bot.hubspot_local.controls.owners.add("bob@acme.com", "Bob", "Stone")
+        channel.members[TEAMS_USER] = _member("ann.lee@acme.com", "Ann Lee")
+        chat = Conversation(bot, channel, kind="teams")
+        await chat.start()
+        (form,) = await chat.click({"action": "start_create"})
+        create = action_data(form.cards[-1], "Create")
+        (refused,) = await chat.click(
+            {**create, "firstname": "Kim", "email": "kim@example.org", "owner_email": "x@y.org"}
+        )
+        assert (
+            "Owner's email: no HubSpot user has the email x@y.org. Leave it empty to be the "
+            "owner yourself. Nothing was saved."
+        ) in texts(refused.cards[0])
+        assert await bot.contacts.find_by_email("kim@example.org") is None  # nothing written
+        (created, *_) = await chat.click(
+            {
+                **create,
+                "firstname": "Kim",
+                "email": "kim@example.org",
+                "owner_email": "Bob@acme.com",
+            }
+        )
+        assert facts(created.cards[0])["Owner"] == "Bob Stone"
+        kim = await bot.contacts.find_by_email("kim@example.org")
+        assert kim is not None and await _stored_owner(bot, kim.id) == bob["id"]
+
+
 async def test_a_user_with_no_hubspot_owner_creates_unowned_and_is_told_why(tmp_path, channel):
     async with running_app(test_settings(tmp_path)) as bot:
         await bot.hubspot_local.controls.owners.add("ann.lee@acme.com", "Ann", "Lee")
