@@ -168,6 +168,9 @@ class CreateGuard(Protocol):
         """The create went through (`contact`), or did not (None; `maybe_written` when HubSpot
         stopped answering mid-write, so nobody can say)."""
 
+    async def owner_id(self) -> str | None:
+        """The HubSpot owner a new contact gets (its creator's), or None."""
+
 
 class ContactTools:
     """One turn's tools. `known_ids` are the ids this conversation has seen in results; the set
@@ -281,7 +284,10 @@ class ContactTools:
             if earlier is not None:
                 return _error("already_done", f"{earlier} Nothing was created now; say so.")
         try:
-            result = await self._contacts.create(args.properties, region=self._region)
+            owner = await guard.owner_id() if guard is not None else None
+            result = await self._contacts.create(
+                args.properties, region=self._region, owner_id=owner
+            )
         except HubSpotUnavailable as exc:
             if guard is not None:
                 await guard.after(None, maybe_written=exc.write_may_have_happened)

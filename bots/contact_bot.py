@@ -99,7 +99,13 @@ class ContactBot(ActivityHandler):
         self._updates = UpdateFlow(contacts=contacts, ledger=ledger)
         self._history = HistoryFlow(contacts=contacts, store=store)
         self._model = (
-            ModelMode(agent=agent, updates=self._updates, ledger=ledger, encoding=encoding)
+            ModelMode(
+                agent=agent,
+                updates=self._updates,
+                ledger=ledger,
+                encoding=encoding,
+                owners=self._owners,
+            )
             if agent
             else None
         )

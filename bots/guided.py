@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 
 import cards
-from bots.owners import ActingOwner, OwnerOfTurn
+from bots.owners import ActingOwner, OwnerOfTurn, creator_of
 from bots.turn import Turn
 from bots.updates import refusal_reason
 from bots.writes import WriteLedger, earlier_write_text
@@ -266,12 +266,7 @@ class SearchCreateFlows:
         return await owners.by_email(email.lower())
 
     async def _creator(self, turn: Turn) -> ActingOwner:
-        """Who is creating, as a HubSpot owner; a lookup that fails costs only the owner."""
-        try:
-            return await self._owners.of(turn.context)
-        except ContactsError as exc:
-            log.warning("creating without an owner: the owner lookup failed (%s)", exc.code)
-            return ActingOwner("", None)
+        return await creator_of(self._owners, turn.context)
 
     async def _create_failed(
         self, turn: Turn, exc: ContactsError, properties: Mapping[str, str]

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 import cards
 from agent.loop import ContactAgent
 from agent.memory import Encoding, HistoryWindow
+from bots.owners import OwnerOfTurn, creator_of
 from bots.turn import Turn
 from bots.updates import UpdateFlow
 from bots.writes import WriteLedger, earlier_write_text
@@ -38,9 +39,10 @@ class ClaimedCreates:
     this activity and the contact's email (or name) before HubSpot is called, and recorded after.
     A turn redelivered after a crash mid-write meets its own claim instead of creating twice."""
 
-    def __init__(self, turn: Turn, ledger: WriteLedger) -> None:
+    def __init__(self, turn: Turn, ledger: WriteLedger, owners: OwnerOfTurn | None = None) -> None:
         self._turn = turn
         self._ledger = ledger
+        self._owners = owners
         self._key: str | None = None
         self._asked: dict[str, str] = {}
 
@@ -59,6 +61,13 @@ class ClaimedCreates:
             return None
         self._key = None
         return earlier_write_text(self._turn.lang, claim, self._turn.actor)
+
+    async def owner_id(self) -> str | None:
+        """New contacts are their creator's, as from a form."""
+        if self._owners is None:
+            return None
+        me = await creator_of(self._owners, self._turn.context)
+        return me.owner.id if me.owner is not None else None
 
     async def after(self, contact: Contact | None, *, maybe_written: bool = False) -> None:
         key, self._key = self._key, None
@@ -86,11 +95,13 @@ class ModelMode:
         updates: UpdateFlow,
         ledger: WriteLedger,
         encoding: Encoding,
+        owners: OwnerOfTurn | None = None,
     ) -> None:
         self._agent = agent
         self._updates = updates
         self._ledger = ledger
         self._encoding = encoding
+        self._owners = owners
 
     async def ask(self, turn: Turn, kind: str) -> None:
         """A welcome button in model mode: confirm the choice and ask the agent's question,
@@ -114,7 +125,7 @@ class ModelMode:
             lang=turn.lang,
             known_ids=tuple(turn.data.known_ids),
             read_only=turn.read_only,
-            create_guard=ClaimedCreates(turn, self._ledger),
+            create_guard=ClaimedCreates(turn, self._ledger, self._owners),
         )
         turn.data.remember_ids(sorted(result.seen_ids))
         remember(turn, "user", message, self._encoding)

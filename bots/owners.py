@@ -26,6 +26,7 @@ from botbuilder.core import TurnContext
 from botbuilder.core.teams import TeamsInfo
 
 from bots.access import PAGE_CALLER_ID, PAGE_CHANNEL, TEAMS_CHANNEL
+from contacts.errors import ContactsError
 from contacts.owners import Owner, OwnerDirectory
 
 log = logging.getLogger(__name__)
@@ -110,3 +111,13 @@ class OwnerOfTurn:
         if not email or self.directory is None:
             return ActingOwner(email, None)
         return ActingOwner(email, await self.directory.by_email(email))
+
+
+async def creator_of(owners: OwnerOfTurn, context: TurnContext) -> ActingOwner:
+    """Who is creating, as a HubSpot owner; a lookup that fails costs only the owner (the
+    contact is created without one, never not created)."""
+    try:
+        return await owners.of(context)
+    except ContactsError as exc:
+        log.warning("creating without an owner: the owner lookup failed (%s)", exc.code)
+        return ActingOwner("", None)

@@ -219,3 +219,22 @@ async def test_a_typed_yes_answers_the_waiting_card_without_the_model(app, model
     model.script(text("Anything else?"))
     (reply,) = await chat.say("yes")  # nothing waits any more: the model answers
     assert reply.text == "Anything else?"
+
+
+async def test_the_models_create_is_its_creators_in_hubspot(app, model, channel):
+    owner = await app.hubspot_local.controls.owners.add("ann.lee@acme.com", "Ann", "Lee")
+    chat = Conversation(app, channel, kind="teams")
+    user = act.teams_message(chat.conversation_id, channel.service_url, "x")["from"]["id"]
+    channel.members[user] = {"id": user, "name": "Ann Lee", "email": "ann.lee@acme.com"}
+    await chat.start()
+    model.script(
+        tool_call(
+            "CreateContact",
+            {"properties": {"firstname": "Kim", "lastname": "Park", "email": "kim@globex.com"}},
+        ),
+        text("Added Kim Park."),
+    )
+    (reply,) = await chat.say("add Kim Park, kim@globex.com")
+    assert facts(reply.cards[0])["Owner"] == "Ann Lee"
+    stored = await app.contacts.find_by_email("kim@globex.com")
+    assert stored is not None and stored.owner_id == owner["id"]
