@@ -20,12 +20,11 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from botbuilder.core import TurnContext
 from botbuilder.core.teams import TeamsInfo
 
-from bots.access import PAGE_CALLER_ID, PAGE_CHANNEL, TEAMS_CHANNEL
+from bots.access import PAGE_CHANNEL, TEAMS_CHANNEL, page_identity_of
 from contacts.errors import ContactsError
 from contacts.owners import Owner, OwnerDirectory
 
@@ -36,28 +35,6 @@ log = logging.getLogger(__name__)
 class ActingOwner:
     email: str  # '' when the channel does not say who this is
     owner: Owner | None  # None when no HubSpot owner has that email (or there is no email)
-
-
-def _field(obj: Any, attr: str, key: str) -> Any:
-    if obj is None:
-        return None
-    if isinstance(obj, dict):
-        return obj.get(key)
-    value = getattr(obj, attr, None)
-    if value is None:
-        value = (getattr(obj, "additional_properties", None) or {}).get(key)
-    return value
-
-
-def page_email(activity: Any) -> str:
-    """A signed-in page user's email, from the built-in channel's own turns only."""
-    if _field(activity, "caller_id", "callerId") != PAGE_CALLER_ID:
-        return ""
-    props = _field(_field(activity, "from_property", "from"), "properties", "properties")
-    if not isinstance(props, dict) or not props.get("issuer"):
-        return ""
-    email = props.get("email")
-    return email.strip().lower() if isinstance(email, str) and "@" in email else ""
 
 
 class OwnerOfTurn:
@@ -80,8 +57,9 @@ class OwnerOfTurn:
     async def email_of(self, context: TurnContext) -> str:
         activity = context.activity
         channel = activity.channel_id
-        if channel == PAGE_CHANNEL:
-            return page_email(activity)
+        if channel == PAGE_CHANNEL:  # believed only on the built-in channel's own turns
+            email = page_identity_of(activity).email
+            return email if "@" in email else ""
         if channel != TEAMS_CHANNEL:
             return ""
         sender = activity.from_property

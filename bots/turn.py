@@ -50,6 +50,7 @@ class Turn:
     # The acting user's email where the activity does not carry it (Teams: the roster, cached);
     # asked only when a write is recorded, so a read costs no roster call.
     email_of: Callable[[], Awaitable[str]] | None = None
+    _roster_email: str | None = field(default=None, repr=False)
 
     async def checkpoint(self) -> None:
         """Save the conversation's data before a reply that depends on it goes out (a pending
@@ -88,8 +89,9 @@ class Turn:
         actor = self.actor
         if actor.email or self.email_of is None:
             return actor
-        email = await self.email_of()
-        return dataclasses.replace(actor, email=email) if email else actor
+        if self._roster_email is None:  # once a turn: a lookup that failed is not retried
+            self._roster_email = await self.email_of()
+        return dataclasses.replace(actor, email=self._roster_email) if self._roster_email else actor
 
     @property
     def activity_key(self) -> str | None:

@@ -168,14 +168,15 @@ class DirectLineChannel:
                 log.error("conversationUpdate failed: %s: %s", type(exc).__name__, exc)
 
     async def _append(
-        self, conv: ChannelConversation, activity: dict[str, Any], *, keep_id: bool = False
+        self, conversation_id: str, activity: dict[str, Any], *, keep_id: bool = False
     ) -> str:
         """Keep the activity in the conversation and send it to this process's socket at once
-        (another instance's socket hears of it through the store)."""
-        activity_id = await self.conversations.append(conv.id, activity, keep_id=keep_id)
+        (another instance's socket hears of it through the store). A conversation that is gone
+        is a 404: the append itself says so, no read first."""
+        activity_id = await self.conversations.append(conversation_id, activity, keep_id=keep_id)
         if activity_id is None:
             raise ChannelError(404, "NotFound", GONE)
-        await self.sockets.flush(conv.id)
+        await self.sockets.flush(conversation_id)
         return activity_id
 
     # -- from the user --------------------------------------------------------------------------
@@ -251,7 +252,7 @@ class DirectLineChannel:
             activity["locale"] = locale
         else:
             activity.pop("locale", None)
-        activity_id = await self._append(conv, activity)  # the echo: clients see their own
+        activity_id = await self._append(conv.id, activity)  # the echo: clients see their own
         to_bot = copy.deepcopy(activity)
         to_bot["serviceUrl"] = service_url
         to_bot["id"] = activity_id
@@ -268,7 +269,7 @@ class DirectLineChannel:
 
     async def _notice(self, conv: ChannelConversation, key: str, **values: object) -> None:
         await self._append(
-            conv,
+            conv.id,
             {
                 "type": "message",
                 "timestamp": now_iso(),
@@ -289,12 +290,9 @@ class DirectLineChannel:
         reply_to: str | None = None,
         update_of: str | None = None,
     ) -> str:
-        conv = await self.conversations.get(conversation_id)
-        if conv is None:
-            raise ChannelError(404, "NotFound", "No such conversation.")
         activity = dict(body)
         activity.pop("serviceUrl", None)  # the channel's loopback address is nobody's business
-        activity["conversation"] = {"id": conv.id}
+        activity["conversation"] = {"id": conversation_id}
         activity["channelId"] = CHANNEL_ID
         activity.setdefault("timestamp", now_iso())
         if isinstance(activity.get("from"), dict):
@@ -304,14 +302,16 @@ class DirectLineChannel:
         if reply_to and not activity.get("replyToId"):
             activity["replyToId"] = reply_to
         if activity.get("type") == "typing":  # WebSocket only, never in GET's history
-            activity["id"] = f"{conv.id}|typing-{secrets.token_hex(4)}"
-            await self.sockets.push(conv.id, {"activities": [activity]})
+            if await self.conversations.get(conversation_id) is None:  # nothing else checks
+                raise ChannelError(404, "NotFound", GONE)
+            activity["id"] = f"{conversation_id}|typing-{secrets.token_hex(4)}"
+            await self.sockets.push(conversation_id, {"activities": [activity]})
             return str(activity["id"])
         if update_of:
             activity["id"] = update_of
-            return await self._append(conv, activity, keep_id=True)
+            return await self._append(conversation_id, activity, keep_id=True)
         activity.pop("id", None)
-        return await self._append(conv, activity)
+        return await self._append(conversation_id, activity)
 
     async def settle(self) -> None:
         """Wait for the turns running in the background (welcomes) to end. A shutdown that

@@ -146,8 +146,7 @@ class Sockets:
         if held is None:
             await self.log.store.channel_signal(conversation_id, {"frame": frame})
             return
-        async with held.lock:
-            await self._send(conversation_id, held, frame)
+        await self._push_local(conversation_id, held, frame)
 
     async def _send(self, conversation_id: str, held: _Held, frame: dict[str, Any]) -> bool:
         try:
@@ -179,6 +178,7 @@ class Sockets:
             self._spawn(self._close(held.socket))
 
     async def _push_local(self, conversation_id: str, held: _Held, frame: dict[str, Any]) -> None:
+        """Send `frame` to `held` unless another socket took its place meanwhile."""
         async with held.lock:
             if self._held.get(conversation_id) is held:
                 await self._send(conversation_id, held, frame)
