@@ -117,11 +117,29 @@ def _action(
 ) -> dict[str, Any]:
     """A button; `needs_inputs=False` lets it work even when a required input is empty."""
     return {
+        "type": "Action.Submit",
         "title": title,
         "data": data,
+        "url": None,
         "style": style,
         "inputs": None if needs_inputs else "none",
     }
+
+
+def _open_in_hubspot(lang: str, contact: Contact) -> list[dict[str, Any]]:
+    """The "Open in HubSpot" button (the contact's record page), when its URL is known."""
+    if not contact.url:
+        return []
+    return [
+        {
+            "type": "Action.OpenUrl",
+            "title": ui(lang, "open_hubspot"),
+            "data": None,
+            "url": contact.url,
+            "style": None,
+            "inputs": None,
+        }
+    ]
 
 
 def _start_actions(lang: str, nonce: str) -> list[dict[str, Any]]:
@@ -178,6 +196,8 @@ def _row(lang: str, contact: Contact, nonce: str, button: str) -> dict[str, Any]
         "details": [{"text": " · ".join(details)}] if details else [],
         "button": button,
         "data": _data(Action.UPDATE_PICK, nonce, contact_id=contact.id),
+        "url": contact.url or None,
+        "open": ui(lang, "open_hubspot"),
     }
 
 
@@ -374,7 +394,8 @@ def contact_card(
             "actions": [
                 _action(
                     ui(lang, "btn_update"), _data(Action.UPDATE_PICK, nonce, contact_id=contact.id)
-                )
+                ),
+                *_open_in_hubspot(lang, contact),
             ],
         },
     )
@@ -397,7 +418,8 @@ def duplicate_card(lang: str, nonce: str, existing: Contact) -> Card:
             "actions": [
                 _action(
                     ui(lang, "btn_update"), _data(Action.UPDATE_PICK, nonce, contact_id=existing.id)
-                )
+                ),
+                *_open_in_hubspot(lang, existing),
             ],
         },
     )

@@ -86,6 +86,7 @@ UI: dict[str, dict[str, str]] = {
     "results_one": {"en": "Showing {first} of {total}", "ko": "전체 {total}개 중 {first}번째"},
     "results_none": {"en": "No contacts matched.", "ko": "일치하는 연락처가 없어요."},
     "more": {"en": "More results", "ko": "결과 더 보기"},
+    "open_hubspot": {"en": "Open in HubSpot", "ko": "HubSpot에서 열기"},
     "row_update": {"en": "Update", "ko": "수정"},
     "row_pick": {"en": "Choose", "ko": "선택"},
     "new_search": {"en": "New search", "ko": "새로 검색"},

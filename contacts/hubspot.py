@@ -38,6 +38,7 @@ from contacts.errors import (
 )
 from contacts.hubspot_batch import BatchCalls
 from contacts.hubspot_owners import OwnerCalls, owners_api
+from contacts.links import Account
 from contacts.model import DISPLAY_PROPERTIES, Contact, SearchPage
 from contacts.retrying import RetryPolicy
 from contacts.translate import Throttled, to_contact, translate
@@ -145,6 +146,29 @@ class HubSpotAdapter:
     ) -> list[Contact | ContactsError]:
         """Up to 100 updates of distinct ids in one batch/update; each input's own outcome."""
         return await self._batches.update(items)
+
+    async def account_info(self) -> Account:
+        """`GET /account-info/v3/details` (portalId, uiDomain). The SDK has no typed API for
+        it, so this goes through its generic `ApiClient.call_api`, with the contacts client's
+        token, threads, budget and retries like every other call."""
+
+        def details(_request_timeout: float | None = None) -> Any:
+            return self._client.call_api(
+                "/account-info/v3/details",
+                "GET",
+                header_params={"Accept": "application/json"},
+                response_types_map={200: "object"},
+                auth_settings=["oauth2"],
+                _return_http_data_only=True,
+                _request_timeout=_request_timeout,
+            )
+
+        body = await self._call(details, key="account-info")
+        if not isinstance(body, dict):
+            raise HubSpotUnavailable("HubSpot's account-info answer was not an object.")
+        return Account(
+            portal_id=str(body.get("portalId") or ""), ui_domain=str(body.get("uiDomain") or "")
+        )
 
     def search_is_free(self) -> bool:
         """Would a search leave at once (the search budget has room and nobody queues)?"""

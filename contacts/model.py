@@ -41,6 +41,8 @@ class Contact:
     properties: Mapping[str, str | None]
     created_at: str = ""
     updated_at: str = ""
+    # The record in HubSpot's UI ("Open in HubSpot"); '' while the account is unknown.
+    url: str = ""
 
     def get(self, name: str) -> str:
         """A property's value, '' when missing or null (what a card or a model should show)."""
@@ -79,6 +81,7 @@ class Contact:
             "properties": dict(self.properties),
             "created_at": self.created_at,
             "updated_at": self.updated_at,
+            "url": self.url,
         }
 
     @classmethod
@@ -88,6 +91,7 @@ class Contact:
             properties=dict(data.get("properties") or {}),
             created_at=data.get("created_at", ""),
             updated_at=data.get("updated_at", ""),
+            url=str(data.get("url") or ""),
         )
 
 

@@ -18,6 +18,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Mapping
 from contextlib import nullcontext
+from dataclasses import replace
 from typing import Any
 
 from contacts import deadline
@@ -29,6 +30,7 @@ from contacts.errors import (
     DuplicateContact,
     InvalidContact,
 )
+from contacts.links import RecordLinks
 from contacts.locks import KeyedLocks
 from contacts.model import Change, Contact, CreateResult, PendingUpdate, SearchCriteria, SearchPage
 from contacts.owners import OWNER_PROPERTY, OwnerDirectory
@@ -55,10 +57,13 @@ class ContactsService:
         batch_window_seconds: float = 0.005,
         batch_size: int = 100,
         owners: OwnerDirectory | None = None,
+        links: RecordLinks | None = None,
     ) -> None:
         """`owners` defaults to a directory over the adapter's owners calls when it has them
-        (HubSpotAdapter does); without either, `owners` is None and nothing gets an owner."""
+        (HubSpotAdapter does); without either, `owners` is None and nothing gets an owner.
+        `links` gives the contacts it returns their HubSpot record URL (`Contact.url`)."""
         self._adapter = adapter
+        self.links = links
         calls = getattr(adapter, "owners", None)
         self.owners = owners or (
             OwnerDirectory(calls, action_seconds=action_seconds) if calls is not None else None
@@ -112,7 +117,9 @@ class ContactsService:
             found = await self.find_by_email(criteria.email)
             return SearchPage(total=1 if found else 0, results=[found] if found else [])
         with deadline.action(self._action_seconds):
-            return await self._adapter.search(body)  # lags behind writes: not `_seen`
+            page = await self._adapter.search(body)  # lags behind writes: not `_seen`
+            await self._links_ready()
+        return replace(page, results=[self._linked(c) for c in page.results])
 
     async def get(self, contact_id: str) -> Contact:
         """Raises ContactNotFound."""
@@ -120,13 +127,16 @@ class ContactsService:
         if not key.isdigit():  # HubSpot ids are numbers; anything else cannot exist
             raise ContactNotFound(key)
         with deadline.action(self._action_seconds):
-            return self._seen(await self._hub.get(key))
+            found = await self._hub.get(key)
+            await self._links_ready()
+            return self._seen(found)
 
     async def find_by_email(self, email: str) -> Contact | None:
         """Read by idProperty=email (not search: search lags behind writes)."""
         address = normalise_email(email)
         with deadline.action(self._action_seconds):
             found = await self._hub.find_by_email(address)
+            await self._links_ready()
         return self._seen(found) if found is not None else None
 
     async def create(
@@ -159,7 +169,8 @@ class ContactsService:
                 if email:
                     check = await self._hub.check_new(email, first, last)
                     if check.existing is not None:
-                        raise DuplicateContact(check.existing)
+                        await self._links_ready()
+                        raise DuplicateContact(self._linked(check.existing))
                 else:
                     check = NewCheck(None, await self._same_name(first, last))
                 try:
@@ -169,7 +180,8 @@ class ContactsService:
                         contact = await self._adapter.create(values)
                 except DuplicateContact as dup:  # HubSpot's 409 backstop
                     raise DuplicateContact(await self._existing(dup, email)) from dup
-        same = [c for c in check.same_name if c.id != contact.id]
+                await self._links_ready()
+        same = [self._linked(c) for c in check.same_name if c.id != contact.id]
         return CreateResult(contact=self._seen(contact), same_name=same)
 
     async def plan_update(
@@ -214,7 +226,7 @@ class ContactsService:
         with deadline.action(self._action_seconds):
             current = await self.get(pending.contact_id)  # always fresh: this is the check
             if current.version != pending.expected_version:
-                raise ContactChanged(current)
+                raise ContactChanged(current)  # `get` linked it
             new_email = pending.properties.get("email")
             if new_email:
                 await self._check_email_free(new_email, current.id)
@@ -235,7 +247,7 @@ class ContactsService:
         """The contact a 409 was about, so the user can be shown it (best effort)."""
         try:
             if dup.existing_id:
-                return await self._hub.get(dup.existing_id)
+                return self._linked(await self._hub.get(dup.existing_id))
             if email:
                 return await self.find_by_email(email)
         except ContactsError as exc:
@@ -265,8 +277,20 @@ class ContactsService:
             return []
         return page.results
 
+    async def _links_ready(self) -> None:
+        """Within the running action: wait for the account's link base if it is being read."""
+        if self.links is not None:
+            await self.links.ready()
+
+    def _linked(self, contact: Contact) -> Contact:
+        if self.links is None or contact.url:
+            return contact
+        url = self.links.url(contact.id)
+        return replace(contact, url=url) if url else contact
+
     def _seen(self, contact: Contact) -> Contact:
         """Remember a contact as just read, for `plan_update` in the same turn."""
+        contact = self._linked(contact)
         self._recent[contact.id] = (time.monotonic(), contact)
         self._recent.move_to_end(contact.id)
         while len(self._recent) > _RECENT_MAX:

@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from hubspot_local import batch, handlers, owner_routes
+from hubspot_local import account_routes, batch, handlers, owner_routes
 from hubspot_local.controls import CONTROLS_KEY, OWNERS_SCOPE, READ_SCOPE, WRITE_SCOPE, Controls
 from hubspot_local.db import Database
 from hubspot_local.errors import (
@@ -68,6 +68,8 @@ async def hubspot_middleware(request: web.Request, handler: Handler) -> web.Stre
         )
     counter = ctl.counters[route]
     counter.total += 1
+    if route in account_routes.PAGE_ROUTES:  # a page a browser opens: no token, no budget
+        return await handler(request)
     headers = {CORRELATION: str(uuid.uuid4())}
     try:
         if not _authorised(request, ctl.token):
@@ -79,7 +81,7 @@ async def hubspot_middleware(request: web.Request, handler: Handler) -> web.Stre
             if route in OWNER_ROUTES
             else READ_SCOPE
         )
-        if needed not in ctl.scopes:
+        if needed not in ctl.scopes and route != "account_info":  # any token may read it
             raise missing_scopes(needed)
         headers.update(ctl.limiter.check(search=route == "search"))
         fault = ctl.injector.decide(route)
@@ -150,6 +152,7 @@ def create_app(
     r.add_patch(BASE + "/{contact_id}", handlers.update_contact, name="update")
     r.add_delete(BASE + "/{contact_id}", handlers.archive_contact, name="archive")
     owner_routes.add_routes(app)
+    account_routes.add_routes(app)
 
     async def release_hangs(app: web.Application) -> None:
         ctl.hangs.release_all()

@@ -18,6 +18,7 @@ from hubspot_local.store import ContactStore
 READ_SCOPE = "crm.objects.contacts.read"
 WRITE_SCOPE = "crm.objects.contacts.write"
 OWNERS_SCOPE = "crm.objects.owners.read"
+LOCAL_PORTAL_ID = 24681357
 
 
 class Controls:
@@ -40,6 +41,9 @@ class Controls:
         self.counters = Counters()
         self.hangs = Hangs()
         self.search_limits = search_limits or SearchLimits()
+        # The account-info portal id: the bot's record links name it, a pasted link of any
+        # other portal is not this account's.
+        self.portal_id = LOCAL_PORTAL_ID
 
     @property
     def faults(self) -> Faults | None:

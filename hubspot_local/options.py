@@ -26,6 +26,8 @@ ROUTES = frozenset(
         "gdpr_delete",
         "owners_list",
         "owners_read",
+        "account_info",
+        "record_page",
     }
 )
 OWNER_ROUTES = frozenset({"owners_list", "owners_read"})
