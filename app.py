@@ -16,6 +16,7 @@ import asyncio
 import logging
 import sys
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
@@ -38,6 +39,7 @@ from bots.token_auth import StrictTokenAuthentication
 from config import Settings
 from contacts.budget import BudgetLimits, RequestBudget
 from contacts.hubspot import HubSpotAdapter
+from contacts.links import RecordLinks
 from contacts.service import ContactsService
 from hubspot_local.embedded import start_embedded
 from hubspot_local.server import RunningHubSpot
@@ -122,10 +124,14 @@ def create_app(
         hubspot = HubSpotAdapter(
             token, host=host, budget=budget, max_workers=settings.hubspot_threads
         )
+        # "Open in HubSpot": the account's portal and UI domain, read once, in the background.
+        links = RecordLinks(hubspot.account_info, api_scheme=urlsplit(host).scheme or "https")
+        links.start()
         contacts = ContactsService(
             hubspot,
             default_region=settings.default_phone_region,
             action_seconds=settings.hubspot_action_seconds,
+            links=links,
         )
         app[CONTACTS_KEY] = contacts
         # The tokenizer's tables take about a second to load and most of the app's memory: only
@@ -158,6 +164,8 @@ def create_app(
             await local.close()
         contacts = app.get(CONTACTS_KEY)
         if contacts is not None:
+            if contacts.links is not None:
+                await contacts.links.aclose()
             await contacts.aclose()
         if openai_client is None and client is not None:
             await client.close()  # ours to close; a client passed in is its owner's
