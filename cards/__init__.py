@@ -37,6 +37,7 @@ from cards.actions import Action
 from cards.history import history_card
 from cards.labels import HELP_EXAMPLES, field_label, reason_text, ui
 from cards.render import render, shown
+from cards.shared import contact_preview, open_in_hubspot, shared_contact_card
 from cards.strings import error_text, language_for, refusal_text, text
 from cards.values import display_phone, display_value
 from contacts.model import EDITABLE_PROPERTIES, Contact, PendingUpdate, SearchPage
@@ -66,6 +67,8 @@ __all__ = [
     "help_card",
     "menu_card",
     "history_card",
+    "shared_contact_card",
+    "contact_preview",
 ]
 
 Card = dict[str, Any]
@@ -124,22 +127,6 @@ def _action(
         "style": style,
         "inputs": None if needs_inputs else "none",
     }
-
-
-def _open_in_hubspot(lang: str, contact: Contact) -> list[dict[str, Any]]:
-    """The "Open in HubSpot" button (the contact's record page), when its URL is known."""
-    if not contact.url:
-        return []
-    return [
-        {
-            "type": "Action.OpenUrl",
-            "title": ui(lang, "open_hubspot"),
-            "data": None,
-            "url": contact.url,
-            "style": None,
-            "inputs": None,
-        }
-    ]
 
 
 def _start_actions(lang: str, nonce: str) -> list[dict[str, Any]]:
@@ -395,7 +382,7 @@ def contact_card(
                 _action(
                     ui(lang, "btn_update"), _data(Action.UPDATE_PICK, nonce, contact_id=contact.id)
                 ),
-                *_open_in_hubspot(lang, contact),
+                *open_in_hubspot(lang, contact),
             ],
         },
     )
@@ -419,7 +406,7 @@ def duplicate_card(lang: str, nonce: str, existing: Contact) -> Card:
                 _action(
                     ui(lang, "btn_update"), _data(Action.UPDATE_PICK, nonce, contact_id=existing.id)
                 ),
-                *_open_in_hubspot(lang, existing),
+                *open_in_hubspot(lang, existing),
             ],
         },
     )
