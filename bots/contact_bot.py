@@ -16,17 +16,19 @@ import logging
 import re
 from typing import Any, assert_never
 
-from botbuilder.core import ActivityHandler, ConversationState, TurnContext
+from botbuilder.core import ActivityHandler, ConversationState, InvokeResponse, TurnContext
 from botbuilder.schema import ActivityTypes, ChannelAccount
 
 import cards
 from agent.loop import ContactAgent
 from agent.memory import Encoding
 from bots.access import AccessDecision, AccessPolicy
+from bots.extensions import MessageExtensions
 from bots.guided import SearchCreateFlows
 from bots.history import HistoryFlow
 from bots.model_mode import ModelMode, remember
 from bots.owners import OwnerOfTurn
+from bots.recent import RecentContacts
 from bots.refusals import record_refused
 from bots.state import ConversationData
 from bots.submits import BadSubmit, Submit, parse_submit, submit_value
@@ -110,6 +112,12 @@ class ContactBot(ActivityHandler):
             else None
         )
         self._policy = policy or AccessPolicy.from_settings(settings)
+        self._extensions = MessageExtensions(
+            contacts=contacts,
+            recent=RecentContacts(store),
+            policy=self._policy,
+            default_language=settings.default_language,
+        )
 
     # -- the turn -----------------------------------------------------------------------------
 
@@ -165,6 +173,13 @@ class ContactBot(ActivityHandler):
 
     def _access(self, turn_context: TurnContext) -> AccessDecision:
         return self._policy.check(turn_context.activity)
+
+    async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse | None:
+        """Compose-box search and link unfurling (bots/extensions.py); other invokes as the
+        SDK routes them. The answer goes back in the invoke's own HTTP response."""
+        if self._extensions.handles(turn_context.activity):
+            return await self._extensions.answer(turn_context)
+        return await super().on_invoke_activity(turn_context)
 
     # -- welcome ------------------------------------------------------------------------------
 

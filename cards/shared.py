@@ -76,3 +76,26 @@ def contact_preview(lang: str, contact: Contact) -> dict[str, str]:
     if detail:
         preview["text"] = shown(detail, 120)
     return preview
+
+
+# What the compose box says instead of a result list (Teams shows it in place of the list).
+EXTENSION_TEXT: dict[str, dict[str, str]] = {
+    "type_to_search": {
+        "en": "Type a name, email, company or phone number to find a HubSpot contact.",
+        "ko": "이름, 이메일, 회사 또는 전화번호를 입력해 HubSpot 연락처를 찾으세요.",
+    },
+    "no_matches": {
+        "en": "No HubSpot contact matches {query}.",
+        "ko": "일치하는 HubSpot 연락처가 없어요: {query}",
+    },
+    "slow": {
+        "en": "HubSpot is taking too long to answer. Please try again in a moment.",
+        "ko": "HubSpot 응답이 너무 늦어요. 잠시 후 다시 시도해 주세요.",
+    },
+}
+
+
+def extension_text(lang: str, key: str, **values: str) -> str:
+    strings = EXTENSION_TEXT[key]
+    template = strings.get(lang, strings["en"])
+    return template.format(**{k: shown(v, 60) for k, v in values.items()})

@@ -1,0 +1,224 @@
+"""Teams message extension: contacts searched from the compose box, and HubSpot record links
+unfurled into contact cards. Both are invokes Teams waits about 5 s for, so the answer is
+bounded by `answer_seconds` (HubSpot's calls get a deadline a little shorter), and a slow
+HubSpot gets a clear message item, never a hang.
+
+    composeExtension/query      value.parameters[0] the typed text (`initialRun` when the box
+                                opens: the user's recently seen contacts); answers preview items,
+                                each with the contact card (cards.shared) the user inserts
+    composeExtension/queryLink  value.url a pasted link; a contact record of this account gives
+                                its card, anything else an empty result (Teams shows nothing)
+
+The access policy applies as for messages: a refused user gets a `message` result saying so.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from typing import Any
+
+from botbuilder.core import InvokeResponse, TurnContext
+from botbuilder.schema import Attachment
+from botbuilder.schema.teams import (
+    MessagingExtensionAttachment,
+    MessagingExtensionResponse,
+    MessagingExtensionResult,
+)
+
+import cards
+from bots.access import AccessPolicy
+from bots.recent import RecentContacts, user_key
+from cards.render import printable
+from cards.shared import contact_preview, extension_text, shared_contact_card
+from contacts import deadline
+from contacts.errors import ContactNotFound, ContactsError, InvalidContact
+from contacts.model import Contact, SearchCriteria
+from contacts.service import ContactsService
+
+log = logging.getLogger(__name__)
+
+QUERY = "composeExtension/query"
+QUERY_LINK = "composeExtension/queryLink"
+ANSWER_SECONDS = 4.0  # Teams gives up at 5 s; what is left is for the trip back
+HUBSPOT_SHARE = 0.8  # of it, what HubSpot's calls may use (the rest: owners' names, the answer)
+MAX_ITEMS = 10
+_PHONE = re.compile(r"^\+?[\d\s().-]{6,}$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+ADAPTIVE = "application/vnd.microsoft.card.adaptive"
+THUMBNAIL = "application/vnd.microsoft.card.thumbnail"
+
+
+def criteria_for(query: str) -> SearchCriteria:
+    """What one compose-box line means: a whole email, a phone number, else a name."""
+    text = " ".join(query.split())
+    if _EMAIL.match(text):
+        return SearchCriteria(email=text)
+    if _PHONE.match(text) and sum(c.isdigit() for c in text) >= 6:
+        return SearchCriteria(phone=text)
+    return SearchCriteria(name=text)
+
+
+def _result(attachments: list[MessagingExtensionAttachment]) -> InvokeResponse:
+    result = MessagingExtensionResult(
+        type="result", attachment_layout="list", attachments=attachments
+    )
+    return InvokeResponse(status=200, body=MessagingExtensionResponse(compose_extension=result))
+
+
+def _message(text: str) -> InvokeResponse:
+    result = MessagingExtensionResult(type="message", text=text)
+    return InvokeResponse(status=200, body=MessagingExtensionResponse(compose_extension=result))
+
+
+class MessageExtensions:
+    """`handles(activity)` says whether an invoke is ours; `answer(turn_context)` answers it."""
+
+    def __init__(
+        self,
+        *,
+        contacts: ContactsService,
+        recent: RecentContacts,
+        policy: AccessPolicy,
+        default_language: str = "en",
+        answer_seconds: float = ANSWER_SECONDS,
+    ) -> None:
+        self._contacts = contacts
+        self._recent = recent
+        self._policy = policy
+        self._default_language = default_language
+        self.answer_seconds = answer_seconds
+
+    @staticmethod
+    def handles(activity: Any) -> bool:
+        return getattr(activity, "name", None) in (QUERY, QUERY_LINK)
+
+    async def answer(self, turn_context: TurnContext) -> InvokeResponse:
+        activity = turn_context.activity
+        lang = cards.language_for(_locale(activity), self._default_language)
+        value = activity.value if isinstance(activity.value, dict) else {}
+        access = self._policy.check(activity)
+        if not access.allowed:
+            log.info("message extension refused: %s", access.reason or "not allowed")
+            if activity.name == QUERY_LINK:
+                return _result([])  # a pasted link simply stays a link
+            return _message(cards.refusal_text(lang, access.reason))
+        user = user_key(str(activity.channel_id or ""), _user_id(activity))
+        try:
+            async with asyncio.timeout(self.answer_seconds):
+                with deadline.action(self.answer_seconds * HUBSPOT_SHARE):
+                    if activity.name == QUERY_LINK:
+                        return await self._unfurl(lang, user, str(value.get("url") or ""))
+                    return await self._search(lang, user, _query_text(value))
+        except TimeoutError:
+            log.info("message extension: HubSpot did not answer in %.1fs", self.answer_seconds)
+            return _result([]) if activity.name == QUERY_LINK else _message(_slow(lang))
+
+    async def _search(self, lang: str, user: str, query: str | None) -> InvokeResponse:
+        if not query:
+            ids = await self._recent.ids(user)
+            if not ids:
+                return _message(extension_text(lang, "type_to_search"))
+            found = await self._read_many(ids)
+        else:
+            try:
+                found = await self._find(query, lang)
+            except InvalidContact:
+                return _message(extension_text(lang, "no_matches", query=query))
+            except ContactsError as exc:
+                log.info("message extension search failed: %s", exc.code)
+                return _message(cards.error_text(lang, exc))
+            if not found:
+                return _message(extension_text(lang, "no_matches", query=query))
+            await self._recent.saw(user, [c.id for c in found[:3]])
+        return _result(await self._items(lang, found))
+
+    async def _find(self, query: str, lang: str) -> list[Contact]:
+        criteria = criteria_for(query)
+        region = "KR" if lang == "ko" else None
+        page = await self._contacts.search(criteria, limit=MAX_ITEMS, region=region)
+        if not page.results and criteria.name:  # "Initech", "acme.com": the words anywhere
+            page = await self._contacts.search(
+                SearchCriteria(text=criteria.name), limit=MAX_ITEMS, region=region
+            )
+        return page.results[:MAX_ITEMS]
+
+    async def _read_many(self, ids: list[str]) -> list[Contact]:
+        """The recent contacts that still exist, in the order they were seen; one that HubSpot
+        cannot read now is left out rather than failing the list."""
+        read = await asyncio.gather(*(self._contacts.get(i) for i in ids), return_exceptions=True)
+        return [c for c in read if isinstance(c, Contact)]
+
+    async def _unfurl(self, lang: str, user: str, url: str) -> InvokeResponse:
+        links = self._contacts.links
+        if links is None:
+            return _result([])
+        await links.ready()
+        contact_id = links.ours(url)
+        if contact_id is None:  # another portal, not a contact record, or links unknown
+            return _result([])
+        try:
+            contact = await self._contacts.get(contact_id)
+        except ContactNotFound:
+            return _result([])
+        except ContactsError as exc:
+            log.info("link not unfurled: %s", exc.code)
+            return _result([])
+        await self._recent.saw(user, [contact.id])
+        return _result(await self._items(lang, [contact]))
+
+    async def _items(self, lang: str, found: list[Contact]) -> list[MessagingExtensionAttachment]:
+        owners = await self._owner_names(found)
+        return [
+            MessagingExtensionAttachment(
+                content_type=ADAPTIVE,
+                content=printable(shared_contact_card(lang, c, owner=owners.get(c.owner_id, ""))),
+                preview=Attachment(
+                    content_type=THUMBNAIL, content=printable(contact_preview(lang, c))
+                ),
+            )
+            for c in found
+        ]
+
+    async def _owner_names(self, found: list[Contact]) -> dict[str, str]:
+        """Owners' names, each asked once (cached by the directory); one that HubSpot does not
+        give in time is left off the card."""
+        directory = self._contacts.owners
+        ids = sorted({c.owner_id for c in found if c.owner_id})
+        if directory is None or not ids:
+            return {}
+        names = await asyncio.gather(*(directory.name_of(i) for i in ids))
+        return dict(zip(ids, names, strict=True))
+
+
+def _slow(lang: str) -> str:
+    return extension_text(lang, "slow")
+
+
+def _query_text(value: dict[str, Any]) -> str | None:
+    """The typed text; None for the box's first, empty run (`initialRun`) or an empty line."""
+    for parameter in value.get("parameters") or []:
+        if not isinstance(parameter, dict):
+            continue
+        if parameter.get("name") == "initialRun":
+            return None
+        text = str(parameter.get("value") or "").strip()
+        if text:
+            return text[:200]
+    return None
+
+
+def _locale(activity: Any) -> str:
+    if activity.locale:
+        return str(activity.locale)
+    for entity in activity.entities or ():
+        props = dict(getattr(entity, "additional_properties", None) or {})
+        if str(getattr(entity, "type", "") or "").lower() == "clientinfo" and props.get("locale"):
+            return str(props["locale"])
+    return ""
+
+
+def _user_id(activity: Any) -> str:
+    sender = activity.from_property
+    return str(getattr(sender, "aad_object_id", None) or getattr(sender, "id", None) or "")
