@@ -51,7 +51,8 @@ HOST = re.compile(r"^(\*\.)?([A-Za-z0-9-]+\.)*[A-Za-z0-9-]+(:\d+)?$")
 PLACEHOLDER = re.compile(r"\{\{([A-Z_]+)\}\}")
 
 # The localization file format (Microsoft's MicrosoftTeams.Localization.schema.json), limited
-# to the keys this app can localize: app name, description, bot command titles/descriptions.
+# to the keys this app can localize: app name, description, bot command titles/descriptions,
+# the message extension's command and parameter titles/descriptions.
 LOCALIZATION_SCHEMA: dict[str, Any] = {
     "type": "object",
     "additionalProperties": False,
@@ -68,6 +69,20 @@ LOCALIZATION_SCHEMA: dict[str, Any] = {
             "maxLength": 32,
         },
         r"^bots\[0\]\.commandLists\[[0-2]\]\.commands\[[0-9]\]\.description$": {
+            "type": "string",
+            "maxLength": 128,
+        },
+        # The message extension's search command and its parameter (compose-box search).
+        r"^composeExtensions\[0\]\.commands\[[0-9]\]\.title$": {"type": "string", "maxLength": 32},
+        r"^composeExtensions\[0\]\.commands\[[0-9]\]\.description$": {
+            "type": "string",
+            "maxLength": 128,
+        },
+        r"^composeExtensions\[0\]\.commands\[[0-9]\]\.parameters\[[0-4]\]\.title$": {
+            "type": "string",
+            "maxLength": 32,
+        },
+        r"^composeExtensions\[0\]\.commands\[[0-9]\]\.parameters\[[0-4]\]\.description$": {
             "type": "string",
             "maxLength": 128,
         },

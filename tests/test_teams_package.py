@@ -16,6 +16,7 @@ import jsonschema
 import pytest
 
 from config import Settings
+from contacts.links import HUBSPOT_APP_DOMAINS
 from typed import parse_command
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -215,3 +216,31 @@ def test_the_command_line_builds_the_zip_or_says_what_is_missing(tmp_path):
     assert ok.returncode == 0, ok.stderr
     with zipfile.ZipFile(io.BytesIO(mp.OUTPUT.read_bytes())) as zf:
         assert json.loads(zf.read("manifest.json"))["bots"][0]["botId"] == APP_ID
+
+
+def test_the_package_has_the_compose_box_search_and_hubspot_link_unfurling(tmp_path):
+    files = entries(build(tmp_path))
+    manifest = json.loads(files["manifest.json"])
+    [extension] = manifest["composeExtensions"]
+    assert extension["botId"] == APP_ID  # the same bot answers its invokes
+    [command] = extension["commands"]
+    assert command["type"] == "query" and command["initialRun"] is True
+    assert [p["name"] for p in command["parameters"]] == ["query"]
+    [handler] = extension["messageHandlers"]
+    assert handler["type"] == "link"
+    # Every HubSpot app domain the bot reads record links of, and the local record page's host.
+    assert set(HUBSPOT_APP_DOMAINS) | {"127.0.0.1"} <= set(handler["value"]["domains"])
+    korean = json.loads(files["ko.json"])
+    assert korean["composeExtensions[0].commands[0].title"] == "연락처 찾기"
+    english = json.loads(files["en.json"])
+    assert english["composeExtensions[0].commands[0].title"] == command["title"]
+
+
+def test_a_too_long_korean_search_title_is_not_packaged(tmp_path):
+    src = copy_source(tmp_path)
+    strings = json.loads((src / "ko.json").read_text(encoding="utf-8"))
+    strings["composeExtensions[0].commands[0].title"] = "연락처 찾기 " * 6
+    (src / "ko.json").write_text(json.dumps(strings, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(mp.PackageError, match="is too long"):
+        build(tmp_path, source=src)
+    assert not (tmp_path / "appPackage.zip").exists()
