@@ -116,10 +116,10 @@ class SearchCreateFlows:
                 )
             return
         turn.data.remember_ids(c.id for c in page.results[:PAGE_SIZE])
-        total = max(page.total, offset + len(page.results[:PAGE_SIZE]))
-        await turn.say(
-            text(turn.lang, "found_one" if total == 1 else "found", total=total),
+        # The card says "Showing 1–10 of 37": no line above it counts them again.
+        await turn.card(
             cards.results_card(turn.lang, turn.nonce, page, criteria.to_dict(), offset),
+            kind="results",
         )
 
     # -- create -------------------------------------------------------------------------------
@@ -132,7 +132,11 @@ class SearchCreateFlows:
         error: str | None = None,
     ) -> None:
         intro = text(turn.lang, intro_key) if intro_key else ""
-        await turn.say(intro, cards.create_form(turn.lang, turn.nonce, dict(prefill or {}), error))
+        await turn.say(
+            intro,
+            cards.create_form(turn.lang, turn.nonce, dict(prefill or {}), error),
+            kind="create",
+        )
 
     async def ask_create(self, turn: Turn, properties: Mapping[str, str]) -> None:
         """A typed create that is not certain (no email, a word that may be a title): nothing
@@ -163,8 +167,11 @@ class SearchCreateFlows:
             await turn.say(
                 text(turn.lang, "create_same_name_first", count=len(same), name=name),
                 cards.pick_contact_card(turn.lang, turn.nonce, same),
+                kind="pick",
             )
-            await turn.card(cards.create_form(turn.lang, turn.nonce, dict(properties)))
+            await turn.card(
+                cards.create_form(turn.lang, turn.nonce, dict(properties)), kind="create"
+            )
             return
         await self.show_create_form(turn, "create_check", properties)
 
@@ -174,23 +181,20 @@ class SearchCreateFlows:
         """Create at once after the duplicate check; a bad value shows the form again, filled
         in as the user left it, with the error naming the field. The contact's HubSpot owner
         is `owner_id` when one is given, else the user's own (none when they have none)."""
+        turn.cards.outcome("not_created")  # until HubSpot says it was
         given_owner = (properties.get(OWNER_INPUT) or "").strip()
         properties = {k: v for k, v in properties.items() if k != OWNER_INPUT}
         if not any(v.strip() for v in properties.values()):
-            await self.show_create_form(turn, "create_needs_something", properties)
+            await self._form_again(turn, properties, text(turn.lang, "create_needs_something"))
             return
         owner_name = ""
         if given_owner and not owner_id:  # the form names someone else as the owner
             found = await self._owner_by_email(turn, given_owner)
             if found is None:
-                await turn.say(
-                    "",
-                    cards.create_form(
-                        turn.lang,
-                        turn.nonce,
-                        {**properties, OWNER_INPUT: given_owner},
-                        text(turn.lang, "owner_unknown", email=given_owner),
-                    ),
+                await self._form_again(
+                    turn,
+                    {**properties, OWNER_INPUT: given_owner},
+                    text(turn.lang, "owner_unknown", email=given_owner),
                 )
                 return
             owner_id, owner_name = found.id, found.name
@@ -213,11 +217,14 @@ class SearchCreateFlows:
             )
         except HubSpotUnavailable as exc:
             if exc.write_may_have_happened:
+                turn.cards.outcome("in_doubt")
                 await self._ledger.in_doubt(
                     actor, action="create", contact_id="", properties=properties
                 )
-            elif key is not None:
-                await self._ledger.not_done(key)
+            else:
+                turn.cards.keep()  # nothing was written: the same form may be sent again
+                if key is not None:
+                    await self._ledger.not_done(key)
             await turn.failed(exc)
             return
         except ContactsError as exc:
@@ -243,9 +250,10 @@ class SearchCreateFlows:
             owner_name = ""  # HubSpot gave it someone else: say whom
         if contact.owner_id and not owner_name and self._contacts.owners is not None:
             owner_name = await self._contacts.owners.name_of(contact.owner_id)
-        await turn.say(
-            text(turn.lang, "created", name=contact.display_name),
-            cards.contact_card(turn.lang, turn.nonce, contact, "created", owner=owner_name),
+        turn.cards.outcome("created", contact.display_name)
+        # The card's headline says "Contact created": no line above it says it again.
+        await turn.card(
+            cards.contact_card(turn.lang, turn.nonce, contact, "created", owner=owner_name)
         )
         if result.same_name:
             turn.data.remember_ids(c.id for c in result.same_name)
@@ -257,6 +265,13 @@ class SearchCreateFlows:
                     name=contact.full_name,
                 )
             )
+
+    async def _form_again(self, turn: Turn, values: Mapping[str, str], message: str) -> None:
+        """The create form again, filled in as sent, `message` in it naming what to fix; it
+        takes the place of the form that was sent (a typed create gets a new one)."""
+        turn.said.append(message)
+        card = cards.create_form(turn.lang, turn.nonce, dict(values), message)
+        await turn.card(card, kind="create", in_place=True)
 
     async def _owner_by_email(self, turn: Turn, email: str) -> Owner | None:
         """The HubSpot owner with this email; None when there is none (or no owners here)."""
@@ -276,8 +291,7 @@ class SearchCreateFlows:
             message = cards.error_text(turn.lang, exc)
             if exc.reason_code == "empty":
                 message = text(turn.lang, "create_needs_something")
-            turn.said.append(message)
-            await turn.card(cards.create_form(turn.lang, turn.nonce, dict(properties), message))
+            await self._form_again(turn, properties, message)
             return
         card = None
         if isinstance(exc, DuplicateContact) and exc.existing is not None:

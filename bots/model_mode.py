@@ -135,7 +135,9 @@ class ModelMode:
         elif result.found and not result.created and not result.pending_update:
             page = SearchPage(total=len(result.found), results=list(result.found))
             turn.data.remember_ids(c.id for c in result.found)
-            await turn.say(result.reply, cards.results_card(turn.lang, turn.nonce, page, {}))
+            await turn.say(
+                result.reply, cards.results_card(turn.lang, turn.nonce, page, {}), kind="results"
+            )
         elif not (result.created or result.pending_update):
             await turn.say(result.reply)
         if result.created is not None:
@@ -152,5 +154,5 @@ class ModelMode:
             await self._updates.ask_confirm(
                 turn,
                 result.pending_update,
-                intro=text(turn.lang, "confirm_update") if said else result.reply,
+                intro="" if said else result.reply,  # the card itself says to confirm
             )

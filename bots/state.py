@@ -13,6 +13,8 @@ state written by an older version (or edited by hand) must load without breaking
     known_ids   contact ids seen in results (the agent may update only these without a lookup)
     pending     pending_id -> PendingUpdate dict, waiting for Confirm; at most MAX_PENDING
     last_search criteria and offset of the last search shown
+    cards       the live card of each kind that ends when used, and recent final states
+                (bots/cardlife.py): {"live": {kind: {...}}, "ended": {card_id: {...}}}
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ class ConversationData:
     known_ids: list[str] = field(default_factory=list)
     pending: dict[str, dict[str, Any]] = field(default_factory=dict)
     last_search: dict[str, Any] | None = None
+    cards: dict[str, Any] = field(default_factory=dict)
 
     # -- known ids ----------------------------------------------------------------------------
 
@@ -92,6 +95,7 @@ class ConversationData:
             "known_ids": list(self.known_ids),
             "pending": dict(self.pending),
             "last_search": self.last_search,
+            "cards": self.cards,
         }
 
     @classmethod
@@ -123,4 +127,11 @@ class ConversationData:
             out.pending = {str(k): v for k, v in pending.items() if isinstance(v, dict)}
         if isinstance(data.get("last_search"), dict):
             out.last_search = data["last_search"]
+        book = data.get("cards")
+        if isinstance(book, dict):
+            out.cards = {
+                part: {str(k): v for k, v in book[part].items() if isinstance(v, dict)}
+                for part in ("live", "ended")
+                if isinstance(book.get(part), dict)
+            }
         return out

@@ -17,6 +17,7 @@ from botbuilder.core import CardFactory, MessageFactory, TurnContext
 from botbuilder.schema import Activity, ActivityTypes
 
 from bots.access import identity_of
+from bots.cardlife import CardLife
 from bots.state import ConversationData
 from bots.writes import Actor
 from cards import error_text
@@ -51,6 +52,10 @@ class Turn:
     # asked only when a write is recorded, so a read costs no roster call.
     email_of: Callable[[], Awaitable[str]] | None = None
     _roster_email: str | None = field(default=None, repr=False)
+    cards: CardLife = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.cards = CardLife(self)
 
     async def checkpoint(self) -> None:
         """Save the conversation's data before a reply that depends on it goes out (a pending
@@ -102,19 +107,42 @@ class Turn:
         actor = self.actor
         return f"{actor.channel}/{actor.conversation}/{self.context.activity.id}"
 
-    async def say(self, text: str, card: dict[str, Any] | None = None) -> None:
-        """One message: a line of text, optionally with an Adaptive Card under it."""
+    async def say(
+        self,
+        text: str,
+        card: dict[str, Any] | None = None,
+        *,
+        kind: str | None = None,
+        in_place: bool = False,
+    ) -> None:
+        """One message: a line of text, optionally with an Adaptive Card under it. `kind`
+        names a card that ends when used (`cards.lifecycle.KINDS`): it becomes the live card
+        of that kind, and the one before it ends (bots/cardlife.py). `in_place`: when this
+        turn acts on a card of that kind, the new card takes its place in the chat instead of
+        coming as a new message (a form shown again with what to fix)."""
         text, card = printable(text), printable(card)
+        card_id = ""
+        if card is not None and kind is not None:
+            card_id, card = self.cards.prepare(card, kind)
+            if in_place and self.cards.can_replace(kind):
+                if text:
+                    self.said.append(text)
+                await self.cards.replace_acting(card_id, card, text)
+                return
         if card is not None:
             activity = MessageFactory.attachment(CardFactory.adaptive_card(card), text=text or None)
         else:
             activity = MessageFactory.text(text)
         if text:
             self.said.append(text)
-        await self.context.send_activity(activity)
+        response = await self.context.send_activity(activity)
+        if card is not None and kind is not None:
+            await self.cards.sent(kind, card_id, card, getattr(response, "id", None) or "")
 
-    async def card(self, card: dict[str, Any]) -> None:
-        await self.say("", card)
+    async def card(
+        self, card: dict[str, Any], *, kind: str | None = None, in_place: bool = False
+    ) -> None:
+        await self.say("", card, kind=kind, in_place=in_place)
 
     async def typing(self) -> None:
         await self.context.send_activity(Activity(type=ActivityTypes.typing))

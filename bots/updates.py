@@ -16,6 +16,7 @@ import cards
 from bots.turn import Turn
 from bots.writes import WriteLedger, earlier_write_text
 from cards import text
+from cards.changes import highlight, with_all_fields
 from contacts.errors import (
     ContactChanged,
     ContactNotFound,
@@ -25,7 +26,7 @@ from contacts.errors import (
     InvalidContact,
     RateLimited,
 )
-from contacts.model import Contact, PendingUpdate, SearchCriteria
+from contacts.model import EDITABLE_PROPERTIES, Contact, PendingUpdate, SearchCriteria
 from contacts.service import ContactsService
 from store import Claim
 
@@ -74,10 +75,8 @@ class UpdateFlow:
             )
             return
         turn.data.remember_ids(c.id for c in found)
-        if len(found) > 1:
-            await turn.say(
-                text(turn.lang, "pick_one"), cards.pick_contact_card(turn.lang, turn.nonce, found)
-            )
+        if len(found) > 1:  # the card's intro says "several match": no line above it
+            await turn.card(cards.pick_contact_card(turn.lang, turn.nonce, found), kind="pick")
             return
         if properties:
             await self.plan(turn, found[0], properties)
@@ -91,6 +90,7 @@ class UpdateFlow:
             await turn.failed(exc)
             return
         turn.data.remember_ids([contact.id])
+        turn.cards.outcome("picked", contact.display_name)
         await turn.card(cards.update_form(turn.lang, turn.nonce, contact))
 
     async def submit(self, turn: Turn, contact_id: str, inputs: Mapping[str, str]) -> None:
@@ -125,20 +125,32 @@ class UpdateFlow:
         except ContactsError as exc:
             await turn.failed(exc)
             return
-        await self.ask_confirm(turn, pending)
+        await self.ask_confirm(turn, pending, contact=contact)
 
     async def ask_confirm(
-        self, turn: Turn, pending: PendingUpdate, intro: str | None = None
+        self,
+        turn: Turn,
+        pending: PendingUpdate,
+        intro: str = "",
+        *,
+        contact: Contact | None = None,
     ) -> None:
-        """Store the pending change and show old -> new with Confirm / Cancel. The agent's
-        prepared updates come through here too, so both paths confirm the same way."""
+        """Store the pending change and show old -> new with Confirm / Cancel (the card says
+        nothing is saved before Confirm, so no line above it repeats that; `intro` is the
+        agent's own reply). `contact`, when known, puts its other fields behind "show all".
+        The agent's prepared updates come through here too, so both paths confirm alike."""
         pending_id = turn.data.add_pending(pending)
         turn.data.remember_ids([pending.contact_id])
         await turn.checkpoint()
-        await turn.say(
-            intro if intro is not None else text(turn.lang, "confirm_update"),
-            cards.confirm_update_card(turn.lang, turn.nonce, pending, pending_id),
-        )
+        card = cards.confirm_update_card(turn.lang, turn.nonce, pending, pending_id)
+        if contact is not None:
+            card = with_all_fields(
+                card,
+                turn.lang,
+                {name: contact.get(name) for name in EDITABLE_PROPERTIES},
+                [c.field for c in pending.changes],
+            )
+        await turn.say(intro, card, kind="confirm")
 
     async def confirm(self, turn: Turn, pending_id: str) -> None:
         """Apply a pending update at most once: its claim is taken before HubSpot is called, so
@@ -148,6 +160,7 @@ class UpdateFlow:
         key = f"update/{actor.channel}/{actor.conversation}/{pending_id}"
         pending = turn.data.take_pending(pending_id)
         if pending is None:
+            turn.cards.outcome("expired")
             earlier = await self._ledger.lookup(key)
             if earlier is None:
                 await turn.say(text(turn.lang, "update_expired"))
@@ -158,6 +171,7 @@ class UpdateFlow:
         if not claim.fresh:
             await self._tell_earlier(turn, claim, pending)
             return
+        turn.cards.outcome("not_saved")
         try:
             contact = await self._contacts.apply_update(pending)
         except ContactChanged as exc:
@@ -178,7 +192,9 @@ class UpdateFlow:
             if not getattr(exc, "write_may_have_happened", False):
                 await self._ledger.not_done(key)
                 turn.data.restore_pending(pending_id, pending)  # nothing written: may retry
+                turn.cards.keep()
             else:
+                turn.cards.outcome("in_doubt")
                 await self._ledger.in_doubt(actor, **_audited(pending))
             await turn.failed(exc)
             return
@@ -187,12 +203,12 @@ class UpdateFlow:
             await turn.failed(exc)
             return
         await self._ledger.done(key, actor, **_audited(pending))
-        await turn.say(
-            text(turn.lang, "updated", name=contact.display_name),
-            cards.contact_card(
-                turn.lang, turn.nonce, contact, "updated", owner=await self.owner_name(contact)
-            ),
+        turn.cards.outcome("saved")
+        card = cards.contact_card(
+            turn.lang, turn.nonce, contact, "updated", owner=await self.owner_name(contact)
         )
+        # The card's headline says "Contact updated": no line above it says it again.
+        await turn.card(highlight(card, turn.lang, {c.field: c.old for c in pending.changes}))
 
     async def refuse(self, turn: Turn, pending_id: str, reason: str) -> None:
         """A Confirm the access policy refused (a read-only user's card from before they were
@@ -204,6 +220,7 @@ class UpdateFlow:
 
     async def _tell_earlier(self, turn: Turn, claim: Claim, pending: PendingUpdate) -> None:
         """The claim was taken before: say how that went, with the contact as it is now."""
+        turn.cards.outcome("done" if claim.state == "done" else "in_doubt")
         try:
             current = await self._contacts.get(pending.contact_id)
         except ContactsError:
@@ -223,10 +240,12 @@ class UpdateFlow:
         newest = next(reversed(turn.data.pending), None)
         if newest is None:
             await turn.say(text(turn.lang, "nothing_waiting"))
-        elif yes:
+            return
+        turn.cards.act_on_live("confirm")  # the card ends in the chat as if pressed
+        if yes:
             await self.confirm(turn, newest)
         else:
-            await self.cancel(turn, newest)
+            await self.cancel(turn, newest, typed=True)
 
     async def owner_name(self, contact: Contact) -> str:
         """The name of the contact's HubSpot owner for its card ('' when none or unknown)."""
@@ -235,10 +254,15 @@ class UpdateFlow:
             return ""
         return await owners.name_of(contact.owner_id)
 
-    async def cancel(self, turn: Turn, pending_id: str) -> None:
+    async def cancel(self, turn: Turn, pending_id: str, *, typed: bool = False) -> None:
+        """Drop the pending change for good. A Cancel pressed on the card is answered by the
+        card itself (it ends saying so); a typed "cancel" gets its answer in words too."""
         if turn.data.take_pending(pending_id) is None:
+            turn.cards.outcome("expired")
             await turn.say(text(turn.lang, "update_expired"))
-        else:
+            return
+        turn.cards.outcome("cancelled")
+        if typed:
             await turn.say(text(turn.lang, "update_cancelled"))
 
     async def _candidates(self, query: str) -> list[Contact]:

@@ -184,6 +184,17 @@ MESSAGES: dict[str, dict[str, str]] = {
         "Here's a fresh start.",
         "ko": "이전 대화의 카드이거나 만료된 카드라서 처리하지 않았어요. 새로 시작해 주세요.",
     },
+    # A click on a card that has ended (bots/cardlife.py): nothing is done.
+    "card_replaced": {
+        "en": "That card is no longer in use (a newer one replaced it, or it expired), so I "
+        "did nothing. Use the newest card.",
+        "ko": "더 이상 쓰지 않는 카드라서(새 카드로 바뀌었거나 만료됨) 아무것도 하지 않았어요. "
+        "가장 최근 카드를 사용해 주세요.",
+    },
+    "card_used": {
+        "en": "That card was already used ({status}), so I did nothing again.",
+        "ko": "이미 사용한 카드라서 다시 처리하지 않았어요({status}).",
+    },
     "bad_submit": {
         "en": "I couldn't understand that card submission. Nothing was written.",
         "ko": "카드에서 보낸 내용을 이해하지 못했어요. 아무것도 저장하지 않았어요.",

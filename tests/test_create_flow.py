@@ -1,6 +1,6 @@
 """Create through the buttons: the form creates at once after a duplicate check; a duplicate
 shows the existing contact (nothing new in HubSpot); a bad value shows the form again, filled in,
-naming the field."""
+naming the field, in place of the form that was sent."""
 
 from __future__ import annotations
 
@@ -15,6 +15,14 @@ async def _create_form(bot, channel):
     (reply,) = await chat.click(action_data(welcome.cards[0], "Create contact"))
     assert reply.text.startswith("Create contact — fill in the form")
     return chat, reply.cards[0]
+
+
+def chat_form_id(chat) -> str:
+    """The id of the activity that carried the create form (the one _create_form opened)."""
+    sent = chat.channel.activities(chat.conversation_id)
+    return next(
+        r.id for r in sent if r.cards and not r.updated and heading(r.cards[0]) == "Create contact"
+    )
 
 
 async def _count(bot, **criteria) -> int:
@@ -35,9 +43,14 @@ async def test_create_form_creates_the_contact(tmp_path, channel):
                 "jobtitle": "",
             }
         )
-        assert replies[0].text == "Created the contact Jane Doe."
-        card = replies[0].cards[0]
+        created, ended = replies
+        assert created.text == ""  # the card's headline says it
+        card = created.cards[0]
         assert heading(card) == "Contact created"
+        # The form ends where it was: what was done, by whom; nothing left to press.
+        assert ended.updated and ended.id == chat_form_id(chat)
+        assert texts(ended.cards[0])[-1].startswith("✓ Created Jane Doe · User · ")
+        assert "Action.Submit" not in str(ended.cards[0])
         stored = await bot.contacts.find_by_email("jane@acme.com")
         assert stored is not None
         assert (stored.get("firstname"), stored.get("email"), stored.get("phone")) == (
@@ -56,9 +69,10 @@ async def test_duplicate_email_shows_the_existing_contact_and_creates_nothing(tm
             )
         ).contact
         chat, form = await _create_form(bot, channel)
-        (reply,) = await chat.click(
+        reply, ended = await chat.click(
             {**action_data(form, "Create"), "firstname": "Janet", "email": "JANE@acme.com"}
         )
+        assert ended.updated and texts(ended.cards[0])[-1].startswith("Not created · ")
         assert "already exists" in reply.text and "jane@acme.com" in reply.text
         card = reply.cards[0]
         assert heading(card) == "This email is already in HubSpot"
@@ -80,6 +94,7 @@ async def test_invalid_email_shows_the_form_again_filled_in(tmp_path, channel):
             }
         )
         card = reply.cards[0]
+        assert reply.updated and reply.id == chat_form_id(chat)  # the same form, to fix
         assert heading(card) == "Create contact"
         assert "Email: not a valid email address" in str(card)
         values = {i["id"]: i.get("value") for i in card["body"] if i.get("type") == "Input.Text"}
@@ -110,8 +125,8 @@ async def test_same_name_warning(tmp_path, channel):
                 "email": "jane.doe@globex.com",
             }
         )
-        assert replies[0].text == "Created the contact Jane Doe."
-        assert len(replies) == 2
+        assert heading(replies[0].cards[0]) == "Contact created"
+        assert len(replies) == 3 and replies[2].updated
         assert replies[1].text.startswith("Note: 1 other contact(s) named Jane Doe")
         assert await _count(bot, name="Jane Doe") == 2
 

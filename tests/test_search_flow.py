@@ -11,7 +11,7 @@ from tests.support.botapp import (
     submit_actions,
     test_settings,
 )
-from tests.support.cardread import heading
+from tests.support.cardread import heading, texts
 
 
 def _rows(card):
@@ -65,8 +65,9 @@ async def test_search_button_form_and_results(tmp_path, channel):
         (reply,) = await chat.click(
             {**action_data(form, "Search"), "company": "Acme", "email": "", "name": ""}
         )
-        assert reply.text == "Found 1 matching contact."
+        assert reply.text == ""  # the card says "Showing 1 of 1"; no line counts them again
         card = reply.cards[0]
+        assert "Showing 1 of 1" in texts(card)
         assert "Jane Doe" in str(card) and "John" not in str(card)
         assert _rows(card) == [jane.id]
         # The row's Update button opens the update form for that contact.
@@ -124,6 +125,9 @@ async def test_more_pages_through_all_results(tmp_path, channel):
             if "More results" not in titles:
                 break
             assert f"Showing {len(seen) - len(rows) + 1}–{len(seen)} of 23" in str(card)
-            (reply,) = await chat.click(action_data(card, "More results"))
+            reply, ended = await chat.click(action_data(card, "More results"))
+            # The page shown before ends in place: no More (or Update) button left on it.
+            assert ended.updated and not submit_actions(ended.cards[0])
+            assert texts(ended.cards[0])[-1].startswith("User asked for more results · ")
         assert pages == 3
         assert len(seen) == 23 and len(set(seen)) == 23  # every contact once, none twice

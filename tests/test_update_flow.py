@@ -1,10 +1,11 @@
 """Update through the buttons: find -> (pick) -> edit form -> old → new preview -> Confirm once.
-Nothing is written before Confirm; a contact changed meanwhile is not overwritten."""
+Nothing is written before Confirm; a contact changed meanwhile is not overwritten. The used
+confirmation card ends in place (an update of its activity), see test_cards_end_when_used.py."""
 
 from __future__ import annotations
 
 from tests.support.botapp import Conversation, action_data, running_app, test_settings
-from tests.support.cardread import facts, heading
+from tests.support.cardread import facts, heading, texts
 
 
 def _inputs(card):
@@ -36,7 +37,9 @@ async def _preview(bot, channel, jane):
             "jobtitle": "CTO",
         }
     )
-    assert reply.text.startswith("Please check the changes below")
+    # The card says that nothing is saved before Confirm; no line above it says so again.
+    assert reply.text == ""
+    assert "Nothing is saved until you press Confirm." in texts(reply.cards[0])
     return chat, reply.cards[0]
 
 
@@ -65,21 +68,22 @@ async def test_update_is_previewed_then_confirmed_once(tmp_path, channel):
         }
         # Nothing is written before Confirm.
         assert (await bot.contacts.get(jane.id)).get("phone") == "+14155550100"
-        (reply,) = await chat.click(action_data(confirm, "Confirm"))
-        assert reply.text == "Updated the contact Jane Doe."
+        reply, ended = await chat.click(action_data(confirm, "Confirm"))
+        assert reply.text == "" and not reply.updated
         assert heading(reply.cards[0]) == "Contact updated"
+        assert ended.updated and "✓ Saved by User" in texts(ended.cards[0])[-1]
         after = await bot.contacts.get(jane.id)
         assert (after.get("phone"), after.get("jobtitle"), after.get("company")) == (
             "+14155550199",
             "CTO",
             "Acme",
         )
-        # A second click on the same Confirm writes nothing and says so.
+        # A second click on the same Confirm (or its Cancel) writes nothing and says so.
         version = after.version
         (reply,) = await chat.click(action_data(confirm, "Confirm"))
-        assert reply.text.startswith("You already saved this at "), reply.text
+        assert reply.text.startswith("That card was already used (✓ Saved by User · "), reply.text
         (reply,) = await chat.click(action_data(confirm, "Cancel"))
-        assert "no longer waiting for confirmation" in reply.text
+        assert reply.text.startswith("That card was already used (✓ Saved by User · "), reply.text
         assert (await bot.contacts.get(jane.id)).version == version
 
 
@@ -87,10 +91,12 @@ async def test_cancel_writes_nothing(tmp_path, channel):
     async with running_app(test_settings(tmp_path)) as bot:
         jane = await _jane(bot)
         chat, confirm = await _preview(bot, channel, jane)
-        (reply,) = await chat.click(action_data(confirm, "Cancel"))
-        assert reply.text == "Update cancelled. Nothing was changed."
+        (ended,) = await chat.click(action_data(confirm, "Cancel"))
+        # The card itself says so: no message repeats it.
+        assert ended.updated and ended.text == ""
+        assert texts(ended.cards[0])[-1].startswith("Cancelled by User · ")
         (reply,) = await chat.click(action_data(confirm, "Confirm"))
-        assert "no longer waiting" in reply.text
+        assert reply.text.startswith("That card was already used (Cancelled by User · ")
         assert (await bot.contacts.get(jane.id)).get("phone") == "+14155550100"
 
 
@@ -101,9 +107,10 @@ async def test_contact_changed_before_confirm_is_not_overwritten(tmp_path, chann
         # A colleague changes the phone in HubSpot between the preview and the Confirm.
         other = await bot.contacts.plan_update(jane.id, {"phone": "+1 415 555 0123"})
         await bot.contacts.apply_update(other)
-        (reply,) = await chat.click(action_data(confirm, "Confirm"))
+        reply, ended = await chat.click(action_data(confirm, "Confirm"))
         assert reply.text.startswith("Someone changed Jane Doe after you saw the preview")
         assert facts(reply.cards[0])["Phone"] == "+1 415-555-0123"
+        assert ended.updated and texts(ended.cards[0])[-1].startswith("Not saved · ")
         after = await bot.contacts.get(jane.id)
         assert after.get("phone") == "+14155550123" and after.get("jobtitle") == ""
 
@@ -118,13 +125,15 @@ async def test_several_matches_ask_which_one(tmp_path, channel):
         ).contact
         chat, reply = await _find_form(bot, channel)
         (reply,) = await chat.click({**action_data(reply.cards[0], "Find"), "query": "Jane"})
-        assert reply.text == "Several contacts match. Pick the one you mean."
+        assert reply.text == ""  # the card's intro says it
         card = reply.cards[0]
+        assert "Several contacts match. Choose the one to update." in texts(card)
         assert "Jane Doe" in str(card) and "Jane Smith" in str(card)
         picks = [a for a in card["body"] if "Jane Smith" in str(a)]
         assert picks
-        (reply,) = await chat.click(action_data(picks[0], "Choose"))
+        reply, ended = await chat.click(action_data(picks[0], "Choose"))
         assert heading(reply.cards[0]) == "Update Jane Smith"
+        assert ended.updated and texts(ended.cards[0])[-1].startswith("User chose Jane Smith · ")
         assert action_data(reply.cards[0], "Review changes")["contact_id"] == other.id
 
 

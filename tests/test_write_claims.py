@@ -9,6 +9,7 @@ from store.memory import MemoryStore
 from tests.support import activities as act
 from tests.support.botapp import Conversation, RunningApp, action_data, running_app
 from tests.support.botapp import test_settings as make_settings
+from tests.support.cardread import heading, texts
 from tests.support.channel import TestChannel
 
 
@@ -33,8 +34,9 @@ async def test_a_confirm_whose_writer_died_mid_write_is_reported_as_unknown(tmp_
         await store.claim(
             f"update/emulator/{chat.conversation_id}/{confirm['pending_id']}", by="other-user"
         )
-        (reply,) = await chat.click(confirm)
+        reply, ended = await chat.click(confirm)
         assert reply.text.startswith("I can't tell whether this was saved"), reply.text
+        assert ended.updated and "did not confirm the save" in texts(ended.cards[0])[-1]
         assert "Nothing was changed" not in reply.text
         assert reply.cards, "the contact as it is now is shown, to check"
         assert (await bot.contacts.get(jane.id)).get("company") == ""
@@ -45,8 +47,8 @@ async def test_every_applied_update_is_in_the_audit_log_with_its_author(tmp_path
     store = MemoryStore()
     async with running_app(make_settings(tmp_path), store=store) as bot:
         chat, jane, confirm = await _pending_confirm(bot, channel)
-        (reply,) = await chat.click(confirm)
-        assert reply.text == "Updated the contact Jane Doe."
+        reply, ended = await chat.click(confirm)
+        assert heading(reply.cards[0]) == "Contact updated" and ended.updated
         (entry,) = await store.audit_log()
         assert (entry.action, entry.contact_id, entry.properties) == (
             "update",
@@ -75,7 +77,7 @@ async def test_a_create_cut_off_mid_write_is_not_written_again(tmp_path, channel
         assert bot.hubspot_local.counters["create"].committed == 0
         # A new message is a new write: it goes through, once, and is audited.
         (reply, *_) = await chat.say("create Ann Park ann@park.kr")
-        assert reply.text == "Created the contact Ann Park."
+        assert heading(reply.cards[0]) == "Contact created"
         (entry,) = await store.audit_log()
         assert entry.action == "create" and entry.properties["email"] == "ann@park.kr"
         assert bot.hubspot_local.counters["create"].committed == 1

@@ -28,7 +28,9 @@ SESSION_CARDS: list[tuple[str, dict[str, Any]]] = []
 class Recorded:
     conversation_id: str
     activity: dict[str, Any]
-    reply_to_id: str | None = None
+    reply_to_id: str | None = None  # for an update (PUT): the id of the activity it replaces
+    id: str = ""  # the id this channel gave the activity (an update keeps the old one)
+    updated: bool = False  # a PUT: an update of an activity sent before
 
     @property
     def type(self) -> str:
@@ -82,10 +84,13 @@ class TestChannel:
     async def _receive(self, request: web.Request) -> web.Response:
         body = await request.json()
         cid = request.match_info["cid"]
-        rec = Recorded(cid, body, request.match_info.get("reply_to"))
+        updated = request.method == "PUT"
+        reply_to = request.match_info.get("reply_to")
+        given = reply_to if updated and reply_to else str(uuid.uuid4())
+        rec = Recorded(cid, body, reply_to, id=given, updated=updated)
         SESSION_CARDS.extend((f"{cid}: {(rec.text or '')[:60]!r}", card) for card in rec.cards)
         self.sent[cid].append(rec)
-        return web.json_response({"id": body.get("id") or str(uuid.uuid4())})
+        return web.json_response({"id": given})
 
     async def _member(self, request: web.Request) -> web.Response:
         uid = request.match_info["uid"]
@@ -100,6 +105,12 @@ class TestChannel:
         return [
             r for r in self.sent.get(conversation_id, []) if include_typing or r.type != "typing"
         ]
+
+    def current(self, conversation_id: str, activity_id: str) -> Recorded:
+        """The activity with this id as the chat shows it now: its last update, if any."""
+        found = [r for r in self.sent.get(conversation_id, []) if r.id == activity_id]
+        assert found, f"no activity {activity_id} in {conversation_id}"
+        return found[-1]
 
     def messages(self, conversation_id: str) -> list[Recorded]:
         return [r for r in self.sent.get(conversation_id, []) if r.type == "message"]

@@ -1,0 +1,263 @@
+"""Which cards in a conversation are live, and ending them in place once used.
+
+Why: a card that stays clickable acts long after its moment (a Confirm from ten messages back, a
+Create pressed twice). So each card of a kind that ends when used (`cards.lifecycle.KINDS`:
+confirm, create, pick, results) gets an id, and the conversation keeps, per kind, the one live
+card: its id, the id of the activity that carries it, and the card as sent. A newer card of the
+same kind replaces the older one, which is ended in the chat at once ("replaced"). A click on a
+live card runs; the card then ends with its outcome (saved, cancelled, created...). A click on
+an ended card, or on one this conversation does not know, is refused and does nothing.
+
+How the chat learns the final state depends on the client: Teams (Universal Actions) gets it as
+the answer to the `adaptiveCard/action` invoke, so the bot sends nothing more; every other
+client (Web Chat, the Emulator) gets an update of the card's activity (updateActivity with the
+id its send returned). Ended cards are kept, bounded, so a second Execute of the same card is
+answered with its final state and a refresh shows each viewer the current one.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from botbuilder.core import CardFactory, MessageFactory
+
+from cards.lifecycle import (
+    ENDING_ACTIONS,
+    KINDS,
+    REFRESH_VERB,
+    acting_data,
+    ended,
+    status_text,
+    track,
+    universal,
+)
+
+if TYPE_CHECKING:
+    from bots.turn import Turn
+
+log = logging.getLogger(__name__)
+
+MAX_ENDED = 12  # final states kept to answer a repeat or a refresh of an ended card
+UNIVERSAL_CHANNELS = frozenset({"msteams"})  # clients that run Action.Execute
+
+
+def universal_actions(channel_id: str | None) -> bool:
+    """Whether the client runs Action.Execute (Teams); elsewhere cards keep Action.Submit."""
+    return (channel_id or "") in UNIVERSAL_CHANNELS
+
+
+@dataclass
+class Acting:
+    """The live card this turn's action was pressed on. `ends` when the action finishes the
+    card's job; the flow sets `outcome` (what to say on the card), or `keep` when nothing
+    happened and the card may be used again (HubSpot did not answer, nothing was written)."""
+
+    card_id: str
+    kind: str
+    entry: dict[str, Any]
+    ends: bool
+    outcome: str = ""
+    name: str = ""
+    keep: bool = False
+    final: dict[str, Any] | None = field(default=None, repr=False)
+    replaced_by: dict[str, Any] | None = field(default=None, repr=False)  # took its place
+
+
+@dataclass(frozen=True)
+class Refused:
+    """A click on a card that is not live: `final` is its last state when known."""
+
+    outcome: str  # the ended card's outcome ("replaced", "saved"...), or "unknown"
+    final: dict[str, Any] | None
+    status: str = ""
+
+
+def _book(data: Any) -> dict[str, Any]:
+    book = data.cards
+    book.setdefault("live", {})
+    book.setdefault("ended", {})
+    return book  # type: ignore[no-any-return]
+
+
+def _now() -> str:
+    return time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+
+
+class CardLife:
+    """One turn's view of the conversation's cards (kept in `ConversationData.cards`)."""
+
+    def __init__(self, turn: Turn) -> None:
+        self._turn = turn
+        self.acting: Acting | None = None
+
+    @property
+    def _book(self) -> dict[str, Any]:
+        return _book(self._turn.data)
+
+    def live_card(self, kind: str) -> dict[str, Any] | None:
+        entry = self._book["live"].get(kind)
+        return entry if isinstance(entry, dict) else None
+
+    # -- sending ------------------------------------------------------------------------------
+
+    def prepare(self, card: dict[str, Any], kind: str) -> tuple[str, dict[str, Any]]:
+        """A new card id and the card as this client should get it."""
+        if kind not in KINDS:
+            raise ValueError(f"not a card kind that ends: {kind}")
+        card_id = secrets.token_urlsafe(9)
+        card = track(card, card_id)
+        activity = self._turn.context.activity
+        if universal_actions(activity.channel_id):
+            user = getattr(activity.from_property, "id", None)
+            card = universal(
+                card,
+                refresh_data={"action": REFRESH_VERB, "nonce": self._turn.nonce, "card": card_id},
+                user_ids=[str(user)] if user else [],
+            )
+        return card_id, card
+
+    async def sent(self, kind: str, card_id: str, card: dict[str, Any], activity_id: str) -> None:
+        """The card went out as `activity_id`: it is the live one of its kind now, and the one
+        it replaces ends in the chat (unless this turn acts on it: that one ends with its
+        outcome when the turn is done)."""
+        old = self._book["live"].get(kind)
+        self._book["live"][kind] = {"id": card_id, "activity": activity_id, "card": card}
+        if old is None or (self.acting is not None and old.get("id") == self.acting.card_id):
+            return
+        await self._end(old, kind, "replaced", update=True)
+
+    def can_replace(self, kind: str) -> bool:
+        """Whether a new card of `kind` can take the place of the card this turn acts on."""
+        acting = self.acting
+        return bool(
+            acting is not None
+            and acting.kind == kind
+            and acting.ends
+            and acting.replaced_by is None
+            and (self._invoked or acting.entry.get("activity"))
+        )
+
+    async def replace_acting(self, card_id: str, card: dict[str, Any], text: str) -> None:
+        """Put the new card where the acted-on card is: the invoke's answer in Teams, an
+        update of its activity elsewhere. It is the live card of its kind from now on."""
+        acting = self.acting
+        assert acting is not None
+        activity_id = str(acting.entry.get("activity") or "")
+        acting.replaced_by = {"id": card_id, "activity": activity_id, "card": card}
+        self._book["live"][acting.kind] = acting.replaced_by
+        if self._invoked:
+            if text:
+                await self._turn.context.send_activity(MessageFactory.text(text))
+        else:
+            await self._replace(activity_id, card, text)
+
+    @property
+    def _invoked(self) -> bool:
+        return self._turn.context.activity.type == "invoke"
+
+    # -- a click ------------------------------------------------------------------------------
+
+    def check(self, value: dict[str, Any], action: str) -> Refused | None:
+        """None when the click may run (then `acting` says on which live card, if any); else
+        why not. A click that ends a card must name a live card of this conversation."""
+        card_id = value.get("card")
+        if not isinstance(card_id, str) or not card_id:
+            if any(action in names for kind, names in ENDING_ACTIONS.items() if kind != "pick"):
+                return Refused("unknown", None)
+            return None  # a button of a card that does not end (welcome, contact card...)
+        for kind, entry in self._book["live"].items():
+            if isinstance(entry, dict) and entry.get("id") == card_id:
+                self.acting = Acting(
+                    card_id, kind, entry, ends=action in ENDING_ACTIONS.get(kind, ())
+                )
+                return None
+        gone = self._book["ended"].get(card_id)
+        if isinstance(gone, dict):
+            return Refused(
+                str(gone.get("outcome") or "done"), gone.get("card"), str(gone.get("status") or "")
+            )
+        return Refused("unknown", None)
+
+    def act_on_live(self, kind: str) -> None:
+        """A typed answer ("cancel", "yes") acts on the live card of `kind`, if there is one."""
+        entry = self._book["live"].get(kind)
+        if self.acting is None and isinstance(entry, dict):
+            self.acting = Acting(str(entry.get("id")), kind, entry, ends=True)
+
+    def outcome(self, outcome: str, name: str = "") -> None:
+        if self.acting is not None:
+            self.acting.outcome, self.acting.name = outcome, name
+
+    def keep(self) -> None:
+        if self.acting is not None:
+            self.acting.keep = True
+
+    def current(self, card_id: str) -> dict[str, Any] | None:
+        """The card's state now, live or final (a refresh); None when unknown."""
+        for entry in self._book["live"].values():
+            if isinstance(entry, dict) and entry.get("id") == card_id:
+                return entry.get("card")
+        gone = self._book["ended"].get(card_id)
+        return gone.get("card") if isinstance(gone, dict) else None
+
+    async def finish(self, *, update: bool) -> dict[str, Any] | None:
+        """End the card this turn acted on, when its action ended it; its state afterwards
+        (the final card, or the card as it is when it stays live). `update`: send the final
+        state as an update of the card's activity (clients without Universal Actions)."""
+        acting = self.acting
+        if acting is None:
+            return None
+        if acting.replaced_by is not None:  # a new card took its place: that one is live
+            self._remember(acting.card_id, acting.kind, "replaced", "", acting.replaced_by["card"])
+            return acting.replaced_by["card"]  # type: ignore[no-any-return]
+        live = self._book["live"].get(acting.kind)
+        still_live = isinstance(live, dict) and live.get("id") == acting.card_id
+        if not acting.ends or acting.keep:
+            if still_live:
+                return acting.entry.get("card")
+            return self.current(acting.card_id)
+        if still_live:
+            del self._book["live"][acting.kind]
+        acting.final = await self._end(
+            acting.entry, acting.kind, acting.outcome or "done", update=update, name=acting.name
+        )
+        return acting.final
+
+    async def _end(
+        self, entry: dict[str, Any], kind: str, outcome: str, *, update: bool, name: str = ""
+    ) -> dict[str, Any]:
+        turn = self._turn
+        by = turn.actor.name or turn.actor.id
+        status = status_text(turn.lang, outcome, by=by, when=_now(), name=name)
+        final = ended(entry.get("card") or {}, status, outcome)
+        if kind == "confirm":  # a confirmation ended without Confirm: its change is gone too
+            for data in acting_data(entry.get("card") or {}):
+                if isinstance(data.get("pending_id"), str):
+                    turn.data.pending.pop(data["pending_id"], None)
+        self._remember(str(entry.get("id")), kind, outcome, status, final)
+        activity_id = entry.get("activity")
+        if update and isinstance(activity_id, str) and activity_id:
+            await self._replace(activity_id, final)
+        return final
+
+    def _remember(
+        self, card_id: str, kind: str, outcome: str, status: str, card: dict[str, Any]
+    ) -> None:
+        book = self._book["ended"]
+        book[card_id] = {"kind": kind, "outcome": outcome, "status": status, "card": card}
+        while len(book) > MAX_ENDED:
+            del book[next(iter(book))]
+
+    async def _replace(self, activity_id: str, card: dict[str, Any], text: str = "") -> None:
+        """Update the card's activity in the chat; a client that cannot is only logged (the
+        card is refused when clicked all the same)."""
+        activity = MessageFactory.attachment(CardFactory.adaptive_card(card), text=text or None)
+        activity.id = activity_id
+        try:
+            await self._turn.context.update_activity(activity)
+        except Exception as exc:  # the channel's answer; the state is ended regardless
+            log.warning("could not update a card in the chat: %s", type(exc).__name__)

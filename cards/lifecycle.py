@@ -1,0 +1,188 @@
+"""A card's life in the chat: sent live, then ended in place once its action is done.
+
+Why a card ends: a confirmation card that stays clickable writes a change long after the user
+moved on (or typed "cancel"), and a create form pressed twice creates twice. So a card whose
+action finishes its job (Confirm, Cancel, Create, a chooser pick, More results) is replaced in
+the chat by its final state: what was done, by whom, when, and no button that acts.
+
+These are plain JSON transforms of a rendered card (no Bot Framework types); `bots/cardlife.py`
+decides when to apply them and sends the result:
+
+  track(card, card_id)     every button's data carries the card's id, so a click names its card
+  universal(card, ...)     Teams: Action.Submit -> Action.Execute (verb = the action name) and a
+                           `refresh` so each viewer's client fetches the card's current state
+  ended(card, status)      the final state: buttons and inputs gone, a status line added
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from cards.labels import pick
+from cards.render import CARD_VERSION, SCHEMA_URL, shown
+
+Card = dict[str, Any]
+
+# The kinds of card that end when used, and the actions that end each (by name).
+ENDING_ACTIONS: dict[str, frozenset[str]] = {
+    "confirm": frozenset({"update_confirm", "update_cancel"}),
+    "create": frozenset({"create_submit"}),
+    "pick": frozenset({"update_pick"}),
+    "results": frozenset({"search_more"}),
+}
+KINDS = tuple(ENDING_ACTIONS)
+_ACTING = ("Action.Submit", "Action.Execute")
+REFRESH_VERB = "refresh"
+
+# outcome -> (status line, colour). {by} and {when} are filled in; {name} where it applies.
+STATUS: dict[str, dict[str, str]] = {
+    "saved": {"en": "✓ Saved by {by} · {when}", "ko": "✓ 저장함 · {by} · {when}"},
+    "cancelled": {
+        "en": "Cancelled by {by} · {when}. Nothing was changed.",
+        "ko": "취소함 · {by} · {when}. 아무것도 바뀌지 않았어요.",
+    },
+    "not_saved": {
+        "en": "Not saved · {when}. The reason is in the message below.",
+        "ko": "저장하지 않음 · {when}. 이유는 아래 메시지에 있어요.",
+    },
+    "in_doubt": {
+        "en": "HubSpot did not confirm the save · {when}",
+        "ko": "HubSpot이 저장을 확인해 주지 않음 · {when}",
+    },
+    "created": {"en": "✓ Created {name} · {by} · {when}", "ko": "✓ 만듦: {name} · {by} · {when}"},
+    "not_created": {
+        "en": "Not created · {when}. The reason is below.",
+        "ko": "만들지 않음 · {when}. 이유는 아래에 있어요.",
+    },
+    "picked": {"en": "{by} chose {name} · {when}", "ko": "선택함: {name} · {by} · {when}"},
+    "more": {
+        "en": "{by} asked for more results · {when} (below)",
+        "ko": "다음 결과 요청 · {by} · {when} (아래)",
+    },
+    "replaced": {
+        "en": "Replaced by a newer card · {when}",
+        "ko": "새 카드로 바뀜 · {when}",
+    },
+    "expired": {
+        "en": "No longer waiting for confirmation · {when}. Nothing was written.",
+        "ko": "더 이상 확인을 기다리지 않음 · {when}. 저장하지 않았어요.",
+    },
+    "done": {"en": "Done · {by} · {when}", "ko": "완료 · {by} · {when}"},
+}
+_COLOURS = {"saved": "Good", "created": "Good", "not_saved": "Attention", "in_doubt": "Warning"}
+
+
+_EXPIRED = {
+    "en": "This card has expired or was replaced by a newer one.",
+    "ko": "만료되었거나 새 카드로 바뀐 카드예요.",
+}
+
+
+def expired_card(lang: str) -> Card:
+    """What a card this conversation no longer knows turns into when pressed (Teams)."""
+    return {
+        "$schema": SCHEMA_URL,
+        "type": "AdaptiveCard",
+        "version": CARD_VERSION,
+        "fallbackText": pick(lang, _EXPIRED),
+        "body": [{"type": "TextBlock", "text": pick(lang, _EXPIRED), "wrap": True}],
+    }
+
+
+def status_text(lang: str, outcome: str, *, by: str, when: str, name: str = "") -> str:
+    """The final state's status line ("✓ Saved by Jane Doe · 2026-12-03 14:52 UTC")."""
+    template = pick(lang, STATUS.get(outcome, STATUS["done"]))
+    return template.format(by=shown(by, 60), when=when, name=shown(name, 60))
+
+
+def _nodes(node: Any) -> Any:
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from _nodes(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _nodes(value)
+
+
+def acting_data(card: Card) -> list[dict[str, Any]]:
+    """The data of every button that acts (Submit or Execute), in document order."""
+    return [
+        node["data"]
+        for node in _nodes(card)
+        if node.get("type") in _ACTING and isinstance(node.get("data"), dict)
+    ]
+
+
+def track(card: Card, card_id: str) -> Card:
+    """A copy of `card` whose every acting button carries `card: card_id` in its data."""
+    out = copy.deepcopy(card)
+    for data in acting_data(out):
+        data["card"] = card_id
+    return out
+
+
+def universal(card: Card, *, refresh_data: dict[str, Any], user_ids: list[str]) -> Card:
+    """Teams' Universal Actions: the buttons become Action.Execute (the verb is the action
+    name, the data stays as it is), and `refresh` asks each listed viewer's client for the
+    card's current state, so an ended card does not look live to anyone."""
+    out = copy.deepcopy(card)
+    for node in _nodes(out):
+        if node.get("type") == "Action.Submit" and isinstance(node.get("data"), dict):
+            node["type"] = "Action.Execute"
+            node["verb"] = str(node["data"].get("action") or "submit")
+    out["refresh"] = {
+        "action": {"type": "Action.Execute", "verb": REFRESH_VERB, "data": refresh_data},
+        "userIds": list(user_ids),
+    }
+    return out
+
+
+def ended(card: Card, status: str, outcome: str = "done") -> Card:
+    """The card's final state: no refresh, no input, no button that acts (links and the
+    "show all" toggle stay), and `status` as its last line."""
+    out = copy.deepcopy(card)
+    out.pop("refresh", None)
+    out["actions"] = _keep_passive(out.get("actions") or [])
+    if not out["actions"]:
+        del out["actions"]
+    out["body"] = _strip(out.get("body") or [])
+    line: dict[str, Any] = {"type": "TextRun", "text": status, "weight": "Bolder"}
+    if outcome in _COLOURS:
+        line["color"] = _COLOURS[outcome]
+    out["body"].append(
+        {"type": "RichTextBlock", "id": "status", "inlines": [line], "separator": True}
+    )
+    return out
+
+
+def _keep_passive(actions: list[Any]) -> list[Any]:
+    return [a for a in actions if not (isinstance(a, dict) and a.get("type") in _ACTING)]
+
+
+def _strip(elements: list[Any]) -> list[Any]:
+    """Elements without inputs and acting buttons; an ActionSet or Column left empty goes."""
+    out = []
+    for element in elements:
+        if not isinstance(element, dict):
+            continue
+        kind = str(element.get("type") or "")
+        if kind.startswith("Input."):
+            continue
+        if kind == "ActionSet":
+            element["actions"] = _keep_passive(element.get("actions") or [])
+            if not element["actions"]:
+                continue
+        for key in ("items",):
+            if isinstance(element.get(key), list):
+                element[key] = _strip(element[key])
+        if kind == "ColumnSet":
+            columns = []
+            for column in element.get("columns") or []:
+                column["items"] = _strip(column.get("items") or [])
+                if column["items"]:
+                    columns.append(column)
+            element["columns"] = columns
+        out.append(element)
+    return out
