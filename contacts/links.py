@@ -36,6 +36,7 @@ HUBSPOT_APP_DOMAINS = (
     "app-ap1.hubspot.com",
 )
 RETRY_SECONDS = 60.0  # after a failed account-info read, links stay off this long
+WAIT_SECONDS = 2.0  # the most an action waits for a read in flight (a link is not worth more)
 _RECORD_PATH = re.compile(
     r"^/contacts/(?P<portal>\d{1,15})/(?:record/0-1|contact)/(?P<id>\d{1,20})/?$"
 )
@@ -83,9 +84,11 @@ class RecordLinks:
         *,
         api_scheme: str = "https",
         seconds: float = 10.0,
+        wait_seconds: float = WAIT_SECONDS,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._fetch = fetch
+        self._wait = wait_seconds
         self._scheme = api_scheme if api_scheme in ("http", "https") else "https"
         self._seconds = seconds
         self._clock = clock
@@ -107,12 +110,12 @@ class RecordLinks:
 
     async def ready(self) -> Account | None:
         """The account, waiting for a read in flight no longer than the running action allows
-        (without one: not at all). None when it is not known (yet)."""
+        (without one: not at all), and at most `wait_seconds`. None when it is not known (yet)."""
         self.start()
         task = self._task
         if self._account is None and task is not None and not task.done():
-            left = deadline.remaining()
-            if left:
+            left = min(deadline.remaining() or 0.0, self._wait)
+            if left > 0:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(asyncio.shield(task), timeout=left)
         return self._account
@@ -152,6 +155,10 @@ class RecordLinks:
         except ContactsError as exc:
             self._failed_at = self._clock()
             log.warning("HubSpot account-info not read (%s): cards have no HubSpot link", exc.code)
+            return
+        except Exception as exc:  # noqa: BLE001 - a link is a nicety: never a failed task
+            self._failed_at = self._clock()
+            log.warning("HubSpot account-info not read (%s): no HubSpot links", type(exc).__name__)
             return
         if not account.portal_id.isdigit() or not account.ui_domain:
             self._failed_at = self._clock()
