@@ -51,13 +51,14 @@ THUMBNAIL = "application/vnd.microsoft.card.thumbnail"
 
 
 def criteria_for(query: str) -> SearchCriteria:
-    """What one compose-box line means: a whole email, a phone number, else a name."""
+    """What one compose-box line means: a whole email, a phone number, else free text (HubSpot
+    matches its words as prefixes of names, emails, companies: the box searches as one types)."""
     text = " ".join(query.split())
     if _EMAIL.match(text):
         return SearchCriteria(email=text)
     if _PHONE.match(text) and sum(c.isdigit() for c in text) >= 6:
         return SearchCriteria(phone=text)
-    return SearchCriteria(name=text)
+    return SearchCriteria(text=text)
 
 
 def _result(attachments: list[MessagingExtensionAttachment]) -> InvokeResponse:
@@ -138,9 +139,9 @@ class MessageExtensions:
         criteria = criteria_for(query)
         region = "KR" if lang == "ko" else None
         page = await self._contacts.search(criteria, limit=MAX_ITEMS, region=region)
-        if not page.results and criteria.name:  # "Initech", "acme.com": the words anywhere
+        if not page.results and criteria.text:  # "김민수": family and given name unspaced
             page = await self._contacts.search(
-                SearchCriteria(text=criteria.name), limit=MAX_ITEMS, region=region
+                SearchCriteria(name=criteria.text), limit=MAX_ITEMS, region=region
             )
         return page.results[:MAX_ITEMS]
 

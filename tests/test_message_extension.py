@@ -162,9 +162,11 @@ async def test_a_typed_name_offers_the_matching_contacts_and_the_card_to_insert(
     [
         ("jane@acme.com", ["Jane Doe"]),
         ("+1 415 555 0100", ["Jane Doe"]),
-        ("Globex", ["John Smith"]),  # no name matches: the words anywhere (here the email)
+        ("Globex", ["John Smith"]),  # the words anywhere (here the email's domain)
         ("Acme", ["Jane Doe"]),
         ("smith", ["John Smith"]),
+        ("Jo", ["John Smith"]),  # as one types: the start of a name
+        ("서울", ["김민수"]),  # the start of a company
     ],
 )
 async def test_email_phone_company_and_name_all_find_contacts(bot, typed, found):
