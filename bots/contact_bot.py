@@ -123,8 +123,13 @@ class ContactBot(ActivityHandler):
 
     async def on_turn(self, turn_context: TurnContext) -> None:
         """One turn of a conversation at a time, across instances (the store's turn lock); an
-        activity the channel delivers again (Teams retries a slow bot) is processed once."""
+        activity the channel delivers again (Teams retries a slow bot) is processed once.
+        A message extension's invoke reads no conversation state: it is answered at once, not
+        behind the conversation's turns (Teams waits 5 s for it)."""
         activity = turn_context.activity
+        if self._extensions.handles(activity):
+            await super().on_turn(turn_context)
+            return
         conversation = activity.conversation
         key = conversation.id if conversation is not None else ""
         delivery = f"{activity.channel_id}/{key}/{activity.id}" if activity.id else None

@@ -24,6 +24,7 @@ import pytest
 from aiohttp import web
 from hubspot.crm.contacts import SimplePublicObjectInputForCreate
 
+from app import STORE_KEY
 from bots.extensions import ANSWER_SECONDS
 from cards import field_label, refusal_text, text, ui
 from cards.shared import extension_text
@@ -225,6 +226,15 @@ async def test_a_user_the_access_lists_keep_out_gets_a_clear_message(tmp_path):
 
 def ui_refusal(lang: str) -> str:
     return refusal_text(lang, "not_allowed")
+
+
+async def test_a_long_turn_in_the_same_chat_does_not_hold_the_search_up(bot):
+    """The chat's turns run one at a time (the store's turn lock); the compose box's invoke
+    needs no conversation state, so it is answered while another turn holds that lock."""
+    activity = query("Jane")
+    key = f"turn/{activity['channelId']}/{activity['conversation']['id']}"
+    async with bot.app[STORE_KEY].turn(key):
+        assert previews(await invoke(bot, activity)) == ["Jane Doe"]
 
 
 # -- a slow HubSpot ----------------------------------------------------------------------------
