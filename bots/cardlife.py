@@ -157,7 +157,7 @@ class CardLife:
 
     @property
     def _invoked(self) -> bool:
-        return self._turn.context.activity.type == "invoke"
+        return bool(self._turn.context.activity.type == "invoke")
 
     # -- a click ------------------------------------------------------------------------------
 

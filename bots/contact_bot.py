@@ -17,12 +17,13 @@ import re
 from typing import Any, assert_never
 
 from botbuilder.core import ActivityHandler, ConversationState, InvokeResponse, TurnContext
-from botbuilder.schema import ActivityTypes, ChannelAccount
+from botbuilder.schema import ActivityTypes, AdaptiveCardInvokeResponse, ChannelAccount
 
 import cards
 from agent.loop import ContactAgent
 from agent.memory import Encoding
 from bots.access import AccessDecision, AccessPolicy
+from bots.cardlife import Refused
 from bots.extensions import MessageExtensions
 from bots.guided import SearchCreateFlows
 from bots.history import HistoryFlow
@@ -37,6 +38,7 @@ from bots.updates import UpdateFlow
 from bots.writes import WriteLedger
 from cards import text
 from cards.actions import Action
+from cards.lifecycle import REFRESH_VERB, expired_card
 from config import Settings
 from contacts.errors import ContactsError
 from contacts.model import SearchCriteria
@@ -47,6 +49,8 @@ from typed import parse_command
 log = logging.getLogger(__name__)
 
 _DATA_KEY = "contact_bot.data"
+_CARD_ANSWER = "contact_bot.card_answer"  # the acted-on card's state, for an invoke's answer
+_SAID = "contact_bot.said"
 _GROUP_TYPES = ("channel", "groupChat")
 _AT_TAG = re.compile(r"<at[^>]*>(.*?)</at>", re.IGNORECASE | re.DOTALL)
 # Actions that write (or lead only to a write); refused for read-only users.
@@ -184,6 +188,8 @@ class ContactBot(ActivityHandler):
         SDK routes them. The answer goes back in the invoke's own HTTP response."""
         if self._extensions.handles(turn_context.activity):
             return await self._extensions.answer(turn_context)
+        if turn_context.activity.name == "adaptiveCard/action":
+            return InvokeResponse(status=200, body=await self._on_card_action(turn_context))
         return await super().on_invoke_activity(turn_context)
 
     # -- welcome ------------------------------------------------------------------------------
@@ -238,6 +244,40 @@ class ContactBot(ActivityHandler):
                 await self._on_text(turn, activity)
         except ContactsError as exc:  # a flow let one through: still one clear line
             await turn.failed(exc)
+        # The card this turn acted on ends in the chat: Teams gets it as the invoke's answer,
+        # other clients as an update of the card's activity.
+        invoked = activity.type == ActivityTypes.invoke
+        final = await turn.cards.finish(update=not invoked)
+        if final is not None:
+            turn_context.turn_state[_CARD_ANSWER] = final
+        turn_context.turn_state[_SAID] = turn.said
+
+    async def _on_card_action(self, turn_context: TurnContext) -> AdaptiveCardInvokeResponse:
+        """Teams' Universal Actions (`adaptiveCard/action`): an Action.Execute runs as the
+        card's submit would, and the answer is the card's state afterwards (its final state
+        once used); a refresh is answered with the card as it is now, so every viewer sees
+        whether it still acts. (The answer is handed to the adapter unserialized: the SDK's
+        own on_adaptive_card_invoke path serializes it twice and fails.)"""
+        value = turn_context.activity.value
+        action = _as_dict(value.get("action")) if isinstance(value, dict) else {}
+        data = _as_dict(action.get("data"))
+        verb = action.get("verb")
+        if verb == REFRESH_VERB:
+            turn = self._turn(turn_context)
+            card_id = data.get("card")
+            current = turn.cards.current(card_id) if isinstance(card_id, str) else None
+            return _card_answer(current or expired_card(turn.lang))
+        turn_context.activity.value = {"action": verb, **data}
+        await self.on_message_activity(turn_context)
+        card = turn_context.turn_state.get(_CARD_ANSWER)
+        if card is not None:
+            return _card_answer(card)
+        said = turn_context.turn_state.get(_SAID) or []
+        return AdaptiveCardInvokeResponse(
+            status_code=200,
+            type="application/vnd.microsoft.activity.message",
+            value=said[-1] if said else "",
+        )
 
     async def _on_submit(self, turn: Turn, value: dict[str, Any]) -> None:
         if value.get("nonce") != turn.nonce:
@@ -249,6 +289,10 @@ class ContactBot(ActivityHandler):
         except BadSubmit as exc:
             await self._bad_submit(turn, exc)
             return
+        refused = turn.cards.check(value, submit.action.value)
+        if refused is not None:
+            await self._card_refused(turn, refused)
+            return
         if turn.read_only and (
             submit.action in _WRITES
             or submit.action is Action.OPEN_FORM
@@ -258,6 +302,17 @@ class ContactBot(ActivityHandler):
             await turn.say(text(turn.lang, "read_only_user"))
             return
         await self._dispatch(turn, submit)
+
+    async def _card_refused(self, turn: Turn, refused: Refused) -> None:
+        """A click on an ended or unknown card: nothing runs. Teams is answered with the
+        card's final state; elsewhere a line says why."""
+        log.info("refused a click on a card that is not live (%s)", refused.outcome)
+        if turn.context.activity.type == ActivityTypes.invoke:
+            turn.context.turn_state[_CARD_ANSWER] = refused.final or expired_card(turn.lang)
+        elif refused.outcome in ("replaced", "unknown") or not refused.status:
+            await turn.say(text(turn.lang, "card_replaced"))
+        else:
+            await turn.say(text(turn.lang, "card_used", status=refused.status))
 
     async def _record_refused(self, turn: Turn, reason: str) -> None:
         """A user the access lists keep out: their attempted write goes into the audit log."""
@@ -289,6 +344,7 @@ class ContactBot(ActivityHandler):
                     turn, SearchCriteria.from_dict(submit.inputs), mine=submit.mine
                 )
             case Action.SEARCH_MORE:
+                turn.cards.outcome("more")
                 await self._search.search(
                     turn,
                     SearchCriteria.from_dict(submit.criteria),
@@ -405,6 +461,16 @@ class ContactBot(ActivityHandler):
             await self._updates.show_find_form(turn, "update_which")
         else:
             await self._updates.find(turn, command.target, command.properties)
+
+
+def _as_dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _card_answer(card: dict[str, Any]) -> AdaptiveCardInvokeResponse:
+    return AdaptiveCardInvokeResponse(
+        status_code=200, type="application/vnd.microsoft.card.adaptive", value=card
+    )
 
 
 def _entity(entity: Any) -> dict[str, Any]:

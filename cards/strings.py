@@ -44,11 +44,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ko": "연락처 수정 — 어떤 연락처인가요? 이메일이나 이름을 입력하세요.",
     },
     "typing": {"en": "Working on it…", "ko": "처리하고 있어요…"},
-    "found": {
-        "en": "Found {total} matching contacts.",
-        "ko": "일치하는 연락처 {total}개를 찾았어요.",
-    },
-    "found_one": {"en": "Found 1 matching contact.", "ko": "일치하는 연락처 1개를 찾았어요."},
     "no_results": {
         "en": "No contacts found for {query}.",
         "ko": "찾는 연락처가 없어요: {query}",
@@ -82,7 +77,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "company or a phone number).",
         "ko": "검색할 내용(이메일, 이름, 회사, 전화번호 중 하나 이상)을 알려 주세요.",
     },
-    "created": {"en": "Created the contact {name}.", "ko": "연락처를 만들었어요: {name}"},
     "created_same_name_warning": {
         "en": "Note: {count} other contact(s) named {name} already exist. Check this is not the "
         "same person.",
@@ -112,11 +106,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "not create another one.",
         "ko": "이 이메일을 쓰는 연락처가 이미 있어서(레코드 #{id}) 새로 만들지 않았어요.",
     },
-    "confirm_update": {
-        "en": "Please check the changes below; nothing is saved until you confirm.",
-        "ko": "아래 변경 내용을 확인해 주세요. 확인을 눌러야 저장돼요.",
-    },
-    "updated": {"en": "Updated the contact {name}.", "ko": "연락처를 수정했어요: {name}"},
     "update_cancelled": {
         "en": "Update cancelled. Nothing was changed.",
         "ko": "수정을 취소했어요. 아무것도 바뀌지 않았어요.",
@@ -152,10 +141,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "not_found": {
         "en": "I couldn't find a contact matching {query}.",
         "ko": "일치하는 연락처를 찾지 못했어요: {query}",
-    },
-    "pick_one": {
-        "en": "Several contacts match. Pick the one you mean.",
-        "ko": "여러 연락처가 일치해요. 원하는 연락처를 골라 주세요.",
     },
     "hubspot_unavailable": {
         "en": "HubSpot isn't answering right now. Nothing was changed; please try again in a "

@@ -57,7 +57,7 @@ CASES = [
     (
         "unknown pending id",
         {"action": "update_confirm", "pending_id": "forged"},
-        "no longer waiting for confirmation",
+        "That card is no longer in use",
     ),
     ("pending id missing", {"action": "update_confirm"}, BAD_SUBMIT),
     ("empty update query", {"action": "update_find", "query": "   "}, BAD_SUBMIT),

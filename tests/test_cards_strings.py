@@ -9,6 +9,7 @@ import pytest
 
 import cards
 from cards.labels import REASONS, UI
+from cards.lifecycle import STATUS
 from cards.strings import MESSAGES
 from contacts.errors import (
     ContactChanged,
@@ -27,10 +28,10 @@ REQUIRED_KEYS = (
     "chose_create",
     "chose_update",
     "no_results",
-    "created",
     "created_same_name_warning",
     "duplicate",
-    "updated",
+    "card_used",
+    "card_replaced",
     "update_cancelled",
     "update_changed",
     "nothing_to_change",
@@ -43,7 +44,6 @@ REQUIRED_KEYS = (
     "bad_submit",
     "message_too_long",
     "read_only",
-    "pick_one",
     "typing",
 )
 
@@ -70,7 +70,7 @@ def test_language_for(locale, default, expected):
 def test_all_required_keys_exist_in_both_languages():
     for key in REQUIRED_KEYS:
         assert key in MESSAGES, key
-    for table in (MESSAGES, UI, REASONS):
+    for table in (MESSAGES, UI, REASONS, STATUS):
         for key, entry in table.items():
             assert set(entry) == {"en", "ko"}, key
             assert not HANGUL.search(entry["en"]), key
@@ -93,8 +93,12 @@ def test_text_by_key(lang, expected):
 
 
 def test_text_fills_values_safely():
-    assert cards.text("en", "created", name="Jane Doe") == "Created the contact Jane Doe."
-    assert cards.text("ko", "created", name="김민수") == "연락처를 만들었어요: 김민수"
+    assert cards.text("en", "not_found", query="Jane Doe") == (
+        "I couldn't find a contact matching Jane Doe."
+    )
+    assert (
+        cards.text("ko", "not_found", query="김민수") == "일치하는 연락처를 찾지 못했어요: 김민수"
+    )
     assert cards.text("en", "message_too_long", length=5000, limit=4000) == (
         "That message is too long (5000 characters; the limit is 4000). Please shorten it."
     )
@@ -102,7 +106,9 @@ def test_text_fills_values_safely():
         "en", "not_found", query="[x](https://evil.test) {0} {query}\n" + "a" * 500
     )
     assert "](" not in hostile and "\n" not in hostile and len(hostile) < 260
-    assert cards.text("en", "created") == "Created the contact {name}."  # forgotten value
+    assert cards.text("en", "not_found") == (  # a forgotten value stays visible
+        "I couldn't find a contact matching {query}."
+    )
     with pytest.raises(KeyError):
         cards.text("en", "no_such_key")
 
