@@ -111,6 +111,8 @@ class MessageExtensions:
                 with deadline.action(self.answer_seconds * HUBSPOT_SHARE):
                     if activity.name == QUERY_LINK:
                         return await self._unfurl(lang, user, str(value.get("url") or ""))
+                    if _skip(value) > 0:  # Teams asks for more as the list scrolls: all shown
+                        return _result([])
                     return await self._search(lang, user, _query_text(value))
         except TimeoutError:
             log.info("message extension: HubSpot did not answer in %.1fs", self.answer_seconds)
@@ -208,6 +210,14 @@ def _query_text(value: dict[str, Any]) -> str | None:
         if text:
             return text[:200]
     return None
+
+
+def _skip(value: dict[str, Any]) -> int:
+    options = value.get("queryOptions")
+    try:
+        return int(options.get("skip") or 0) if isinstance(options, dict) else 0
+    except (TypeError, ValueError):
+        return 0
 
 
 def _locale(activity: Any) -> str:

@@ -174,6 +174,16 @@ async def test_email_phone_company_and_name_all_find_contacts(bot, typed, found)
     assert previews(await invoke(bot, query(typed))) == found
 
 
+async def test_scrolling_for_more_adds_nothing_twice(bot):
+    more = query("Jane")
+    more["value"]["queryOptions"]["skip"] = 25
+    assert await invoke(bot, more) == {
+        "type": "result",
+        "attachmentLayout": "list",
+        "attachments": [],
+    }
+
+
 async def test_korean_users_get_korean_cards(bot):
     result = await invoke(bot, query("김민수", locale="ko-KR"))
     assert previews(result) == ["김민수"]
