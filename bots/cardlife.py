@@ -27,6 +27,7 @@ from botbuilder.core import CardFactory, MessageFactory
 
 from cards.lifecycle import (
     ENDING_ACTIONS,
+    INSTRUCTED,
     KINDS,
     REFRESH_VERB,
     acting_data,
@@ -231,9 +232,8 @@ class CardLife:
         self, entry: dict[str, Any], kind: str, outcome: str, *, update: bool, name: str = ""
     ) -> dict[str, Any]:
         turn = self._turn
-        by = turn.actor.name or turn.actor.id
-        status = status_text(turn.lang, outcome, by=by, when=_now(), name=name)
-        final = ended(entry.get("card") or {}, status, outcome)
+        status = status_text(turn.lang, outcome, by=turn.actor.name, when=_now(), name=name)
+        final = ended(entry.get("card") or {}, status, outcome, instructions=kind in INSTRUCTED)
         if kind == "confirm":  # a confirmation ended without Confirm: its change is gone too
             for data in acting_data(entry.get("card") or {}):
                 if isinstance(data.get("pending_id"), str):

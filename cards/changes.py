@@ -54,7 +54,13 @@ def with_all_fields(card: Card, lang: str, values: Mapping[str, str], skip: Sequ
         return card
     out = copy.deepcopy(card)
     out["body"].append(
-        {"type": "Container", "id": ALL_FIELDS_ID, "isVisible": False, "items": rows}
+        {
+            "type": "Container",
+            "id": ALL_FIELDS_ID,
+            "isVisible": False,
+            "separator": True,
+            "items": rows,
+        }
     )
     toggle = {
         "type": "Action.ToggleVisibility",

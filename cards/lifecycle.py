@@ -32,6 +32,8 @@ ENDING_ACTIONS: dict[str, frozenset[str]] = {
     "results": frozenset({"search_more"}),
 }
 KINDS = tuple(ENDING_ACTIONS)
+INSTRUCTED = frozenset({"confirm", "create", "pick"})  # their intro says what to press
+INTRO_ID = "intro"
 _ACTING = ("Action.Submit", "Action.Execute")
 REFRESH_VERB = "refresh"
 
@@ -90,10 +92,15 @@ def expired_card(lang: str) -> Card:
     }
 
 
+_YOU = {"en": "you", "ko": "본인"}
+
+
 def status_text(lang: str, outcome: str, *, by: str, when: str, name: str = "") -> str:
-    """The final state's status line ("✓ Saved by Jane Doe · 2026-12-03 14:52 UTC")."""
+    """The final state's status line ("✓ Saved by Jane Doe · 2026-12-03 14:52 UTC"); `by`
+    empty (a page user the channel gives no name) reads "you"."""
     template = pick(lang, STATUS.get(outcome, STATUS["done"]))
-    return template.format(by=shown(by, 60), when=when, name=shown(name, 60))
+    who = shown(by, 60) or pick(lang, _YOU)
+    return template.format(by=who, when=when, name=shown(name, 60))
 
 
 def _nodes(node: Any) -> Any:
@@ -139,10 +146,14 @@ def universal(card: Card, *, refresh_data: dict[str, Any], user_ids: list[str]) 
     return out
 
 
-def ended(card: Card, status: str, outcome: str = "done") -> Card:
-    """The card's final state: no refresh, no input, no button that acts (links and the
-    "show all" toggle stay), and `status` as its last line."""
+def ended(card: Card, status: str, outcome: str = "done", *, instructions: bool = False) -> Card:
+    """The card's final state: no refresh, no input, no button but links (a hidden "show
+    all" part goes with its toggle), and `status` as its last line. `instructions`: the
+    intro says what to do with the card ("Nothing is saved until you press Confirm"), which
+    is no longer true, so it goes too."""
     out = copy.deepcopy(card)
+    if instructions:
+        out["body"] = [e for e in out.get("body") or [] if e.get("id") != INTRO_ID]
     out.pop("refresh", None)
     out["actions"] = _keep_passive(out.get("actions") or [])
     if not out["actions"]:
@@ -158,7 +169,7 @@ def ended(card: Card, status: str, outcome: str = "done") -> Card:
 
 
 def _keep_passive(actions: list[Any]) -> list[Any]:
-    return [a for a in actions if not (isinstance(a, dict) and a.get("type") in _ACTING)]
+    return [a for a in actions if isinstance(a, dict) and a.get("type") == "Action.OpenUrl"]
 
 
 def _strip(elements: list[Any]) -> list[Any]:
@@ -168,7 +179,7 @@ def _strip(elements: list[Any]) -> list[Any]:
         if not isinstance(element, dict):
             continue
         kind = str(element.get("type") or "")
-        if kind.startswith("Input."):
+        if kind.startswith("Input.") or element.get("isVisible") is False:
             continue
         if kind == "ActionSet":
             element["actions"] = _keep_passive(element.get("actions") or [])
