@@ -289,10 +289,6 @@ class ContactBot(ActivityHandler):
         except BadSubmit as exc:
             await self._bad_submit(turn, exc)
             return
-        refused = turn.cards.check(value, submit.action.value)
-        if refused is not None:
-            await self._card_refused(turn, refused)
-            return
         if turn.read_only and (
             submit.action in _WRITES
             or submit.action is Action.OPEN_FORM
@@ -300,6 +296,10 @@ class ContactBot(ActivityHandler):
         ):
             await record_refused(self._ledger, self._updates, turn, "read_only", submit=submit)
             await turn.say(text(turn.lang, "read_only_user"))
+            return
+        refused = turn.cards.check(value, submit.action.value)
+        if refused is not None:
+            await self._card_refused(turn, refused)
             return
         await self._dispatch(turn, submit)
 

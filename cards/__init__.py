@@ -347,8 +347,9 @@ def no_results_card(lang: str, nonce: str) -> Card:
     return render(
         "menu",
         {
+            # The line above the card says that nothing matched (and what was searched).
             "title": ui(lang, "no_results_title"),
-            "intro": ui(lang, "no_results_intro"),
+            "intro": None,
             "examples": [],
             "note": None,
             "actions": [

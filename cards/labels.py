@@ -90,10 +90,9 @@ UI: dict[str, dict[str, str]] = {
     "row_update": {"en": "Update", "ko": "수정"},
     "row_pick": {"en": "Choose", "ko": "선택"},
     "new_search": {"en": "New search", "ko": "새로 검색"},
-    "no_results_title": {"en": "No contacts found", "ko": "연락처를 찾지 못했어요"},
-    "no_results_intro": {
-        "en": "Nothing matched your search. Try other words, or create the contact.",
-        "ko": "검색 조건에 맞는 연락처가 없어요. 다른 검색어로 찾거나 새 연락처를 만들어 보세요.",
+    "no_results_title": {
+        "en": "Try other words, or create the contact?",
+        "ko": "다른 검색어로 찾거나 새 연락처를 만들까요?",
     },
     "headline_created": {"en": "Contact created", "ko": "연락처를 만들었어요"},
     "headline_updated": {"en": "Contact updated", "ko": "연락처를 수정했어요"},

@@ -87,11 +87,11 @@ async def _session(bot: Any, channel: Any) -> dict[str, str]:
     ann = TeamsUser(bot, channel, kind="teams")
     await ann.start()
     (reply, *_) = await ann.say("add Jane Doe jane@acme.com Acme")
-    assert reply.text == "Created the contact Jane Doe.", reply.text
+    assert heading(reply.cards[0]) == "Contact created", reply.text
     jane = await bot.contacts.find_by_email("jane@acme.com")
     (reply,) = await ann.say("change company of jane@acme.com to Globex")
-    (reply,) = await ann.click(action_data(reply.cards[0], "Confirm"))
-    assert reply.text == "Updated the contact Jane Doe."
+    reply, _ended = await ann.click(action_data(reply.cards[0], "Confirm"))
+    assert heading(reply.cards[0]) == "Contact updated"
 
     bob = TeamsUser(bot, channel, kind="teams", aad=READER, name="Bob Reader", upn="bob@acme.com")
     await bob.start()
@@ -105,7 +105,7 @@ async def _session(bot: Any, channel: Any) -> dict[str, str]:
     controls.faults = Faults(
         rate=1.0, statuses=(503,), after_commit_share=1.0, routes=frozenset({"update"})
     )
-    (reply,) = await ann.click(confirm)
+    reply, _ended = await ann.click(confirm)
     controls.faults = Faults()
     assert reply.text.startswith("HubSpot did not confirm"), reply.text
     assert (await bot.contacts.get(jane.id)).get("jobtitle") == "CTO"  # it was, in fact
@@ -296,9 +296,11 @@ async def test_refused_writes_of_users_the_lists_keep_out_and_of_bad_values_are_
     settings = _settings(tmp_path, allowed_users=(ADMIN,))
     async with running_app(settings) as bot:
         ann = TeamsUser(bot, channel, kind="teams")
-        await ann.start()
-        (reply,) = await ann.click({"action": "create_submit", "firstname": "X", "email": "nope"})
-        assert reply.cards, "the form again, naming the field"
+        (welcome,) = await ann.start()
+        (form,) = await ann.click(action_data(welcome.cards[0], "Create contact"))
+        create = action_data(form.cards[0], "Create")
+        (reply,) = await ann.click({**create, "firstname": "X", "email": "nope"})
+        assert reply.cards and reply.updated, "the form again, in its place, naming the field"
         eve = TeamsUser(bot, channel, kind="teams", aad="6" * 8, name="Eve", upn="eve@x.com")
         await eve.start()
         (reply,) = await eve.say("add Ann Lee ann@globex.com")

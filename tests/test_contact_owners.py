@@ -12,7 +12,7 @@ import hubspot
 import pytest
 
 from tests.support.botapp import Conversation, action_data, running_app, test_settings
-from tests.support.cardread import facts, texts
+from tests.support.cardread import facts, heading, texts
 
 pytestmark = pytest.mark.timeout(40)
 
@@ -58,29 +58,30 @@ async def test_a_teams_users_new_contact_is_theirs_in_hubspot_and_in_my_contacts
         await chat.start()
 
         (created, *_) = await chat.say("add Jane Doe jane@example.org Initech")
-        assert created.text == "Created the contact Jane Doe."
+        assert heading(created.cards[0]) == "Contact created" and created.text == ""
         assert facts(created.cards[0])["Owner"] == "Ann Lee"
         jane = await bot.contacts.find_by_email("jane@example.org")
         assert jane is not None and jane.owner_id == ann["id"]
         assert await _stored_owner(bot, jane.id) == ann["id"]
 
         (mine,) = await chat.say("show my contacts")
-        assert mine.text == "Found 1 matching contact."
+        assert "Showing 1 of 1" in texts(mine.cards[0])
         shown = _rows(mine.cards[0])
         assert "Jane Doe" in shown and "Someone Else" not in shown
 
-        (korean,) = await chat.say("내 연락처 보여줘")
+        korean, replaced = await chat.say("내 연락처 보여줘")  # the older list ends
+        assert replaced.updated and replaced.id == mine.id
         assert "Jane Doe" in _rows(korean.cards[0]) and "Someone Else" not in _rows(korean.cards[0])
 
         # The search form's "My contacts" button asks the same.
         (form,) = await chat.say("search")
-        (button,) = await chat.click(action_data(form.cards[0], "My contacts"))
+        button, _replaced = await chat.click(action_data(form.cards[0], "My contacts"))
         assert "Jane Doe" in _rows(button.cards[0])
 
         # The updated card names the owner too.
         (confirm,) = await chat.say("change company of jane@example.org to Globex")
-        (updated,) = await chat.click(action_data(confirm.cards[0], "Confirm"))
-        assert updated.text == "Updated the contact Jane Doe."
+        updated, ended = await chat.click(action_data(confirm.cards[0], "Confirm"))
+        assert heading(updated.cards[0]) == "Contact updated" and ended.updated
         assert facts(updated.cards[0])["Owner"] == "Ann Lee"
 
         # One member lookup for the whole conversation: the email is kept per user.
@@ -112,6 +113,7 @@ async def test_the_create_form_can_name_another_owner(tmp_path, channel):
             "owner yourself. Nothing was saved."
         ) in texts(refused.cards[0])
         assert await bot.contacts.find_by_email("kim@example.org") is None  # nothing written
+        create = action_data(refused.cards[0], "Create")  # the form again, in its place
         (created, *_) = await chat.click(
             {
                 **create,
@@ -133,7 +135,7 @@ async def test_a_user_with_no_hubspot_owner_creates_unowned_and_is_told_why(tmp_
         await chat.start()
 
         (created, *_) = await chat.say("add Jane Doe jane@example.org Initech")
-        assert created.text == "Created the contact Jane Doe."
+        assert heading(created.cards[0]) == "Contact created" and created.text == ""
         assert "Owner" not in facts(created.cards[0])
         jane = await bot.contacts.find_by_email("jane@example.org")
         assert jane is not None and jane.owner_id == ""
@@ -151,7 +153,7 @@ async def test_a_teams_user_the_connector_does_not_know_and_an_emulator_user_hav
         teams = Conversation(bot, channel, kind="teams")  # channel.members is empty: 404
         await teams.start()
         (created, *_) = await teams.say("add Jane Doe jane@example.org Initech")
-        assert created.text == "Created the contact Jane Doe."
+        assert heading(created.cards[0]) == "Contact created" and created.text == ""
         (answer,) = await teams.say("my contacts")
         assert answer.text.startswith("I can't tell which HubSpot owner you are")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from tests.support.botapp import Conversation, action_data, running_app, test_settings
-from tests.support.cardread import heading
+from tests.support.cardread import heading, texts
 
 HANGUL = re.compile("[\uac00-\ud7a3]")
 
@@ -31,7 +31,7 @@ async def test_korean_conversation_end_to_end(tmp_path, channel):
         assert [i["label"] for i in reply.cards[0]["body"] if i.get("type") == "Input.Text"][
             :3
         ] == ["성", "이름", "이메일"]  # family name first
-        (reply,) = await chat.click(
+        (reply, ended) = await chat.click(
             {
                 **action_data(reply.cards[0], "만들기"),
                 "firstname": "민수",
@@ -41,7 +41,9 @@ async def test_korean_conversation_end_to_end(tmp_path, channel):
             }
         )
         _korean(reply)
-        assert reply.text == "연락처를 만들었어요: 김민수"  # family name first, unspaced
+        assert heading(reply.cards[0]) == "연락처를 만들었어요"
+        assert "김민수" in texts(reply.cards[0])  # family name first, unspaced
+        assert texts(ended.cards[0])[-1].startswith("✓ 만듦: 김민수 · User · ")
         stored = await bot.contacts.find_by_email("minsu@hanbit.kr")
         assert stored.get("phone") == "+821012345678"  # a Korean number without +82
 
@@ -51,7 +53,7 @@ async def test_korean_conversation_end_to_end(tmp_path, channel):
         # The name typed the Korean way: family name first, no space.
         (reply,) = await chat.click({**action_data(reply.cards[0], "검색"), "name": "김민수"})
         _korean(reply)
-        assert reply.text == "일치하는 연락처 1개를 찾았어요."
+        assert reply.text == ""  # the card says how many
         assert "전체 1개 중 1번째" in str(reply.cards[0])
 
         # Update, preview, confirm.
@@ -60,8 +62,9 @@ async def test_korean_conversation_end_to_end(tmp_path, channel):
         form = reply.cards[0]
         (reply,) = await chat.click({**action_data(form, "변경 내용 확인"), "company": "한빛"})
         _korean(reply)
-        assert reply.text.startswith("아래 변경 내용을 확인해 주세요")
-        (reply,) = await chat.click(action_data(reply.cards[0], "확인"))
+        assert "확인을 눌러야 저장돼요." in texts(reply.cards[0])
+        (reply, ended) = await chat.click(action_data(reply.cards[0], "확인"))
+        assert texts(ended.cards[0])[-1].startswith("✓ 저장함 · User · ")
         _korean(reply)
         assert (await bot.contacts.get(stored.id)).get("company") == "한빛"
 

@@ -124,11 +124,11 @@ async def test_update_ends_in_the_confirm_card_and_confirm_writes(app, model, ch
     card = reply.cards[0]
     assert facts(card) == {"Job title": "(empty) → CTO"}
     assert (await app.contacts.get(app.jane.id)).get("jobtitle") == ""
-    (reply,) = await chat.click(action_data(card, "Confirm"))
-    assert reply.text == "Updated the contact Jane Doe."
+    reply, ended = await chat.click(action_data(card, "Confirm"))
+    assert heading(reply.cards[0]) == "Contact updated" and ended.updated
     assert (await app.contacts.get(app.jane.id)).get("jobtitle") == "CTO"
     (reply,) = await chat.click(action_data(card, "Confirm"))
-    assert reply.text.startswith("You already saved this at "), reply.text
+    assert reply.text.startswith("That card was already used (✓ Saved by User"), reply.text
 
 
 async def test_button_click_asks_the_question_and_offers_a_form(app, model, channel):
@@ -212,8 +212,8 @@ async def test_a_typed_yes_answers_the_waiting_card_without_the_model(app, model
     _script_cto_update(model, app)
     await chat.say("make jane@acme.com the CTO")
     calls = len(model.requests)
-    (reply,) = await chat.say("yes")
-    assert reply.text == "Updated the contact Jane Doe."
+    reply, ended = await chat.say("yes")
+    assert heading(reply.cards[0]) == "Contact updated" and ended.updated
     assert len(model.requests) == calls  # the model was not asked
     assert (await app.contacts.get(app.jane.id)).get("jobtitle") == "CTO"
     model.script(text("Anything else?"))

@@ -15,7 +15,7 @@ from tests.support.botapp import (
     submit_actions,
     test_settings,
 )
-from tests.support.cardread import facts, heading
+from tests.support.cardread import facts, heading, texts
 
 
 @pytest.fixture
@@ -52,34 +52,34 @@ async def app(tmp_path):
 
 
 SEARCHES = [
-    ("en-US", "find jane@acme.com", "Found 1 matching contact.", "Jane Doe"),
-    ("en-US", "search Acme", "Found 1 matching contact.", "Jane Doe"),
-    ("en-US", "jane@acme.com", "Found 1 matching contact.", "Jane Doe"),
-    ("ko-KR", "김민수 찾아줘", "일치하는 연락처 1개를 찾았어요.", "민수"),
+    ("en-US", "find jane@acme.com", "Showing 1 of 1", "Jane Doe"),
+    ("en-US", "search Acme", "Showing 1 of 1", "Jane Doe"),
+    ("en-US", "jane@acme.com", "Showing 1 of 1", "Jane Doe"),
+    ("ko-KR", "김민수 찾아줘", "전체 1개 중 1번째", "민수"),
     # Typed in Korean from an English client: the answer is in Korean.
-    ("en-US", "김민수 찾아줘", "일치하는 연락처 1개를 찾았어요.", "민수"),
+    ("en-US", "김민수 찾아줘", "전체 1개 중 1번째", "민수"),
     ("en-US", "find nobody@nowhere.example", "No contacts found for nobody@nowhere.example.", None),
     ("ko-KR", "이하늘찾아줘", "찾는 연락처가 없어요: 이하늘", None),
     # Found by using the bot as its users do.
-    ("ko-KR", "삼성물산 찾아줘", "일치하는 연락처 1개를 찾았어요.", "Grace Moore"),  # a company
-    ("ko-KR", "삼성 검색", "일치하는 연락처 1개를 찾았어요.", "Grace Moore"),  # part of one
-    ("ko-KR", "민수 찾아줘", "일치하는 연락처 1개를 찾았어요.", "minsu@hanbit.kr"),
-    ("ko-KR", "김민수", "일치하는 연락처 1개를 찾았어요.", "minsu@hanbit.kr"),
-    ("ko-KR", "051-356-3621 검색", "일치하는 연락처 1개를 찾았어요.", "Grace Moore"),
-    ("en-US", "find 051-356-3621", "Found 1 matching contact.", "Grace Moore"),
-    ("en-US", "Jane Doe", "Found 1 matching contact.", "Jane Doe"),
-    ("en-US", "who works at Acme?", "Found 1 matching contact.", "Jane Doe"),
-    ("en-US", "show me everyone at Acme", "Found 1 matching contact.", "Jane Doe"),
-    ("en-US", "@acme.com", "Found 1 matching contact.", "Jane Doe"),
-    ("en-US", "serch jane", "Found 1 matching contact.", "Jane Doe"),
-    ("en-US", "could you please find Jane Doe?", "Found 1 matching contact.", "Jane Doe"),
+    ("ko-KR", "삼성물산 찾아줘", "전체 1개 중 1번째", "Grace Moore"),  # a company
+    ("ko-KR", "삼성 검색", "전체 1개 중 1번째", "Grace Moore"),  # part of one
+    ("ko-KR", "민수 찾아줘", "전체 1개 중 1번째", "minsu@hanbit.kr"),
+    ("ko-KR", "김민수", "전체 1개 중 1번째", "minsu@hanbit.kr"),
+    ("ko-KR", "051-356-3621 검색", "전체 1개 중 1번째", "Grace Moore"),
+    ("en-US", "find 051-356-3621", "Showing 1 of 1", "Grace Moore"),
+    ("en-US", "Jane Doe", "Showing 1 of 1", "Jane Doe"),
+    ("en-US", "who works at Acme?", "Showing 1 of 1", "Jane Doe"),
+    ("en-US", "show me everyone at Acme", "Showing 1 of 1", "Jane Doe"),
+    ("en-US", "@acme.com", "Showing 1 of 1", "Jane Doe"),
+    ("en-US", "serch jane", "Showing 1 of 1", "Jane Doe"),
+    ("en-US", "could you please find Jane Doe?", "Showing 1 of 1", "Jane Doe"),
     # Questions, filler and Korean as people type it.
-    ("en-US", "anyone from Acme in our CRM?", "Found 1 matching contact.", "Jane Doe"),
-    ("en-US", "who owns the number +1 415 555 0100?", "Found 1 matching contact.", "Jane Doe"),
-    ("ko-KR", "김민수님찾아주세요", "일치하는 연락처 1개를 찾았어요.", "minsu@hanbit.kr"),
-    ("ko-KR", "김민수 찿아줘", "일치하는 연락처 1개를 찾았어요.", "minsu@hanbit.kr"),
-    ("ko-KR", "Hanbit 쪽 담당자 있어?", "일치하는 연락처 1개를 찾았어요.", "minsu@hanbit.kr"),
-    ("ko-KR", "삼성 담당자 알려줘", "일치하는 연락처 1개를 찾았어요.", "Grace Moore"),
+    ("en-US", "anyone from Acme in our CRM?", "Showing 1 of 1", "Jane Doe"),
+    ("en-US", "who owns the number +1 415 555 0100?", "Showing 1 of 1", "Jane Doe"),
+    ("ko-KR", "김민수님찾아주세요", "전체 1개 중 1번째", "minsu@hanbit.kr"),
+    ("ko-KR", "김민수 찿아줘", "전체 1개 중 1번째", "minsu@hanbit.kr"),
+    ("ko-KR", "Hanbit 쪽 담당자 있어?", "전체 1개 중 1번째", "minsu@hanbit.kr"),
+    ("ko-KR", "삼성 담당자 알려줘", "전체 1개 중 1번째", "Grace Moore"),
 ]
 
 
@@ -88,7 +88,10 @@ async def test_typed_search(app, channel, locale, typed, said, shown):
     chat = Conversation(app, channel, locale=locale)
     await chat.start()
     (reply,) = await chat.say(typed)
-    assert reply.text == said
+    if shown:  # found: the card counts them, no line above it does
+        assert reply.text == "" and said in texts(reply.cards[0])
+    else:  # none: the line says so, the card only offers what next
+        assert reply.text == said and said not in texts(reply.cards[0])
     if shown:
         assert shown in str(reply.cards[0])
         assert ("1–1" not in str(reply.cards[0])) or "1–1" in shown  # "Showing 1 of 1"
@@ -100,42 +103,42 @@ CREATES = [
         "add Ann Lee ann@globex.com Globex",
         "ann@globex.com",
         {"firstname": "Ann", "lastname": "Lee", "company": "Globex"},
-        "Created the contact Ann Lee.",
+        "Ann Lee",
     ),
     (
         "ko-KR",
         "이서연 seoyeon@hanbit.kr 010-1234-5678 등록해줘",
         "seoyeon@hanbit.kr",
         {"firstname": "서연", "lastname": "이", "phone": "+821012345678"},
-        "연락처를 만들었어요: 이서연",
+        "이서연",
     ),
     (
         "en-US",
         "add contact Ann Roe, ann@acme.com, Acme, CTO",
         "ann@acme.com",
         {"firstname": "Ann", "lastname": "Roe", "company": "Acme", "jobtitle": "CTO"},
-        "Created the contact Ann Roe.",
+        "Ann Roe",
     ),
     (
         "en-US",
         "add Sean O'Neil sean@oneils.ie, Acme (Korea), Inc.",
         "sean@oneils.ie",
         {"firstname": "Sean", "lastname": "O'Neil", "company": "Acme (Korea), Inc."},
-        "Created the contact Sean O'Neil.",
+        "Sean O'Neil",
     ),
     (
         "ko-KR",
         "신규 고객 최수영 sooyoung@sk.com SK텔레콤 등록해줘",
         "sooyoung@sk.com",
         {"firstname": "수영", "lastname": "최", "company": "SK텔레콤"},
-        "연락처를 만들었어요: 최수영",
+        "최수영",
     ),
     (
         "ko-KR",
         "연락처 추가 박지성 jisung@hanbit.kr 한빛소프트 과장",
         "jisung@hanbit.kr",
         {"firstname": "지성", "lastname": "박", "company": "한빛소프트", "jobtitle": "과장"},
-        "연락처를 만들었어요: 박지성",
+        "박지성",
     ),
 ]
 
@@ -148,7 +151,9 @@ async def test_typed_create(app, channel, locale, typed, email, expected, said):
     stored = await app.contacts.find_by_email(email)
     assert stored is not None
     assert {k: stored.get(k) for k in expected} == expected
-    assert replies[0].text == said
+    card = replies[0].cards[0]  # the card says it, no line above it
+    assert replies[0].text == "" and heading(card) in ("Contact created", "연락처를 만들었어요")
+    assert said in texts(card)
 
 
 async def test_typed_create_of_an_existing_email_is_a_duplicate(app, channel):
@@ -177,7 +182,7 @@ async def test_typed_update_uses_the_same_confirmation(app, channel, locale, typ
     assert any("+1 415-555-0100 → +1 415-555-0199" in v for v in facts(card).values())
     jane = await app.contacts.find_by_email("jane@acme.com")
     assert jane.get("phone") == "+14155550100"  # nothing before Confirm
-    (reply,) = await chat.click(action_data(card, confirm))
+    await chat.click(action_data(card, confirm))
     assert (await app.contacts.find_by_email("jane@acme.com")).get("phone") == "+14155550199"
 
 
@@ -289,17 +294,18 @@ async def test_typed_answer_to_the_waiting_card(app, channel, locale, typed, ans
     await chat.start()
     (reply,) = await chat.say(typed)
     assert reply.cards[0]["actions"]  # the confirmation card is waiting
-    (reply,) = await chat.say(answer)
+    reply, ended = await chat.say(answer)
     stored = await app.contacts.find_by_email("jane@acme.com")
     assert stored.get("phone") == phone
     saved = phone != "+14155550100"
     expected = {
-        ("en", True): "Updated the contact Jane Doe.",
+        ("en", True): "Contact updated",  # the updated card's headline
         ("en", False): "Update cancelled. Nothing was changed.",
-        ("ko", True): "연락처를 수정했어요: Jane Doe",
+        ("ko", True): "연락처를 수정했어요",
         ("ko", False): "수정을 취소했어요. 아무것도 바뀌지 않았어요.",
     }[chat_lang(locale), saved]
-    assert reply.text == expected
+    assert (heading(reply.cards[0]) if saved else reply.text) == expected
+    assert ended.updated and not ended.cards[0].get("actions")  # the card ended in place
     (reply,) = await chat.say(answer)  # nothing is waiting any more
     assert reply.text in (
         "There is no change waiting for your confirmation.",
@@ -313,8 +319,8 @@ async def test_typed_yes_answers_the_newest_card(app, channel):
     await chat.start()
     await chat.say("change jane@acme.com company to Globex")
     await chat.say("change minsu@hanbit.kr company to Initech")
-    (reply,) = await chat.say("yes")
-    assert reply.text == "Updated the contact 김민수."
+    reply, ended = await chat.say("yes")
+    assert heading(reply.cards[0]) == "Contact updated" and "김민수" in texts(reply.cards[0])
     assert (await app.contacts.find_by_email("minsu@hanbit.kr")).get("company") == "Initech"
     assert (await app.contacts.find_by_email("jane@acme.com")).get("company") == "Acme"
 
@@ -330,8 +336,9 @@ async def test_a_name_only_create_asks_before_writing(app, channel):
     assert values["firstname"] == "Jane" and values["lastname"] == "Doe"
     page = await app.contacts.search(SearchCriteria(name="Jane Doe"))
     assert page.total == 1  # nothing written
-    (reply,) = await chat.say("add ben")
+    reply, replaced = await chat.say("add ben")
     assert reply.text == "Check the details and press Create; nothing is saved yet."
+    assert replaced.updated and replaced.id == replies[1].id  # the Jane Doe form ended
     assert (await app.contacts.search(SearchCriteria(name="ben"))).results == []
 
 
@@ -339,7 +346,7 @@ async def test_a_create_that_begins_with_new_customer_stores_no_such_name(app, c
     chat = Conversation(app, channel, locale="ko-KR")
     await chat.start()
     (reply, *_) = await chat.say("신규 고객 김하나 hana@kakao.com 등록")
-    assert reply.text == "연락처를 만들었어요: 김하나"
+    assert heading(reply.cards[0]) == "연락처를 만들었어요" and "김하나" in texts(reply.cards[0])
     stored = await app.contacts.find_by_email("hana@kakao.com")
     assert (stored.get("lastname"), stored.get("firstname")) == ("김", "하나")
     assert "신규" not in str(stored.properties) and "고객" not in str(stored.properties)
@@ -401,5 +408,5 @@ async def test_in_channels_and_group_chats_only_a_mention_is_answered(
     )
     assert (await app.post(mentioned)).status in (200, 201)
     (reply,) = channel.messages(cid)
-    assert reply.text == "Found 1 matching contact."
+    assert reply.text == "" and "Showing 1 of 1" in texts(reply.cards[0])
     assert "Jane Doe" in str(reply.cards[0])
