@@ -247,8 +247,8 @@ class Driver:
         queue = self.channel.arrived.setdefault(cid, asyncio.Queue())
         while True:
             at, rec = await asyncio.wait_for(queue.get(), deadline - time.perf_counter())
-            if rec.type == "message" and not INTERIM.match(rec.text):
-                return at, rec.text
+            if rec.type == "message" and not rec.updated and not INTERIM.match(rec.text):
+                return at, rec.said
 
     async def start(self) -> str:
         cid = f"load-{os.urandom(8).hex()}|livechat"
@@ -301,7 +301,7 @@ class Asks:
     def find(self) -> Ask:
         self._old += 1
         c = self.known[self._old % len(self.known)]
-        return Ask("find", f"find {c['email']}", "Found 1 matching contact.")
+        return Ask("find", f"find {c['email']}", "Search results — Showing 1 of 1")
 
     def add(self, duplicate: bool) -> Ask:
         if duplicate:
@@ -312,7 +312,7 @@ class Asks:
         self._new += 1
         n = self._new
         first, last = FIRST[n % len(FIRST)], LAST[(n // len(FIRST)) % len(LAST)]
-        return Ask("add", f"add {first} {last} {first.lower()}.{n}@example.com", "Created")
+        return Ask("add", f"add {first} {last} {first.lower()}.{n}@example.com", "Contact created")
 
     def adds(self, count: int) -> list[Ask]:
         return [self.add(duplicate=i % 2 == 1) for i in range(count)]
@@ -339,7 +339,7 @@ def min_calls(asks: list[Ask]) -> int:
     """The fewest HubSpot calls these asks need: every email looked up in batch/read (a find,
     a create's duplicate check), every new one created in batch/create, 100 inputs a call."""
     lookups = len(asks)
-    creates = sum(1 for a in asks if a.kind == "add" and a.expect == "Created")
+    creates = sum(1 for a in asks if a.kind == "add" and a.expect == "Contact created")
     return math.ceil(lookups / BATCH) + math.ceil(creates / BATCH)
 
 
@@ -679,7 +679,7 @@ def report(r: Results, conversations: int, scale: int) -> None:
             fewest = (
                 min_calls(m.asks)
                 if m is many
-                else len(m.asks) + sum(a.expect == "Created" for a in m.asks)
+                else len(m.asks) + sum(a.expect == "Contact created" for a in m.asks)
             )
             ratio = (
                 ""

@@ -55,7 +55,7 @@ CONTACTS = [
 # Two commands in turn, because the state must change on every turn: the bot keeps the last
 # few messages, and a conversation repeating one line would soon have nothing new to save.
 TEXTS = [f"find {c['email']}" for c in CONTACTS]
-FOUND = "Found 1 matching contact."
+FOUND = "Search results — Showing 1 of 1"
 AIM = 1.3
 
 
@@ -185,7 +185,7 @@ async def drive(
             started = time.perf_counter()
             try:
                 replies = await chat.conversation.say(text)
-                ok = [r.text for r in replies] == [FOUND]
+                ok = [r.said for r in replies] == [FOUND]
             except AssertionError:  # the bot answered with an HTTP error
                 ok = False
             elapsed = (time.perf_counter() - started) * 1000

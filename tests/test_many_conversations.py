@@ -7,9 +7,11 @@ from __future__ import annotations
 import asyncio
 
 from tests.support.botapp import Conversation, action_data, running_app, test_settings
+from tests.support.cardread import heading
+from tests.support.cardread import texts as card_texts
 
 TITLES = {
-    "en": ("Create contact", "Create", "Created the contact"),
+    "en": ("Create contact", "Create", "Contact created"),
     "ko": ("연락처 만들기", "만들기", "연락처를 만들었어요"),
 }
 
@@ -20,7 +22,7 @@ async def _create_in_its_own_chat(bot, channel, n: int) -> tuple[Conversation, s
     (welcome,) = await chat.start()
     start, submit, done = TITLES[lang]
     (reply,) = await chat.click(action_data(welcome.cards[0], start))
-    (reply,) = await chat.click(
+    created, ended = await chat.click(
         {
             **action_data(reply.cards[0], submit),
             "firstname": f"User{n}",
@@ -28,8 +30,8 @@ async def _create_in_its_own_chat(bot, channel, n: int) -> tuple[Conversation, s
             "email": f"user{n}@parallel.example",
         }
     )
-    assert done in reply.text, reply.text
-    return chat, reply.text
+    assert heading(created.cards[0]) == done and ended.updated
+    return chat, " ".join(card_texts(created.cards[0]))
 
 
 async def test_twenty_conversations_at_once_stay_apart(tmp_path, channel):
@@ -41,7 +43,8 @@ async def test_twenty_conversations_at_once_stay_apart(tmp_path, channel):
         # Each conversation got its own welcome nonce and only its own replies.
         assert len({chat.nonce for chat in chats}) == 20
         for n, chat in enumerate(chats):
-            texts = " ".join(r.text for r in channel.messages(chat.conversation_id))
+            sent = channel.messages(chat.conversation_id)
+            texts = " ".join(t for r in sent for c in r.cards for t in card_texts(c))
             assert f"User{n} " in texts or f"User{n}" in texts
             others = [m for m in range(20) if m != n and f"User{m} " in texts]
             assert not others, f"conversation {n} saw replies meant for {others}"
@@ -68,8 +71,8 @@ async def test_a_card_from_one_conversation_does_nothing_in_another(tmp_path, ch
         assert replies and "Confirm" not in [r.text for r in replies]
         assert (await bot.contacts.get(jane.id)).get("company") == ""
         # Alice's own Confirm still works.
-        (reply,) = await alice.click(confirm)
-        assert reply.text == "Updated the contact Jane Doe."
+        reply, ended = await alice.click(confirm)
+        assert heading(reply.cards[0]) == "Contact updated" and ended.updated
         assert (await bot.contacts.get(jane.id)).get("company") == "Globex"
 
 
@@ -86,8 +89,9 @@ async def test_a_double_clicked_confirm_writes_once(tmp_path, channel):
         confirm = action_data(reply.cards[0], "Confirm")
         before = len(channel.messages(chat.conversation_id))
         await asyncio.gather(chat.click(confirm), chat.click(confirm))
-        texts = [r.text for r in channel.messages(chat.conversation_id)[before:]]
-        assert len(texts) == 2, texts
-        assert sum(t == "Updated the contact Jane Doe." for t in texts) == 1, texts
-        assert any(t.startswith("You already saved this at ") for t in texts), texts
+        sent = channel.messages(chat.conversation_id)[before:]
+        new = [r for r in sent if not r.updated]
+        assert len(new) == 2 and len(sent) == 3, sent  # and the card's one update
+        assert sum(bool(r.cards) and heading(r.cards[0]) == "Contact updated" for r in new) == 1
+        assert any(r.text.startswith("That card was already used") for r in new), new
         assert (await bot.contacts.get(jane.id)).get("jobtitle") == "CTO"

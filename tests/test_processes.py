@@ -23,14 +23,20 @@ from hubspot.crm.contacts import PublicObjectSearchRequest, SimplePublicObjectIn
 from store.postgres import PostgresStore
 from tests.support.botapp import action_data
 from tests.support.card_shapes import one_card_per_shape
+from tests.support.cardread import texts as card_texts
 from tests.support.channel import Recorded, TestChannel
 from tests.support.processes import AppProcess, AppProcesses, SharedHubSpot, shared_hubspot
 from tests.support.proxy import RoundRobinProxy
 from tests.support.remote_chat import ACCEPTED, RemoteChat, post_activity
 
 GENERIC_ERROR = "Something went wrong"
-ALREADY_SAVED = "You already saved this at "
-IN_DOUBT = ("I can't tell whether this was saved", "HubSpot did not confirm the save")
+# A Confirm pressed again: the ledger's answer, or (the card ended first) the card's.
+ALREADY_SAVED = ("You already saved this at ", "That card was already used (✓ Saved by ")
+IN_DOUBT = (
+    "I can't tell whether this was saved",
+    "HubSpot did not confirm the save",
+    "That card was already used (HubSpot did not confirm the save",
+)
 
 
 @dataclass
@@ -108,7 +114,9 @@ async def contacts_with_email(hs: SharedHubSpot, email: str) -> list[dict[str, A
 
 
 def texts(replies: list[Recorded]) -> list[str]:
-    return [r.text for r in replies]
+    """What each new message says: its line, or (a card alone) the card's first two lines,
+    e.g. "Contact created — Ann Lee". Updates of cards sent before are not new messages."""
+    return [r.text or " — ".join(card_texts(r.cards[0])[:2]) for r in replies if not r.updated]
 
 
 def confirm_of(replies: list[Recorded]) -> dict[str, Any] | None:
@@ -161,7 +169,7 @@ async def test_one_confirm_at_both_instances_at_once_is_applied_once(tmp_path, p
             if second is not first:
                 said += texts(chat.replies_to(second["id"]))
             assert cl.hs.counters["update"].committed == before + 1, f"round {n}: {said}"
-            assert said.count("Updated the contact Jane Doe.") == 1, f"round {n}: {said}"
+            assert said.count("Contact updated — Jane Doe") == 1, f"round {n}: {said}"
             assert not any(t.startswith(GENERIC_ERROR) for t in said), f"round {n}: {said}"
             if second is first:
                 assert len(said) == 1, f"round {n}: the redelivery was answered: {said}"
@@ -196,15 +204,15 @@ async def test_two_turns_of_one_conversation_at_once_both_complete(tmp_path, pos
             )
             created, other = await asyncio.gather(create, chat.say(other_text))
             said = texts(created) + texts(other)
-            assert texts(created)[:1] == [f"Created the contact {name}."], f"round {n}: {said}"
+            assert texts(created)[:1] == [f"Contact created — {name}"], f"round {n}: {said}"
             assert not any(t.startswith(GENERIC_ERROR) for t in said), f"round {n}: {said}"
             if n % 2 == 0:
-                assert texts(other) == ["Found 1 matching contact."], f"round {n}: {said}"
+                assert texts(other) == ["Search results — Showing 1 of 1"], f"round {n}: {said}"
                 continue
             confirm = confirm_of(other)
             assert confirm is not None, f"round {n}: {said}"
             confirmed = texts(await chat.click(confirm))
-            assert confirmed == ["Updated the contact Jane Doe."], f"round {n}: {confirmed}"
+            assert confirmed == ["Contact updated — Jane Doe"], f"round {n}: {confirmed}"
         assert cl.hs.counters["create"].committed == ROUNDS + 1
         for n in range(ROUNDS):
             found = await contacts_with_email(cl.hs, f"ann.{word(n).lower()}@lee.io")
@@ -220,7 +228,7 @@ async def test_a_redelivery_to_the_other_instance_is_processed_once(tmp_path, po
         create = chat.message("add Ann Park ann@park.kr Initech")
         for app in (cl.a, cl.b, cl.a):  # Teams gave up waiting and sent it again, elsewhere
             assert await post_activity(cl.session, app.url, create) in ACCEPTED
-        assert texts(chat.replies_to(create["id"])) == ["Created the contact Ann Park."]
+        assert texts(chat.replies_to(create["id"])) == ["Contact created — Ann Park"]
         assert cl.hs.counters["create"].committed == 1
 
         confirm = confirm_of(await chat.say("update ann@park.kr company Globex"))
@@ -228,7 +236,7 @@ async def test_a_redelivery_to_the_other_instance_is_processed_once(tmp_path, po
         click = chat.submit(confirm)
         for app in (cl.a, cl.b):
             assert await post_activity(cl.session, app.url, click) in ACCEPTED
-        assert texts(chat.replies_to(click["id"])) == ["Updated the contact Ann Park."]
+        assert texts(chat.replies_to(click["id"])) == ["Contact updated — Ann Park"]
         assert cl.hs.counters["update"].committed == 1
         (ann,) = await contacts_with_email(cl.hs, "ann@park.kr")
         assert ann["company"] == "Globex"
@@ -301,13 +309,13 @@ class Script:
         chat = self.chat
         await chat.start()
         created = await chat.say(f"add {self.name} {self.email} Acme {self.last}")
-        told = self.claim("create", created, f"Created the contact {self.name}.")
+        told = self.claim("create", created, f"Contact created — {self.name}")
         if self.n % 2 == 0:
             # A search cut off after its answer went out is answered again: reads may repeat.
             found = texts(await chat.say(f"find {self.email}"))
             self.said += found
             if told == "saved":
-                assert found and set(found) == {"Found 1 matching contact."}, self.email
+                assert found and set(found) == {"Search results — Showing 1 of 1"}, self.email
         if self.update is None:
             return
         step, new = self.update
@@ -319,7 +327,7 @@ class Script:
             assert told != "saved", f"{self.email}: {texts(preview)}"
             self.claims[step] = "none"
             return
-        self.claim(step, await chat.click(confirm), f"Updated the contact {self.name}.")
+        self.claim(step, await chat.click(confirm), f"Contact updated — {self.name}")
 
 
 async def kill_at_random(cl: Cluster, rng: random.Random, done: asyncio.Event) -> list[str]:

@@ -124,7 +124,7 @@ async def test_allowed_and_read_only_page_users(tmp_path, provider, browser):
         box = carol.page.get_by_role("textbox").last
         await box.fill("find jane@acme.com")
         await box.press("Enter")
-        await carol.see("Found 1 matching contact.")
+        await carol.see("Showing 1 of 1")
         await box.fill("add Ann Lee ann@globex.com")
         await box.press("Enter")
         await carol.see(text("en", "read_only_user")[:40])
@@ -141,5 +141,5 @@ async def test_allowed_and_read_only_page_users(tmp_path, provider, browser):
         box = alice.page.get_by_role("textbox").last
         await box.fill("find jane@acme.com")
         await box.press("Enter")
-        await alice.see("Found 1 matching contact.")
+        await alice.see("Showing 1 of 1")
         assert await bot.hubspot_local.store.count() == count

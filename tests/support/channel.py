@@ -24,6 +24,19 @@ from aiohttp import web
 SESSION_CARDS: list[tuple[str, dict[str, Any]]] = []
 
 
+def _lines(node: Any) -> list[str]:
+    """The texts of a card's TextBlocks and RichTextBlocks, in order."""
+    if isinstance(node, list):
+        return [line for item in node for line in _lines(item)]
+    if not isinstance(node, dict):
+        return []
+    if node.get("type") == "TextBlock":
+        return [str(node.get("text", ""))]
+    if node.get("type") == "RichTextBlock":
+        return ["".join(str(run.get("text", "")) for run in node.get("inlines", []))]
+    return [line for key, value in node.items() if key != "inlines" for line in _lines(value)]
+
+
 @dataclass
 class Recorded:
     conversation_id: str
@@ -39,6 +52,14 @@ class Recorded:
     @property
     def text(self) -> str:
         return self.activity.get("text") or ""
+
+    @property
+    def said(self) -> str:
+        """What the message says: its line, or (a card alone) the card's first two lines,
+        e.g. "Contact created — Ann Lee" (bench/ reads replies this way)."""
+        if self.text or not self.cards:
+            return self.text
+        return " — ".join(_lines(self.cards[0])[:2])
 
     @property
     def cards(self) -> list[dict[str, Any]]:
