@@ -1,6 +1,7 @@
 """Entry point: read Settings once, build the collaborators, wire the routes. No logic lives here.
 
-    POST /api/messages   Bot Framework activities (Teams, Emulator, the local Web Chat channel)
+    POST /api/messages   Bot Framework activities (Teams, Emulator, the local Web Chat channel);
+                         answered once accepted, the turn going on in the background
     GET  /healthz        liveness
     /  and /v3/...       the Web Chat page and its Direct Line 3.0-compatible channel (webchat/),
                          which hands activities to the same adapter and bot in-process
@@ -34,6 +35,7 @@ from agent.loop import ContactAgent
 from agent.memory import Encoding, Utf8Bytes, load_encoding
 from bots import ContactBot, StoreStorage
 from bots.failures import on_turn_error, unreadable_activity
+from bots.inbox import InboxSettings, TurnInbox
 from bots.local_mode import loopback_host_only
 from bots.token_auth import StrictTokenAuthentication
 from config import Settings
@@ -57,6 +59,7 @@ STORE_KEY = web.AppKey("store", Store)
 BOT_KEY = web.AppKey("bot", ContactBot)
 CONTACTS_KEY = web.AppKey("contacts", ContactsService)
 HUBSPOT_LOCAL_KEY = web.AppKey("hubspot_local", RunningHubSpot)
+INBOX_KEY = web.AppKey("inbox", TurnInbox)
 
 
 @dataclass(frozen=True)
@@ -110,6 +113,17 @@ def create_app(
     app[STORE_KEY] = store
     conversation_state = ConversationState(StoreStorage(store))
     client = openai_client if openai_client is not None else build_client(settings)
+    inbox = app[INBOX_KEY] = TurnInbox(
+        adapter=adapter,
+        bot=lambda: app[BOT_KEY],
+        store=store,
+        settings=InboxSettings(
+            answer_seconds=settings.turn_answer_seconds,
+            lease_seconds=settings.turn_lease_seconds,
+            max_running=settings.max_background_turns,
+        ),
+        exclusive=not settings.database_url,  # SQLite and memory have one process
+    )
 
     async def start_collaborators(app: web.Application) -> None:
         await store.open()
@@ -157,6 +171,10 @@ def create_app(
             encoding=encoding,
             agent=agent,
         )
+        await inbox.start()  # last: what a dead instance left needs the bot
+
+    async def finish_turns(app: web.Application) -> None:
+        await inbox.close()  # while the store, HubSpot and the channels are still there
 
     async def stop_collaborators(app: web.Application) -> None:
         local = app.get(HUBSPOT_LOCAL_KEY)
@@ -172,10 +190,12 @@ def create_app(
         await store.close()
 
     app.on_startup.append(start_collaborators)
+    app.on_shutdown.append(finish_turns)
     app.on_cleanup.append(stop_collaborators)
 
     async def messages(request: web.Request) -> web.StreamResponse:
-        return await unreadable_activity(request) or await adapter.process(request, app[BOT_KEY])
+        """Answered as soon as the activity is accepted (bots/inbox.py); invokes inline."""
+        return await unreadable_activity(request) or await inbox.process(request)
 
     async def healthz(request: web.Request) -> web.Response:
         return web.json_response({"status": "ok"})

@@ -102,6 +102,16 @@ def _positive_seconds(value: str) -> float:
     return seconds
 
 
+def _seconds_or_none(value: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise ValueError("a number of seconds") from None
+    if not 0 <= seconds < 3600:
+        raise ValueError("a number of seconds from 0 to 3600")
+    return seconds
+
+
 def _flag(value: str) -> bool:
     v = value.strip().lower()
     if v in {"1", "true", "yes", "on"}:
@@ -146,6 +156,11 @@ class Settings:
     hubspot_threads: int = 16  # SDK calls in flight at once (each holds a thread and a socket)
     hubspot_action_seconds: float = 12.0  # the most one action waits for HubSpot, retries included
     default_phone_region: str = "US"
+
+    # Answering the channel (bots/inbox.py)
+    turn_answer_seconds: float = 0.25  # a POST waits this long for its turn, then answers 202
+    turn_lease_seconds: float = 15.0  # a dead instance's accepted turns are taken over after this
+    max_background_turns: int = 1000  # turns running after their answer; more wait for a slot
 
     # Language and conversation state
     default_language: str = "en"  # "en" or "ko", used until the channel tells us the locale
@@ -334,6 +349,9 @@ ENVIRONMENT: tuple[tuple[str, str, Callable[[str], Any]], ...] = (
     ("HUBSPOT_THREADS", "hubspot_threads", _between(1, 256)),
     ("HUBSPOT_ACTION_SECONDS", "hubspot_action_seconds", _positive_seconds),
     ("DEFAULT_PHONE_REGION", "default_phone_region", _upper),
+    ("TURN_ANSWER_SECONDS", "turn_answer_seconds", _seconds_or_none),
+    ("TURN_LEASE_SECONDS", "turn_lease_seconds", _positive_seconds),
+    ("MAX_BACKGROUND_TURNS", "max_background_turns", _between(1, 100_000)),
     ("DEFAULT_LANGUAGE", "default_language", _one_of("en", "ko", lower=True, prefix=2)),
     ("STATE_STORAGE", "state_storage", _one_of("sqlite", "memory", lower=True)),
     ("DATABASE_URL", "database_url", _database_url),

@@ -34,6 +34,7 @@ from bots.refusals import record_refused
 from bots.state import ConversationData
 from bots.submits import BadSubmit, Submit, parse_submit, submit_value
 from bots.turn import Turn
+from bots.typing import typing_while_slow
 from bots.updates import UpdateFlow
 from bots.writes import WriteLedger
 from cards import text
@@ -145,7 +146,11 @@ class ContactBot(ActivityHandler):
             data = ConversationData.from_dict(raw)
             turn_context.turn_state[_DATA_KEY] = data
             try:
-                await super().on_turn(turn_context)
+                if activity.type == ActivityTypes.message:
+                    async with typing_while_slow(turn_context):
+                        await super().on_turn(turn_context)
+                else:
+                    await super().on_turn(turn_context)
             finally:
                 await self._accessor.set(turn_context, data.to_dict())
                 await self._state.save_changes(turn_context)

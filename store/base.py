@@ -84,6 +84,17 @@ class AuditEntry:
 
 
 @dataclass(frozen=True)
+class InboxItem:
+    """An activity the app accepted (answered the channel for) but has not finished handling:
+    what it needs to run the turn again (`record`), and how many instances have taken it so far
+    (`attempts`, 1 for the one that accepted it)."""
+
+    key: str
+    record: dict[str, Any]
+    attempts: int
+
+
+@dataclass(frozen=True)
 class ChannelConversation:
     """A conversation of the built-in Direct Line channel: whose it is, its language, and the
     watermark of its newest activity (`seq`)."""
@@ -131,6 +142,28 @@ class Store(Protocol):
     async def processed(self, key: str) -> bool: ...
 
     async def mark_processed(self, key: str) -> None: ...
+
+    # -- activities answered at once, handled in the background (bots/inbox.py) --------------
+    async def inbox_accept(
+        self, key: str, record: dict[str, Any], *, owner: str, lease_seconds: float
+    ) -> bool:
+        """Keep `record` under `key`, leased to `owner` for `lease_seconds`, unless the key is
+        there already (a redelivery while the first delivery is still in hand): True when kept
+        now. Kept before the channel is answered, so a crash after the answer loses nothing."""
+
+    async def inbox_renew(self, keys: Sequence[str], *, owner: str, lease_seconds: float) -> None:
+        """Extend the leases `owner` still holds on `keys` (its turns are alive)."""
+
+    async def inbox_take(
+        self, *, owner: str, lease_seconds: float, limit: int, orphaned: bool = False
+    ) -> list[InboxItem]:
+        """Up to `limit` items whose lease ran out (their owner died or stalled), oldest first,
+        now leased to `owner` with their attempts counted; across instances each is taken by
+        one at a time. `orphaned`: every item not `owner`'s, lease or not (a process that is
+        the store's only user, at start: whoever held them was its previous run)."""
+
+    async def inbox_done(self, key: str) -> None:
+        """The item's turn ended (or it was given up): nobody takes it again."""
 
     # -- writes claimed before HubSpot is called ----------------------------------------------
     async def claim(self, key: str, *, by: str) -> Claim: ...

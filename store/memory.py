@@ -21,6 +21,7 @@ from store.base import (
     ChannelListener,
     Claim,
     Doc,
+    InboxItem,
     LocalListeners,
     audit_matches,
     channel_activity_id,
@@ -43,6 +44,8 @@ class MemoryStore:
         self._channel_active: dict[str, float] = {}  # when each last had an activity
         self._logs: dict[str, deque[tuple[int, dict[str, Any]]]] = {}
         self._listeners = LocalListeners()
+        # key -> [record, owner, lease until, attempts], in the order accepted
+        self._inbox: dict[str, list[Any]] = {}
 
     async def open(self) -> None:
         return None
@@ -87,6 +90,37 @@ class MemoryStore:
     def forget_processed(self, key: str) -> None:
         """As if the process had died before marking `key` processed (tests of redelivery)."""
         self._processed.pop(key, None)
+
+    async def inbox_accept(
+        self, key: str, record: dict[str, Any], *, owner: str, lease_seconds: float
+    ) -> bool:
+        if key in self._inbox:
+            return False
+        self._inbox[key] = [json.loads(json.dumps(record)), owner, self._clock() + lease_seconds, 1]
+        return True
+
+    async def inbox_renew(self, keys: Sequence[str], *, owner: str, lease_seconds: float) -> None:
+        until = self._clock() + lease_seconds
+        for key in keys:
+            item = self._inbox.get(key)
+            if item is not None and item[1] == owner:
+                item[2] = until
+
+    async def inbox_take(
+        self, *, owner: str, lease_seconds: float, limit: int, orphaned: bool = False
+    ) -> list[InboxItem]:
+        now = self._clock()
+        taken: list[InboxItem] = []
+        for key, item in self._inbox.items():
+            if len(taken) >= limit:
+                break
+            if item[2] <= now or orphaned and item[1] != owner:
+                item[1], item[2], item[3] = owner, now + lease_seconds, item[3] + 1
+                taken.append(InboxItem(key, copy.deepcopy(item[0]), item[3]))
+        return taken
+
+    async def inbox_done(self, key: str) -> None:
+        self._inbox.pop(key, None)
 
     async def claim(self, key: str, *, by: str) -> Claim:
         existing = self._claims.get(key)

@@ -41,6 +41,7 @@ from store.base import (
     ChannelListener,
     Claim,
     Doc,
+    InboxItem,
     LocalListeners,
     audit_entry,
     audit_insert,
@@ -73,6 +74,9 @@ SCHEMA = [
     + "".join(f", {name} {kind}" for name, kind in AUDIT_ADDED)
     + ")",
     "CREATE INDEX IF NOT EXISTS processed_activities_at ON processed_activities (at)",
+    "CREATE TABLE IF NOT EXISTS inbox (key TEXT PRIMARY KEY, record TEXT NOT NULL, "
+    "owner TEXT NOT NULL, lease_until DOUBLE PRECISION NOT NULL, "
+    "attempts INTEGER NOT NULL DEFAULT 1, accepted DOUBLE PRECISION NOT NULL)",
     "CREATE TABLE IF NOT EXISTS shared_secrets (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS channel_conversations (id TEXT PRIMARY KEY, "
     "user_id TEXT NOT NULL, locale TEXT, seq BIGINT NOT NULL DEFAULT 0, "
@@ -241,6 +245,48 @@ class PostgresStore:
             await conn.execute(
                 "DELETE FROM processed_activities WHERE at <= %s", (now - PROCESSED_TTL_SECONDS,)
             )
+
+    # -- the inbox ----------------------------------------------------------------------------
+    async def inbox_accept(
+        self, key: str, record: dict[str, Any], *, owner: str, lease_seconds: float
+    ) -> bool:
+        now = self._clock()
+        async with self._conn() as conn:
+            cur = await conn.execute(
+                "INSERT INTO inbox(key, record, owner, lease_until, accepted) "
+                "VALUES (%s, %s, %s, %s, %s) ON CONFLICT(key) DO NOTHING RETURNING key",
+                (key, json.dumps(record, ensure_ascii=False), owner, now + lease_seconds, now),
+            )
+            return await cur.fetchone() is not None
+
+    async def inbox_renew(self, keys: Sequence[str], *, owner: str, lease_seconds: float) -> None:
+        if not keys:
+            return
+        async with self._conn() as conn:
+            await conn.execute(
+                "UPDATE inbox SET lease_until = %s WHERE key = ANY(%s) AND owner = %s",
+                (self._clock() + lease_seconds, list(keys), owner),
+            )
+
+    async def inbox_take(
+        self, *, owner: str, lease_seconds: float, limit: int, orphaned: bool = False
+    ) -> list[InboxItem]:
+        now = self._clock()
+        async with self._conn() as conn:
+            cur = await conn.execute(
+                "UPDATE inbox SET owner = %s, lease_until = %s, attempts = attempts + 1 "
+                "WHERE key IN (SELECT key FROM inbox WHERE lease_until <= %s "
+                "OR (%s AND owner <> %s) ORDER BY accepted LIMIT %s FOR UPDATE SKIP LOCKED) "
+                "RETURNING key, record, attempts, accepted",
+                (owner, now + lease_seconds, now, orphaned, owner, limit),
+            )
+            rows = await cur.fetchall()
+        rows.sort(key=lambda row: row[3])
+        return [InboxItem(key, json.loads(record), attempts) for key, record, attempts, _ in rows]
+
+    async def inbox_done(self, key: str) -> None:
+        async with self._conn() as conn:
+            await conn.execute("DELETE FROM inbox WHERE key = %s", (key,))
 
     # -- claims -------------------------------------------------------------------------------
     async def claim(self, key: str, *, by: str) -> Claim:

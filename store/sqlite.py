@@ -35,6 +35,7 @@ from store.base import (
     ChannelListener,
     Claim,
     Doc,
+    InboxItem,
     LocalListeners,
     audit_entry,
     audit_insert,
@@ -57,6 +58,9 @@ SCHEMA = [
     "conversation TEXT NOT NULL, action TEXT NOT NULL, contact_id TEXT NOT NULL, "
     "properties TEXT NOT NULL" + "".join(f", {name} {kind}" for name, kind in AUDIT_ADDED) + ")",
     "CREATE INDEX IF NOT EXISTS processed_activities_at ON processed_activities (at)",
+    "CREATE TABLE IF NOT EXISTS inbox (key TEXT PRIMARY KEY, record TEXT NOT NULL, "
+    "owner TEXT NOT NULL, lease_until REAL NOT NULL, attempts INTEGER NOT NULL DEFAULT 1, "
+    "accepted REAL NOT NULL)",
     "CREATE TABLE IF NOT EXISTS shared_secrets (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS channel_conversations (id TEXT PRIMARY KEY, "
     "user_id TEXT NOT NULL, locale TEXT, seq INTEGER NOT NULL DEFAULT 0, "
@@ -207,6 +211,59 @@ class SqliteStore:
             conn.execute(
                 "DELETE FROM processed_activities WHERE at <= ?", (now - PROCESSED_TTL_SECONDS,)
             )
+
+    # -- the inbox ----------------------------------------------------------------------------
+    async def inbox_accept(
+        self, key: str, record: dict[str, Any], *, owner: str, lease_seconds: float
+    ) -> bool:
+        now = self._clock()
+        row = (key, json.dumps(record, ensure_ascii=False), owner, now + lease_seconds, now)
+        return await asyncio.to_thread(self._inbox_accept, row)
+
+    def _inbox_accept(self, row: tuple[Any, ...]) -> bool:
+        with self._db(write=True) as conn:
+            return bool(
+                conn.execute(
+                    "INSERT INTO inbox(key, record, owner, lease_until, accepted) "
+                    "VALUES (?, ?, ?, ?, ?) ON CONFLICT(key) DO NOTHING",
+                    row,
+                ).rowcount
+            )
+
+    async def inbox_renew(self, keys: Sequence[str], *, owner: str, lease_seconds: float) -> None:
+        until = self._clock() + lease_seconds
+        await asyncio.to_thread(
+            self._run,
+            "UPDATE inbox SET lease_until = ? WHERE key = ? AND owner = ?",
+            *[(until, key, owner) for key in keys],
+        )
+
+    async def inbox_take(
+        self, *, owner: str, lease_seconds: float, limit: int, orphaned: bool = False
+    ) -> list[InboxItem]:
+        now = self._clock()
+        return await asyncio.to_thread(
+            self._inbox_take, owner, now, now + lease_seconds, limit, orphaned
+        )
+
+    def _inbox_take(
+        self, owner: str, now: float, until: float, limit: int, orphaned: bool
+    ) -> list[InboxItem]:
+        with self._db(write=True) as conn:
+            rows = conn.execute(
+                "SELECT key, record, attempts FROM inbox "
+                "WHERE lease_until <= ? OR (? AND owner <> ?) ORDER BY accepted LIMIT ?",
+                (now, orphaned, owner, limit),
+            ).fetchall()
+            conn.executemany(
+                "UPDATE inbox SET owner = ?, lease_until = ?, attempts = attempts + 1 "
+                "WHERE key = ?",
+                [(owner, until, key) for key, _, _ in rows],
+            )
+        return [InboxItem(key, json.loads(record), attempts + 1) for key, record, attempts in rows]
+
+    async def inbox_done(self, key: str) -> None:
+        await asyncio.to_thread(self._run, "DELETE FROM inbox WHERE key = ?", (key,))
 
     # -- claims -------------------------------------------------------------------------------
     async def claim(self, key: str, *, by: str) -> Claim:

@@ -28,7 +28,7 @@ async def test_loopback_names_work(tmp_path, host):
     async with running_app(test_settings(tmp_path)) as bot, TestChannel() as channel:
         update = act.emulator_conversation_update("c2|livechat", channel.service_url)
         resp = await bot.post(update, headers={"Host": host})
-        assert resp.status in (200, 201)
+        assert resp.status in (200, 201, 202)
         assert len(channel.activities("c2|livechat")) == 1  # the welcome card
 
 
@@ -39,4 +39,4 @@ async def test_with_allow_remote_any_host_is_answered(tmp_path):
     ):
         update = act.emulator_conversation_update("c3|livechat", channel.service_url)
         resp = await bot.post(update, headers={"Host": "crm-bot.intranet.example"})
-        assert resp.status in (200, 201)
+        assert resp.status in (200, 201, 202)

@@ -25,9 +25,11 @@ from tests.support.botapp import action_data
 from tests.support.card_shapes import one_card_per_shape
 from tests.support.cardread import texts as card_texts
 from tests.support.channel import Recorded, TestChannel
+from tests.support.gate import HubSpotGate
 from tests.support.processes import AppProcess, AppProcesses, SharedHubSpot, shared_hubspot
 from tests.support.proxy import RoundRobinProxy
 from tests.support.remote_chat import ACCEPTED, RemoteChat, post_activity
+from tests.support.waiting import until
 
 GENERIC_ERROR = "Something went wrong"
 # A Confirm pressed again: the ledger's answer, or (the card ended first) the card's.
@@ -51,7 +53,9 @@ class Cluster:
     database_url: str
 
     def chat(self, url: str | None = None) -> RemoteChat:
-        return RemoteChat(self.session, url or self.proxy.url, self.channel)
+        # A redelivery that finds its activity in the dead instance's hands is answered 202 and
+        # run when that instance's lease runs out (3 s here): wait for its reply.
+        return RemoteChat(self.session, url or self.proxy.url, self.channel, reply_wait=30)
 
     async def audit_log(self) -> list[Any]:
         store = PostgresStore(self.database_url)
@@ -240,6 +244,41 @@ async def test_a_redelivery_to_the_other_instance_is_processed_once(tmp_path, po
         assert cl.hs.counters["update"].committed == 1
         (ann,) = await contacts_with_email(cl.hs, "ann@park.kr")
         assert ann["company"] == "Globex"
+
+
+@pytest.mark.timeout(120)
+async def test_a_turn_answered_at_once_survives_its_instance_dying(tmp_path, postgres, reaper):
+    """Issue 10: an instance answers the POST (202) and dies before the turn ends; the channel
+    never delivers it again, yet the user gets the answer: the other instance takes the turn
+    over from the shared inbox once the dead one's lease runs out."""
+    url = await asyncio.to_thread(postgres.new_database)
+    async with shared_hubspot() as hs, HubSpotGate(hs.url) as gate, TestChannel() as channel:
+        await add_contact(hs, firstname="Jane", lastname="Doe", email="jane@acme.com")
+        async with AppProcesses(tmp_path, database_url=url, hubspot=hs) as apps:
+            reaper.append(apps)
+            a = apps.add("a", TURN_ANSWER_SECONDS="0", HUBSPOT_BASE_URL=gate.url)
+            b = apps.add("b", TURN_ANSWER_SECONDS="0", HUBSPOT_BASE_URL=gate.url)
+            await asyncio.gather(a.start(), b.start())
+            async with aiohttp.ClientSession() as session:
+                chat = RemoteChat(session, a.url, channel, reply_wait=30)
+                await chat.start()
+                gate.shut()
+                find = chat.message("find jane@acme.com")
+                assert await post_activity(session, a.url, find) == "202"
+                await until(lambda: gate.held >= 1, within=20, what="the find reaching HubSpot")
+                await a.kill()  # kill -9, the turn in the middle of its HubSpot call
+                gate.open()
+                await until(
+                    lambda: chat.replies_to(find["id"]), within=60, what="the taken-over reply"
+                )
+                (reply,) = chat.replies_to(find["id"])
+                shown = reply.text + str(reply.cards)
+                assert "Jane Doe" in shown and "jane@acme.com" in shown
+                assert "took over" in b.tail(200)
+                # Delivered once more to the survivor: processed once, no second answer.
+                assert await post_activity(session, b.url, find) in ACCEPTED
+                await asyncio.sleep(0.5)  # a second answer would be on its way by now
+                assert len(chat.replies_to(find["id"])) == 1
 
 
 # -- b) kill -9 while 200 conversations create, search and update ------------------------------

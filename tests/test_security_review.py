@@ -63,7 +63,8 @@ async def test_a_cross_site_simple_request_cannot_drive_the_local_bot(tmp_path, 
             data=json.dumps(activity),
             headers={"Content-Type": "application/json; charset=utf-8"},
         ) as resp:
-            assert resp.status in (200, 201)
+            assert resp.status in (200, 201, 202)
+        await bot.finished(activity)
         assert "Jane Doe" in json.dumps([r.activity for r in channel.messages("csrf-1")])
 
 
@@ -230,7 +231,7 @@ async def test_no_secret_reaches_logs_chat_model_or_browser(tmp_path, channel, c
             ("/conversations", {}),
         ):
             answer = await dl.call("POST", path, token=DIRECTLINE_SECRET, json_body=body)
-            assert answer.status in (200, 201), answer
+            assert answer.status in (200, 201, 202), answer
             seen.append(json.dumps(answer.body) + json.dumps(answer.headers))
         assert model.remaining == 0 and model.unexpected_calls == 0
 

@@ -396,3 +396,49 @@ async def test_an_old_postgres_audit_log_is_migrated_at_open_keeping_its_rows(po
     finally:
         await a.close()
         await b.close()
+
+
+# -- the inbox: activities answered at once, handled in the background -----------------------
+async def test_the_inbox_keeps_an_accepted_activity_until_done_and_hands_it_over_on_expiry(
+    clocked,
+):
+    store, clock = clocked
+    record = {"activity": {"type": "message", "text": "안녕 find jane"}, "auth": {"claims": {}}}
+    assert await store.inbox_accept("k1", record, owner="a", lease_seconds=10) is True
+    # A redelivery while the first is still in hand is not kept twice.
+    assert await store.inbox_accept("k1", {"other": True}, owner="b", lease_seconds=10) is False
+    clock.now += 1
+    assert await store.inbox_accept("k2", {"n": 2}, owner="a", lease_seconds=10) is True
+    # Leased: nobody else takes them.
+    assert await store.inbox_take(owner="b", lease_seconds=10, limit=10) == []
+    # The owner is alive and renews k1 only; k2's lease runs out (its owner stalled or died).
+    clock.now += 8
+    await store.inbox_renew(["k1"], owner="a", lease_seconds=10)
+    await store.inbox_renew(["k1"], owner="b", lease_seconds=100)  # not b's: no effect
+    clock.now += 5
+    taken = await store.inbox_take(owner="b", lease_seconds=10, limit=10)
+    assert [(i.key, i.record, i.attempts) for i in taken] == [("k2", {"n": 2}, 2)]
+    # Taken once: another instance asking at the same moment gets nothing.
+    assert await store.inbox_take(owner="c", lease_seconds=10, limit=10) == []
+    clock.now += 20  # now every lease ran out: oldest first, the record as it was kept
+    taken = await store.inbox_take(owner="c", lease_seconds=10, limit=1)
+    assert [(i.key, i.record, i.attempts) for i in taken] == [("k1", record, 2)]
+    await store.inbox_done("k1")
+    clock.now += 20
+    taken = await store.inbox_take(owner="d", lease_seconds=10, limit=10)
+    assert [(i.key, i.attempts) for i in taken] == [("k2", 3)]
+    await store.inbox_done("k2")
+    clock.now += 20
+    assert await store.inbox_take(owner="d", lease_seconds=10, limit=10) == []
+    # Done means gone: the same key may be accepted again (the processed-ids check, not the
+    # inbox, is what stops a redelivery after its turn ended).
+    assert await store.inbox_accept("k1", record, owner="a", lease_seconds=10) is True
+
+
+async def test_a_process_that_is_the_stores_only_user_takes_its_previous_runs_items(clocked):
+    store, _ = clocked
+    await store.inbox_accept("left", {"n": 1}, owner="run-1", lease_seconds=60)
+    await store.inbox_accept("mine", {"n": 2}, owner="run-2", lease_seconds=60)
+    assert await store.inbox_take(owner="run-2", lease_seconds=60, limit=10) == []
+    taken = await store.inbox_take(owner="run-2", lease_seconds=60, limit=10, orphaned=True)
+    assert [(i.key, i.attempts) for i in taken] == [("left", 2)]

@@ -401,12 +401,12 @@ async def test_in_channels_and_group_chats_only_a_mention_is_answered(
         mention=False,
         conversation_type=conversation_type,
     )
-    assert (await app.post(plain)).status in (200, 201)
+    assert (await app.post(plain)).status in (200, 201, 202)
     assert channel.messages(cid) == []
     mentioned = act.teams_channel_message(
         cid, channel.service_url, "find jane@acme.com", conversation_type=conversation_type
     )
-    assert (await app.post(mentioned)).status in (200, 201)
+    assert (await app.post(mentioned)).status in (200, 201, 202)
     (reply,) = channel.messages(cid)
     assert reply.text == "" and "Showing 1 of 1" in texts(reply.cards[0])
     assert "Jane Doe" in str(reply.cards[0])

@@ -6,8 +6,9 @@
         replies = await chat.say("find jane@acme.com")
         replies = await chat.click({"action": "start_search", "nonce": chat.nonce})
 
-`say`/`click` return only the activities the bot sent in answer to that one POST. Bot Framework
-turns finish before the HTTP POST returns, so no sleeping is needed.
+`say`/`click` return only the activities the bot sent in answer to that one POST. The app
+answers a slow turn's POST before the turn ends (202, bots/inbox.py); `post` then waits for that
+turn in the app, so no sleeping is needed (`settle=False` returns at the HTTP answer).
 """
 
 from __future__ import annotations
@@ -22,8 +23,10 @@ from typing import Any
 
 import aiohttp
 from aiohttp import web
+from botbuilder.schema import Activity
 
-from app import CONTACTS_KEY, HUBSPOT_LOCAL_KEY, create_app
+from app import CONTACTS_KEY, HUBSPOT_LOCAL_KEY, INBOX_KEY, create_app
+from bots.inbox import delivery_key
 from config import Settings
 from tests.support import activities as act
 from tests.support.channel import Recorded, TestChannel
@@ -56,8 +59,14 @@ class RunningApp:
         return self.app.get(HUBSPOT_LOCAL_KEY)
 
     async def post(
-        self, activity: dict[str, Any], *, headers: dict[str, str] | None = None
+        self,
+        activity: dict[str, Any],
+        *,
+        headers: dict[str, str] | None = None,
+        settle: bool = True,
     ) -> aiohttp.ClientResponse:
+        """POST the activity; with `settle`, an answer of 202 (the turn goes on) is followed
+        by waiting for that turn to end in the app, so its replies are all in."""
         # Serialized here, not by aiohttp's json=: it warns on a 10 MB body sent as raw bytes.
         body = io.BytesIO(json.dumps(activity).encode())
         async with self.session.post(
@@ -66,7 +75,15 @@ class RunningApp:
             headers={"Content-Type": "application/json", **(headers or {})},
         ) as resp:
             await resp.read()
-            return resp
+        if settle and resp.status == 202:
+            await self.finished(activity)
+        return resp
+
+    async def finished(self, activity: dict[str, Any]) -> None:
+        """Wait for the app to end the turn of `activity` (answered 202 and still running)."""
+        key = delivery_key(Activity().deserialize(activity))
+        if key is not None:
+            await self.app[INBOX_KEY].finished(key)
 
 
 @asynccontextmanager

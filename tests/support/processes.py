@@ -214,6 +214,11 @@ def app_environment(
             "HUBSPOT_ACCESS_TOKEN": hubspot.token,
             "HUBSPOT_BASE_URL": hubspot.url,
             "PYTHONUNBUFFERED": "1",
+            # These clients count a POST cut off by a kill as not delivered and send it again,
+            # as Teams does: a turn is answered when it ends (up to a minute). A turn its
+            # instance accepted and then died in is taken over after 3 s.
+            "TURN_ANSWER_SECONDS": "60",
+            "TURN_LEASE_SECONDS": "3",
         }
     )
     return env
@@ -229,7 +234,8 @@ class AppProcesses:
         self.apps: dict[str, AppProcess] = {}
         self._reported = False
 
-    def add(self, name: str) -> AppProcess:
+    def add(self, name: str, **settings: str) -> AppProcess:
+        """`settings`: environment variables of this instance only (TURN_ANSWER_SECONDS="0")."""
         data_dir = self.root / f"data-{name}"
         data_dir.mkdir(parents=True, exist_ok=True)
         env = app_environment(
@@ -238,6 +244,7 @@ class AppProcesses:
             database_url=self.database_url,
             hubspot=self.hubspot,
         )
+        env.update(settings)
         app = AppProcess(name, env=env, log=self.root / f"{name}.log")
         self.apps[name] = app
         return app

@@ -26,6 +26,7 @@ import aiohttp
 from tests.support import activities as act
 from tests.support.botapp import find_nonce
 from tests.support.channel import Recorded, TestChannel
+from tests.support.waiting import until
 
 ACCEPTED = frozenset({"200", "201", "202"})  # what post_activity returns when the bot took it
 
@@ -66,6 +67,10 @@ class RemoteChat:
     locale: str = "en-US"
     max_attempts: int = 10
     retry_delay: float = 0.1
+    # A message answered 202 (the bot went on with it after answering): how long to wait for
+    # its first reply before returning. 0: return at the answer, as for a 200. (A welcome
+    # names no activity it replies to, so it is not waited for.)
+    reply_wait: float = 0.0
     nonce: str = ""
     deliveries: list[Delivery] = field(default_factory=list)
 
@@ -85,6 +90,12 @@ class RemoteChat:
             delivery.outcomes.append(outcome)
             if delivery.delivered:
                 break
+        if self.reply_wait and delivery.outcomes[-1] == "202" and activity["type"] == "message":
+            await until(
+                lambda: self.replies_to(activity["id"]),
+                within=self.reply_wait,
+                what=f"a reply to {activity['id']} after the bot answered 202",
+            )
         replies = self.replies_to(activity["id"])
         for reply in replies:  # the newest nonce wins: a redelivered welcome may bring a new one
             for card in reply.cards:
