@@ -247,8 +247,13 @@ class CardLife:
     def _remember(
         self, card_id: str, kind: str, outcome: str, status: str, card: dict[str, Any]
     ) -> None:
+        """Keep what a later click on the ended card is told. Only Teams is answered with the
+        final card itself (a repeat Execute, a refresh); elsewhere the status line is enough,
+        and the conversation's state stays small."""
         book = self._book["ended"]
-        book[card_id] = {"kind": kind, "outcome": outcome, "status": status, "card": card}
+        book[card_id] = {"kind": kind, "outcome": outcome, "status": status}
+        if universal_actions(self._turn.context.activity.channel_id):
+            book[card_id]["card"] = card
         while len(book) > MAX_ENDED:
             del book[next(iter(book))]
 

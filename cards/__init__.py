@@ -24,6 +24,10 @@ earlier conversation (or a forged one) and refuse it. Action names and the field
   update_cancel   data: pending_id
   open_form       data: form ("search" | "create" | "update")   (model mode "use a form")
 
+Cards that end when used (confirmation, create form, chooser, results) also carry
+`card: <id>` in every button's data and become Action.Execute in Teams; `bots/` adds both when it
+sends them (cards/lifecycle.py), so the functions here stay the same for every channel.
+
 Inputs left empty arrive as "" or are missing (clients differ). `lang` is "en" or "ko"
 (see `language_for`); anything else is shown in English.
 """
