@@ -281,6 +281,36 @@ async def test_a_turn_answered_at_once_survives_its_instance_dying(tmp_path, pos
                 assert len(chat.replies_to(find["id"])) == 1
 
 
+@pytest.mark.timeout(120)
+async def test_a_turn_answered_at_once_is_run_by_the_restart_on_sqlite(tmp_path, reaper):
+    """One process on SQLite (the default): killed after answering, it finds the accepted turn
+    in its inbox when it starts again and runs it at once, with no lease to wait out."""
+    async with shared_hubspot() as hs, HubSpotGate(hs.url) as gate, TestChannel() as channel:
+        await add_contact(hs, firstname="Jane", lastname="Doe", email="jane@acme.com")
+        async with AppProcesses(tmp_path, database_url="", hubspot=hs) as apps:
+            reaper.append(apps)
+            solo = apps.add(
+                "solo", TURN_ANSWER_SECONDS="0", TURN_LEASE_SECONDS="600", HUBSPOT_BASE_URL=gate.url
+            )
+            await solo.start()
+            async with aiohttp.ClientSession() as session:
+                chat = RemoteChat(session, solo.url, channel)
+                await chat.start()
+                gate.shut()
+                find = chat.message("find jane@acme.com")
+                assert await post_activity(session, solo.url, find) == "202"
+                await until(lambda: gate.held >= 1, within=20, what="the find reaching HubSpot")
+                await solo.kill()
+                gate.open()
+                assert chat.replies_to(find["id"]) == []
+                await solo.start()  # the lease (600 s) has not run out: only the restart can
+                await until(
+                    lambda: chat.replies_to(find["id"]), within=60, what="the restart's reply"
+                )
+                (reply,) = chat.replies_to(find["id"])
+                assert "Jane Doe" in reply.text + str(reply.cards)
+
+
 # -- b) kill -9 while 200 conversations create, search and update ------------------------------
 
 CONVERSATIONS = 200
