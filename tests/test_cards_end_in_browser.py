@@ -119,6 +119,9 @@ async def test_a_used_card_ends_in_place_and_an_old_one_cannot_write(tmp_path, b
         await pw_expect(confirm.filter(has_text="✓ Saved by")).to_have_count(1, timeout=TIMEOUT_MS)
         await pw_expect(confirm).to_have_count(1)
         await pw_expect(confirm.locator("button")).to_have_count(0)
+        # ...and where it was: above the updated contact that came after it.
+        above, below = await confirm.bounding_box(), await updated.bounding_box()
+        assert above is not None and below is not None and above["y"] < below["y"]
         await shot(confirm, "card-final-en.png")
         assert (await bot.contacts.get(jane.id)).get("company") == "Globex"
         assert writes(bot) == 1

@@ -309,9 +309,25 @@ class DirectLineChannel:
             return str(activity["id"])
         if update_of:
             activity["id"] = update_of
+            # Web Chat orders a transcript by timestamp: an update that kept the time it was
+            # sent would move the card to the bottom instead of replacing it where it is.
+            first = await self._sent_at(conversation_id, update_of)
+            if first:
+                activity["timestamp"] = first
             return await self._append(conversation_id, activity, keep_id=True)
         activity.pop("id", None)
         return await self._append(conversation_id, activity)
+
+    async def _sent_at(self, conversation_id: str, activity_id: str) -> str:
+        """When the activity `activity_id` (`<conversation>|<seq>`) first went out ('' when it
+        is not, or no longer, in the conversation's history)."""
+        seq = activity_id.rpartition("|")[2]
+        if not seq.isdigit():
+            return ""
+        found, _ = await self.conversations.since(conversation_id, int(seq) - 1, limit=1)
+        if found and found[0].get("id") == activity_id:
+            return str(found[0].get("timestamp") or "")
+        return ""
 
     async def settle(self) -> None:
         """Wait for the turns running in the background (welcomes) to end. A shutdown that
