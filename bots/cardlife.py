@@ -126,7 +126,12 @@ class CardLife:
         it replaces ends in the chat (unless this turn acts on it: that one ends with its
         outcome when the turn is done)."""
         old = self._book["live"].get(kind)
-        self._book["live"][kind] = {"id": card_id, "activity": activity_id, "card": card}
+        self._book["live"][kind] = {
+            "id": card_id,
+            "activity": activity_id,
+            "card": card,
+            "lang": self._turn.lang,  # its final state is said in the card's language
+        }
         if old is None or (self.acting is not None and old.get("id") == self.acting.card_id):
             return
         await self._end(old, kind, "replaced", update=True)
@@ -148,7 +153,12 @@ class CardLife:
         acting = self.acting
         assert acting is not None
         activity_id = str(acting.entry.get("activity") or "")
-        acting.replaced_by = {"id": card_id, "activity": activity_id, "card": card}
+        acting.replaced_by = {
+            "id": card_id,
+            "activity": activity_id,
+            "card": card,
+            "lang": self._turn.lang,
+        }
         self._book["live"][acting.kind] = acting.replaced_by
         if self._invoked:
             if text:
@@ -232,7 +242,8 @@ class CardLife:
         self, entry: dict[str, Any], kind: str, outcome: str, *, update: bool, name: str = ""
     ) -> dict[str, Any]:
         turn = self._turn
-        status = status_text(turn.lang, outcome, by=turn.actor.name, when=_now(), name=name)
+        lang = str(entry.get("lang") or turn.lang)
+        status = status_text(lang, outcome, by=turn.actor.name, when=_now(), name=name)
         final = ended(entry.get("card") or {}, status, outcome, instructions=kind in INSTRUCTED)
         if kind == "confirm":  # a confirmation ended without Confirm: its change is gone too
             for data in acting_data(entry.get("card") or {}):

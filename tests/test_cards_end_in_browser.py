@@ -150,3 +150,37 @@ async def test_a_used_card_ends_in_place_and_an_old_one_cannot_write(tmp_path, b
         assert writes(bot) == 2
         assert not [e for e in chat.errors if "Content Security Policy" in e], chat.errors
         await context.close()
+
+
+async def test_the_teams_final_card_in_korean_as_a_person_sees_it(tmp_path, browser: Browser):
+    """Teams' answer to a Confirm (Action.Execute) in Korean, rendered by the Web Chat bundle's
+    Adaptive Cards renderer: what was done, by whom, when, and nothing left to press."""
+    from tests.support.channel import TestChannel
+    from tests.test_cards_end_when_used import _teams_confirm, execute, executes
+    from webchat import WEBCHAT_KEY
+
+    async with running_app(make_settings(tmp_path)) as bot, TestChannel() as channel:
+        await bot.contacts.create(
+            {"firstname": "민수", "lastname": "김", "email": "minsu@hanbit.kr", "company": "한빛"}
+        )
+        change = "minsu@hanbit.kr 회사 Globex로 수정"
+        chat, reply = await _teams_confirm(bot, channel, change, locale="ko-KR")
+        final = await execute(chat, reply, executes(reply.cards[0])["확인"])
+
+        context = await browser.new_context(locale="ko-KR", viewport={"width": 900, "height": 900})
+        page = await context.new_page()
+        async with page.expect_response(lambda r: r.url.endswith("/api/webchat/token")) as grant:
+            await page.goto(f"{bot.url}/")
+        conversation_id = str((await (await grant.value).json())["conversationId"])
+        page_chat = ChatPage(page, "ko")
+        await page_chat.see(ui("ko", "welcome_intro"))
+        attachment = {"contentType": "application/vnd.microsoft.card.adaptive", "content": final}
+        await bot.app[WEBCHAT_KEY].channel.post_from_bot(
+            conversation_id, {"type": "message", "attachments": [attachment]}
+        )
+        card = cards_titled(page_chat, "✓ 저장함 · Fixture User · ")
+        await pw_expect(card).to_have_count(1, timeout=TIMEOUT_MS)
+        await pw_expect(card.get_by_text("한빛 → Globex")).to_be_visible()
+        await pw_expect(card.locator("button")).to_have_count(0)
+        await shot(card, "card-final-teams-ko.png")
+        await context.close()

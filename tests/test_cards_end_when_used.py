@@ -51,6 +51,8 @@ def invoke(chat: Conversation, card_activity: Recorded, action: dict[str, Any]) 
     a["serviceUrl"] = chat.channel.service_url
     a["conversation"]["id"] = chat.conversation_id
     a["replyToId"] = card_activity.id
+    if chat.locale:
+        a["locale"] = chat.locale
     a["value"] = {
         "action": {
             "type": "Action.Execute",
@@ -87,8 +89,12 @@ async def _jane(bot: RunningApp) -> Any:
     ).contact
 
 
-async def _teams_confirm(bot: RunningApp, channel: TestChannel, change: str) -> Any:
-    chat = Conversation(bot, channel, kind="teams", conversation_id=f"a:{uuid.uuid4().hex}")
+async def _teams_confirm(
+    bot: RunningApp, channel: TestChannel, change: str, locale: str = "en-US"
+) -> Any:
+    chat = Conversation(
+        bot, channel, kind="teams", locale=locale, conversation_id=f"a:{uuid.uuid4().hex}"
+    )
     await chat.start()
     (reply,) = await chat.say(change)
     return chat, reply
@@ -217,3 +223,34 @@ async def test_a_used_create_form_does_not_create_again(tmp_path, channel):
         assert acting_buttons(final) == [] and not any("Input." in str(e) for e in final["body"])
         assert await execute(chat, reply, pressed) == final
         assert bot.hubspot_local.controls.counters["create"].committed == 1
+
+
+async def test_more_results_through_execute_ends_the_page_and_sends_the_next(tmp_path, channel):
+    async with running_app(test_settings(tmp_path)) as bot:
+        await bot.hubspot_local.store.bulk_insert(
+            {"firstname": f"P{i}", "lastname": "Pager", "email": f"p{i}@pager.example"}
+            for i in range(12)
+        )
+        chat = Conversation(bot, channel, kind="teams", conversation_id=f"a:{uuid.uuid4().hex}")
+        await chat.start()
+        (page,) = await chat.say("find Pager")
+        more = executes(page.cards[0])["More results"]
+        before = len(channel.activities(chat.conversation_id))
+        final = await execute(chat, page, more)
+        assert texts(final)[-1].startswith("Fixture User asked for more results · ")
+        assert acting_buttons(final) == [] and "Pager" in str(final)  # the rows stay, to read
+        (second,) = channel.activities(chat.conversation_id)[before:]
+        assert "Showing 11–12 of 12" in texts(second.cards[0]) and not second.updated
+        # The first page pressed again: its final state; no third page is sent.
+        assert await execute(chat, page, more) == final
+        assert len(channel.activities(chat.conversation_id)) == before + 1
+
+
+async def test_a_card_ends_in_its_own_language(tmp_path, channel):
+    """A Korean command in a chat whose client says en-US: the card is Korean, and so is the
+    final state the (en-US) invoke gets."""
+    async with running_app(test_settings(tmp_path)) as bot:
+        await _jane(bot)
+        chat, reply = await _teams_confirm(bot, channel, "jane@acme.com 회사 Globex로 수정")
+        final = await execute(chat, reply, executes(reply.cards[0])["확인"])
+        assert texts(final)[-1].startswith("✓ 저장함 · Fixture User · ")
