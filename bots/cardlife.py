@@ -99,10 +99,6 @@ class CardLife:
     def _book(self) -> dict[str, Any]:
         return _book(self._turn.data)
 
-    def live_card(self, kind: str) -> dict[str, Any] | None:
-        entry = self._book["live"].get(kind)
-        return entry if isinstance(entry, dict) else None
-
     # -- sending ------------------------------------------------------------------------------
 
     def prepare(self, card: dict[str, Any], kind: str) -> tuple[str, dict[str, Any]]:

@@ -124,7 +124,8 @@ def test_results_card_second_page_counts_from_offset_and_has_no_more_at_the_end(
 
 def test_no_results_card_offers_create():
     card = cards.no_results_card("en", NONCE)
-    assert "Nothing matched" in " ".join(_texts(card))
+    # The line above it says nothing matched; the card offers what next.
+    assert "or create the contact" in " ".join(_texts(card))
     assert {"action": "start_create", "nonce": NONCE} in [a["data"] for a in card["actions"]]
 
 
