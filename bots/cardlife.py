@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MAX_ENDED = 12  # final states kept to answer a repeat or a refresh of an ended card
+MAX_VIEWERS = 60  # Teams refreshes a card automatically for at most 60 users
 UNIVERSAL_CHANNELS = frozenset({"msteams"})  # clients that run Action.Execute
 
 
@@ -109,13 +110,22 @@ class CardLife:
         card = track(card, card_id)
         activity = self._turn.context.activity
         if universal_actions(activity.channel_id):
-            user = getattr(activity.from_property, "id", None)
             card = universal(
                 card,
                 refresh_data={"action": REFRESH_VERB, "nonce": self._turn.nonce, "card": card_id},
-                user_ids=[str(user)] if user else [],
+                user_ids=self._viewers(getattr(activity.from_property, "id", None)),
             )
         return card_id, card
+
+    def _viewers(self, user: str | None) -> list[str]:
+        """Who Teams should refresh the card for: the people who have talked to the bot in this
+        conversation (a group chat's other members see a card end too), newest first, at most
+        the MAX_VIEWERS Teams takes."""
+        seen = [str(u) for u in self._book.get("viewers") or [] if isinstance(u, str) and u]
+        if user:
+            seen = [str(user)] + [u for u in seen if u != user]
+        self._book["viewers"] = seen[:MAX_VIEWERS]
+        return list(self._book["viewers"])
 
     async def sent(self, kind: str, card_id: str, card: dict[str, Any], activity_id: str) -> None:
         """The card went out as `activity_id`: it is the live one of its kind now, and the one
@@ -171,6 +181,9 @@ class CardLife:
     def check(self, value: dict[str, Any], action: str) -> Refused | None:
         """None when the click may run (then `acting` says on which live card, if any); else
         why not. A click that ends a card must name a live card of this conversation."""
+        activity = self._turn.context.activity
+        if universal_actions(activity.channel_id):  # one who presses sees the cards' ends too
+            self._viewers(getattr(activity.from_property, "id", None))
         card_id = value.get("card")
         if not isinstance(card_id, str) or not card_id:
             if any(action in names for kind, names in ENDING_ACTIONS.items() if kind != "pick"):

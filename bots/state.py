@@ -14,7 +14,8 @@ state written by an older version (or edited by hand) must load without breaking
     pending     pending_id -> PendingUpdate dict, waiting for Confirm; at most MAX_PENDING
     last_search criteria and offset of the last search shown
     cards       the live card of each kind that ends when used, and recent final states
-                (bots/cardlife.py): {"live": {kind: {...}}, "ended": {card_id: {...}}}
+                (bots/cardlife.py): {"live": {kind: {...}}, "ended": {card_id: {...}},
+                "viewers": [user ids Teams refreshes cards for]}
 """
 
 from __future__ import annotations
@@ -134,4 +135,6 @@ class ConversationData:
                 for part in ("live", "ended")
                 if isinstance(book.get(part), dict)
             }
+            if isinstance(book.get("viewers"), list):
+                out.cards["viewers"] = [u for u in book["viewers"] if isinstance(u, str)]
         return out

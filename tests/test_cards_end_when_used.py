@@ -162,6 +162,21 @@ async def test_a_stale_confirmation_card_is_refused_and_writes_nothing(tmp_path,
         assert writes(bot) == before + 1
 
 
+async def test_everyone_who_talked_to_the_bot_in_the_chat_gets_the_refresh(tmp_path, channel):
+    async with running_app(test_settings(tmp_path)) as bot:
+        await _jane(bot)
+        cid = f"a:{uuid.uuid4().hex}"
+        ann = Conversation(bot, channel, kind="teams", conversation_id=cid)
+        bob = Conversation(
+            bot, channel, kind="teams", conversation_id=cid, sender={"id": "29:bob", "name": "Bob"}
+        )
+        await ann.start()
+        (found,) = await ann.say("find jane@acme.com")
+        assert found.cards[0]["refresh"]["userIds"] == [TEAMS_USER["id"]]
+        (confirm,) = await bob.say("update jane@acme.com company Globex")
+        assert confirm.cards[0]["refresh"]["userIds"] == ["29:bob", TEAMS_USER["id"]]
+
+
 async def test_a_refresh_shows_the_card_as_it_is_now(tmp_path, channel):
     async with running_app(test_settings(tmp_path)) as bot:
         await _jane(bot)
