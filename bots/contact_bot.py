@@ -154,6 +154,8 @@ class ContactBot(ActivityHandler):
             finally:
                 await self._accessor.set(turn_context, data.to_dict())
                 await self._state.save_changes(turn_context)
+            if data.seen_now:  # what the compose box offers this user before they type
+                await self._extensions.saw(activity, data.seen_now)
             if delivery is not None:
                 await self._store.mark_processed(delivery)
 

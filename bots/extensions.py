@@ -95,6 +95,11 @@ class MessageExtensions:
     def handles(activity: Any) -> bool:
         return getattr(activity, "name", None) in (QUERY, QUERY_LINK)
 
+    async def saw(self, activity: Any, contact_ids: list[str]) -> None:
+        """Contacts a chat turn showed this user (newest first): their recently seen list."""
+        user = user_key(str(activity.channel_id or ""), _user_id(activity))
+        await self._recent.saw(user, contact_ids)
+
     async def answer(self, turn_context: TurnContext) -> InvokeResponse:
         activity = turn_context.activity
         lang = cards.language_for(_locale(activity), self._default_language)

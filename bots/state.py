@@ -13,6 +13,8 @@ state written by an older version (or edited by hand) must load without breaking
     known_ids   contact ids seen in results (the agent may update only these without a lookup)
     pending     pending_id -> PendingUpdate dict, waiting for Confirm; at most MAX_PENDING
     last_search criteria and offset of the last search shown
+    seen_now    not stored: the contact ids this turn showed (the first few of each list), for
+                the user's recently seen contacts (bots/recent.py, the compose-box search)
     cards       the live card of each kind that ends when used, and recent final states
                 (bots/cardlife.py): {"live": {kind: {...}}, "ended": {card_id: {...}},
                 "viewers": [user ids Teams refreshes cards for]}
@@ -28,6 +30,7 @@ from contacts.model import PendingUpdate
 
 MAX_KNOWN_IDS = 200
 MAX_PENDING = 5
+SEEN_PER_LIST = 3  # of a list of results, the ones a user counts as "seen"
 
 
 def new_nonce() -> str:
@@ -45,13 +48,15 @@ class ConversationData:
     pending: dict[str, dict[str, Any]] = field(default_factory=dict)
     last_search: dict[str, Any] | None = None
     cards: dict[str, Any] = field(default_factory=dict)
+    seen_now: list[str] = field(default_factory=list, repr=False, compare=False)
 
     # -- known ids ----------------------------------------------------------------------------
 
     def remember_ids(self, ids: Any) -> None:
         """Add ids (most recent last), keeping at most MAX_KNOWN_IDS."""
-        for contact_id in ids:
-            cid = str(contact_id)
+        ids = [str(contact_id) for contact_id in ids]
+        self.seen_now[:0] = ids[:SEEN_PER_LIST]  # newest first, each list in its order
+        for cid in ids:
             if cid in self.known_ids:
                 self.known_ids.remove(cid)
             self.known_ids.append(cid)

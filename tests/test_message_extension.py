@@ -30,8 +30,9 @@ from cards import field_label, refusal_text, text, ui
 from cards.shared import extension_text
 from hubspot_local.controls import LOCAL_PORTAL_ID
 from store.memory import MemoryStore
-from tests.support.botapp import RunningApp, card_nodes, running_app, test_settings
+from tests.support.botapp import Conversation, RunningApp, card_nodes, running_app, test_settings
 from tests.support.cardschema import card_problems
+from tests.support.channel import TestChannel
 from tests.support.hubspot_server import hubspot_server
 
 DATA = Path(__file__).resolve().parent / "data" / "teams"
@@ -212,6 +213,14 @@ async def test_the_empty_box_shows_the_contacts_this_user_saw_lately(bot):
     # Another user's list is their own.
     other = await invoke(bot, query(None, aad="44444444-4444-4444-4444-444444444444"))
     assert other["type"] == "message"
+
+
+async def test_contacts_the_bot_showed_in_a_chat_count_as_seen(bot):
+    async with TestChannel() as channel:
+        chat = Conversation(bot, channel, kind="teams")  # the fixtures' Teams user
+        await chat.start()
+        await chat.say("find jane@acme.com")
+    assert previews(await invoke(bot, query(None))) == ["Jane Doe"]
 
 
 async def test_recently_seen_contacts_are_shared_by_every_instance(tmp_path):
