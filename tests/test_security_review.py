@@ -183,9 +183,11 @@ async def test_no_secret_reaches_logs_chat_model_or_browser(tmp_path, channel, c
 
         plain_post = bot.post
 
-        async def signed_post(activity, *, headers=None):
+        async def signed_post(activity, *, headers=None, settle=True):
             token = oid.channel_token(app_id=APP_ID, service_url=channel.service_url)
-            return await plain_post(activity, headers={"Authorization": f"Bearer {token}"})
+            return await plain_post(
+                activity, headers={"Authorization": f"Bearer {token}"}, settle=settle
+            )
 
         bot.post = signed_post  # type: ignore[method-assign]  # every post signed, as Teams does
         chat = Conversation(bot, channel, kind="teams")
