@@ -158,7 +158,7 @@ class Settings:
     default_phone_region: str = "US"
 
     # Answering the channel (bots/inbox.py)
-    turn_answer_seconds: float = 0.25  # a POST waits this long for its turn, then answers 202
+    turn_answer_seconds: float = 0.0  # a POST waits this long for its turn, then answers 202
     turn_lease_seconds: float = 15.0  # a dead instance's accepted turns are taken over after this
     max_background_turns: int = 1000  # turns running after their answer; more wait for a slot
 

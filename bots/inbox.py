@@ -3,11 +3,13 @@ instance dies before the turn ends.
 
 Why: Teams gives a bot about 15 s to answer the POST of an activity and then delivers it again,
 and a user waiting on a slow HubSpot sees nothing happen. So an activity is accepted
-(authenticated, then kept in the store's inbox) and the channel answered within
-`answer_seconds`: a quick turn finishes inside that window and gets the usual 201 with its
-replies already sent; a slow one gets 202 at once and goes on in a task this app owns (tracked,
-bounded by `max_running`, beyond which a POST waits for a slot; drained on shutdown). Its
-replies go out through the connector like any turn's, and the bot shows it is typing.
+(authenticated, then kept in the store's inbox), the channel answered 202 and the turn goes on
+in a task this app owns (tracked, bounded by `max_running`, beyond which a POST waits for a
+slot; drained on shutdown). Its replies go out through the connector like any turn's, and the
+bot shows it is typing. `answer_seconds` (0 by default) lets a POST wait that long for its turn
+first (a turn that ends inside it gets the usual 201): not the default, because under load the
+wait is what makes answers late: when a HubSpot batch answers, every turn it held runs on in
+the same loop iteration, and a POST waiting on a timer is answered only after all of them.
 
 Why the inbox: a channel that got its answer never delivers the activity again, so a crash
 after the answer would lose it. The accepting instance holds a lease on the item and renews it
@@ -46,7 +48,7 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class InboxSettings:
-    answer_seconds: float = 0.5  # how long a POST waits for its turn before answering 202
+    answer_seconds: float = 0.0  # how long a POST waits for its turn before answering 202
     lease_seconds: float = 15.0  # how long an item stays with an instance that stops renewing
     max_running: int = 1000  # turns in the background at once; more wait for a slot
     drain_seconds: float = 10.0  # how long a shutdown lets running turns finish
@@ -139,7 +141,8 @@ class TurnInbox:
                     return web.Response(status=202)
             else:
                 running = self._start(key, activity, auth)
-        await asyncio.wait({running}, timeout=self._settings.answer_seconds)
+        if self._settings.answer_seconds > 0:
+            await asyncio.wait({running}, timeout=self._settings.answer_seconds)
         return web.Response(status=201 if running.done() else 202)
 
     def _start(
