@@ -34,7 +34,7 @@ from agent.client import build_client, model_name
 from agent.loop import ContactAgent
 from agent.memory import Encoding, Utf8Bytes, load_encoding
 from bots import ContactBot, StoreStorage
-from bots.failures import on_turn_error, unreadable_activity
+from bots.failures import on_turn_error, read_activity
 from bots.inbox import InboxSettings, TurnInbox
 from bots.local_mode import loopback_host_only
 from bots.token_auth import StrictTokenAuthentication
@@ -195,7 +195,10 @@ def create_app(
 
     async def messages(request: web.Request) -> web.StreamResponse:
         """Answered as soon as the activity is accepted (bots/inbox.py); invokes inline."""
-        return await unreadable_activity(request) or await inbox.process(request)
+        read = await read_activity(request)
+        if isinstance(read, web.Response):
+            return read
+        return await inbox.process(request, *read)
 
     async def healthz(request: web.Request) -> web.Response:
         return web.json_response({"status": "ok"})

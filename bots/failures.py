@@ -13,6 +13,7 @@ caller; a 400 or 415 with one WARNING line is what a bad request deserves.
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from aiohttp import web
 from azure.core.exceptions import DeserializationError  # what msrest raises
@@ -55,10 +56,11 @@ async def on_turn_error(context: TurnContext, error: Exception) -> None:
         log.warning("could not tell the user about it: %s", brief(exc))
 
 
-async def unreadable_activity(request: web.Request) -> web.Response | None:
-    """A response refusing a POST whose body is not a Bot Framework activity (wrong content
-    type, not JSON, not an object, fields of the wrong shape), or None when the SDK can read
-    it. aiohttp keeps the body, so the adapter reads the same bytes again afterwards."""
+async def read_activity(request: web.Request) -> tuple[dict[str, Any], Activity] | web.Response:
+    """The POST's body as JSON and as the SDK's Activity, or a response refusing a body that
+    is not a Bot Framework activity (wrong content type, not JSON, not an object, fields of the
+    wrong shape). Read once: the JSON and its deserialization cost a turn a millisecond each.
+    aiohttp keeps the body, so an invoke the adapter handles reads the same bytes again."""
     # The media type itself, not a substring: `text/plain; x=application/json` is a request a
     # web page may send cross-site without a preflight, and in local mode nothing else stands
     # between such a page and the CRM (the SDK itself only looks for the substring).
@@ -69,11 +71,11 @@ async def unreadable_activity(request: web.Request) -> web.Response | None:
         body = loads_limited(await request.read())
         if not isinstance(body, dict):
             raise ValueError("not a JSON object")
-        Activity().deserialize(body)
+        activity = Activity().deserialize(body)
     except (ValueError, DeserializationError, RecursionError) as exc:  # UnreadableJson too
         # The kind only: the message quotes the body, which may hold what someone typed.
         log.warning(
             "refused a request to %s: not an activity (%s)", request.path, type(exc).__name__
         )
         return web.Response(status=400, text="The request body is not a valid activity.")
-    return None
+    return body, activity

@@ -62,12 +62,12 @@ def delivery_key(activity: Activity) -> str | None:
     return f"{activity.channel_id}/{conversation}/{activity.id}" if activity.id else None
 
 
-def _record(activity: Activity, auth: AuthenticateRequestResult) -> dict[str, Any]:
-    """What running the turn again needs: the activity and who the channel said sent it (the
-    validated claims, never the token itself)."""
+def _record(body: dict[str, Any], auth: AuthenticateRequestResult) -> dict[str, Any]:
+    """What running the turn again needs: the activity as the channel sent it and who the
+    channel said sent it (the validated claims, never the token itself)."""
     identity = auth.claims_identity
     return {
-        "activity": activity.serialize(),
+        "activity": body,
         "claims": dict(identity.claims or {}) if identity is not None else {},
         "authenticated": bool(identity.is_authenticated) if identity is not None else False,
         "authentication_type": getattr(identity, "authentication_type", None),
@@ -100,9 +100,11 @@ class TurnInbox:
         self._exclusive = exclusive
 
     # -- the POST -----------------------------------------------------------------------------
-    async def process(self, request: web.Request) -> web.StreamResponse:
-        """The `/api/messages` handler (the body is known to be a readable activity)."""
-        activity = Activity().deserialize(await request.json())
+    async def process(
+        self, request: web.Request, body: dict[str, Any], activity: Activity
+    ) -> web.StreamResponse:
+        """The `/api/messages` handler, given the request's body read as JSON and as an
+        Activity (bots/failures.read_activity)."""
         if not activity.type:
             raise web.HTTPBadRequest(text="The activity has no type.")
         if activity.type == ActivityTypes.invoke or (
@@ -123,7 +125,7 @@ class TurnInbox:
             try:
                 kept = await self._store.inbox_accept(
                     key,
-                    _record(activity, auth),
+                    _record(body, auth),
                     owner=self.owner,
                     lease_seconds=self._settings.lease_seconds,
                 )
