@@ -92,21 +92,22 @@ def _between(low: int, high: int) -> Callable[[str], int]:
     return parse
 
 
-def _positive_seconds(value: str) -> float:
+def _number_of_seconds(value: str) -> float:
     try:
-        seconds = float(value)
+        return float(value)
     except ValueError:
         raise ValueError("a number of seconds") from None
+
+
+def _positive_seconds(value: str) -> float:
+    seconds = _number_of_seconds(value)
     if not 0 < seconds < 3600:
         raise ValueError("a number of seconds between 0 and 3600")
     return seconds
 
 
-def _seconds_or_none(value: str) -> float:
-    try:
-        seconds = float(value)
-    except ValueError:
-        raise ValueError("a number of seconds") from None
+def _seconds_from_zero(value: str) -> float:
+    seconds = _number_of_seconds(value)
     if not 0 <= seconds < 3600:
         raise ValueError("a number of seconds from 0 to 3600")
     return seconds
@@ -349,7 +350,7 @@ ENVIRONMENT: tuple[tuple[str, str, Callable[[str], Any]], ...] = (
     ("HUBSPOT_THREADS", "hubspot_threads", _between(1, 256)),
     ("HUBSPOT_ACTION_SECONDS", "hubspot_action_seconds", _positive_seconds),
     ("DEFAULT_PHONE_REGION", "default_phone_region", _upper),
-    ("TURN_ANSWER_SECONDS", "turn_answer_seconds", _seconds_or_none),
+    ("TURN_ANSWER_SECONDS", "turn_answer_seconds", _seconds_from_zero),
     ("TURN_LEASE_SECONDS", "turn_lease_seconds", _positive_seconds),
     ("MAX_BACKGROUND_TURNS", "max_background_turns", _between(1, 100_000)),
     ("DEFAULT_LANGUAGE", "default_language", _one_of("en", "ko", lower=True, prefix=2)),

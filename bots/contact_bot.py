@@ -27,6 +27,7 @@ from bots.cardlife import Refused
 from bots.extensions import MessageExtensions
 from bots.guided import SearchCreateFlows
 from bots.history import HistoryFlow
+from bots.inbox import delivery_key
 from bots.model_mode import ModelMode, remember
 from bots.owners import OwnerOfTurn
 from bots.recent import RecentContacts
@@ -137,7 +138,7 @@ class ContactBot(ActivityHandler):
             return
         conversation = activity.conversation
         key = conversation.id if conversation is not None else ""
-        delivery = f"{activity.channel_id}/{key}/{activity.id}" if activity.id else None
+        delivery = delivery_key(activity)
         async with self._store.turn(f"turn/{activity.channel_id}/{key}"):
             if delivery is not None and await self._store.processed(delivery):
                 log.info("ignored a redelivered %s activity", activity.type)

@@ -10,6 +10,7 @@ import uuid
 from collections import OrderedDict, deque
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
 from typing import Any
 
 from contacts.locks import KeyedLocks
@@ -30,6 +31,16 @@ from store.base import (
 )
 
 
+@dataclass
+class _Leased:
+    """An inbox item: the record, who holds it and until when, how often it was taken."""
+
+    record: dict[str, Any]
+    owner: str
+    until: float
+    attempts: int = 1
+
+
 class MemoryStore:
     def __init__(self, clock: Callable[[], float] = time.time) -> None:
         self._clock = clock
@@ -44,8 +55,7 @@ class MemoryStore:
         self._channel_active: dict[str, float] = {}  # when each last had an activity
         self._logs: dict[str, deque[tuple[int, dict[str, Any]]]] = {}
         self._listeners = LocalListeners()
-        # key -> [record, owner, lease until, attempts], in the order accepted
-        self._inbox: dict[str, list[Any]] = {}
+        self._inbox: dict[str, _Leased] = {}  # in the order accepted
 
     async def open(self) -> None:
         return None
@@ -96,15 +106,16 @@ class MemoryStore:
     ) -> bool:
         if key in self._inbox:
             return False
-        self._inbox[key] = [json.loads(json.dumps(record)), owner, self._clock() + lease_seconds, 1]
+        kept = json.loads(json.dumps(record))  # through JSON, as the other stores keep it
+        self._inbox[key] = _Leased(kept, owner, self._clock() + lease_seconds)
         return True
 
     async def inbox_renew(self, keys: Sequence[str], *, owner: str, lease_seconds: float) -> None:
         until = self._clock() + lease_seconds
         for key in keys:
             item = self._inbox.get(key)
-            if item is not None and item[1] == owner:
-                item[2] = until
+            if item is not None and item.owner == owner:
+                item.until = until
 
     async def inbox_take(
         self, *, owner: str, lease_seconds: float, limit: int, orphaned: bool = False
@@ -114,9 +125,10 @@ class MemoryStore:
         for key, item in self._inbox.items():
             if len(taken) >= limit:
                 break
-            if item[2] <= now or orphaned and item[1] != owner:
-                item[1], item[2], item[3] = owner, now + lease_seconds, item[3] + 1
-                taken.append(InboxItem(key, copy.deepcopy(item[0]), item[3]))
+            if item.until <= now or orphaned and item.owner != owner:
+                item.owner, item.until = owner, now + lease_seconds
+                item.attempts += 1
+                taken.append(InboxItem(key, copy.deepcopy(item.record), item.attempts))
         return taken
 
     async def inbox_done(self, key: str) -> None:

@@ -14,14 +14,12 @@ import copy
 import json
 import uuid
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import aiohttp
 import pytest
-from aiohttp import web
 from hubspot.crm.contacts import SimplePublicObjectInputForCreate
 
 from app import STORE_KEY
@@ -33,6 +31,7 @@ from store.memory import MemoryStore
 from tests.support.botapp import Conversation, RunningApp, card_nodes, running_app, test_settings
 from tests.support.cardschema import card_problems
 from tests.support.channel import TestChannel
+from tests.support.gate import HubSpotGate
 from tests.support.hubspot_server import hubspot_server
 
 DATA = Path(__file__).resolve().parent / "data" / "teams"
@@ -259,50 +258,24 @@ async def test_a_long_turn_in_the_same_chat_does_not_hold_the_search_up(bot):
 # -- a slow HubSpot ----------------------------------------------------------------------------
 
 
-@asynccontextmanager
-async def held_proxy(upstream: str, seconds: float) -> AsyncIterator[str]:
-    """Every request to HubSpot waits `seconds` here before it goes on: HubSpot far away."""
-    hop = {"host", "content-length", "transfer-encoding", "connection", "keep-alive"}
-    async with aiohttp.ClientSession() as session:
-
-        async def forward(request: web.Request) -> web.StreamResponse:
-            body = await request.read()
-            await asyncio.sleep(seconds)
-            headers = {k: v for k, v in request.headers.items() if k.lower() not in hop}
-            async with session.request(
-                request.method, upstream + request.path_qs, data=body, headers=headers
-            ) as resp:
-                payload = await resp.read()
-                out = {k: v for k, v in resp.headers.items() if k.lower() not in hop}
-                return web.Response(status=resp.status, body=payload, headers=out)
-
-        app = web.Application()
-        app.router.add_route("*", "/{tail:.*}", forward)
-        runner = web.AppRunner(app, shutdown_timeout=0.5)
-        await runner.setup()
-        await web.TCPSite(runner, "127.0.0.1", 0).start()
-        try:
-            yield f"http://127.0.0.1:{runner.addresses[0][1]}"
-        finally:
-            await runner.cleanup()
-
-
 async def test_hubspot_a_second_away_still_answers_within_the_deadline(tmp_path):
-    async with hubspot_server() as hs, held_proxy(hs.url, 1.0) as far:
+    async with hubspot_server() as hs, HubSpotGate(hs.url, delay=1.0) as far:
         hs_sdk = hs.sdk()
         body = SimplePublicObjectInputForCreate(
             properties={"firstname": "Jane", "lastname": "Far", "email": "far@acme.com"}
         )
         await asyncio.to_thread(hs_sdk.crm.contacts.basic_api.create, body)
-        settings = test_settings(tmp_path, hubspot_access_token=hs.token, hubspot_base_url=far)
+        settings = test_settings(tmp_path, hubspot_access_token=hs.token, hubspot_base_url=far.url)
         async with running_app(settings) as running:
             result = await invoke(running, query("far@acme.com"))  # within ANSWER_SECONDS
             assert previews(result) == ["Jane Far"]
 
 
 async def test_a_hanging_hubspot_gets_a_clear_message_not_a_hang(tmp_path):
-    async with hubspot_server() as hs, held_proxy(hs.url, 30.0) as hanging:
-        settings = test_settings(tmp_path, hubspot_access_token=hs.token, hubspot_base_url=hanging)
+    async with hubspot_server() as hs, HubSpotGate(hs.url, delay=30.0) as hanging:
+        settings = test_settings(
+            tmp_path, hubspot_access_token=hs.token, hubspot_base_url=hanging.url
+        )
         async with running_app(settings) as running:
             result = await invoke(running, query("Jane"))  # within ANSWER_SECONDS
             assert result["type"] == "message"
