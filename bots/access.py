@@ -39,12 +39,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from config import Settings
+from ground.ids import PAGE_CALLER_ID
 
 log = logging.getLogger(__name__)
 
 TEAMS_CHANNEL = "msteams"
 PAGE_CHANNEL = "directline"
-PAGE_CALLER_ID = "urn:contact-assistant:webchat"  # set by webchat/bridge.py on its own turns
 _PAGE_FIELDS = ("email", "subject", "objectId")
 NOT_ALLOWED = "not_allowed"  # the text key the bot answers a refusal with
 _UPN_FIELDS = ("userPrincipalName", "upn", "email")
@@ -98,6 +98,14 @@ def page_identity_of(activity: Any) -> Identity:
     email = props.get("email")
     email = email.strip().lower() if isinstance(email, str) else ""
     return Identity(tenant=tenant, user_ids=_normalise(ids), email=email)
+
+
+def user_id_of(activity: Any) -> str:
+    """The id the app knows the sender by (claims, the audit log, recent contacts, the roster
+    cache): Teams' AAD object id, the same in every chat and app; else the channel's own id
+    (a page user's `dl_` id, the Emulator's user). '' when the activity names nobody."""
+    sender = _get(activity, "from_property", "from")
+    return str(_get(sender, "aad_object_id", "aadObjectId") or _get(sender, "id", "id") or "")
 
 
 def identity_of(activity: Any) -> Identity:

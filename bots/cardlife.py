@@ -1,7 +1,7 @@
 """Which cards in a conversation are live, and ending them in place once used.
 
 Why: a card that stays clickable acts long after its moment (a Confirm from ten messages back, a
-Create pressed twice). So each card of a kind that ends when used (`cards.lifecycle.KINDS`:
+Create pressed twice). So each card of a kind that ends when used (`cards.lifecycle.CardKind`:
 confirm, create, pick, results) gets an id, and the conversation keeps, per kind, the one live
 card: its id, the id of the activity that carries it, and the card as sent. A newer card of the
 same kind replaces the older one, which is ended in the chat at once ("replaced"). A click on a
@@ -30,6 +30,8 @@ from cards.lifecycle import (
     INSTRUCTED,
     KINDS,
     REFRESH_VERB,
+    CardKind,
+    Outcome,
     acting_data,
     ended,
     status_text,
@@ -38,7 +40,7 @@ from cards.lifecycle import (
 )
 
 if TYPE_CHECKING:
-    from bots.turn import Turn
+    from bots.turn import BotTurn
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +87,11 @@ def _book(data: Any) -> dict[str, Any]:
     return book  # type: ignore[no-any-return]
 
 
+def _ends(kind: str, action: str) -> bool:
+    """Whether pressing `action` finishes the job of a card of `kind`."""
+    return any(action in actions for k, actions in ENDING_ACTIONS.items() if k == kind)
+
+
 def _now() -> str:
     return time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
 
@@ -92,7 +99,7 @@ def _now() -> str:
 class CardLife:
     """One turn's view of the conversation's cards (kept in `ConversationData.cards`)."""
 
-    def __init__(self, turn: Turn) -> None:
+    def __init__(self, turn: BotTurn) -> None:
         self._turn = turn
         self.acting: Acting | None = None
 
@@ -140,7 +147,7 @@ class CardLife:
         }
         if old is None or (self.acting is not None and old.get("id") == self.acting.card_id):
             return
-        await self._end(old, kind, "replaced", update=True)
+        await self._end(old, kind, Outcome.REPLACED, update=True)
 
     def can_replace(self, kind: str) -> bool:
         """Whether a new card of `kind` can take the place of the card this turn acts on."""
@@ -186,21 +193,21 @@ class CardLife:
             self._viewers(getattr(activity.from_property, "id", None))
         card_id = value.get("card")
         if not isinstance(card_id, str) or not card_id:
-            if any(action in names for kind, names in ENDING_ACTIONS.items() if kind != "pick"):
-                return Refused("unknown", None)
+            if any(_ends(kind, action) for kind in KINDS if kind is not CardKind.PICK):
+                return Refused(Outcome.UNKNOWN, None)
             return None  # a button of a card that does not end (welcome, contact card...)
         for kind, entry in self._book["live"].items():
             if isinstance(entry, dict) and entry.get("id") == card_id:
-                self.acting = Acting(
-                    card_id, kind, entry, ends=action in ENDING_ACTIONS.get(kind, ())
-                )
+                self.acting = Acting(card_id, kind, entry, ends=_ends(kind, action))
                 return None
         gone = self._book["ended"].get(card_id)
         if isinstance(gone, dict):
             return Refused(
-                str(gone.get("outcome") or "done"), gone.get("card"), str(gone.get("status") or "")
+                str(gone.get("outcome") or Outcome.DONE),
+                gone.get("card"),
+                str(gone.get("status") or ""),
             )
-        return Refused("unknown", None)
+        return Refused(Outcome.UNKNOWN, None)
 
     def act_on_live(self, kind: str) -> None:
         """A typed answer ("cancel", "yes") acts on the live card of `kind`, if there is one."""
@@ -208,7 +215,7 @@ class CardLife:
         if self.acting is None and isinstance(entry, dict):
             self.acting = Acting(str(entry.get("id")), kind, entry, ends=True)
 
-    def outcome(self, outcome: str, name: str = "") -> None:
+    def outcome(self, outcome: Outcome, name: str = "") -> None:
         if self.acting is not None:
             self.acting.outcome, self.acting.name = outcome, name
 
@@ -232,7 +239,8 @@ class CardLife:
         if acting is None:
             return None
         if acting.replaced_by is not None:  # a new card took its place: that one is live
-            self._remember(acting.card_id, acting.kind, "replaced", "", acting.replaced_by["card"])
+            card = acting.replaced_by["card"]
+            self._remember(acting.card_id, acting.kind, Outcome.REPLACED, "", card)
             return acting.replaced_by["card"]  # type: ignore[no-any-return]
         live = self._book["live"].get(acting.kind)
         still_live = isinstance(live, dict) and live.get("id") == acting.card_id
@@ -243,7 +251,11 @@ class CardLife:
         if still_live:
             del self._book["live"][acting.kind]
         acting.final = await self._end(
-            acting.entry, acting.kind, acting.outcome or "done", update=update, name=acting.name
+            acting.entry,
+            acting.kind,
+            acting.outcome or Outcome.DONE,
+            update=update,
+            name=acting.name,
         )
         return acting.final
 
@@ -254,7 +266,7 @@ class CardLife:
         lang = str(entry.get("lang") or turn.lang)
         status = status_text(lang, outcome, by=turn.actor.name, when=_now(), name=name)
         final = ended(entry.get("card") or {}, status, outcome, instructions=kind in INSTRUCTED)
-        if kind == "confirm":  # a confirmation ended without Confirm: its change is gone too
+        if kind == CardKind.CONFIRM:  # a confirmation ended without Confirm: its change is gone too
             for data in acting_data(entry.get("card") or {}):
                 if isinstance(data.get("pending_id"), str):
                     turn.data.pending.pop(data["pending_id"], None)

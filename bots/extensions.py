@@ -28,14 +28,14 @@ from botbuilder.schema.teams import (
 )
 
 import cards
-from bots.access import AccessPolicy
-from bots.recent import RecentContacts, user_key
+from bots.access import AccessPolicy, user_id_of
 from cards.render import printable
 from cards.shared import contact_preview, extension_text, shared_contact_card
 from contacts import deadline
 from contacts.errors import ContactNotFound, ContactsError, InvalidContact
 from contacts.model import Contact, SearchCriteria
 from contacts.service import ContactsService
+from flows.recent import RecentContacts, user_key
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +97,7 @@ class MessageExtensions:
 
     async def saw(self, activity: Any, contact_ids: list[str]) -> None:
         """Contacts a chat turn showed this user (newest first): their recently seen list."""
-        user = user_key(str(activity.channel_id or ""), _user_id(activity))
+        user = user_key(str(activity.channel_id or ""), user_id_of(activity))
         await self._recent.saw(user, contact_ids)
 
     async def answer(self, turn_context: TurnContext) -> InvokeResponse:
@@ -110,7 +110,7 @@ class MessageExtensions:
             if activity.name == QUERY_LINK:
                 return _result([])  # a pasted link simply stays a link
             return _message(cards.refusal_text(lang, access.reason))
-        user = user_key(str(activity.channel_id or ""), _user_id(activity))
+        user = user_key(str(activity.channel_id or ""), user_id_of(activity))
         try:
             async with asyncio.timeout(self.answer_seconds):
                 with deadline.action(self.answer_seconds * HUBSPOT_SHARE):
@@ -233,8 +233,3 @@ def _locale(activity: Any) -> str:
         if str(getattr(entity, "type", "") or "").lower() == "clientinfo" and props.get("locale"):
             return str(props["locale"])
     return ""
-
-
-def _user_id(activity: Any) -> str:
-    sender = activity.from_property
-    return str(getattr(sender, "aad_object_id", None) or getattr(sender, "id", None) or "")

@@ -21,8 +21,8 @@ from botbuilder.core import TurnContext
 from botbuilder.schema import Activity, ActivityTypes
 from msrest.exceptions import ClientRequestError, HttpOperationError
 
-from bots.json_input import loads_limited
 from cards import language_for, text
+from ground.json_input import loads_limited
 
 log = logging.getLogger(__name__)
 

@@ -41,6 +41,7 @@ from botbuilder.schema import Activity, ActivityTypes, DeliveryModes
 from botframework.connector.auth import AuthenticateRequestResult, ClaimsIdentity
 
 from bots.failures import brief
+from ground.ids import activity_key
 from store import Store
 
 log = logging.getLogger(__name__)
@@ -59,7 +60,7 @@ def delivery_key(activity: Activity) -> str | None:
     """The key a delivery of this activity is known by (None: the activity has no id, so a
     redelivery cannot be told from a new one). The bot's processed-ids check uses the same."""
     conversation = activity.conversation.id if activity.conversation is not None else ""
-    return f"{activity.channel_id}/{conversation}/{activity.id}" if activity.id else None
+    return activity_key(str(activity.channel_id), str(conversation), activity.id)
 
 
 def _record(body: dict[str, Any], auth: AuthenticateRequestResult) -> dict[str, Any]:

@@ -19,22 +19,14 @@ import logging
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from botbuilder.core import TurnContext
 from botbuilder.core.teams import TeamsInfo
 
-from bots.access import PAGE_CHANNEL, TEAMS_CHANNEL, page_identity_of
-from contacts.errors import ContactsError
-from contacts.owners import Owner, OwnerDirectory
+from bots.access import PAGE_CHANNEL, TEAMS_CHANNEL, page_identity_of, user_id_of
+from contacts.owners import ActingOwner, OwnerDirectory
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class ActingOwner:
-    email: str  # '' when the channel does not say who this is
-    owner: Owner | None  # None when no HubSpot owner has that email (or there is no email)
 
 
 class OwnerOfTurn:
@@ -66,7 +58,7 @@ class OwnerOfTurn:
         user_id = str(getattr(sender, "id", None) or "")
         if not user_id:
             return ""
-        key = str(getattr(sender, "aad_object_id", None) or user_id)
+        key = user_id_of(activity)
         cached = self._emails.get(key)
         if cached is not None and cached[0] > self._clock():
             return cached[1]
@@ -89,13 +81,3 @@ class OwnerOfTurn:
         if not email or self.directory is None:
             return ActingOwner(email, None)
         return ActingOwner(email, await self.directory.by_email(email))
-
-
-async def creator_of(owners: OwnerOfTurn, context: TurnContext) -> ActingOwner:
-    """Who is creating, as a HubSpot owner; a lookup that fails costs only the owner (the
-    contact is created without one, never not created)."""
-    try:
-        return await owners.of(context)
-    except ContactsError as exc:
-        log.warning("creating without an owner: the owner lookup failed (%s)", exc.code)
-        return ActingOwner("", None)

@@ -1,8 +1,9 @@
-"""One turn's view of the conversation: where replies go, in which language, with which nonce.
+"""`BotTurn`: the flows' `Turn` (flows/turn.py) over a Bot Framework TurnContext.
 
-The flows take a `Turn` instead of a TurnContext so they only ever do three things: say a line,
-show a card, remember something in the conversation's data. Text replies are collected in
-`said`, so the bot can put its own words into the memory window after a typed message.
+The flows take a `Turn` instead of a TurnContext so they only ever say a line, show a card,
+remember something in the conversation's data and ask who is acting; this is the one place
+that turns those into activities. Text replies are collected in `said`, so the bot can put its
+own words into the memory window after a typed message.
 """
 
 from __future__ import annotations
@@ -16,11 +17,11 @@ from typing import Any
 from botbuilder.core import CardFactory, MessageFactory, TurnContext
 from botbuilder.schema import Activity, ActivityTypes
 
-from bots.access import identity_of
+from bots.access import identity_of, user_id_of
 from bots.cardlife import CardLife
-from bots.state import ConversationData
-from bots.writes import Actor
+from bots.owners import OwnerOfTurn
 from cards import error_text
+from cards.lifecycle import CardKind
 from cards.render import printable
 from contacts.errors import (
     ContactChanged,
@@ -31,6 +32,10 @@ from contacts.errors import (
     HubSpotUnavailable,
     InvalidContact,
 )
+from contacts.owners import ActingOwner
+from flows.state import ConversationData
+from flows.writes import Actor
+from ground.ids import activity_key
 
 # What a user's own input leads to (a bad value, an email taken, an id that is not there, an
 # edit someone else beat): answered in words and logged at INFO, not as a problem of the app.
@@ -40,7 +45,7 @@ log = logging.getLogger(__name__)
 
 
 @dataclass
-class Turn:
+class BotTurn:
     context: TurnContext
     data: ConversationData
     lang: str
@@ -48,9 +53,9 @@ class Turn:
     admin: bool = False  # may read the audit log (ADMIN_USERS)
     said: list[str] = field(default_factory=list)
     save: Callable[[], Awaitable[None]] | None = None  # saves `data` now (the bot passes it)
-    # The acting user's email where the activity does not carry it (Teams: the roster, cached);
-    # asked only when a write is recorded, so a read costs no roster call.
-    email_of: Callable[[], Awaitable[str]] | None = None
+    # The acting user's email and HubSpot owner (Teams: the roster, cached); asked only when a
+    # write is recorded or an owner is needed, so a read costs no roster call.
+    owners: OwnerOfTurn | None = None
     _roster_email: str | None = field(default=None, repr=False)
     cards: CardLife = field(init=False, repr=False)
 
@@ -80,7 +85,7 @@ class Turn:
         conversation = activity.conversation
         who = identity_of(activity)
         return Actor(
-            id=str(getattr(sender, "aad_object_id", None) or getattr(sender, "id", None) or ""),
+            id=user_id_of(activity),
             name=str(getattr(sender, "name", None) or ""),
             channel=str(activity.channel_id or ""),
             conversation=str(getattr(conversation, "id", None) or ""),
@@ -92,31 +97,36 @@ class Turn:
         """`actor`, with the email filled in from the roster when the activity lacks it: what
         claims and the audit log record."""
         actor = self.actor
-        if actor.email or self.email_of is None:
+        if actor.email or self.owners is None:
             return actor
         if self._roster_email is None:  # once a turn: a lookup that failed is not retried
-            self._roster_email = await self.email_of()
+            self._roster_email = await self.owners.email_of(self.context)
         return dataclasses.replace(actor, email=self._roster_email) if self._roster_email else actor
+
+    async def owner(self) -> ActingOwner:
+        """The acting user's email and HubSpot owner (raises ContactsError when HubSpot
+        cannot answer the lookup)."""
+        if self.owners is None:
+            return ActingOwner("", None)
+        return await self.owners.of(self.context)
 
     @property
     def activity_key(self) -> str | None:
         """This activity, unique across channels and conversations (claims and redeliveries);
         None when the channel gave it no id."""
-        if not self.context.activity.id:
-            return None
         actor = self.actor
-        return f"{actor.channel}/{actor.conversation}/{self.context.activity.id}"
+        return activity_key(actor.channel, actor.conversation, self.context.activity.id)
 
     async def say(
         self,
         text: str,
         card: dict[str, Any] | None = None,
         *,
-        kind: str | None = None,
+        kind: CardKind | None = None,
         in_place: bool = False,
     ) -> None:
         """One message: a line of text, optionally with an Adaptive Card under it. `kind`
-        names a card that ends when used (`cards.lifecycle.KINDS`): it becomes the live card
+        names a card that ends when used (`cards.lifecycle.CardKind`): it becomes the live card
         of that kind, and the one before it ends (bots/cardlife.py). `in_place`: when this
         turn acts on a card of that kind, the new card takes its place in the chat instead of
         coming as a new message (a form shown again with what to fix)."""
@@ -140,7 +150,7 @@ class Turn:
             await self.cards.sent(kind, card_id, card, getattr(response, "id", None) or "")
 
     async def card(
-        self, card: dict[str, Any], *, kind: str | None = None, in_place: bool = False
+        self, card: dict[str, Any], *, kind: CardKind | None = None, in_place: bool = False
     ) -> None:
         await self.say("", card, kind=kind, in_place=in_place)
 

@@ -17,62 +17,100 @@ decides when to apply them and sends the result:
 from __future__ import annotations
 
 import copy
+from enum import StrEnum
 from typing import Any
 
+from cards.actions import Action
 from cards.labels import pick
 from cards.render import CARD_VERSION, SCHEMA_URL, shown
 
 Card = dict[str, Any]
 
-# The kinds of card that end when used, and the actions that end each (by name).
-ENDING_ACTIONS: dict[str, frozenset[str]] = {
-    "confirm": frozenset({"update_confirm", "update_cancel"}),
-    "create": frozenset({"create_submit"}),
-    "pick": frozenset({"update_pick"}),
-    "results": frozenset({"search_more"}),
+
+class CardKind(StrEnum):
+    """The kinds of card that end when used (the value is what conversation state keeps)."""
+
+    CONFIRM = "confirm"  # an update's old -> new, Confirm / Cancel
+    CREATE = "create"  # the create form
+    PICK = "pick"  # "which contact?" for an update
+    RESULTS = "results"  # a page of search results with More results
+
+
+class Outcome(StrEnum):
+    """What became of a card that ended: the key of its status line (`STATUS`)."""
+
+    SAVED = "saved"
+    CANCELLED = "cancelled"
+    NOT_SAVED = "not_saved"
+    IN_DOUBT = "in_doubt"
+    CREATED = "created"
+    NOT_CREATED = "not_created"
+    PICKED = "picked"
+    MORE = "more"
+    REPLACED = "replaced"
+    EXPIRED = "expired"
+    DONE = "done"
+    UNKNOWN = "unknown"  # not an ending: a click on a card this conversation never knew
+
+
+# The actions that end each kind of card.
+ENDING_ACTIONS: dict[CardKind, frozenset[Action]] = {
+    CardKind.CONFIRM: frozenset({Action.UPDATE_CONFIRM, Action.UPDATE_CANCEL}),
+    CardKind.CREATE: frozenset({Action.CREATE_SUBMIT}),
+    CardKind.PICK: frozenset({Action.UPDATE_PICK}),
+    CardKind.RESULTS: frozenset({Action.SEARCH_MORE}),
 }
-KINDS = tuple(ENDING_ACTIONS)
-INSTRUCTED = frozenset({"confirm", "create", "pick"})  # their intro says what to press
+KINDS = tuple(CardKind)
+# Their intro says what to press.
+INSTRUCTED = frozenset({CardKind.CONFIRM, CardKind.CREATE, CardKind.PICK})
 INTRO_ID = "intro"
 _ACTING = ("Action.Submit", "Action.Execute")
 REFRESH_VERB = "refresh"
 
 # outcome -> (status line, colour). {by} and {when} are filled in; {name} where it applies.
-STATUS: dict[str, dict[str, str]] = {
-    "saved": {"en": "✓ Saved by {by} · {when}", "ko": "✓ 저장함 · {by} · {when}"},
-    "cancelled": {
+STATUS: dict[Outcome, dict[str, str]] = {
+    Outcome.SAVED: {"en": "✓ Saved by {by} · {when}", "ko": "✓ 저장함 · {by} · {when}"},
+    Outcome.CANCELLED: {
         "en": "Cancelled by {by} · {when}. Nothing was changed.",
         "ko": "취소함 · {by} · {when}. 아무것도 바뀌지 않았어요.",
     },
-    "not_saved": {
+    Outcome.NOT_SAVED: {
         "en": "Not saved · {when}. The reason is in the message below.",
         "ko": "저장하지 않음 · {when}. 이유는 아래 메시지에 있어요.",
     },
-    "in_doubt": {
+    Outcome.IN_DOUBT: {
         "en": "HubSpot did not confirm the save · {when}",
         "ko": "HubSpot이 저장을 확인해 주지 않음 · {when}",
     },
-    "created": {"en": "✓ Created {name} · {by} · {when}", "ko": "✓ 만듦: {name} · {by} · {when}"},
-    "not_created": {
+    Outcome.CREATED: {
+        "en": "✓ Created {name} · {by} · {when}",
+        "ko": "✓ 만듦: {name} · {by} · {when}",
+    },
+    Outcome.NOT_CREATED: {
         "en": "Not created · {when}. The reason is below.",
         "ko": "만들지 않음 · {when}. 이유는 아래에 있어요.",
     },
-    "picked": {"en": "{by} chose {name} · {when}", "ko": "선택함: {name} · {by} · {when}"},
-    "more": {
+    Outcome.PICKED: {"en": "{by} chose {name} · {when}", "ko": "선택함: {name} · {by} · {when}"},
+    Outcome.MORE: {
         "en": "{by} asked for more results · {when} (below)",
         "ko": "다음 결과 요청 · {by} · {when} (아래)",
     },
-    "replaced": {
+    Outcome.REPLACED: {
         "en": "Replaced by a newer card · {when}",
         "ko": "새 카드로 바뀜 · {when}",
     },
-    "expired": {
+    Outcome.EXPIRED: {
         "en": "No longer waiting for confirmation · {when}. Nothing was written.",
         "ko": "더 이상 확인을 기다리지 않음 · {when}. 저장하지 않았어요.",
     },
-    "done": {"en": "Done · {by} · {when}", "ko": "완료 · {by} · {when}"},
+    Outcome.DONE: {"en": "Done · {by} · {when}", "ko": "완료 · {by} · {when}"},
 }
-_COLOURS = {"saved": "Good", "created": "Good", "not_saved": "Attention", "in_doubt": "Warning"}
+_COLOURS = {
+    Outcome.SAVED: "Good",
+    Outcome.CREATED: "Good",
+    Outcome.NOT_SAVED: "Attention",
+    Outcome.IN_DOUBT: "Warning",
+}
 
 
 _EXPIRED = {
@@ -98,7 +136,8 @@ _YOU = {"en": "you", "ko": "본인"}
 def status_text(lang: str, outcome: str, *, by: str, when: str, name: str = "") -> str:
     """The final state's status line ("✓ Saved by Jane Doe · 2026-12-03 14:52 UTC"); `by`
     empty (a page user the channel gives no name) reads "you"."""
-    template = pick(lang, STATUS.get(outcome, STATUS["done"]))
+    known = outcome in Outcome.__members__.values()
+    template = pick(lang, STATUS[Outcome(outcome) if known else Outcome.DONE])
     who = shown(by, 60) or pick(lang, _YOU)
     return template.format(by=who, when=when, name=shown(name, 60))
 
@@ -161,7 +200,7 @@ def ended(card: Card, status: str, outcome: str = "done", *, instructions: bool 
     out["body"] = _strip(out.get("body") or [])
     line: dict[str, Any] = {"type": "TextRun", "text": status, "weight": "Bolder"}
     if outcome in _COLOURS:
-        line["color"] = _COLOURS[outcome]
+        line["color"] = _COLOURS[Outcome(outcome)]
     out["body"].append(
         {"type": "RichTextBlock", "id": "status", "inlines": [line], "separator": True}
     )

@@ -43,6 +43,14 @@ class Owner:
         return " ".join(p for p in (first, last) if p) or self.email or f"#{self.id}"
 
 
+@dataclass(frozen=True)
+class ActingOwner:
+    """The person a turn acts for, as HubSpot knows them."""
+
+    email: str  # '' when the channel does not say who this is
+    owner: Owner | None  # None when no HubSpot owner has that email (or there is no email)
+
+
 class OwnersAdapter(Protocol):
     """What the directory needs from HubSpot (contacts.hubspot_owners.OwnerCalls provides it)."""
 

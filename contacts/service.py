@@ -31,11 +31,11 @@ from contacts.errors import (
     InvalidContact,
 )
 from contacts.links import RecordLinks
-from contacts.locks import KeyedLocks
 from contacts.model import Change, Contact, CreateResult, PendingUpdate, SearchCriteria, SearchPage
 from contacts.owners import OWNER_PROPERTY, OwnerDirectory
 from contacts.search_body import build_search_body
 from contacts.validation import check_text, normalise_email, normalise_properties
+from ground.locks import KeyedLocks
 
 log = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from typing import Any
 
-from contacts.locks import KeyedLocks
+from ground.locks import KeyedLocks
 from store.base import (
     PROCESSED_TTL_SECONDS,
     AuditEntry,

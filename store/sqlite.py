@@ -25,7 +25,7 @@ from contextlib import AbstractAsyncContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
-from contacts.locks import KeyedLocks
+from ground.locks import KeyedLocks
 from store.base import (
     AUDIT_ADDED,
     PROCESSED_TTL_SECONDS,

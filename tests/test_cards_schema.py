@@ -15,9 +15,9 @@ import jsonschema
 import pytest
 
 import cards
-from bots.submits import parse_submit
 from cards.actions import Action
 from contacts.model import Change, Contact, PendingUpdate, SearchPage
+from flows.submits import parse_submit
 from tests.support.cardread import heading
 
 # microsoft/AdaptiveCards schemas/1.5.0/adaptive-card.json (MIT, licence next to it).

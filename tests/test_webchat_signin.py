@@ -15,9 +15,10 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
-from bots.access import PAGE_CALLER_ID, AccessPolicy, identity_of
+from bots.access import AccessPolicy, identity_of
 from cards import text
 from config import ConfigError, Settings
+from ground.ids import PAGE_CALLER_ID
 from tests.support import activities as act
 from tests.support.botapp import running_app, test_settings
 from tests.support.directline_client import DirectLineClient

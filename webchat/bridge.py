@@ -31,7 +31,7 @@ from botframework.connector.auth import (
 )
 from msrest.authentication import Authentication
 
-from bots.access import PAGE_CALLER_ID
+from ground.ids import PAGE_CALLER_ID
 
 log = logging.getLogger(__name__)
 

@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from bots.json_input import loads_limited
-from contacts.locks import KeyedLocks
+from ground.json_input import loads_limited
+from ground.locks import KeyedLocks
 from store.base import ChannelConversation, ChannelFull, channel_activity_id
 from webchat.bridge import BotBridge
 from webchat.conversations import ConversationLog, Sockets

@@ -19,7 +19,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bots.json_input import loads_limited
+from ground.json_input import loads_limited
 from webchat.bridge import CONNECTOR_PREFIX
 from webchat.channel import ChannelError, DirectLineChannel
 

@@ -27,7 +27,7 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
-from bots.json_input import loads_limited
+from ground.json_input import loads_limited
 from store.base import ChannelConversation
 from webchat.bridge import CONNECTOR_PREFIX
 from webchat.channel import (

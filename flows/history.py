@@ -8,12 +8,12 @@ record id, or the email a refused or unconfirmed create named it by); nothing se
 from __future__ import annotations
 
 import cards
-from bots.turn import Turn
 from cards import text
 from cards.history import MAX_ENTRIES
 from contacts.errors import ContactNotFound, ContactsError, InvalidContact
 from contacts.model import Contact, SearchCriteria
 from contacts.service import ContactsService
+from flows.turn import Turn
 from store import Store
 
 

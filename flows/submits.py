@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from bots.json_input import NestedTooDeeply, UnreadableJson, loads_limited
 from cards import CREATE_FIELDS, OWNER_INPUT, SEARCH_FIELDS, UPDATE_FIELDS
 from cards.actions import Action
+from ground.json_input import NestedTooDeeply, UnreadableJson, loads_limited
 
 MAX_VALUE_CHARS = 1000  # one input: longer than any real contact field
 MAX_JSON_CHARS = 64 * 1024  # a messageBack value given as a JSON string

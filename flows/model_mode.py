@@ -15,12 +15,13 @@ from collections.abc import Mapping
 import cards
 from agent.loop import ContactAgent
 from agent.memory import Encoding, HistoryWindow
-from bots.owners import OwnerOfTurn, creator_of
-from bots.turn import Turn
-from bots.updates import UpdateFlow
-from bots.writes import WriteLedger, earlier_write_text
 from cards import text
+from cards.lifecycle import CardKind
 from contacts.model import Contact, SearchPage
+from flows.turn import Turn, creator_of
+from flows.updates import UpdateFlow
+from flows.writes import WriteLedger, earlier_write_text
+from ground.ids import model_create_claim_key
 
 log = logging.getLogger(__name__)
 
@@ -39,10 +40,9 @@ class ClaimedCreates:
     this activity and the contact's email (or name) before HubSpot is called, and recorded after.
     A turn redelivered after a crash mid-write meets its own claim instead of creating twice."""
 
-    def __init__(self, turn: Turn, ledger: WriteLedger, owners: OwnerOfTurn | None = None) -> None:
+    def __init__(self, turn: Turn, ledger: WriteLedger) -> None:
         self._turn = turn
         self._ledger = ledger
-        self._owners = owners
         self._key: str | None = None
         self._asked: dict[str, str] = {}
 
@@ -55,7 +55,7 @@ class ClaimedCreates:
         who = (properties.get("email") or "").strip().lower() or " ".join(
             (properties.get(k) or "").strip().lower() for k in ("firstname", "lastname")
         )
-        self._key = f"create/{activity}/model/{who}"
+        self._key = model_create_claim_key(activity, who)
         claim = await self._ledger.claim(self._key, await self._turn.writer())
         if claim.fresh:
             return None
@@ -64,9 +64,7 @@ class ClaimedCreates:
 
     async def owner_id(self) -> str | None:
         """New contacts are their creator's, as from a form."""
-        if self._owners is None:
-            return None
-        me = await creator_of(self._owners, self._turn.context)
+        me = await creator_of(self._turn)
         return me.owner.id if me.owner is not None else None
 
     async def after(self, contact: Contact | None, *, maybe_written: bool = False) -> None:
@@ -95,13 +93,11 @@ class ModelMode:
         updates: UpdateFlow,
         ledger: WriteLedger,
         encoding: Encoding,
-        owners: OwnerOfTurn | None = None,
     ) -> None:
         self._agent = agent
         self._updates = updates
         self._ledger = ledger
         self._encoding = encoding
-        self._owners = owners
 
     async def ask(self, turn: Turn, kind: str) -> None:
         """A welcome button in model mode: confirm the choice and ask the agent's question,
@@ -125,7 +121,7 @@ class ModelMode:
             lang=turn.lang,
             known_ids=tuple(turn.data.known_ids),
             read_only=turn.read_only,
-            create_guard=ClaimedCreates(turn, self._ledger, self._owners),
+            create_guard=ClaimedCreates(turn, self._ledger),
         )
         turn.data.remember_ids(sorted(result.seen_ids))
         remember(turn, "user", message, self._encoding)
@@ -136,7 +132,9 @@ class ModelMode:
             page = SearchPage(total=len(result.found), results=list(result.found))
             turn.data.remember_ids(c.id for c in result.found)
             await turn.say(
-                result.reply, cards.results_card(turn.lang, turn.nonce, page, {}), kind="results"
+                result.reply,
+                cards.results_card(turn.lang, turn.nonce, page, {}),
+                kind=CardKind.RESULTS,
             )
         elif not (result.created or result.pending_update):
             await turn.say(result.reply)

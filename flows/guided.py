@@ -13,11 +13,8 @@ from collections.abc import Mapping
 from dataclasses import replace
 
 import cards
-from bots.owners import ActingOwner, OwnerOfTurn, creator_of
-from bots.turn import Turn
-from bots.updates import refusal_reason
-from bots.writes import WriteLedger, earlier_write_text
 from cards import OWNER_INPUT, text
+from cards.lifecycle import CardKind, Outcome
 from contacts.errors import (
     ContactsError,
     DuplicateContact,
@@ -25,15 +22,19 @@ from contacts.errors import (
     InvalidContact,
 )
 from contacts.model import Contact, SearchCriteria, SearchPage
-from contacts.owners import OWNER_PROPERTY, Owner
+from contacts.owners import OWNER_PROPERTY, ActingOwner, Owner
 from contacts.service import ContactsService
+from flows.turn import Turn, creator_of
+from flows.updates import refusal_reason
+from flows.writes import WriteLedger, earlier_write_text
+from ground.ids import create_claim_key
 
 PAGE_SIZE = 10
 log = logging.getLogger(__name__)
 
 
 class SearchCreateFlows:
-    """Search (with paging) and create. `contacts` is the shared ContactsService; `owners`
+    """Search (with paging) and create. `contacts` is the shared ContactsService; the turn
     says which HubSpot owner the user is (new contacts are theirs; "my contacts")."""
 
     def __init__(
@@ -41,11 +42,9 @@ class SearchCreateFlows:
         *,
         contacts: ContactsService,
         ledger: WriteLedger,
-        owners: OwnerOfTurn | None = None,
     ) -> None:
         self._contacts = contacts
         self._ledger = ledger
-        self._owners = owners or OwnerOfTurn(contacts.owners)
 
     # -- search -------------------------------------------------------------------------------
 
@@ -71,7 +70,7 @@ class SearchCreateFlows:
         keeps the contacts the user owns in HubSpot ("my contacts")."""
         if mine:
             try:
-                me = await self._owners.of(turn.context)
+                me = await turn.owner()
             except ContactsError as exc:
                 await turn.failed(exc)
                 return
@@ -119,7 +118,7 @@ class SearchCreateFlows:
         # The card says "Showing 1–10 of 37": no line above it counts them again.
         await turn.card(
             cards.results_card(turn.lang, turn.nonce, page, criteria.to_dict(), offset),
-            kind="results",
+            kind=CardKind.RESULTS,
         )
 
     # -- create -------------------------------------------------------------------------------
@@ -135,7 +134,7 @@ class SearchCreateFlows:
         await turn.say(
             intro,
             cards.create_form(turn.lang, turn.nonce, dict(prefill or {}), error),
-            kind="create",
+            kind=CardKind.CREATE,
         )
 
     async def ask_create(self, turn: Turn, properties: Mapping[str, str]) -> None:
@@ -167,10 +166,10 @@ class SearchCreateFlows:
             await turn.say(
                 text(turn.lang, "create_same_name_first", count=len(same), name=name),
                 cards.pick_contact_card(turn.lang, turn.nonce, same),
-                kind="pick",
+                kind=CardKind.PICK,
             )
             await turn.card(
-                cards.create_form(turn.lang, turn.nonce, dict(properties)), kind="create"
+                cards.create_form(turn.lang, turn.nonce, dict(properties)), kind=CardKind.CREATE
             )
             return
         await self.show_create_form(turn, "create_check", properties)
@@ -181,7 +180,7 @@ class SearchCreateFlows:
         """Create at once after the duplicate check; a bad value shows the form again, filled
         in as the user left it, with the error naming the field. The contact's HubSpot owner
         is `owner_id` when one is given, else the user's own (none when they have none)."""
-        turn.cards.outcome("not_created")  # until HubSpot says it was
+        turn.cards.outcome(Outcome.NOT_CREATED)  # until HubSpot says it was
         given_owner = (properties.get(OWNER_INPUT) or "").strip()
         properties = {k: v for k, v in properties.items() if k != OWNER_INPUT}
         if not any(v.strip() for v in properties.values()):
@@ -205,7 +204,7 @@ class SearchCreateFlows:
         # The claim is this activity's: a redelivery of a create that was cut off mid-write
         # (or that another instance is writing) is told so, not written a second time.
         actor = await turn.writer()
-        key = f"create/{turn.activity_key}" if turn.activity_key else None
+        key = create_claim_key(turn.activity_key) if turn.activity_key else None
         if key is not None:
             claim = await self._ledger.claim(key, actor)
             if not claim.fresh:
@@ -217,7 +216,7 @@ class SearchCreateFlows:
             )
         except HubSpotUnavailable as exc:
             if exc.write_may_have_happened:
-                turn.cards.outcome("in_doubt")
+                turn.cards.outcome(Outcome.IN_DOUBT)
                 await self._ledger.in_doubt(
                     actor, action="create", contact_id="", properties=properties
                 )
@@ -250,7 +249,7 @@ class SearchCreateFlows:
             owner_name = ""  # HubSpot gave it someone else: say whom
         if contact.owner_id and not owner_name and self._contacts.owners is not None:
             owner_name = await self._contacts.owners.name_of(contact.owner_id)
-        turn.cards.outcome("created", contact.display_name)
+        turn.cards.outcome(Outcome.CREATED, contact.display_name)
         # The card's headline says "Contact created": no line above it says it again.
         await turn.card(
             cards.contact_card(turn.lang, turn.nonce, contact, "created", owner=owner_name)
@@ -271,7 +270,7 @@ class SearchCreateFlows:
         takes the place of the form that was sent (a typed create gets a new one)."""
         turn.said.append(message)
         card = cards.create_form(turn.lang, turn.nonce, dict(values), message)
-        await turn.card(card, kind="create", in_place=True)
+        await turn.card(card, kind=CardKind.CREATE, in_place=True)
 
     async def _owner_by_email(self, turn: Turn, email: str) -> Owner | None:
         """The HubSpot owner with this email; None when there is none (or no owners here)."""
@@ -281,7 +280,7 @@ class SearchCreateFlows:
         return await owners.by_email(email.lower())
 
     async def _creator(self, turn: Turn) -> ActingOwner:
-        return await creator_of(self._owners, turn.context)
+        return await creator_of(turn)
 
     async def _create_failed(
         self, turn: Turn, exc: ContactsError, properties: Mapping[str, str]

@@ -13,10 +13,9 @@ from collections.abc import Mapping
 from typing import Any
 
 import cards
-from bots.turn import Turn
-from bots.writes import WriteLedger, earlier_write_text
 from cards import text
 from cards.changes import highlight, with_all_fields
+from cards.lifecycle import CardKind, Outcome
 from contacts.errors import (
     ContactChanged,
     ContactNotFound,
@@ -28,6 +27,9 @@ from contacts.errors import (
 )
 from contacts.model import EDITABLE_PROPERTIES, Contact, PendingUpdate, SearchCriteria
 from contacts.service import ContactsService
+from flows.turn import Turn
+from flows.writes import WriteLedger, earlier_write_text
+from ground.ids import update_claim_key
 from store import Claim
 
 MAX_CANDIDATES = 10
@@ -76,7 +78,9 @@ class UpdateFlow:
             return
         turn.data.remember_ids(c.id for c in found)
         if len(found) > 1:  # the card's intro says "several match": no line above it
-            await turn.card(cards.pick_contact_card(turn.lang, turn.nonce, found), kind="pick")
+            await turn.card(
+                cards.pick_contact_card(turn.lang, turn.nonce, found), kind=CardKind.PICK
+            )
             return
         if properties:
             await self.plan(turn, found[0], properties)
@@ -90,7 +94,7 @@ class UpdateFlow:
             await turn.failed(exc)
             return
         turn.data.remember_ids([contact.id])
-        turn.cards.outcome("picked", contact.display_name)
+        turn.cards.outcome(Outcome.PICKED, contact.display_name)
         await turn.card(cards.update_form(turn.lang, turn.nonce, contact))
 
     async def submit(self, turn: Turn, contact_id: str, inputs: Mapping[str, str]) -> None:
@@ -150,17 +154,17 @@ class UpdateFlow:
                 {name: contact.get(name) for name in EDITABLE_PROPERTIES},
                 [c.field for c in pending.changes],
             )
-        await turn.say(intro, card, kind="confirm")
+        await turn.say(intro, card, kind=CardKind.CONFIRM)
 
     async def confirm(self, turn: Turn, pending_id: str) -> None:
         """Apply a pending update at most once: its claim is taken before HubSpot is called, so
         a second Confirm (a double click, another instance, a redelivery, a replay after a
         crash) is told what became of the first instead of writing."""
         actor = await turn.writer()
-        key = f"update/{actor.channel}/{actor.conversation}/{pending_id}"
+        key = update_claim_key(actor.channel, actor.conversation, pending_id)
         pending = turn.data.take_pending(pending_id)
         if pending is None:
-            turn.cards.outcome("expired")
+            turn.cards.outcome(Outcome.EXPIRED)
             earlier = await self._ledger.lookup(key)
             if earlier is None:
                 await turn.say(text(turn.lang, "update_expired"))
@@ -171,7 +175,7 @@ class UpdateFlow:
         if not claim.fresh:
             await self._tell_earlier(turn, claim, pending)
             return
-        turn.cards.outcome("not_saved")
+        turn.cards.outcome(Outcome.NOT_SAVED)
         try:
             contact = await self._contacts.apply_update(pending)
         except ContactChanged as exc:
@@ -194,7 +198,7 @@ class UpdateFlow:
                 turn.data.restore_pending(pending_id, pending)  # nothing written: may retry
                 turn.cards.keep()
             else:
-                turn.cards.outcome("in_doubt")
+                turn.cards.outcome(Outcome.IN_DOUBT)
                 await self._ledger.in_doubt(actor, **_audited(pending))
             await turn.failed(exc)
             return
@@ -203,7 +207,7 @@ class UpdateFlow:
             await turn.failed(exc)
             return
         await self._ledger.done(key, actor, **_audited(pending))
-        turn.cards.outcome("saved")
+        turn.cards.outcome(Outcome.SAVED)
         card = cards.contact_card(
             turn.lang, turn.nonce, contact, "updated", owner=await self.owner_name(contact)
         )
@@ -220,7 +224,7 @@ class UpdateFlow:
 
     async def _tell_earlier(self, turn: Turn, claim: Claim, pending: PendingUpdate) -> None:
         """The claim was taken before: say how that went, with the contact as it is now."""
-        turn.cards.outcome("done" if claim.state == "done" else "in_doubt")
+        turn.cards.outcome(Outcome.DONE if claim.state == "done" else Outcome.IN_DOUBT)
         try:
             current = await self._contacts.get(pending.contact_id)
         except ContactsError:
@@ -241,7 +245,7 @@ class UpdateFlow:
         if newest is None:
             await turn.say(text(turn.lang, "nothing_waiting"))
             return
-        turn.cards.act_on_live("confirm")  # the card ends in the chat as if pressed
+        turn.cards.act_on_live(CardKind.CONFIRM)  # the card ends in the chat as if pressed
         if yes:
             await self.confirm(turn, newest)
         else:
@@ -258,10 +262,10 @@ class UpdateFlow:
         """Drop the pending change for good. A Cancel pressed on the card is answered by the
         card itself (it ends saying so); a typed "cancel" gets its answer in words too."""
         if turn.data.take_pending(pending_id) is None:
-            turn.cards.outcome("expired")
+            turn.cards.outcome(Outcome.EXPIRED)
             await turn.say(text(turn.lang, "update_expired"))
             return
-        turn.cards.outcome("cancelled")
+        turn.cards.outcome(Outcome.CANCELLED)
         if typed:
             await turn.say(text(turn.lang, "update_cancelled"))
 

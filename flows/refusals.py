@@ -6,11 +6,11 @@ a typed create or change with values); opening a form or pressing a welcome butt
 
 from __future__ import annotations
 
-from bots.submits import Submit
-from bots.turn import Turn
-from bots.updates import UpdateFlow
-from bots.writes import WriteLedger
 from cards.actions import Action
+from flows.submits import Submit
+from flows.turn import Turn
+from flows.updates import UpdateFlow
+from flows.writes import WriteLedger
 from typed import Command
 
 

@@ -1,0 +1,39 @@
+"""The names things are known by across the app, written in one place.
+
+Why one home: a redelivered activity is recognized by its key in the inbox, in the processed
+ids and in the write claims; a key spelled differently in one of them would let a write happen
+twice. So every key is built here, from plain strings (no Bot Framework type), and the
+built-in Web Chat channel's caller id (what the bot believes its page users by) sits beside them.
+"""
+
+from __future__ import annotations
+
+# Set by the built-in Web Chat channel (webchat/bridge.py) on its own turns; bots/access.py
+# believes a page user's identity only on turns that carry it.
+PAGE_CALLER_ID = "urn:contact-assistant:webchat"
+
+
+def activity_key(channel: str, conversation: str, activity_id: str | None) -> str | None:
+    """An activity, unique across channels and conversations: what a delivery, a redelivery
+    and a claim of the same activity share. None when the channel gave it no id."""
+    return f"{channel}/{conversation}/{activity_id}" if activity_id else None
+
+
+def turn_lock_key(channel: str, conversation: str) -> str:
+    """The lock that runs one conversation's turns one at a time, across instances."""
+    return f"turn/{channel}/{conversation}"
+
+
+def create_claim_key(activity: str) -> str:
+    """A create from a form or a typed line: one per activity."""
+    return f"create/{activity}"
+
+
+def model_create_claim_key(activity: str, who: str) -> str:
+    """A create the model asked for: one per activity and contact (`who`: email or name)."""
+    return f"create/{activity}/model/{who}"
+
+
+def update_claim_key(channel: str, conversation: str, pending_id: str) -> str:
+    """A Confirm of one pending update, whichever turn or instance presses it."""
+    return f"update/{channel}/{conversation}/{pending_id}"
