@@ -40,6 +40,8 @@ APP_PACKAGES = [
     "config",
     "agent",
     "bots",
+    "flows",
+    "ground",
     "cards",
     "contacts",
     "hubspot_local",

@@ -205,7 +205,7 @@ def test_no_string_is_dead():
     source = (
         "\n".join(
             path.read_text(encoding="utf-8")
-            for folder in ("app.py", "bots", "agent", "cards", "webchat", "contacts")
+            for folder in ("app.py", "bots", "flows", "agent", "cards", "webchat", "contacts")
             for path in (
                 [root / folder] if folder.endswith(".py") else (root / folder).rglob("*.py")
             )

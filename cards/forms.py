@@ -1,0 +1,101 @@
+"""The forms: search, create, find-to-update and update, with the fields each one asks for.
+
+The update form's fields are the contact's editable properties (contacts.model) except the
+lifecycle stage, which HubSpot moves through its own pipeline values: one list, not two.
+"""
+
+from __future__ import annotations
+
+from cards.actions import Action
+from cards.labels import ui
+from cards.parts import Card, button, button_data, form_card, form_input, korean_order
+from cards.render import shown
+from contacts.model import EDITABLE_PROPERTIES, Contact
+
+SEARCH_FIELDS = ("email", "name", "company", "phone", "text")
+CREATE_FIELDS = ("firstname", "lastname", "email", "phone", "company", "jobtitle")
+# Not a contact property: who the new contact's HubSpot owner is (by their email), when not you.
+OWNER_INPUT = "owner_email"
+UPDATE_FIELDS = tuple(name for name in EDITABLE_PROPERTIES if name != "lifecyclestage")
+
+
+def search_form(lang: str, nonce: str, prefill: dict[str, str] | None = None) -> Card:
+    prefill = prefill or {}
+    return form_card(
+        lang,
+        ui(lang, "search_title"),
+        ui(lang, "search_intro"),
+        [form_input(lang, name, prefill.get(name)) for name in SEARCH_FIELDS],
+        [
+            button(
+                ui(lang, "search_submit"),
+                button_data(Action.SEARCH_SUBMIT, nonce),
+                style="positive",
+            ),
+            button(
+                ui(lang, "my_contacts"),
+                button_data(Action.SEARCH_SUBMIT, nonce, mine=True),
+                needs_inputs=False,
+            ),
+        ],
+    )
+
+
+def create_form(
+    lang: str, nonce: str, prefill: dict[str, str] | None = None, error: str | None = None
+) -> Card:
+    prefill = prefill or {}
+    # A typed command may give a mobile number; the form shows it rather than dropping it.
+    names = korean_order(
+        lang, CREATE_FIELDS + (("mobilephone",) if prefill.get("mobilephone") else ())
+    )
+    # Nothing is marked required: HubSpot takes a name or an email, and ContactsService says
+    # which is missing in the user's language (a client-side rule would only duplicate it).
+    inputs = [form_input(lang, name, prefill.get(name)) for name in (*names, OWNER_INPUT)]
+    return form_card(
+        lang,
+        ui(lang, "create_title"),
+        ui(lang, "create_intro"),
+        inputs,
+        [
+            button(
+                ui(lang, "create_submit"),
+                button_data(Action.CREATE_SUBMIT, nonce),
+                style="positive",
+            )
+        ],
+        error,
+    )
+
+
+def update_find_form(lang: str, nonce: str) -> Card:
+    return form_card(
+        lang,
+        ui(lang, "update_find_title"),
+        ui(lang, "update_find_intro"),
+        [form_input(lang, "query", required_message=ui(lang, "required_query"))],
+        [
+            button(
+                ui(lang, "update_find_submit"),
+                button_data(Action.UPDATE_FIND, nonce),
+                style="positive",
+            )
+        ],
+    )
+
+
+def update_form(lang: str, nonce: str, contact: Contact, error: str | None = None) -> Card:
+    return form_card(
+        lang,
+        ui(lang, "update_title", name=shown(contact.display_name, 60)),
+        ui(lang, "update_intro"),
+        [form_input(lang, name, contact.get(name)) for name in korean_order(lang, UPDATE_FIELDS)],
+        [
+            button(
+                ui(lang, "update_submit"),
+                button_data(Action.UPDATE_SUBMIT, nonce, contact_id=contact.id),
+                style="positive",
+            )
+        ],
+        error,
+    )
