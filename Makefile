@@ -49,11 +49,13 @@ run: $(STAMP) webchat-assets
 	HUBSPOT_SEED_DEMO=$${HUBSPOT_SEED_DEMO:-25} $(PY) app.py
 
 # Ruff's rules (pyproject.toml) include the async ones: unowned tasks, naive datetimes, blocking
-# calls in async functions. mypy checks every module (strictly: contacts/, cards/, the parser).
+# calls in async functions. mypy checks every module strictly (tests' bodies too). lint-imports
+# checks the architecture's contracts (pyproject.toml, docs/architecture.md).
 lint: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy
+	$(VENV)/bin/lint-imports --no-cache
 
 # Lint first, then the suite: each test has a time limit (pyproject.toml) and the slowest are
 # listed, so a test that creeps towards it is seen before it fails.

@@ -29,7 +29,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Collection, Mapping
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, assert_never
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -88,7 +88,10 @@ class UpdateContact(_Args):
     )
 
 
-TOOLS: dict[str, type[_Args]] = {
+# Adding a tool: its arguments model above, a member of this union, a case in
+# `ContactTools.call` (mypy's assert_never names the place) and its tests.
+ToolArgs = SearchContact | CreateContact | UpdateContact
+TOOLS: dict[str, type[ToolArgs]] = {
     m.__name__: m for m in (SearchContact, CreateContact, UpdateContact)
 }
 READ_ONLY_TOOLS = ("SearchContact",)
@@ -215,7 +218,7 @@ class ContactTools:
                 "searched, not created or changed. Nothing was done; tell the user.",
             )
         try:
-            args = model.model_validate_json(arguments or "{}")
+            args: ToolArgs = model.model_validate_json(arguments or "{}")
         except ValidationError as exc:
             problems = "; ".join(
                 f"{'.'.join(map(str, e['loc'])) or 'arguments'}: {e['msg']}"
@@ -223,11 +226,15 @@ class ContactTools:
             )
             return _error("bad_arguments", problems)
         try:
-            if isinstance(args, SearchContact):
-                return await self._search(args)
-            if isinstance(args, CreateContact):
-                return await self._create(args)
-            return await self._update(args)  # type: ignore[arg-type]
+            match args:
+                case SearchContact():
+                    return await self._search(args)
+                case CreateContact():
+                    return await self._create(args)
+                case UpdateContact():
+                    return await self._update(args)
+                case _:
+                    assert_never(args)
         except (HubSpotUnavailable, RateLimited):
             raise
         except InvalidContact as exc:
