@@ -11,6 +11,10 @@ outcome cannot be known is reported as "may or may not have been created".
 
 If HubSpot refuses a batch as a whole (a 400 or 409 that names no input) the inputs are sent
 one by one instead, so the refusal lands on the caller it belongs to.
+
+Every batch is sent through the adapter's call core (`contacts.hubspot_calls`), so it shares the
+single calls' threads, budget and retry loop; the single calls a refused batch falls back to
+are passed in, so this module does not import the adapter.
 """
 
 from __future__ import annotations
