@@ -121,7 +121,7 @@ def lift_hubspot_budget(bot: RunningApp) -> None:
     """The app builds its HubSpot adapter with HubSpot's real limits and no way in from
     outside; the bench replaces that budget with one nothing reaches."""
     adapter = bot.contacts._adapter
-    adapter._budget = RequestBudget(BudgetLimits(calls=10**9, searches=10**9))
+    adapter.calls.budget = RequestBudget(BudgetLimits(calls=10**9, searches=10**9))
 
 
 def make_durable(pg: PostgresServer) -> None:

@@ -1,14 +1,11 @@
 """The one place that talks to `hubspot-api-client` (the official, synchronous SDK).
 
 Why it looks the way it does:
-- The SDK blocks, so every call runs in a bounded thread pool, never on the event loop; the
-  bound also caps how many sockets one bot opens to HubSpot. A call takes its budget slot
-  first and a thread only once it may leave, so callers waiting out the budget hold no thread.
-- The SDK's own urllib3 retries are off: they would retry a POST whose answer was lost and
-  could create a contact twice. Retries happen here, where we know what a call does, and
-  within the running action's deadline (`contacts.deadline`), not per attempt.
-- SDK exceptions and models stop here (`contacts.translate`): callers get `contacts.errors`
-  and `contacts.model`.
+- How a call leaves and ends (threads off the event loop, the request budget, the one retry
+  loop, the action's deadline, SDK exceptions as `contacts.errors`) is the call core's
+  (`contacts.hubspot_calls`), shared with the batch and owners calls; this module says which
+  calls exist and what a repeat of each one means.
+- SDK models stop here (`contacts.translate`): callers get `contacts.model`.
 - A create is never repeated blindly. After a timeout or 5xx the contact may or may not exist,
   so we look its email up first; if it is there, that is the contact our request made. The
   batch calls (`contacts.hubspot_batch`) keep the same rule per input.
@@ -16,49 +13,31 @@ Why it looks the way it does:
 
 from __future__ import annotations
 
-import asyncio
-import functools
-import logging
-from collections.abc import Awaitable, Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any, TypeVar
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from hubspot.crm.contacts import ApiClient, BasicApi, BatchApi, Configuration, SearchApi
 from hubspot.crm.contacts.exceptions import ApiException
 from hubspot.crm.contacts.models import SimplePublicObjectInput, SimplePublicObjectInputForCreate
 
-from contacts import deadline
 from contacts.budget import RequestBudget
-from contacts.errors import (
-    ContactNotFound,
-    ContactsError,
-    HubSpotRejectedToken,
-    HubSpotUnavailable,
-    RateLimited,
-)
+from contacts.errors import ContactNotFound, ContactsError, HubSpotUnavailable
 from contacts.hubspot_batch import BatchCalls
+from contacts.hubspot_calls import HubSpotCalls, unknown_outcome
 from contacts.hubspot_owners import OwnerCalls, owners_api
 from contacts.links import Account
 from contacts.model import DISPLAY_PROPERTIES, Contact, SearchPage
 from contacts.retrying import RetryPolicy
-from contacts.translate import Throttled, to_contact, translate
-
-log = logging.getLogger(__name__)
-T = TypeVar("T")
-MIN_ATTEMPT_SECONDS = 0.05  # less time than this left in the action: not worth a try
-
-
-class OutOfTime(Exception):
-    """The action's deadline came before the call could be sent (or sent again)."""
-
-    def __init__(self, what: str, *, budget: bool = False) -> None:
-        super().__init__(what)
-        self.budget = budget
+from contacts.translate import to_contact
 
 
 class HubSpotAdapter:
     """Contacts calls against HubSpot (or hubspot_local, via `host`), returning plain
-    `Contact`s and raising only `ContactsError`s."""
+    `Contact`s and raising only `ContactsError`s.
+
+    `calls` is the call core every call goes through; without one, it is built from
+    `max_workers`, `timeout_seconds`, `retry` and `budget`. The adapter owns it: `close` closes
+    it."""
 
     def __init__(
         self,
@@ -70,26 +49,36 @@ class HubSpotAdapter:
         retry: RetryPolicy | None = None,
         budget: RequestBudget | None = None,
         properties: Sequence[str] = DISPLAY_PROPERTIES,
+        calls: HubSpotCalls | None = None,
     ) -> None:
         config = Configuration(host=host.rstrip("/") if host else None)
         config.access_token = access_token
-        config.retries = False  # we retry, knowing which calls are safe to repeat
+        config.retries = False  # the call core retries, knowing which calls are safe to repeat
         config.connection_pool_maxsize = max_workers
         client = ApiClient(configuration=config)
         client.user_agent = "hubspot-contact-assistant (hubspot-api-client-python)"
         self._client = client
         self._basic = BasicApi(api_client=client)
         self._search = SearchApi(api_client=client)
-        self._executor = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="hubspot")
-        self._slots = asyncio.Semaphore(max_workers)
-        self._timeout = timeout_seconds
-        self._retry = retry or RetryPolicy()
-        self._budget = budget or RequestBudget()
         self._properties = list(properties)
-        self._batches = BatchCalls(self, BatchApi(api_client=client))
+        self._calls = calls or HubSpotCalls(
+            max_workers=max_workers, timeout_seconds=timeout_seconds, retry=retry, budget=budget
+        )
+        self._batches = BatchCalls(
+            BatchApi(api_client=client),
+            calls=self._calls,
+            properties=self._properties,
+            create_one=self.create,
+            update_one=self.update,
+        )
         # Owners (contacts.owners.OwnerDirectory reads them through this): the same threads,
         # budget and retries; the token needs crm.objects.owners.read for them.
-        self.owners = OwnerCalls(self, owners_api(host, access_token, max_workers))
+        self.owners = OwnerCalls(owners_api(host, access_token, max_workers), calls=self._calls)
+
+    @property
+    def calls(self) -> HubSpotCalls:
+        """The call core this adapter sends through (shared with its batch and owners calls)."""
+        return self._calls
 
     def __repr__(self) -> str:  # never show the token
         return f"HubSpotAdapter(host={self._client.configuration.host!r})"
@@ -109,19 +98,21 @@ class HubSpotAdapter:
         }
         if id_property:
             kwargs["id_property"] = id_property
-        obj = await self._call(self._basic.get_by_id, id_or_email, key=id_or_email, **kwargs)
+        obj = await self._calls.call(self._basic.get_by_id, id_or_email, key=id_or_email, **kwargs)
         return to_contact(obj)
 
     async def update(self, contact_id: str, properties: Mapping[str, str]) -> Contact:
         """PATCH; repeating it is harmless (same values), so it is retried like a read."""
         body = SimplePublicObjectInput(properties=dict(properties))
-        obj = await self._call(self._basic.update, contact_id, body, key=contact_id, write=True)
+        obj = await self._calls.call(
+            self._basic.update, contact_id, body, key=contact_id, write=True
+        )
         return to_contact(obj)
 
     async def search(self, body: Mapping[str, Any]) -> SearchPage:
         """POST /search with a HubSpot search body (filterGroups, sorts, query, limit, after)."""
         request = {"properties": self._properties, **body}
-        page = await self._call(self._search.do_search, request, key="search", search=True)
+        page = await self._calls.call(self._search.do_search, request, key="search", search=True)
         after = page.paging.next.after if page.paging and page.paging.next else None
         return SearchPage(
             total=int(page.total or 0),
@@ -163,7 +154,7 @@ class HubSpotAdapter:
                 _request_timeout=_request_timeout,
             )
 
-        body = await self._call(details, key="account-info")
+        body = await self._calls.call(details, key="account-info")
         if not isinstance(body, dict):
             raise HubSpotUnavailable("HubSpot's account-info answer was not an object.")
         return Account(
@@ -172,7 +163,7 @@ class HubSpotAdapter:
 
     def search_is_free(self) -> bool:
         """Would a search leave at once (the search budget has room and nobody queues)?"""
-        return self._budget.search_room()
+        return self._calls.search_is_free()
 
     async def create(self, properties: Mapping[str, str]) -> Contact:
         """Create once. One call makes at most one contact: after any failed try the email is
@@ -191,7 +182,7 @@ class HubSpotAdapter:
                 if found is not None:
                     return found  # an earlier try of ours made it
             try:
-                return to_contact(await self._send(self._basic.create, body))
+                return to_contact(await self._calls.send(self._basic.create, body))
             except ApiException as exc:
                 if retrying and email and exc.status == 409:
                     return await self._find_created(email, exc)  # our lost try made it
@@ -203,7 +194,7 @@ class HubSpotAdapter:
             raise final from cause
 
         # Without an email there is nothing to look up, so nothing proves a retry safe.
-        return await self._retrying(
+        return await self._calls.retrying(
             attempt, key=email, what="create", write=True, give_up=give_up, can_retry=bool(email)
         )
 
@@ -211,32 +202,18 @@ class HubSpotAdapter:
         self.close()
 
     def close(self) -> None:
-        self._executor.shutdown(wait=False, cancel_futures=True)
+        self._calls.close()
         self._client.rest_client.pool_manager.clear()
         self.owners.close()
 
     # -- internals ----------------------------------------------------------------------------
-
-    @staticmethod
-    def _unknown_outcome() -> HubSpotUnavailable:
-        return HubSpotUnavailable(
-            "HubSpot did not confirm the new contact; it may or may not have been created.",
-            write_may_have_happened=True,
-        )
-
-    @staticmethod
-    def _unconfirmed_change() -> HubSpotUnavailable:
-        return HubSpotUnavailable(
-            "HubSpot did not confirm the change; it may or may not have been saved.",
-            write_may_have_happened=True,
-        )
 
     async def _last_look(self, email: str, cause: BaseException) -> Contact | None:
         """Before giving up on a create a try of ours may have written: if the contact is
         there, our try made it; if it is not, a try may still write it: the outcome is unknown."""
         found = await self._lookup_after_failure(email) if email else None
         if found is None:
-            raise self._unknown_outcome() from cause
+            raise unknown_outcome() from cause
         return found
 
     async def _lookup_after_failure(self, email: str) -> Contact | None:
@@ -245,113 +222,10 @@ class HubSpotAdapter:
         except ContactNotFound:
             return None
         except ContactsError as exc:
-            raise self._unknown_outcome() from exc
+            raise unknown_outcome() from exc
 
     async def _find_created(self, email: str, cause: BaseException) -> Contact:
         found = await self._lookup_after_failure(email)
         if found is None:  # 409 said it exists; a read that disagrees leaves us unsure
-            raise self._unknown_outcome() from cause
+            raise unknown_outcome() from cause
         return found
-
-    async def _send(
-        self, fn: Callable[..., T], *args: Any, search: bool = False, **kwargs: Any
-    ) -> T:
-        """Spend from the budget, then take a thread and run the SDK call. Both waits end at
-        the action's deadline; the call itself gets what is left, at most the timeout."""
-        try:
-            async with asyncio.timeout(deadline.remaining()):
-                await self._budget.spend(search=search)
-        except TimeoutError:
-            raise OutOfTime("the request budget", budget=True) from None
-        try:
-            async with asyncio.timeout(deadline.remaining()):
-                await self._slots.acquire()
-        except TimeoutError:
-            raise OutOfTime("a free HubSpot thread") from None
-        try:
-            timeout = self._timeout
-            left = deadline.remaining()
-            if left is not None:
-                if left < MIN_ATTEMPT_SECONDS:
-                    raise OutOfTime("the call")
-                timeout = min(timeout, left)
-            loop = asyncio.get_running_loop()
-            call = functools.partial(fn, *args, _request_timeout=timeout, **kwargs)
-            return await loop.run_in_executor(self._executor, call)
-        finally:
-            self._slots.release()
-
-    async def _call(
-        self,
-        fn: Callable[..., T],
-        *args: Any,
-        key: str,
-        search: bool = False,
-        write: bool = False,
-        **kwargs: Any,
-    ) -> T:
-        """A call that is safe to repeat (reads, and PATCHes of the same values)."""
-
-        async def attempt(retrying: bool) -> T:
-            return await self._send(fn, *args, search=search, **kwargs)
-
-        async def give_up(final: ContactsError, maybe_written: bool, cause: BaseException) -> T:
-            raise (self._unconfirmed_change() if maybe_written else final) from cause
-
-        what = getattr(fn, "__name__", "call")
-        return await self._retrying(attempt, key=key, what=what, write=write, give_up=give_up)
-
-    async def _retrying(
-        self,
-        attempt: Callable[[bool], Awaitable[T]],
-        *,
-        key: str,
-        what: str,
-        write: bool,
-        give_up: Callable[[ContactsError, bool, BaseException], Awaitable[T]],
-        can_retry: bool = True,
-    ) -> T:
-        """The one retry loop. `attempt(retrying)` makes one try; a 429 is waited out as HubSpot
-        asks, a 5xx / timeout retried with jittered backoff (when `can_retry`), never past the
-        action's deadline. Past the limits `give_up(error, maybe_written, cause)` decides what
-        the caller hears: `maybe_written` when a `write` try may have been applied although its
-        answer was lost."""
-        failures = throttles = 0
-        maybe_written = False
-        while True:
-            try:
-                return await attempt(failures + throttles > 0)
-            except OutOfTime as exc:
-                log.info("HubSpot %s: out of time waiting for %s", what, exc)
-                late: ContactsError = RateLimited() if exc.budget else HubSpotUnavailable()
-                return await give_up(late, maybe_written, exc)
-            except Exception as exc:  # noqa: BLE001 - translated right here
-                problem = translate(exc, key=key, retry=self._retry)
-                if isinstance(problem, HubSpotRejectedToken):
-                    log.error(
-                        "HubSpot rejected the token: check HUBSPOT_ACCESS_TOKEN and its scopes "
-                        "(crm.objects.contacts.read and .write); %s",
-                        problem,
-                    )
-                if isinstance(problem, ContactsError):
-                    raise problem from exc
-                left = deadline.remaining()
-                final: ContactsError
-                if isinstance(problem, Throttled):
-                    throttles += 1
-                    in_time = left is None or problem.wait + MIN_ATTEMPT_SECONDS < left
-                    if throttles <= self._retry.rate_limit_retries and in_time:
-                        await asyncio.sleep(problem.wait)
-                        continue
-                    final = RateLimited(problem.wait)
-                else:
-                    failures += 1
-                    maybe_written = maybe_written or (write and problem.maybe_done)
-                    log.info("HubSpot %s failed (%s), attempt %d", what, problem, failures)
-                    pause = self._retry.backoff(failures)
-                    in_time = left is None or pause + MIN_ATTEMPT_SECONDS < left
-                    if can_retry and failures < self._retry.attempts and in_time:
-                        await asyncio.sleep(pause)
-                        continue
-                    final = HubSpotUnavailable()
-                return await give_up(final, maybe_written, exc)

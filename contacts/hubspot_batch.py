@@ -11,13 +11,17 @@ outcome cannot be known is reported as "may or may not have been created".
 
 If HubSpot refuses a batch as a whole (a 400 or 409 that names no input) the inputs are sent
 one by one instead, so the refusal lands on the caller it belongs to.
+
+Every batch is sent through the adapter's call core (`contacts.hubspot_calls`), so it shares the
+single calls' threads, budget and retry loop; the single calls a refused batch falls back to
+are passed in, so this module does not import the adapter.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import Any
 
 from hubspot.crm.contacts import BatchApi
 from hubspot.crm.contacts.models import (
@@ -36,21 +40,38 @@ from contacts.errors import (
     HubSpotUnavailable,
     InvalidContact,
 )
+from contacts.hubspot_calls import HubSpotCalls, unconfirmed_change, unknown_outcome
 from contacts.model import Contact
 from contacts.translate import Transient, batch_error, to_contact
-
-if TYPE_CHECKING:
-    from contacts.hubspot import HubSpotAdapter
 
 MAX_INPUTS = 100
 _ADDITIONAL = "hs_additional_emails"
 Outcome = Contact | ContactsError
+# The single calls a refused batch falls back to (the adapter's `create` and `update`).
+CreateOne = Callable[[Mapping[str, str]], Awaitable[Contact]]
+UpdateOne = Callable[[str, Mapping[str, str]], Awaitable[Contact]]
+Send = Callable[[Any], Awaitable[Any]]
 
 
 class BatchCalls:
-    def __init__(self, adapter: HubSpotAdapter, api: BatchApi) -> None:
-        self._adapter = adapter
+    """The batch endpoints, sent through the adapter's call core (`calls`). `create_one` and
+    `update_one` are the single calls an input is sent by when HubSpot refuses its batch as a
+    whole; passed in, so the batch calls need not know the adapter."""
+
+    def __init__(
+        self,
+        api: BatchApi,
+        *,
+        calls: HubSpotCalls,
+        properties: Sequence[str],
+        create_one: CreateOne,
+        update_one: UpdateOne,
+    ) -> None:
         self._api = api
+        self._calls = calls
+        self._properties = list(properties)
+        self._create_one = create_one
+        self._update_one = update_one
 
     async def read(self, keys: Sequence[str], id_property: str | None) -> dict[str, Contact]:
         """batch/read by id or by email (HubSpot answers 207 with OBJECT_NOT_FOUND `errors` for
@@ -61,13 +82,13 @@ class BatchCalls:
         if len(keys) > MAX_INPUTS:
             raise ValueError(f"at most {MAX_INPUTS} keys per batch read")
         by_email = id_property == "email"
-        shown = list(self._adapter._properties)
+        shown = list(self._properties)
         body = BatchReadInputSimplePublicObjectId(
             inputs=[SimplePublicObjectId(id=k) for k in keys],
             properties=shown + ([_ADDITIONAL] if by_email and _ADDITIONAL not in shown else []),
             id_property=id_property,
         )
-        answer = await self._adapter._call(
+        answer = await self._calls.call(
             self._api.read, body, key=keys[0] if len(keys) == 1 else "batch", archived=False
         )
         found: dict[str, Contact] = {}
@@ -92,127 +113,195 @@ class BatchCalls:
         emails = [str(p.get("email") or "").strip().lower() for p in items]
         if not all(emails) or len(set(emails)) != len(emails):
             raise ValueError("batch creates need distinct emails")
-        done: dict[int, Outcome] = {}
 
-        def still_open() -> list[int]:
-            return [i for i in range(len(items)) if i not in done]
+        async def send(body: Any) -> Any:
+            return await self._calls.send(self._api.create, body)
 
-        async def claim_existing(indexes: list[int]) -> None:
-            """Emails that exist now were made by an earlier try of ours (we hold them)."""
-            if not indexes:
-                return
-            try:
-                found = await self.read([emails[i] for i in indexes], "email")
-            except ContactsError as exc:
-                raise self._adapter._unknown_outcome() from exc
-            for i in indexes:
-                if emails[i] in found:
-                    done[i] = found[emails[i]]
+        async def read(keys: list[str]) -> dict[str, Contact]:
+            return await self.read(keys, "email")
 
-        async def attempt(retrying: bool) -> None:
-            if retrying:
-                await claim_existing(still_open())
-            todo = still_open()
-            if not todo:
-                return
-            body = BatchInputSimplePublicObjectBatchInputForCreate(
-                inputs=[
-                    SimplePublicObjectBatchInputForCreate(
-                        properties=dict(items[i]), object_write_trace_id=str(i)
-                    )
-                    for i in todo
-                ]
-            )
-            answer = await self._adapter._send(self._api.create, body)
-            ours_maybe: list[int] = []
-            for i, outcome in _settle(answer, todo, key_of=lambda i: emails[i], by="email"):
-                if retrying and isinstance(outcome, DuplicateContact):
-                    ours_maybe.append(i)  # our lost try may have made it: look before saying
-                else:
-                    done[i] = outcome
-            if ours_maybe:
-                await claim_existing(ours_maybe)
-                for i in ours_maybe:
-                    done.setdefault(i, self._adapter._unknown_outcome())
-            if still_open():
-                raise Transient("a batch answer without some inputs", maybe_done=True)
-
-        async def give_up(final: ContactsError, uncertain: bool, cause: BaseException) -> None:
-            if uncertain:  # a try may have written: what is there now is ours, the rest unknown
-                try:
-                    await claim_existing(still_open())
-                except HubSpotUnavailable:
-                    pass
-                final = self._adapter._unknown_outcome()
-            for i in still_open():
-                done[i] = final
-
-        try:
-            await self._adapter._retrying(
-                attempt, key="batch", what="batch create", write=True, give_up=give_up
-            )
-        except (InvalidContact, DuplicateContact, ContactNotFound):
-            if len(still_open()) == 1:
-                raise
-            await self._one_by_one(still_open(), done, lambda i: self._adapter.create(items[i]))
-        except ContactsError as exc:
-            for i in still_open():
-                done[i] = exc
-        return [done[i] for i in range(len(items))]
+        creates = _Creates(items, emails, send=send, read=read)
+        return await self._run(
+            creates.outcomes,
+            creates.attempt,
+            creates.give_up,
+            what="batch create",
+            one=lambda i: self._create_one(items[i]),
+        )
 
     async def update(self, items: Sequence[tuple[str, Mapping[str, str]]]) -> list[Outcome]:
         """PATCHes of distinct ids; repeating one is harmless, so failed batches are retried."""
         ids = [cid for cid, _ in items]
         if len(set(ids)) != len(ids):
             raise ValueError("batch updates need distinct ids")
-        done: dict[int, Outcome] = {}
 
-        def still_open() -> list[int]:
-            return [i for i in range(len(items)) if i not in done]
+        async def send(body: Any) -> Any:
+            return await self._calls.send(self._api.update, body)
 
-        async def attempt(retrying: bool) -> None:
-            todo = still_open()
-            body = BatchInputSimplePublicObjectBatchInput(
-                inputs=[
-                    SimplePublicObjectBatchInput(
-                        id=ids[i], properties=dict(items[i][1]), object_write_trace_id=str(i)
-                    )
-                    for i in todo
-                ]
-            )
-            answer = await self._adapter._send(self._api.update, body)
-            for i, outcome in _settle(answer, todo, key_of=lambda i: ids[i], by="id"):
-                done[i] = outcome
-            if still_open():
-                raise Transient("a batch answer without some inputs", maybe_done=True)
+        updates = _Updates(items, send=send)
+        return await self._run(
+            updates.outcomes,
+            updates.attempt,
+            updates.give_up,
+            what="batch update",
+            one=lambda i: self._update_one(ids[i], items[i][1]),
+        )
 
-        async def give_up(final: ContactsError, maybe_written: bool, cause: BaseException) -> None:
-            for i in still_open():
-                done[i] = self._adapter._unconfirmed_change() if maybe_written else final
-
+    async def _run(
+        self,
+        outcomes: _Outcomes,
+        attempt: Callable[[bool], Awaitable[None]],
+        give_up: Callable[[ContactsError, bool, BaseException], Awaitable[None]],
+        *,
+        what: str,
+        one: Callable[[int], Awaitable[Contact]],
+    ) -> list[Outcome]:
+        """A batch write through the one retry loop. A refusal naming no input (a 400, 409 or
+        404 for the batch as a whole) sends the open inputs one by one, so it lands on the
+        caller it belongs to; any other error is every open input's outcome."""
         try:
-            await self._adapter._retrying(
-                attempt, key="batch", what="batch update", write=True, give_up=give_up
-            )
+            await self._calls.retrying(attempt, key="batch", what=what, write=True, give_up=give_up)
         except (InvalidContact, DuplicateContact, ContactNotFound):
-            if len(still_open()) == 1:
+            if len(outcomes.still_open()) == 1:
                 raise
-            await self._one_by_one(
-                still_open(), done, lambda i: self._adapter.update(ids[i], items[i][1])
-            )
+            await _one_by_one(outcomes.still_open(), outcomes.done, one)
         except ContactsError as exc:
-            for i in still_open():
-                done[i] = exc
-        return [done[i] for i in range(len(items))]
+            for i in outcomes.still_open():
+                outcomes.done[i] = exc
+        return outcomes.in_order()
 
-    @staticmethod
-    async def _one_by_one(indexes: list[int], done: dict[int, Outcome], send: Any) -> None:
-        outcomes = await asyncio.gather(*(send(i) for i in indexes), return_exceptions=True)
-        for i, outcome in zip(indexes, outcomes, strict=True):
-            if isinstance(outcome, Contact | ContactsError):
-                done[i] = outcome
+
+class _Outcomes:
+    """Each input's outcome, by its index, as it becomes known; the rest are still open."""
+
+    def __init__(self, count: int) -> None:
+        self._count = count
+        self.done: dict[int, Outcome] = {}
+
+    def still_open(self) -> list[int]:
+        return [i for i in range(self._count) if i not in self.done]
+
+    def in_order(self) -> list[Outcome]:
+        return [self.done[i] for i in range(self._count)]
+
+
+class _Creates:
+    """One batch create's tries. The single-create rule per input: an email that exists after
+    a failed try of ours was made by that try (the caller holds the email), so it is looked up
+    before anything is posted again and before giving up."""
+
+    def __init__(
+        self,
+        items: Sequence[Mapping[str, str]],
+        emails: list[str],
+        *,
+        send: Send,
+        read: Callable[[list[str]], Awaitable[dict[str, Contact]]],
+    ) -> None:
+        self._items = items
+        self._emails = emails
+        self._send = send
+        self._read = read
+        self.outcomes = _Outcomes(len(items))
+
+    async def attempt(self, retrying: bool) -> None:
+        if retrying:
+            await self._claim_existing(self.outcomes.still_open())
+        todo = self.outcomes.still_open()
+        if not todo:
+            return
+        body = BatchInputSimplePublicObjectBatchInputForCreate(
+            inputs=[
+                SimplePublicObjectBatchInputForCreate(
+                    properties=dict(self._items[i]), object_write_trace_id=str(i)
+                )
+                for i in todo
+            ]
+        )
+        await self._take(await self._send(body), todo, retrying)
+        if self.outcomes.still_open():
+            raise Transient("a batch answer without some inputs", maybe_done=True)
+
+    async def give_up(self, final: ContactsError, uncertain: bool, cause: BaseException) -> None:
+        if uncertain:  # a try may have written: what is there now is ours, the rest unknown
+            try:
+                await self._claim_existing(self.outcomes.still_open())
+            except HubSpotUnavailable:
+                pass
+            final = unknown_outcome()
+        for i in self.outcomes.still_open():
+            self.outcomes.done[i] = final
+
+    async def _take(self, answer: Any, todo: list[int], retrying: bool) -> None:
+        """One answer's outcomes. After a failed try a 409 may be our own lost create: the
+        email is looked up before the caller hears "duplicate"."""
+        ours_maybe: list[int] = []
+        for i, outcome in _settle(answer, todo, key_of=lambda i: self._emails[i], by="email"):
+            if retrying and isinstance(outcome, DuplicateContact):
+                ours_maybe.append(i)  # our lost try may have made it: look before saying
             else:
-                raise outcome
+                self.outcomes.done[i] = outcome
+        if ours_maybe:
+            await self._claim_existing(ours_maybe)
+            for i in ours_maybe:
+                self.outcomes.done.setdefault(i, unknown_outcome())
+
+    async def _claim_existing(self, indexes: list[int]) -> None:
+        """Emails that exist now were made by an earlier try of ours (we hold them)."""
+        if not indexes:
+            return
+        try:
+            found = await self._read([self._emails[i] for i in indexes])
+        except ContactsError as exc:
+            raise unknown_outcome() from exc
+        for i in indexes:
+            if self._emails[i] in found:
+                self.outcomes.done[i] = found[self._emails[i]]
+
+
+class _Updates:
+    """One batch update's tries: the inputs HubSpot left unanswered are sent again."""
+
+    def __init__(self, items: Sequence[tuple[str, Mapping[str, str]]], *, send: Send) -> None:
+        self._items = items
+        self._ids = [cid for cid, _ in items]
+        self._send = send
+        self.outcomes = _Outcomes(len(items))
+
+    async def attempt(self, retrying: bool) -> None:
+        todo = self.outcomes.still_open()
+        body = BatchInputSimplePublicObjectBatchInput(
+            inputs=[
+                SimplePublicObjectBatchInput(
+                    id=self._ids[i],
+                    properties=dict(self._items[i][1]),
+                    object_write_trace_id=str(i),
+                )
+                for i in todo
+            ]
+        )
+        answer = await self._send(body)
+        for i, outcome in _settle(answer, todo, key_of=lambda i: self._ids[i], by="id"):
+            self.outcomes.done[i] = outcome
+        if self.outcomes.still_open():
+            raise Transient("a batch answer without some inputs", maybe_done=True)
+
+    async def give_up(
+        self, final: ContactsError, maybe_written: bool, cause: BaseException
+    ) -> None:
+        for i in self.outcomes.still_open():
+            self.outcomes.done[i] = unconfirmed_change() if maybe_written else final
+
+
+async def _one_by_one(
+    indexes: list[int], done: dict[int, Outcome], send: Callable[[int], Awaitable[Contact]]
+) -> None:
+    outcomes = await asyncio.gather(*(send(i) for i in indexes), return_exceptions=True)
+    for i, outcome in zip(indexes, outcomes, strict=True):
+        if isinstance(outcome, Contact | ContactsError):
+            done[i] = outcome
+        else:
+            raise outcome
 
 
 def _settle(answer: Any, todo: list[int], *, key_of: Any, by: str) -> list[tuple[int, Outcome]]:

@@ -1,18 +1,17 @@
 """The owners calls (`hubspot.crm.owners.OwnersApi`, the SDK's `client.crm.owners.owners_api`),
-through the contacts adapter's threads, budget and retries: `GET /crm/v3/owners?email=` and
-`GET /crm/v3/owners/{ownerId}`. SDK models stop here; callers get `contacts.owners.Owner`."""
+through the contacts adapter's call core (`contacts.hubspot_calls`: its threads, budget and
+retries): `GET /crm/v3/owners?email=` and `GET /crm/v3/owners/{ownerId}`. SDK models stop here;
+callers get `contacts.owners.Owner`."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from hubspot.crm.owners import ApiClient, Configuration, OwnersApi
 
 from contacts.errors import ContactNotFound
+from contacts.hubspot_calls import HubSpotCalls
 from contacts.owners import Owner
-
-if TYPE_CHECKING:
-    from contacts.hubspot import HubSpotAdapter
 
 PAGE = 100  # HubSpot's default page; an email names one owner, so one page is plenty
 
@@ -20,7 +19,7 @@ PAGE = 100  # HubSpot's default page; an email names one owner, so one page is p
 def owners_api(host: str | None, access_token: str, max_workers: int) -> OwnersApi:
     config = Configuration(host=host.rstrip("/") if host else None)
     config.access_token = access_token
-    config.retries = False  # the adapter retries, as for contacts
+    config.retries = False  # the call core retries, as for contacts
     config.connection_pool_maxsize = max_workers
     client = ApiClient(configuration=config)
     client.user_agent = "hubspot-contact-assistant (hubspot-api-client-python)"
@@ -37,12 +36,15 @@ def to_owner(obj: Any) -> Owner:
 
 
 class OwnerCalls:
-    def __init__(self, adapter: HubSpotAdapter, api: OwnersApi) -> None:
-        self._adapter = adapter
+    """Owners by email or id, sent through the contacts adapter's call core (`calls`), so they
+    share its threads, request budget and retries."""
+
+    def __init__(self, api: OwnersApi, *, calls: HubSpotCalls) -> None:
         self._api = api
+        self._calls = calls
 
     async def owner_by_email(self, email: str) -> Owner | None:
-        page = await self._adapter._call(
+        page = await self._calls.call(
             self._api.get_page, key=email, email=email, limit=PAGE, archived=False
         )
         for obj in getattr(page, "results", None) or []:
@@ -52,7 +54,7 @@ class OwnerCalls:
 
     async def owner_by_id(self, owner_id: str) -> Owner | None:
         try:
-            obj = await self._adapter._call(
+            obj = await self._calls.call(
                 self._api.get_by_id, owner_id, key=owner_id, archived=False
             )
         except ContactNotFound:
