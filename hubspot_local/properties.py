@@ -227,7 +227,7 @@ def _national_digits(value: str) -> str:
 # ---- writes ------------------------------------------------------------------------------------
 
 
-def _as_string(value: Any) -> str | None:
+def as_string(value: Any) -> str | None:
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -271,7 +271,7 @@ def normalise_input(properties: Any) -> dict[str, str | None]:
                 )
             )
             continue
-        value = _as_string(raw)
+        value = as_string(raw)
         if value is None:
             issues.append(
                 property_issue(name, "INVALID_INPUT", f'Property "{name}" must be a string')

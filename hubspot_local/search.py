@@ -16,7 +16,7 @@ from hubspot_local.options import SearchLimits
 from hubspot_local.properties import (
     PROPERTIES,
     TOKEN_RE,
-    _as_string,
+    as_string,
     fold,
     numeric_key,
     requested,
@@ -74,7 +74,7 @@ class SearchPlan:
 
 
 def _string(value: Any, what: str) -> str:
-    out = _as_string(value) if value is not None else None
+    out = as_string(value) if value is not None else None
     if out is None:
         raise bad_request(f"{what} must be a string")
     return out
