@@ -1,2 +1,3 @@
-"""The agent side: typed commands without a model, the OpenAI tool-calling loop, its three
-HubSpot tools, the memory window and the prompts. Free of Bot Framework types."""
+"""The OpenAI tool-calling agent: the loop, its three HubSpot tools, the memory window, prompts.
+May import contacts/, store/, config/ and ground/; never the flows that call it, nor the SDK.
+"""

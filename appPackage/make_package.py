@@ -37,7 +37,7 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-sys.path.insert(0, str(ROOT))  # run as a script: find config.py
+sys.path.insert(0, str(ROOT))  # run as a script: find config/
 
 import jsonschema  # noqa: E402
 

@@ -1,4 +1,5 @@
-"""Adaptive Card 1.5 cards and chat strings, in English and Korean.
+"""Adaptive Card 1.5 cards and every chat string, English and Korean: plain dicts, no SDK.
+May import contacts/ and ground/ only; the flows and the bot decide when a card is sent.
 
 Every function returns the card as a plain dict (no Bot Framework types: `bots/` wraps it into an
 attachment). All cards come from four templates in `cards/templates/` through one function,

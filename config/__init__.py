@@ -1,4 +1,5 @@
-"""Settings for the whole app, read once at the entry point.
+"""Settings for the whole app (`Settings`, the settings table), read once at the entry point.
+Imports nothing of the app; everything may import it.
 
 Every outside service has an embedded default, so an empty environment gives a working bot:
 no HubSpot token -> the local HubSpot-compatible API; no OpenAI key -> guided mode; no app id ->

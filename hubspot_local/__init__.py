@@ -1,4 +1,5 @@
-"""A HubSpot CRM v3 contacts API over SQLite: the embedded default and the test double.
+"""The local HubSpot-compatible contacts API (aiohttp + SQLite): the embedded default and the
+test double. Imports nothing of the app; only app.py (and tests, bench) start it.
 
     app = create_app(token="...", db_path="contacts.sqlite3")   # aiohttp Application
     app[CONTROLS_KEY].faults = Faults(rate=0.3, seed=1)          # change knobs at runtime

@@ -1,5 +1,6 @@
-"""The shared store: conversation state, processed activity ids, write claims, the audit log and
-shared secrets, behind one interface (`store.base.Store`).
+"""The shared store: conversation state, processed ids, write claims, the inbox, the audit log,
+the Web Chat channel's conversations and shared secrets. May import config/ and ground/ only.
+One interface (`store.base.Store`), three stores.
 
 Chosen here and nowhere else: PostgreSQL when `DATABASE_URL` is set (several instances),
 memory when `STATE_STORAGE=memory` (tests), else SQLite in `DATA_DIR` (one process).

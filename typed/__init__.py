@@ -1,9 +1,10 @@
 """Typed commands understood without a model (guided mode), English and Korean.
+May import contacts/ and ground/ only; the router (flows/router.py) acts on its `Command`.
 
 Why no model: with no OpenAI key the bot must still search, create and update from a typed
-line. The path reads bots -> typed -> contacts: `parse_command` turns a line into a `Command`
+line. The path reads flows -> typed -> contacts: `parse_command` turns a line into a `Command`
 (the intent, its slots as typed, and for a create whether it is certain enough to write at
-once); the bot runs the values through `ContactsService`, which validates, and every update
+once); the flows run the values through `ContactsService`, which validates, and every update
 is confirmed on a card.
 
     typed/words.py    the declarative table: intents, slots (fields) and their words, EN + KO

@@ -1,5 +1,5 @@
-"""Web Chat on an intranet: a Direct Line 3.0-compatible channel served by the app itself, and
-the page at `/` that talks to it with the botframework-webchat control.
+"""The built-in Direct Line 3.0 channel, the Web Chat page and its sign-in: the top of the
+stack with app.py; may import everything below. Only bridge.py uses the Bot Framework SDK.
 
     page (browser) --Direct Line 3.0 REST + WebSocket--> directline.py --> channel.py
         channel.py --in-process CloudAdapter turn (bridge.py)--> the bot
