@@ -30,6 +30,35 @@ SQLITE = Dialect(real="REAL", bigint="INTEGER", serial="INTEGER PRIMARY KEY AUTO
 POSTGRES = Dialect(real="DOUBLE PRECISION", bigint="BIGINT", serial="BIGSERIAL PRIMARY KEY")
 
 
+# The audit_log table's columns after `id`, in the order the SQL stores insert and select them.
+AUDIT_COLUMNS = (
+    "at",
+    "actor_id",
+    "actor_name",
+    "channel",
+    "conversation",
+    "action",
+    "contact_id",
+    "properties",
+    "old_values",
+    "outcome",
+    "reason",
+    "actor_email",
+    "actor_tenant",
+    "target",
+)
+# Columns added after the first schema: (name, SQL type with default), for the migration at
+# open, which adds whichever an older table lacks.
+AUDIT_ADDED = (
+    ("old_values", "TEXT NOT NULL DEFAULT '{}'"),
+    ("outcome", "TEXT NOT NULL DEFAULT 'applied'"),
+    ("reason", "TEXT NOT NULL DEFAULT ''"),
+    ("actor_email", "TEXT NOT NULL DEFAULT ''"),
+    ("actor_tenant", "TEXT NOT NULL DEFAULT ''"),
+    ("target", "TEXT NOT NULL DEFAULT ''"),
+)
+
+
 def schema(d: Dialect) -> list[str]:
     """Every table and index, as `CREATE ... IF NOT EXISTS` (run at every start: idempotent).
     An audit_log made by an older version lacks the `AUDIT_ADDED` columns: each backend's
@@ -64,34 +93,6 @@ def schema(d: Dialect) -> list[str]:
 
 # Made by the audit migration, once the columns it covers are there.
 AUDIT_CONTACT_INDEX = "CREATE INDEX IF NOT EXISTS audit_log_contact ON audit_log (contact_id)"
-
-# The audit_log table's columns after `id`, in the order the SQL stores insert and select them.
-AUDIT_COLUMNS = (
-    "at",
-    "actor_id",
-    "actor_name",
-    "channel",
-    "conversation",
-    "action",
-    "contact_id",
-    "properties",
-    "old_values",
-    "outcome",
-    "reason",
-    "actor_email",
-    "actor_tenant",
-    "target",
-)
-# Columns added after the first schema: (name, SQL type with default), for the migration at
-# open, which adds whichever an older table lacks.
-AUDIT_ADDED = (
-    ("old_values", "TEXT NOT NULL DEFAULT '{}'"),
-    ("outcome", "TEXT NOT NULL DEFAULT 'applied'"),
-    ("reason", "TEXT NOT NULL DEFAULT ''"),
-    ("actor_email", "TEXT NOT NULL DEFAULT ''"),
-    ("actor_tenant", "TEXT NOT NULL DEFAULT ''"),
-    ("target", "TEXT NOT NULL DEFAULT ''"),
-)
 
 
 def audit_entry(row: tuple[Any, ...]) -> AuditEntry:
