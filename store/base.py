@@ -5,12 +5,12 @@ PostgreSQL for several instances): the correctness rules -- a state write loses 
 a redelivered activity runs once, a write is claimed before HubSpot is called -- must hold the
 same way everywhere, so the same tests run against all three (`tests/test_store.py`).
 
-Nothing here knows about the Bot Framework: documents are plain JSON dicts.
+Nothing here knows about the Bot Framework: documents are plain JSON dicts. Nor about SQL: the
+tables and rows the SQLite and PostgreSQL stores share are in `store/sql.py`.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
@@ -237,92 +237,6 @@ def check_etag(key: str, wanted: str | None, stored: str | None) -> None:
         raise EtagConflict(f"eTag conflict on {key!r}")
 
 
-# The audit_log table's columns after `id`, in the order the SQL stores insert and select them.
-AUDIT_COLUMNS = (
-    "at",
-    "actor_id",
-    "actor_name",
-    "channel",
-    "conversation",
-    "action",
-    "contact_id",
-    "properties",
-    "old_values",
-    "outcome",
-    "reason",
-    "actor_email",
-    "actor_tenant",
-    "target",
-)
-# Columns added after the first schema: (name, SQL type with default), for the migration at
-# open, which adds whichever an older table lacks.
-AUDIT_ADDED = (
-    ("old_values", "TEXT NOT NULL DEFAULT '{}'"),
-    ("outcome", "TEXT NOT NULL DEFAULT 'applied'"),
-    ("reason", "TEXT NOT NULL DEFAULT ''"),
-    ("actor_email", "TEXT NOT NULL DEFAULT ''"),
-    ("actor_tenant", "TEXT NOT NULL DEFAULT ''"),
-    ("target", "TEXT NOT NULL DEFAULT ''"),
-)
-
-
-def audit_entry(row: tuple[Any, ...]) -> AuditEntry:
-    """An audit row as the SQL stores select it (`AUDIT_COLUMNS`; the dicts as JSON text)."""
-    at, actor_id, actor_name, channel, conversation, action, contact_id, properties, *more = row
-    old, outcome, reason, email, tenant, target = more
-    return AuditEntry(
-        at=float(at),
-        actor_id=str(actor_id),
-        actor_name=str(actor_name),
-        channel=str(channel),
-        conversation=str(conversation),
-        action=str(action),
-        contact_id=str(contact_id),
-        properties=json.loads(properties),
-        old=json.loads(old or "{}"),
-        outcome=str(outcome),
-        reason=str(reason),
-        actor_email=str(email),
-        actor_tenant=str(tenant),
-        target=str(target),
-    )
-
-
-def audit_insert(mark: str) -> str:
-    """The INSERT of one audit row, with the driver's placeholder (`?` or `%s`)."""
-    marks = ", ".join([mark] * len(AUDIT_COLUMNS))
-    return f"INSERT INTO audit_log({', '.join(AUDIT_COLUMNS)}) VALUES ({marks})"
-
-
-def audit_select(
-    mark: str,
-    limit: int,
-    *,
-    contacts: Sequence[str] = (),
-    user: str | None = None,
-    since: float | None = None,
-) -> tuple[str, list[Any]]:
-    """The SELECT behind `Store.audit_log`, newest first, with its parameters."""
-    where: list[str] = []
-    params: list[Any] = []
-    if contacts:
-        ids = [c.strip().lower() for c in contacts if c.strip()]
-        marks = ", ".join([mark] * len(ids))
-        where.append(f"(contact_id IN ({marks}) OR lower(target) IN ({marks}))")
-        params += ids + ids
-    if user:
-        where.append(f"(lower(actor_email) = {mark} OR lower(actor_id) = {mark})")
-        params += [user.strip().lower()] * 2
-    if since is not None:
-        where.append(f"at >= {mark}")
-        params.append(since)
-    sql = f"SELECT {', '.join(AUDIT_COLUMNS)} FROM audit_log"
-    if where:
-        sql += " WHERE " + " AND ".join(where)
-    params.append(limit)
-    return f"{sql} ORDER BY id DESC LIMIT {mark}", params
-
-
 def audit_matches(
     entry: AuditEntry,
     *,
@@ -330,7 +244,7 @@ def audit_matches(
     user: str | None = None,
     since: float | None = None,
 ) -> bool:
-    """`audit_select`'s filter, for the memory store."""
+    """`store.sql.audit_select`'s filter, for the memory store."""
     ids = {c.strip().lower() for c in contacts if c.strip()}
     if ids and entry.contact_id.lower() not in ids and entry.target.lower() not in ids:
         return False
@@ -338,34 +252,6 @@ def audit_matches(
     if who and who not in (entry.actor_email.lower(), entry.actor_id.lower()):
         return False
     return since is None or entry.at >= since
-
-
-def claim_from_row(key: str, row: tuple[Any, ...], fresh: bool) -> Claim:
-    """A claim as the SQL stores select it (state, by_whom, at, result as JSON text)."""
-    state, by_whom, at, result = row
-    return Claim(
-        key, str(state), str(by_whom), float(at), fresh, json.loads(result) if result else None
-    )
-
-
-def audit_values(entry: AuditEntry) -> tuple[Any, ...]:
-    """An entry as the SQL stores insert it, in `AUDIT_COLUMNS` order."""
-    return (
-        entry.at,
-        entry.actor_id,
-        entry.actor_name,
-        entry.channel,
-        entry.conversation,
-        entry.action,
-        entry.contact_id,
-        json.dumps(entry.properties, ensure_ascii=False),
-        json.dumps(entry.old, ensure_ascii=False),
-        entry.outcome,
-        entry.reason,
-        entry.actor_email,
-        entry.actor_tenant,
-        entry.target,
-    )
 
 
 class LocalListeners:

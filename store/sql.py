@@ -1,0 +1,180 @@
+"""What the two SQL stores (`store/sqlite.py`, `store/postgres.py`) share: the tables, and the
+audit and claim rows as Python.
+
+Written once so the two cannot drift apart: a column added for one is added for both. Where the
+dialects differ (the placeholder, the types of a number, an auto-increment key, how an old table
+is migrated) the backend says so, and nothing else: `schema(SQLITE)` and `schema(POSTGRES)` are
+the same tables.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from store.base import AuditEntry, Claim
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """The column types the two databases spell differently."""
+
+    real: str  # a float: epoch seconds
+    bigint: str  # a counter that may outgrow 32 bits
+    serial: str  # an auto-increment primary key
+
+
+SQLITE = Dialect(real="REAL", bigint="INTEGER", serial="INTEGER PRIMARY KEY AUTOINCREMENT")
+POSTGRES = Dialect(real="DOUBLE PRECISION", bigint="BIGINT", serial="BIGSERIAL PRIMARY KEY")
+
+
+# The audit_log table's columns after `id`, in the order the SQL stores insert and select them.
+AUDIT_COLUMNS = (
+    "at",
+    "actor_id",
+    "actor_name",
+    "channel",
+    "conversation",
+    "action",
+    "contact_id",
+    "properties",
+    "old_values",
+    "outcome",
+    "reason",
+    "actor_email",
+    "actor_tenant",
+    "target",
+)
+# Columns added after the first schema: (name, SQL type with default), for the migration at
+# open, which adds whichever an older table lacks.
+AUDIT_ADDED = (
+    ("old_values", "TEXT NOT NULL DEFAULT '{}'"),
+    ("outcome", "TEXT NOT NULL DEFAULT 'applied'"),
+    ("reason", "TEXT NOT NULL DEFAULT ''"),
+    ("actor_email", "TEXT NOT NULL DEFAULT ''"),
+    ("actor_tenant", "TEXT NOT NULL DEFAULT ''"),
+    ("target", "TEXT NOT NULL DEFAULT ''"),
+)
+
+
+def schema(d: Dialect) -> list[str]:
+    """Every table and index, as `CREATE ... IF NOT EXISTS` (run at every start: idempotent).
+    An audit_log made by an older version lacks the `AUDIT_ADDED` columns: each backend's
+    migration adds them after this (SQLite and PostgreSQL add a column differently)."""
+    return [
+        "CREATE TABLE IF NOT EXISTS bot_state (key TEXT PRIMARY KEY, etag TEXT NOT NULL, "
+        "data TEXT NOT NULL)",
+        f"CREATE TABLE IF NOT EXISTS processed_activities (key TEXT PRIMARY KEY, "
+        f"at {d.real} NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS write_claims (key TEXT PRIMARY KEY, state TEXT NOT NULL, "
+        f"by_whom TEXT NOT NULL, at {d.real} NOT NULL, result TEXT)",
+        f"CREATE TABLE IF NOT EXISTS audit_log (id {d.serial}, at {d.real} NOT NULL, "
+        "actor_id TEXT NOT NULL, actor_name TEXT NOT NULL, channel TEXT NOT NULL, "
+        "conversation TEXT NOT NULL, action TEXT NOT NULL, contact_id TEXT NOT NULL, "
+        "properties TEXT NOT NULL"
+        + "".join(f", {name} {kind}" for name, kind in AUDIT_ADDED)
+        + ")",
+        "CREATE INDEX IF NOT EXISTS processed_activities_at ON processed_activities (at)",
+        "CREATE TABLE IF NOT EXISTS inbox (key TEXT PRIMARY KEY, record TEXT NOT NULL, "
+        f"owner TEXT NOT NULL, lease_until {d.real} NOT NULL, "
+        f"attempts INTEGER NOT NULL DEFAULT 1, accepted {d.real} NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS shared_secrets (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS channel_conversations (id TEXT PRIMARY KEY, "
+        f"user_id TEXT NOT NULL, locale TEXT, seq {d.bigint} NOT NULL DEFAULT 0, "
+        f"last_active {d.real} NOT NULL)",
+        "CREATE INDEX IF NOT EXISTS channel_conversations_active "
+        "ON channel_conversations (last_active)",
+        "CREATE TABLE IF NOT EXISTS channel_activities (conversation TEXT NOT NULL, "
+        f"seq {d.bigint} NOT NULL, activity TEXT NOT NULL, PRIMARY KEY (conversation, seq))",
+    ]
+
+
+# Made by the audit migration, once the columns it covers are there.
+AUDIT_CONTACT_INDEX = "CREATE INDEX IF NOT EXISTS audit_log_contact ON audit_log (contact_id)"
+
+
+def audit_entry(row: tuple[Any, ...]) -> AuditEntry:
+    """An audit row as the SQL stores select it (`AUDIT_COLUMNS`; the dicts as JSON text)."""
+    at, actor_id, actor_name, channel, conversation, action, contact_id, properties, *more = row
+    old, outcome, reason, email, tenant, target = more
+    return AuditEntry(
+        at=float(at),
+        actor_id=str(actor_id),
+        actor_name=str(actor_name),
+        channel=str(channel),
+        conversation=str(conversation),
+        action=str(action),
+        contact_id=str(contact_id),
+        properties=json.loads(properties),
+        old=json.loads(old or "{}"),
+        outcome=str(outcome),
+        reason=str(reason),
+        actor_email=str(email),
+        actor_tenant=str(tenant),
+        target=str(target),
+    )
+
+
+def audit_insert(mark: str) -> str:
+    """The INSERT of one audit row, with the driver's placeholder (`?` or `%s`)."""
+    marks = ", ".join([mark] * len(AUDIT_COLUMNS))
+    return f"INSERT INTO audit_log({', '.join(AUDIT_COLUMNS)}) VALUES ({marks})"
+
+
+def audit_select(
+    mark: str,
+    limit: int,
+    *,
+    contacts: Sequence[str] = (),
+    user: str | None = None,
+    since: float | None = None,
+) -> tuple[str, list[Any]]:
+    """The SELECT behind `Store.audit_log`, newest first, with its parameters."""
+    where: list[str] = []
+    params: list[Any] = []
+    if contacts:
+        ids = [c.strip().lower() for c in contacts if c.strip()]
+        marks = ", ".join([mark] * len(ids))
+        where.append(f"(contact_id IN ({marks}) OR lower(target) IN ({marks}))")
+        params += ids + ids
+    if user:
+        where.append(f"(lower(actor_email) = {mark} OR lower(actor_id) = {mark})")
+        params += [user.strip().lower()] * 2
+    if since is not None:
+        where.append(f"at >= {mark}")
+        params.append(since)
+    sql = f"SELECT {', '.join(AUDIT_COLUMNS)} FROM audit_log"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    params.append(limit)
+    return f"{sql} ORDER BY id DESC LIMIT {mark}", params
+
+
+def claim_from_row(key: str, row: tuple[Any, ...], fresh: bool) -> Claim:
+    """A claim as the SQL stores select it (state, by_whom, at, result as JSON text)."""
+    state, by_whom, at, result = row
+    return Claim(
+        key, str(state), str(by_whom), float(at), fresh, json.loads(result) if result else None
+    )
+
+
+def audit_values(entry: AuditEntry) -> tuple[Any, ...]:
+    """An entry as the SQL stores insert it, in `AUDIT_COLUMNS` order."""
+    return (
+        entry.at,
+        entry.actor_id,
+        entry.actor_name,
+        entry.channel,
+        entry.conversation,
+        entry.action,
+        entry.contact_id,
+        json.dumps(entry.properties, ensure_ascii=False),
+        json.dumps(entry.old, ensure_ascii=False),
+        entry.outcome,
+        entry.reason,
+        entry.actor_email,
+        entry.actor_tenant,
+        entry.target,
+    )
