@@ -36,6 +36,7 @@ from cards.lifecycle import REFRESH_VERB, Outcome, expired_card
 from config import Settings
 from contacts.errors import ContactsError
 from contacts.service import ContactsService
+from flows.confirm import Confirmations
 from flows.guided import SearchCreateFlows
 from flows.history import HistoryFlow
 from flows.model_mode import ModelMode
@@ -81,16 +82,19 @@ class ContactBot(ActivityHandler):
         ledger = WriteLedger(store)
         # One roster cache for the owner of a new contact and the email the audit log records.
         self._owners = OwnerOfTurn(contacts.owners)
-        updates = UpdateFlow(contacts=contacts, ledger=ledger)
+        confirmations = Confirmations(contacts=contacts, ledger=ledger)
         self._router = Router(
             search=SearchCreateFlows(contacts=contacts, ledger=ledger),
-            updates=updates,
+            updates=UpdateFlow(contacts=contacts, ledger=ledger, confirmations=confirmations),
+            confirmations=confirmations,
             history=HistoryFlow(contacts=contacts, store=store),
             ledger=ledger,
             encoding=encoding,
             max_message_chars=settings.max_message_chars,
             model=(
-                ModelMode(agent=agent, updates=updates, ledger=ledger, encoding=encoding)
+                ModelMode(
+                    agent=agent, confirmations=confirmations, ledger=ledger, encoding=encoding
+                )
                 if agent
                 else None
             ),

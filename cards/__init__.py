@@ -58,7 +58,7 @@ from cards.menus import help_card, menu_card, no_results_card, use_form_card, we
 from cards.parts import MAX_ROWS, Card
 from cards.render import render
 from cards.shared import contact_preview, shared_contact_card
-from cards.strings import error_text, language_for, refusal_text, text
+from cards.strings import error_text, errors_text, language_for, refusal_text, text
 
 __all__ = [
     "CREATE_FIELDS",
@@ -70,6 +70,7 @@ __all__ = [
     "language_for",
     "text",
     "error_text",
+    "errors_text",
     "refusal_text",
     "field_label",
     "ui",

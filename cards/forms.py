@@ -6,6 +6,8 @@ lifecycle stage, which HubSpot moves through its own pipeline values: one list, 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from cards.actions import Action
 from cards.labels import ui
 from cards.parts import Card, button, button_data, form_card, form_input, korean_order
@@ -84,12 +86,25 @@ def update_find_form(lang: str, nonce: str) -> Card:
     )
 
 
-def update_form(lang: str, nonce: str, contact: Contact, error: str | None = None) -> Card:
+def update_form(
+    lang: str,
+    nonce: str,
+    contact: Contact,
+    error: str | None = None,
+    *,
+    values: Mapping[str, str] | None = None,
+) -> Card:
+    """The contact's fields to edit; `values`: what the user typed last time (a form shown
+    again with what to fix keeps every edit, not the stored values)."""
+    typed = values or {}
     return form_card(
         lang,
         ui(lang, "update_title", name=shown(contact.display_name, 60)),
         ui(lang, "update_intro"),
-        [form_input(lang, name, contact.get(name)) for name in korean_order(lang, UPDATE_FIELDS)],
+        [
+            form_input(lang, name, typed[name] if name in typed else contact.get(name))
+            for name in korean_order(lang, UPDATE_FIELDS)
+        ],
         [
             button(
                 ui(lang, "update_submit"),

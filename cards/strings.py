@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import string
+from collections.abc import Sequence
 from typing import Any
 
 from cards.labels import field_label, pick, reason_text
@@ -122,6 +123,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ko": "이 변경은 더 이상 확인을 기다리고 있지 않아요(이미 확인, 취소 또는 "
         "교체됨). 아무것도 저장하지 않았어요.",
     },
+    "update_first_waiting": {
+        "en": "The change to {name} isn't saved yet. Confirm or cancel it first; then I'll "
+        "show the change to {next}.",
+        "ko": "{name} 님의 변경은 아직 저장하지 않았어요. 먼저 저장하거나 취소해 주세요. "
+        "그다음 {next} 님의 변경을 보여 드릴게요.",
+    },
     "update_which": {
         "en": "Which contact should I update? Type an email or a name.",
         "ko": "어떤 연락처를 수정할까요? 이메일이나 이름을 입력하세요.",
@@ -129,6 +136,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "nothing_to_change": {
         "en": "Those values are already set, so there is nothing to change.",
         "ko": "이미 같은 값이라 바꿀 내용이 없어요.",
+    },
+    "invalid_fields": {
+        "en": "{problems} Nothing was saved.",
+        "ko": "{problems} 아무것도 저장하지 않았어요.",
     },
     "invalid_field": {
         "en": "{field}: {reason}. Nothing was saved.",
@@ -350,6 +361,18 @@ def refusal_text(lang: str, reason: str) -> str:
     """What to say to someone the access policy refuses: its reason when that is a message key,
     else the generic refusal (`not_allowed`). Never the raw key."""
     return text(lang, reason if reason in MESSAGES else "not_allowed")
+
+
+def errors_text(lang: str, errors: Sequence[ContactsError]) -> str:
+    """Several values refused at once (a form sent back): one line naming each, so the user
+    fixes them all in one go."""
+    invalid = [e for e in errors if isinstance(e, InvalidContact) and e.field != "*"]
+    if len(invalid) < 2 or len(invalid) != len(errors):
+        return "\n".join(error_text(lang, e) for e in errors)
+    problems = " ".join(
+        f"{field_label(lang, e.field)}: {reason_text(lang, e.reason_code)}." for e in invalid
+    )
+    return text(lang, "invalid_fields", problems=problems)
 
 
 def error_text(lang: str, error: ContactsError) -> str:

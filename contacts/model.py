@@ -162,6 +162,22 @@ class PendingUpdate:
     expected_version: str
     display_name: str = ""
 
+    def then(self, newer: PendingUpdate) -> PendingUpdate:
+        """This change and a newer one to the same contact, as one: a field changed in both
+        takes the newer value (its `old` stays what HubSpot holds), every other change stays.
+        Confirm checks the older preview's version: if the contact changed in between, the
+        older change's old value may be stale, so nothing is written and the user is shown
+        the contact as it is now."""
+        kept = tuple(c for c in self.changes if c.field not in newer.properties)
+        changes = kept + tuple(newer.changes)
+        return PendingUpdate(
+            contact_id=newer.contact_id,
+            properties={c.field: c.new for c in changes},
+            changes=changes,
+            expected_version=self.expected_version,
+            display_name=newer.display_name or self.display_name,
+        )
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "contact_id": self.contact_id,

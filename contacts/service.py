@@ -34,7 +34,7 @@ from contacts.links import RecordLinks
 from contacts.model import Change, Contact, CreateResult, PendingUpdate, SearchCriteria, SearchPage
 from contacts.owners import OWNER_PROPERTY, OwnerDirectory
 from contacts.search_body import build_search_body
-from contacts.validation import check_text, normalise_email, normalise_properties
+from contacts.validation import check_text, normalise_email, normalise_properties, problems_in
 from ground.locks import KeyedLocks
 
 log = logging.getLogger(__name__)
@@ -91,6 +91,12 @@ class ContactsService:
         return normalise_properties(
             properties, region=region or self._default_region, partial=partial
         )
+
+    def problems(
+        self, properties: Mapping[str, str], *, region: str | None = None
+    ) -> list[InvalidContact]:
+        """Every typed value's problem at once, in field order; [] when all are acceptable."""
+        return problems_in(properties, region=region or self._default_region)
 
     async def search(
         self,

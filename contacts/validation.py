@@ -176,3 +176,18 @@ def normalise_properties(
             continue
         out[name] = normalised
     return out
+
+
+def problems_in(properties: Mapping[str, object], *, region: str) -> list[InvalidContact]:
+    """Every field's problem at once (a form shown again names them all, not the first only);
+    [] when every value is acceptable. Empty values are fine here: whether one is needed is
+    the caller's rule."""
+    problems = []
+    for raw_name, value in properties.items():
+        name = str(raw_name).strip().lower()
+        try:
+            check_property_name(name)
+            normalise_value(name, value, region=region)
+        except InvalidContact as exc:
+            problems.append(exc)
+    return problems

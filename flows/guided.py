@@ -101,6 +101,7 @@ class SearchCreateFlows:
             await turn.failed(exc)
             return
         turn.data.last_search = {"criteria": criteria.to_dict(), "offset": offset}
+        turn.data.focus_on(c.id for c in page.results[:PAGE_SIZE])  # a new search replaces it
         if not page.results:
             if after:
                 await turn.say(text(turn.lang, "no_more_results"))
@@ -245,6 +246,7 @@ class SearchCreateFlows:
             key, actor, action="create", contact_id=contact.id, properties=properties
         )
         turn.data.remember_ids([contact.id])
+        turn.data.focus_on([contact.id])
         if contact.owner_id and contact.owner_id != owner_id:
             owner_name = ""  # HubSpot gave it someone else: say whom
         if contact.owner_id and not owner_name and self._contacts.owners is not None:
@@ -296,6 +298,7 @@ class SearchCreateFlows:
         if isinstance(exc, DuplicateContact) and exc.existing is not None:
             card = cards.duplicate_card(turn.lang, turn.nonce, exc.existing)
             turn.data.remember_ids([exc.existing.id])
+            turn.data.focus_on([exc.existing.id])
         await turn.failed(exc, card)
 
 

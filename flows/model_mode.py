@@ -18,8 +18,8 @@ from agent.memory import Encoding, HistoryWindow
 from cards import text
 from cards.lifecycle import CardKind
 from contacts.model import Contact, SearchPage
+from flows.confirm import Confirmations
 from flows.turn import Turn, creator_of
-from flows.updates import UpdateFlow
 from flows.writes import WriteLedger, earlier_write_text
 from ground.ids import model_create_claim_key
 
@@ -90,12 +90,12 @@ class ModelMode:
         self,
         *,
         agent: ContactAgent,
-        updates: UpdateFlow,
+        confirmations: Confirmations,
         ledger: WriteLedger,
         encoding: Encoding,
     ) -> None:
         self._agent = agent
-        self._updates = updates
+        self._confirmations = confirmations
         self._ledger = ledger
         self._encoding = encoding
 
@@ -131,6 +131,7 @@ class ModelMode:
         elif result.found and not result.created and not result.pending_update:
             page = SearchPage(total=len(result.found), results=list(result.found))
             turn.data.remember_ids(c.id for c in result.found)
+            turn.data.focus_on(c.id for c in result.found)
             await turn.say(
                 result.reply,
                 cards.results_card(turn.lang, turn.nonce, page, {}),
@@ -140,7 +141,8 @@ class ModelMode:
             await turn.say(result.reply)
         if result.created is not None:
             created = result.created  # claimed and recorded by ClaimedCreates
-            owner = await self._updates.owner_name(created)
+            turn.data.focus_on([created.id])
+            owner = await self._confirmations.owner_name(created)
             card = cards.contact_card(turn.lang, turn.nonce, created, "created", owner=owner)
             if result.failed:
                 await turn.card(card)
@@ -149,7 +151,7 @@ class ModelMode:
         if result.pending_update is not None:
             # The reply (when not already said) goes above the confirmation card.
             said = result.failed or result.created is not None
-            await self._updates.ask_confirm(
+            await self._confirmations.ask_confirm(
                 turn,
                 result.pending_update,
                 intro="" if said else result.reply,  # the card itself says to confirm

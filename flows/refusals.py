@@ -7,16 +7,16 @@ a typed create or change with values); opening a form or pressing a welcome butt
 from __future__ import annotations
 
 from cards.actions import Action
+from flows.confirm import Confirmations
 from flows.submits import Submit
 from flows.turn import Turn
-from flows.updates import UpdateFlow
 from flows.writes import WriteLedger
 from typed import Command
 
 
 async def record_refused(
     ledger: WriteLedger,
-    updates: UpdateFlow,
+    confirmations: Confirmations,
     turn: Turn,
     reason: str,
     *,
@@ -37,7 +37,7 @@ async def record_refused(
                 properties=submit.inputs,
             )
         elif submit.action is Action.UPDATE_CONFIRM:
-            await updates.refuse(turn, submit.pending_id, reason)
+            await confirmations.refuse(turn, submit.pending_id, reason)
     elif command is not None and command.properties:
         if command.kind == "create":
             await ledger.refused(
@@ -54,4 +54,4 @@ async def record_refused(
                 properties=command.properties,
             )
     elif command is not None and command.kind == "yes" and turn.data.pending:
-        await updates.refuse(turn, next(reversed(turn.data.pending)), reason)
+        await confirmations.refuse(turn, next(reversed(turn.data.pending)), reason)

@@ -21,6 +21,7 @@ from cards import text
 from cards.actions import Action
 from cards.lifecycle import Outcome
 from contacts.model import SearchCriteria
+from flows.confirm import Confirmations
 from flows.guided import SearchCreateFlows
 from flows.history import HistoryFlow
 from flows.model_mode import ModelMode, remember
@@ -30,6 +31,7 @@ from flows.turn import Turn
 from flows.updates import UpdateFlow
 from flows.writes import WriteLedger
 from typed import Command, parse_command
+from typed.references import reference
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +69,7 @@ class Router:
         *,
         search: SearchCreateFlows,
         updates: UpdateFlow,
+        confirmations: Confirmations,
         history: HistoryFlow,
         ledger: WriteLedger,
         encoding: Encoding,
@@ -75,6 +78,7 @@ class Router:
     ) -> None:
         self._search = search
         self._updates = updates
+        self._confirmations = confirmations
         self._history = history
         self._ledger = ledger
         self._encoding = encoding
@@ -141,16 +145,17 @@ class Router:
                 )
             case Action.CREATE_SUBMIT:
                 await self._search.create(turn, submit.inputs)
-            case Action.UPDATE_FIND:
-                await self._updates.find(turn, submit.inputs["query"])
+            case Action.UPDATE_FIND:  # a change asked for before ("which contact?") goes on
+                waiting = turn.data.take_waiting()
+                await self._updates.find(turn, submit.inputs["query"], waiting)
             case Action.UPDATE_PICK:
                 await self._updates.pick(turn, submit.contact_id)
             case Action.UPDATE_SUBMIT:
                 await self._updates.submit(turn, submit.contact_id, submit.inputs)
             case Action.UPDATE_CONFIRM:
-                await self._updates.confirm(turn, submit.pending_id)
+                await self._confirmations.confirm(turn, submit.pending_id)
             case Action.UPDATE_CANCEL:
-                await self._updates.cancel(turn, submit.pending_id)
+                await self._confirmations.cancel(turn, submit.pending_id)
             case _:
                 assert_never(action)
 
@@ -189,7 +194,7 @@ class Router:
         if self._model is not None and not self._typed_answer(turn, message):
             await self._model.run(turn, message)  # read-only users get a search-only agent
             return
-        await self.command(turn, parse_command(message))
+        await self.command(turn, parse_command(message), message)
         remember(turn, "user", message, self._encoding)
         if turn.said:
             remember(turn, "assistant", "\n".join(turn.said), self._encoding)
@@ -202,14 +207,19 @@ class Router:
         kind = parse_command(message).kind
         return kind == "history" or bool(turn.data.pending) and kind in ("yes", "no")
 
-    async def command(self, turn: Turn, command: Command) -> None:
+    async def command(self, turn: Turn, command: Command, message: str = "") -> None:
         """Typed commands without a model; the same flows as the buttons. What to answer is
-        the parser's decision (`Command.kind`); this only routes it."""
+        the parser's decision (`Command.kind`); this only routes it. A change still waiting
+        for its contact ("which contact?") takes the next line that names one."""
         if command.language == "ko":
             turn.lang = "ko"  # a Korean command gets a Korean answer, whatever the locale
         kind = command.kind
+        waiting = turn.data.take_waiting()
         if turn.read_only and kind in _TYPED_WRITES:
             await self._refuse_read_only(turn, command=command)
+            return
+        if waiting and _names_a_contact(command):
+            await self._updates.find(turn, _named(command) or message.strip(), waiting)
             return
         match kind:
             case "thanks":
@@ -228,14 +238,11 @@ class Router:
             case "history":
                 await self._history.show(turn, command.target)
             case "yes" | "no":
-                await self._updates.answer(turn, yes=kind == "yes")
+                await self._confirmations.answer(turn, yes=kind == "yes")
             case "create":
                 await self._create(turn, command)
             case "update":
-                if not command.target:
-                    await self._updates.show_find_form(turn, "update_which")
-                else:
-                    await self._updates.find(turn, command.target, command.properties)
+                await self._update(turn, command)
             case _:
                 assert_never(kind)
 
@@ -247,6 +254,23 @@ class Router:
             await self._search.show_search_form(turn)
         else:
             await self._search.search(turn, criteria)
+
+    async def _update(self, turn: Turn, command: Command) -> None:
+        """A change to a contact named, or to the one in focus ("her", "그분", "the first one",
+        or none named at all); with nothing in focus, ask which, keeping the change."""
+        pointer = reference(command.target)
+        if pointer is None:
+            await self._updates.find(turn, command.target, command.properties)
+            return
+        ids = turn.data.focused()
+        if pointer.index is not None:
+            ids = [ids[pointer.index]] if -len(ids) <= pointer.index < len(ids) else []
+        if ids:
+            await self._updates.for_focus(turn, ids, command.properties)
+            return
+        if command.properties:
+            turn.data.wait_for_contact(command.properties)
+        await self._updates.show_find_form(turn, "update_which")
 
     async def _create(self, turn: Turn, command: Command) -> None:
         if not command.properties:
@@ -262,7 +286,7 @@ class Router:
         self, turn: Turn, *, submit: Submit | None = None, command: Command | None = None
     ) -> None:
         await record_refused(
-            self._ledger, self._updates, turn, "read_only", submit=submit, command=command
+            self._ledger, self._confirmations, turn, "read_only", submit=submit, command=command
         )
         await turn.say(text(turn.lang, "read_only_user"))
 
@@ -276,7 +300,25 @@ class Router:
                 submit = parse_submit(value)
             except BadSubmit:
                 return
-            await record_refused(self._ledger, self._updates, turn, reason, submit=submit)
+            await record_refused(self._ledger, self._confirmations, turn, reason, submit=submit)
             return
         command = parse_command(message)
-        await record_refused(self._ledger, self._updates, turn, reason, command=command)
+        await record_refused(self._ledger, self._confirmations, turn, reason, command=command)
+
+
+def _names_a_contact(command: Command) -> bool:
+    """A line that only names a contact (an email, a phone, a name): the answer to "which
+    contact?"."""
+    criteria = command.criteria
+    if command.kind != "search" or criteria is None or command.mine or criteria.filters:
+        return False
+    return bool(criteria.email or criteria.phone or criteria.name or criteria.text) and not (
+        criteria.company
+    )
+
+
+def _named(command: Command) -> str:
+    criteria = command.criteria
+    if criteria is None:
+        return ""
+    return criteria.email or criteria.phone or criteria.name or criteria.text

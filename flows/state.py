@@ -15,6 +15,14 @@ state written by an older version (or edited by hand) must load without breaking
     last_search criteria and offset of the last search shown
     seen_now    not stored: the contact ids this turn showed (the first few of each list), for
                 the user's recently seen contacts (bots/recent.py, the compose-box search)
+    focus       the contacts the conversation is talking about (ids, in the order shown) and
+                when they were shown (`focus_at`): the single result of a search, the contact
+                just created, picked, updated or shown in a confirmation; "her", "그분", "the
+                first one" and a change with no contact named refer to it (flows/focus.py)
+    waiting     what the user asked for and the bot still needs a contact for ("change the
+                company to Acme" with nothing in focus): {"properties": {...}, "at": time}
+    queued      an update prepared for another contact while a confirmation waited: shown
+                once that one is confirmed or cancelled, never dropped unsaid
     cards       the live card of each kind that ends when used, and recent final states
                 (bots/cardlife.py): {"live": {kind: {...}}, "ended": {card_id: {...}},
                 "viewers": [user ids Teams refreshes cards for]}
@@ -23,6 +31,7 @@ state written by an older version (or edited by hand) must load without breaking
 from __future__ import annotations
 
 import secrets
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,6 +40,9 @@ from contacts.model import PendingUpdate
 MAX_KNOWN_IDS = 200
 MAX_PENDING = 5
 SEEN_PER_LIST = 3  # of a list of results, the ones a user counts as "seen"
+MAX_FOCUS = 10  # a page of results
+FOCUS_SECONDS = 30 * 60  # after half an hour "her" no longer means the contact shown then
+WAITING_SECONDS = 10 * 60
 
 
 def new_nonce() -> str:
@@ -48,6 +60,10 @@ class ConversationData:
     pending: dict[str, dict[str, Any]] = field(default_factory=dict)
     last_search: dict[str, Any] | None = None
     cards: dict[str, Any] = field(default_factory=dict)
+    focus: list[str] = field(default_factory=list)
+    focus_at: float = 0.0
+    waiting: dict[str, Any] | None = None
+    queued: dict[str, Any] | None = None
     seen_now: list[str] = field(default_factory=list, repr=False, compare=False)
 
     # -- known ids ----------------------------------------------------------------------------
@@ -62,10 +78,42 @@ class ConversationData:
             self.known_ids.append(cid)
         del self.known_ids[:-MAX_KNOWN_IDS]
 
+    # -- focus: who "her" is -------------------------------------------------------------------
+
+    def focus_on(self, ids: Any, *, now: float | None = None) -> None:
+        """The contacts just shown become the ones the conversation talks about."""
+        self.focus = [str(i) for i in ids][:MAX_FOCUS]
+        self.focus_at = time.time() if now is None else now
+
+    def focused(self, *, now: float | None = None) -> list[str]:
+        """The contacts in focus; none once FOCUS_SECONDS have passed since they were shown."""
+        now = time.time() if now is None else now
+        return list(self.focus) if now - self.focus_at <= FOCUS_SECONDS else []
+
+    def wait_for_contact(self, properties: dict[str, str], *, now: float | None = None) -> None:
+        """Keep a change the user asked for until they say which contact it is for."""
+        at = time.time() if now is None else now
+        self.waiting = {"properties": dict(properties), "at": at}
+
+    def take_waiting(self, *, now: float | None = None) -> dict[str, str]:
+        """The change waiting for its contact (and it stops waiting); {} when none or stale."""
+        waiting, self.waiting = self.waiting, None
+        now = time.time() if now is None else now
+        if not waiting or now - float(waiting.get("at") or 0) > WAITING_SECONDS:
+            return {}
+        props = waiting.get("properties")
+        return {str(k): str(v) for k, v in props.items()} if isinstance(props, dict) else {}
+
+    def peek_waiting(self, *, now: float | None = None) -> bool:
+        now = time.time() if now is None else now
+        at = float(self.waiting.get("at") or 0) if self.waiting else 0.0
+        return bool(self.waiting) and now - at <= WAITING_SECONDS
+
     # -- pending updates ----------------------------------------------------------------------
 
     def add_pending(self, pending: PendingUpdate) -> str:
-        """Store an update awaiting Confirm; an older one for the same contact is replaced."""
+        """Store an update awaiting Confirm; an older one for the same contact is replaced
+        (flows/updates.py merges their changes first, so nothing asked for is lost)."""
         for pid, item in list(self.pending.items()):
             if str(item.get("contact_id")) == pending.contact_id:
                 del self.pending[pid]
@@ -89,6 +137,29 @@ class ConversationData:
         """Put back an update whose Confirm failed before anything was written."""
         self.pending[pending_id] = pending.to_dict()
 
+    def waiting_update(self, contact_id: str | None = None) -> tuple[str, PendingUpdate] | None:
+        """The newest update waiting for Confirm (for `contact_id` only, when given)."""
+        for pending_id in reversed(self.pending):
+            item = self.pending[pending_id]
+            if contact_id is None or str(item.get("contact_id")) == contact_id:
+                try:
+                    return pending_id, PendingUpdate.from_dict(item)
+                except (KeyError, TypeError, ValueError):
+                    continue
+        return None
+
+    def queue(self, pending: PendingUpdate) -> None:
+        self.queued = pending.to_dict()
+
+    def take_queued(self) -> PendingUpdate | None:
+        item, self.queued = self.queued, None
+        if not item:
+            return None
+        try:
+            return PendingUpdate.from_dict(item)
+        except (KeyError, TypeError, ValueError):
+            return None
+
     # -- (de)serialisation --------------------------------------------------------------------
 
     def to_dict(self) -> dict[str, Any]:
@@ -102,6 +173,10 @@ class ConversationData:
             "pending": dict(self.pending),
             "last_search": self.last_search,
             "cards": self.cards,
+            "focus": list(self.focus),
+            "focus_at": self.focus_at,
+            "waiting": self.waiting,
+            "queued": self.queued,
         }
 
     @classmethod
@@ -133,6 +208,14 @@ class ConversationData:
             out.pending = {str(k): v for k, v in pending.items() if isinstance(v, dict)}
         if isinstance(data.get("last_search"), dict):
             out.last_search = data["last_search"]
+        focus = data.get("focus")
+        if isinstance(focus, list):
+            out.focus = [str(i) for i in focus if isinstance(i, str | int)][:MAX_FOCUS]
+        if isinstance(data.get("focus_at"), int | float):
+            out.focus_at = float(data["focus_at"])
+        for name in ("waiting", "queued"):
+            if isinstance(data.get(name), dict):
+                setattr(out, name, data[name])
         book = data.get("cards")
         if isinstance(book, dict):
             out.cards = {
