@@ -18,8 +18,8 @@ budget lifted (HubSpot's 100 calls per 10 s would cap every store at 10 turns/s)
 rate at the same concurrency is printed, to show how far it is from being the bottleneck.
 
 Two instances are two apps in this process with their own store pools on one PostgreSQL
-database (as tests/test_two_instances.py), the turns of each conversation alternating between
-them as a round-robin load balancer would. SQLite and memory are one-process stores: no
+database (as tests/processes/test_two_instances.py), the turns of each conversation alternating
+between them as a round-robin load balancer would. SQLite and memory are one-process stores: no
 two-instance rows. PostgreSQL is a real, durable server started in a temporary folder
 (tests/support/postgres.py, restarted with fsync on); without it installed its rows are skipped.
 
