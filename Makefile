@@ -62,12 +62,14 @@ lint: $(STAMP)
 test: lint webchat-assets browser postgres oidc
 	$(PY) -m pytest -q -p no:cacheprovider --durations=5
 
+# Each bench is a module run from the repository root, so it imports the app and tests/support
+# as packages (no sys.path edits).
 bench: $(STAMP)
-	$(PY) bench/local_hubspot.py
-	$(PY) bench/tokens.py
-	$(PY) bench/parser.py
-	$(PY) bench/store.py
-	$(PY) bench/load.py
+	$(PY) -m bench.local_hubspot
+	$(PY) -m bench.tokens
+	$(PY) -m bench.parser
+	$(PY) -m bench.store
+	$(PY) -m bench.load
 
 package: $(STAMP)
 	$(PY) appPackage/make_package.py

@@ -6,7 +6,7 @@ ActivityHandler echoing the text, botbuilder-integration-aiohttp's CloudAdapter 
 /api/messages, no authentication (no app id). The one change: `create_app()` builds the
 application instead of a module-level APP, so a bench can start it on a port of its own.
 
-    .venv/bin/python bench/echo_bot.py        # http://localhost:3978/api/messages
+    .venv/bin/python -m bench.echo_bot      # http://localhost:3978/api/messages
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@ benchmark): time to the final reply, HubSpot calls against the floor HubSpot's l
 scaling from 1 conversation to 100, CPU per turn and the POST's HTTP answer against the bare
 SDK echo bot (bench/echo_bot.py), all as ratios measured in the same run.
 
-    .venv/bin/python bench/load.py [--conversations 200] [--scale 100] [--cpu-turns 400]
+    .venv/bin/python -m bench.load [--conversations 200] [--scale 100] [--cpu-turns 400]
 
 HubSpot is a standalone `python -m hubspot_local --tier free` (100 calls per rolling 10 s,
 search 5 per second, batch endpoints up to 100 inputs; 150 demo contacts) in a subprocess,
@@ -51,15 +51,14 @@ from urllib.parse import quote
 import aiohttp
 from aiohttp import web
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from bench.echo_bot import create_app as create_echo_app
+from hubspot_local.demo import FIRST, LAST, seed_demo
+from tests.support import activities as act
+from tests.support.botapp import running_app
+from tests.support.botapp import test_settings as make_settings
+from tests.support.channel import SESSION_CARDS, Recorded, TestChannel
 
-from bench.echo_bot import create_app as create_echo_app  # noqa: E402
-from hubspot_local.demo import FIRST, LAST, seed_demo  # noqa: E402
-from tests.support import activities as act  # noqa: E402
-from tests.support.botapp import running_app  # noqa: E402
-from tests.support.botapp import test_settings as make_settings  # noqa: E402
-from tests.support.channel import SESSION_CARDS, Recorded, TestChannel  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 TOKEN = "pat-bench-load"
 LATENCY = 0.2  # seconds the proxy holds each HubSpot request
@@ -570,7 +569,7 @@ async def run_all(conversations: int, scale: int, sequential: int, cpu_turns: in
             )  # fmt: skip
         )
         proxy = await stack.enter_async_context(
-            child(__file__, "--serve-proxy", hubspot, "--delay", str(LATENCY))
+            child("-m", "bench.load", "--serve-proxy", hubspot, "--delay", str(LATENCY))
         )
         session = await stack.enter_async_context(
             aiohttp.ClientSession(

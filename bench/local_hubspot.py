@@ -1,7 +1,7 @@
 """Benchmark the local HubSpot API's search at 100,000 contacts: HTTP through the official SDK
 against the bare SQLite query the store runs, side by side in one run.
 
-    .venv/bin/python bench/local_hubspot.py [--contacts 100000] [--iterations 200]
+    .venv/bin/python -m bench.local_hubspot [--contacts 100000] [--iterations 200]
 
 Seeds straight through the store (`ContactStore.bulk_insert` with `seed_demo` data, no HTTP),
 then times three searches a user makes in the bot: by email (EQ), by a name word
@@ -17,7 +17,6 @@ import asyncio
 import random
 import sqlite3
 import statistics
-import sys
 import tempfile
 import threading
 import time
@@ -25,15 +24,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import hubspot
+import urllib3
 
-import hubspot  # noqa: E402
-import urllib3  # noqa: E402
-
-from hubspot_local import SearchLimits, create_app, seed_demo  # noqa: E402
-from hubspot_local.index import run_search  # noqa: E402
-from hubspot_local.search import parse_search  # noqa: E402
-from hubspot_local.server import RunningHubSpot, serve  # noqa: E402
+from hubspot_local import SearchLimits, create_app, seed_demo
+from hubspot_local.index import run_search
+from hubspot_local.search import parse_search
+from hubspot_local.server import RunningHubSpot, serve
 
 TOKEN = "pat-bench-local"
 

@@ -6,7 +6,7 @@ than the JSON parse the bot does for that message anyway. Baseline, measured in 
 Printed as parser time / baseline per input; the parser only reads the first
 MAX_COMMAND_CHARS + 1 characters, so a huge paste should come out far below 1.
 
-    python bench/parser.py        (or: make bench)
+    python -m bench.parser        (from the repository root; or: make bench)
 
 Target: every ratio < 1. Exit status 1 when one is not.
 """
@@ -14,15 +14,11 @@ Target: every ratio < 1. Exit status 1 when one is not.
 from __future__ import annotations
 
 import json
-import sys
 import time
 from collections.abc import Callable
 from functools import partial
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from typed import parse_command  # noqa: E402
+from typed import parse_command
 
 INPUTS = {
     "1 MB of x": "x" * 1_000_000,

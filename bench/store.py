@@ -1,7 +1,7 @@
 """What the conversation-state store costs a turn: memory, SQLite and PostgreSQL, one app
 instance and two, at 50 concurrent conversations, each as a ratio to memory in the same run.
 
-    .venv/bin/python bench/store.py [--turns 400] [--warmup 100] [--concurrency 50]
+    .venv/bin/python -m bench.store [--turns 400] [--warmup 100] [--concurrency 50]
 
 The real app runs in this process and is driven over HTTP as a channel does: activities POSTed
 to /api/messages, replies POSTed by the bot to a serviceUrl the bench serves (tests/support's
@@ -18,8 +18,8 @@ budget lifted (HubSpot's 100 calls per 10 s would cap every store at 10 turns/s)
 rate at the same concurrency is printed, to show how far it is from being the bottleneck.
 
 Two instances are two apps in this process with their own store pools on one PostgreSQL
-database (as tests/test_two_instances.py), the turns of each conversation alternating between
-them as a round-robin load balancer would. SQLite and memory are one-process stores: no
+database (as tests/processes/test_two_instances.py), the turns of each conversation alternating
+between them as a round-robin load balancer would. SQLite and memory are one-process stores: no
 two-instance rows. PostgreSQL is a real, durable server started in a temporary folder
 (tests/support/postgres.py, restarted with fsync on); without it installed its rows are skipped.
 
@@ -32,7 +32,6 @@ import argparse
 import asyncio
 import os
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import AsyncIterator
@@ -40,13 +39,11 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from contacts.budget import BudgetLimits, RequestBudget  # noqa: E402
-from tests.support.botapp import Conversation, RunningApp, running_app  # noqa: E402
-from tests.support.botapp import test_settings as make_settings  # noqa: E402
-from tests.support.channel import TestChannel  # noqa: E402
-from tests.support.postgres import PostgresServer, _as_postgres, postgres_server  # noqa: E402
+from contacts.budget import BudgetLimits, RequestBudget
+from tests.support.botapp import Conversation, RunningApp, running_app
+from tests.support.botapp import test_settings as make_settings
+from tests.support.channel import TestChannel
+from tests.support.postgres import PostgresServer, as_postgres, postgres_server
 
 CONTACTS = [
     {"firstname": "Jane", "lastname": "Doe", "email": "jane@acme.com", "company": "Acme"},
@@ -132,7 +129,7 @@ def make_durable(pg: PostgresServer) -> None:
     options = f"-p {pg.port} -k {pg.root} -c listen_addresses=127.0.0.1 -c max_connections=300"
     pg_ctl = [str(pg.bin_dir / "pg_ctl"), "-D", str(data), "-o", options]
     subprocess.run(
-        _as_postgres([*pg_ctl, "-l", str(pg.root / "log"), "-w", "restart"]),
+        as_postgres([*pg_ctl, "-l", str(pg.root / "log"), "-w", "restart"]),
         check=True,
         capture_output=True,
         timeout=60,

@@ -6,7 +6,7 @@ recorded request split into: system prompt, tool schemas, history window, and th
 (the user's message, the model's tool calls and the tool results). Chat formatting adds a few
 tokens per message that a JSON count cannot see; they are estimated as 4 per message.
 
-    python bench/tokens.py        (or: make bench)
+    python -m bench.tokens        (from the repository root; or: make bench)
 
 Targets: tool schemas <= 300; system prompt + tool schemas <= 700; no call over 1,600 tokens.
 Exit status 1 when a target fails.
@@ -16,15 +16,12 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from agent.memory import HistoryWindow, count_tokens, load_encoding  # noqa: E402
-from agent.tools import dumps  # noqa: E402
-from tests.support.agent_stack import AgentStack, agent_stack  # noqa: E402
-from tests.support.scripted_openai import (  # noqa: E402
+from agent.memory import HistoryWindow, count_tokens, load_encoding
+from agent.tools import dumps
+from tests.support.agent_stack import AgentStack, agent_stack
+from tests.support.scripted_openai import (
     RecordedRequest,
     text,
     tool_call,

@@ -3,7 +3,7 @@
 Why one interface with three implementations (memory for tests, SQLite for one process,
 PostgreSQL for several instances): the correctness rules -- a state write loses to a newer one,
 a redelivered activity runs once, a write is claimed before HubSpot is called -- must hold the
-same way everywhere, so the same tests run against all three (`tests/test_store.py`).
+same way everywhere, so the same tests run against all three (`tests/store/test_store.py`).
 
 Nothing here knows about the Bot Framework: documents are plain JSON dicts. Nor about SQL: the
 tables and rows the SQLite and PostgreSQL stores share are in `store/sql.py`.

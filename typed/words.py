@@ -1,7 +1,8 @@
 """The words typed commands are made of, English and Korean, as one declarative table: intents
 and the words that name them, slots (contact fields) and theirs, and the filler around them.
-Adding a synonym is a one-line change here that the case table in tests/test_typed_commands.py
-then checks. Korean verbs are stems; `typed.korean` adds their endings and common typos.
+Adding a synonym is a one-line change here that the case table in
+tests/typed/test_typed_commands.py then checks. Korean verbs are stems; `typed.korean` adds
+their endings and common typos.
 """
 
 from __future__ import annotations

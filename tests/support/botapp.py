@@ -191,7 +191,8 @@ def card_nodes(card: Any) -> Iterator[dict[str, Any]]:
 def submit_actions(card: dict[str, Any]) -> list[dict[str, Any]]:
     """All Action.Submit and Action.Execute objects in a card, in document order (what a user
     could click; Teams gets Execute on cards that end when used). `Conversation.click` sends
-    their data as a message submit (tests/test_cards_end_when_used.py invokes as Teams does)."""
+    their data as a message submit (tests/flows/test_cards_end_when_used.py invokes as Teams
+    does)."""
     return [
         node for node in card_nodes(card) if node.get("type") in ("Action.Submit", "Action.Execute")
     ]

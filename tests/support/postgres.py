@@ -50,7 +50,9 @@ class PostgresServer:
         return f"postgresql://postgres@127.0.0.1:{self.port}/{name}"
 
 
-def _as_postgres(cmd: list[str]) -> list[str]:
+def as_postgres(cmd: list[str]) -> list[str]:
+    """The command run as the postgres user when we are root (PostgreSQL refuses to run as root);
+    as it is otherwise. The tests' server and bench/store.py's restart use it."""
     if os.geteuid() != 0:
         return cmd
     return ["runuser", "-u", "postgres", "--", *cmd]
@@ -71,7 +73,7 @@ def postgres_server() -> Iterator[PostgresServer | None]:
     port = _free_port()
     run = {"check": True, "capture_output": True, "timeout": 60}
     subprocess.run(
-        _as_postgres([str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust"]),
+        as_postgres([str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust"]),
         **run,  # type: ignore[call-overload]
     )
     options = (
@@ -79,7 +81,7 @@ def postgres_server() -> Iterator[PostgresServer | None]:
         "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
     )
     subprocess.run(
-        _as_postgres(
+        as_postgres(
             [
                 str(bin_dir / "pg_ctl"),
                 "-D",
@@ -98,7 +100,7 @@ def postgres_server() -> Iterator[PostgresServer | None]:
         yield PostgresServer(bin_dir, root, port)
     finally:
         subprocess.run(
-            _as_postgres(
+            as_postgres(
                 [str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"]
             ),
             capture_output=True,

@@ -13,8 +13,18 @@ import pytest
 import cards
 from cards.render import TemplateError, render
 from contacts.model import EDITABLE_PROPERTIES, Change, Contact, PendingUpdate, SearchPage
+from tests.cards.test_cards_schema import (
+    CRITERIA,
+    EVIL,
+    HOSTILE,
+    JANE,
+    KIM,
+    LONG,
+    LONGC,
+    NONCE,
+    PENDING,
+)
 from tests.support.cardread import element_text, facts, heading
-from tests.test_cards_schema import CRITERIA, EVIL, HOSTILE, JANE, KIM, LONG, LONGC, NONCE, PENDING
 
 
 def _texts(node: Any) -> list[str]:
@@ -40,7 +50,7 @@ def _texts(node: Any) -> list[str]:
 
 
 def _actions(node: Any) -> list[dict[str, Any]]:
-    from tests.test_cards_schema import _actions as find
+    from tests.cards.test_cards_schema import _actions as find
 
     return find(node)
 
@@ -340,7 +350,7 @@ def test_cards_and_typed_commands_do_not_load_the_bot_framework():
         capture_output=True,
         text=True,
         check=True,
-        cwd=Path(__file__).parents[1],
+        cwd=Path(__file__).parents[2],
     )
     assert out.stdout.strip() == "[]"
 

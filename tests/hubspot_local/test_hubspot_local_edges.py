@@ -13,8 +13,8 @@ from hubspot.crm.contacts import ApiException, PublicObjectSearchRequest
 
 from config import Settings
 from hubspot_local import Faults, RateLimits, seed_demo
+from tests.hubspot_local.test_hubspot_local_records import call, create, sdk
 from tests.support.hubspot_server import hubspot_server
-from tests.test_hubspot_local_records import call, create, sdk
 
 
 async def find(client, email):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from contacts import SearchCriteria
-from tests.test_contacts_service import service
+from tests.contacts.test_contacts_service import service
 
 STORED_ELSEWHERE = [
     {

@@ -1,7 +1,7 @@
 """Sign-in for the Web Chat page, below the browser: the id_token checks (with keys made here),
 the session cookie, the trusted proxy header, the identity a token carries to the bot, and the
 settings that go with them. The browser half, against a real provider, is
-test_webchat_signin_browser.py.
+tests/processes/test_webchat_signin_browser.py.
 """
 
 from __future__ import annotations

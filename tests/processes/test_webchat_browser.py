@@ -43,7 +43,7 @@ ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 TIMEOUT_MS = 25_000  # a page on a loaded CI machine; the test limit still ends a hang
 
 pytestmark = [

@@ -23,7 +23,7 @@ from hubspot.crm.contacts import (
 
 from tests.support.hubspot_server import hubspot_server
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 async def call(fn, *args, **kwargs):

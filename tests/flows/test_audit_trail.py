@@ -20,7 +20,7 @@ from hubspot_local.options import Faults
 from tests.support.botapp import Conversation, action_data, running_app, test_settings
 from tests.support.cardread import heading
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 ADMIN = "33333333-3333-3333-3333-333333333333"  # the fixtures' Teams user
 READER = "44444444-4444-4444-4444-444444444444"
 TENANT = "11111111-1111-1111-1111-111111111111"

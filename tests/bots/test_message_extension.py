@@ -34,7 +34,7 @@ from tests.support.channel import TestChannel
 from tests.support.gate import HubSpotGate
 from tests.support.hubspot_server import hubspot_server
 
-DATA = Path(__file__).resolve().parent / "data" / "teams"
+DATA = Path(__file__).resolve().parents[1] / "data" / "teams"
 USER_AAD = "33333333-3333-3333-3333-333333333333"
 ADAPTIVE = "application/vnd.microsoft.card.adaptive"
 

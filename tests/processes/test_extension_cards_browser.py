@@ -22,10 +22,10 @@ from playwright.async_api import expect as pw_expect
 
 from cards import ui
 from hubspot_local.controls import LOCAL_PORTAL_ID
+from tests.bots.test_message_extension import invoke, query, query_link
+from tests.processes.test_webchat_browser import ARGS, ARTIFACTS, EXECUTABLE, TIMEOUT_MS
 from tests.support.botapp import RunningApp, running_app
 from tests.support.botapp import test_settings as make_settings
-from tests.test_message_extension import invoke, query, query_link
-from tests.test_webchat_browser import ARGS, ARTIFACTS, EXECUTABLE, TIMEOUT_MS
 from webchat import WEBCHAT_KEY, assets
 
 pytestmark = [

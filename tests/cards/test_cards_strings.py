@@ -201,7 +201,7 @@ def test_every_reason_code_is_translated():
 def test_no_string_is_dead():
     """Every message and label is used by the code (a key left behind by a removed feature
     is a translation nobody maintains). Keys built as f"headline_{...}" count as used."""
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     source = (
         "\n".join(
             path.read_text(encoding="utf-8")

@@ -21,7 +21,7 @@ from flows.submits import parse_submit
 from tests.support.cardread import heading
 
 # microsoft/AdaptiveCards schemas/1.5.0/adaptive-card.json (MIT, licence next to it).
-SCHEMA_PATH = Path(__file__).parent / "data" / "adaptivecards" / "adaptive-card-1.5.schema.json"
+SCHEMA_PATH = Path(__file__).parents[1] / "data" / "adaptivecards" / "adaptive-card-1.5.schema.json"
 
 NONCE = "n0nce-3f9a"
 LONG = "Very long value " * 400

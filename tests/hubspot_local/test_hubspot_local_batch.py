@@ -15,8 +15,8 @@ from hubspot.crm.contacts import (
     PublicMergeInput,
 )
 
+from tests.hubspot_local.test_hubspot_local_records import call, create, sdk
 from tests.support.hubspot_server import hubspot_server
-from tests.test_hubspot_local_records import call, create, sdk
 
 
 @pytest.fixture

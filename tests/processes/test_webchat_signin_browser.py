@@ -18,10 +18,10 @@ from playwright.async_api import expect as pw_expect
 
 from app import STORE_KEY
 from cards import text, ui
+from tests.processes.test_webchat_browser import ARGS, EXECUTABLE, TIMEOUT_MS, ChatPage, _create
 from tests.support.botapp import running_app
 from tests.support.botapp import test_settings as make_settings
 from tests.support.oidc_provider import Provider, missing_reason, oidc_provider
-from tests.test_webchat_browser import ARGS, EXECUTABLE, TIMEOUT_MS, ChatPage, _create
 from webchat import assets
 from webchat.identity import PageUser
 from webchat.sessions import SESSION_COOKIE

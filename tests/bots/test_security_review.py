@@ -116,7 +116,7 @@ SIGNED_IN = {"X-Forwarded-User": "ops@example.com"}
 
 class _NoOutgoingToken(ServiceClientCredentialsFactory):
     """Accepts exactly APP_ID but signs nothing going out (a real reply would first fetch a
-    token from login.microsoftonline.com; see tests/test_auth_jwt.py)."""
+    token from login.microsoftonline.com; see test_auth_jwt.py)."""
 
     async def is_valid_app_id(self, app_id: str) -> bool:
         return app_id == APP_ID

@@ -8,8 +8,8 @@ import json
 import pytest
 from hubspot.crm.contacts import ApiException, PublicObjectSearchRequest
 
+from tests.hubspot_local.test_hubspot_local_records import call, create, sdk
 from tests.support.hubspot_server import hubspot_server
-from tests.test_hubspot_local_records import call, create, sdk
 
 PEOPLE = [
     dict(

@@ -15,9 +15,15 @@ from playwright.async_api import Browser, Locator, WebSocketRoute
 from playwright.async_api import expect as pw_expect
 
 from cards import ui
+from tests.processes.test_webchat_browser import (
+    ARTIFACTS,
+    EXECUTABLE,
+    TIMEOUT_MS,
+    ChatPage,
+    browser,
+)
 from tests.support.botapp import RunningApp, running_app
 from tests.support.botapp import test_settings as make_settings
-from tests.test_webchat_browser import ARTIFACTS, EXECUTABLE, TIMEOUT_MS, ChatPage, browser
 
 __all__ = ["browser"]  # the fixture, shared with the other browser tests
 
@@ -155,8 +161,8 @@ async def test_a_used_card_ends_in_place_and_an_old_one_cannot_write(tmp_path, b
 async def test_the_teams_final_card_in_korean_as_a_person_sees_it(tmp_path, browser: Browser):
     """Teams' answer to a Confirm (Action.Execute) in Korean, rendered by the Web Chat bundle's
     Adaptive Cards renderer: what was done, by whom, when, and nothing left to press."""
+    from tests.flows.test_cards_end_when_used import _teams_confirm, execute, executes
     from tests.support.channel import TestChannel
-    from tests.test_cards_end_when_used import _teams_confirm, execute, executes
     from webchat import WEBCHAT_KEY
 
     async with running_app(make_settings(tmp_path)) as bot, TestChannel() as channel:
