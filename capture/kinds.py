@@ -1,0 +1,49 @@
+"""Which kind of paste this is: vCards, a list of people, or a block about one person.
+
+A vCard says so (BEGIN:VCARD). A list is a header row naming contact fields, or several lines
+that each carry their own email and little else (one person a line); a signature carries one
+email among lines of name, title and numbers, so it stays a block.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from capture.block import EMAIL, read_block
+from capture.draft import ContactDraft
+from capture.table import TableRead, has_header, read_table
+from capture.vcard import read_vcards
+
+Kind = Literal["block", "vcards", "table"]
+
+
+@dataclass(frozen=True)
+class PasteRead:
+    kind: Kind
+    drafts: tuple[ContactDraft, ...]  # block: one; vcards: one a card; table: the valid rows
+    table: TableRead | None = None  # a table's rows, invalid ones with why
+
+
+def kind_of(text: str) -> Kind:
+    if "BEGIN:VCARD" in text.upper():
+        return "vcards"
+    lines = [line for line in text.splitlines() if line.strip()]
+    if len(lines) >= 2 and has_header(lines[0]):
+        return "table"
+    with_email = [line for line in lines if len(EMAIL.findall(line)) == 1]
+    emails = {EMAIL.search(line).group(1).lower() for line in with_email}  # type: ignore[union-attr]
+    if len(lines) >= 2 and len(emails) >= 2 and len(with_email) >= 0.8 * len(lines):
+        return "table"
+    return "block"
+
+
+def read(text: str, region: str | None = None) -> PasteRead:
+    """Tell the kind of paste and read it."""
+    kind = kind_of(text)
+    if kind == "vcards":
+        return PasteRead(kind, tuple(read_vcards(text, region)))
+    if kind == "table":
+        table = read_table(text, region)
+        return PasteRead(kind, tuple(table.drafts), table)
+    return PasteRead(kind, (read_block(text, region),))
