@@ -14,7 +14,7 @@ import re
 
 from capture.clean import meaningful_lines
 from capture.draft import ContactDraft, DraftBuilder
-from capture.labels import FIELD_LABEL, FIELD_LABELS, PHONE_LABELS, SOCIAL_DOMAINS, WEB_TLDS
+from capture.labels import FIELD_LABEL, FIELD_LABELS, SOCIAL_DOMAINS, WEB_TLDS, is_label
 from capture.names import korean_name, western_name
 from capture.phones import PhoneRead, find_phones, put_phones
 from capture.pieces import Claim, claims_of
@@ -31,7 +31,6 @@ URL = re.compile(
 )
 _SEPARATORS = re.compile(r"\s*[|│•·∙▪◦]\s*|\s+[-–—/]\s+|\t+|\s{3,}")
 _HANDLE = re.compile(r"(?<![\w.])@[A-Za-z0-9_]{2,}")
-_LABEL_ONLY = {w for w in PHONE_LABELS} | {w for w in FIELD_LABELS} | {"tel/fax", "t/f", "www"}
 FREE_MAIL = frozenset(
     "gmail googlemail naver daum hanmail kakao outlook hotmail live yahoo icloud me nate "
     "proton protonmail aol gmx".split()
@@ -65,7 +64,7 @@ def read_block(text: str, region: str | None = None) -> ContactDraft:
 def split_pieces(rest: str) -> list[str]:
     out = []
     for raw in _SEPARATORS.split(rest):
-        piece = _trim_labels(raw.strip(" \t,;:|-–—/"))
+        piece = _trim_labels(raw.strip(' \t,;:|-–—/<>"“”'))
         if piece and any(ch.isalnum() for ch in piece):
             out.append(piece)
     return out
@@ -75,15 +74,11 @@ def _trim_labels(piece: str) -> str:
     """Labels whose value was cut out ("E:" before an email): an English one, or any with
     its colon; "대표" alone is a title, not the label of a number."""
     words = piece.split()
-    while words and _is_label(words[-1]) and (words[-1].isascii() or words[-1][-1:] in ":."):
+    while words and is_label(words[-1]) and (words[-1].isascii() or words[-1][-1:] in ":."):
         words.pop()
-    while words and _is_label(words[0]) and words[0][-1:] == ":":
+    while words and is_label(words[0]) and words[0][-1:] == ":":
         words.pop(0)
     return " ".join(words).strip(" ,;:|-")
-
-
-def _is_label(word: str) -> bool:
-    return word.lower().rstrip(":.)") in _LABEL_ONLY
 
 
 def _cut_emails(line: str, draft: DraftBuilder) -> str:

@@ -7,11 +7,13 @@ email among lines of name, title and numbers, so it stays a block.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
 from capture.block import EMAIL, read_block
 from capture.draft import ContactDraft
+from capture.labels import is_label
 from capture.table import TableRead, has_header, read_table
 from capture.vcard import read_vcards
 
@@ -31,11 +33,20 @@ def kind_of(text: str) -> Kind:
     lines = [line for line in text.splitlines() if line.strip()]
     if len(lines) >= 2 and has_header(lines[0]):
         return "table"
-    with_email = [line for line in lines if len(EMAIL.findall(line)) == 1]
-    emails = {EMAIL.search(line).group(1).lower() for line in with_email}  # type: ignore[union-attr]
-    if len(lines) >= 2 and len(emails) >= 2 and len(with_email) >= 0.8 * len(lines):
+    people = [line for line in lines if _person_line(line)]
+    emails = {EMAIL.findall(line)[0].lower() for line in people}
+    if len(emails) >= 2 and len(people) * 3 >= len(lines) * 2:
         return "table"
     return "block"
+
+
+def _person_line(line: str) -> bool:
+    """One email and some words beside it that are no label: "Jane Doe <jane@acme.com>", not
+    a signature's "E: jane@acme.com"."""
+    if len(EMAIL.findall(line)) != 1:
+        return False
+    words = [w for w in re.split(r"[\s,;|<>()]+", EMAIL.sub(" ", line)) if w]
+    return any(any(ch.isalpha() for ch in w) and not is_label(w) for w in words)
 
 
 def read(text: str, region: str | None = None) -> PasteRead:

@@ -83,7 +83,8 @@ KO_TITLES = tuple(
             "부회장 대표 대표이사 전무이사 상무이사 연구원 선임연구원 책임연구원 수석연구원 "
             "주임연구원 전임연구원 매니저 프로 선임 책임 수석 파트장 그룹장 센터장 소장 원장 "
             "지점장 점장 교수 부교수 조교수 변호사 변리사 회계사 세무사 노무사 디자이너 개발자 "
-            "엔지니어 컨설턴트 위원 연구위원 팀원 담당 과장대우 차장대우 "
+            "엔지니어 컨설턴트 위원 연구위원 팀원 담당 과장대우 차장대우 프리랜서 번역가 통역사 "
+            "작가 기자 강사 의사 약사 간호사 건축가 세무사 감정평가사 대표원장 마케터 기획자 "
             "CEO CTO CFO COO"
         ).split(),
         key=len,
@@ -189,6 +190,14 @@ WEB_TLDS = frozenset(
     "com net org io co kr ai dev app biz info us uk de jp eu me tech cloud xyz so gg tv fr "
     "nl ch se sg hk au ca cn tw in".split()
 )
+LABEL_WORDS = frozenset(PHONE_LABELS) | frozenset(FIELD_LABELS) | {"tel/fax", "t/f", "www"}
+
+
+def is_label(word: str) -> bool:
+    """A label word on its own ("E:", "Tel.", "휴대폰"), whatever it labels."""
+    return word.lower().rstrip(":.)") in LABEL_WORDS
+
+
 # Lines a reader never reads a field from: mail clients' tags, registration numbers.
 NOISE_LINE = re.compile(
     r"^(sent from my|get outlook for|please consider the environment|사업자\s*등록\s*번호|"

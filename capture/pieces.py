@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from capture.labels import (
+    COUNTRIES,
     DEPARTMENT_WORDS,
     KO_COMPANY_ENDINGS,
     KO_COMPANY_MARKERS,
@@ -50,7 +51,7 @@ class Claim:
 
 def claims_of(piece: str, *, first: bool) -> list[Claim]:
     """The claims of one piece; `first` tells a piece that opens the signature."""
-    place = address_of(piece)
+    place = None if is_title(piece) and not has_digit(piece) else address_of(piece)
     if place is not None:
         return [Claim("place", place[0], place[1])]
     if has_hangul(piece):
@@ -162,6 +163,10 @@ def _korean_kind(token: str) -> str:
     return "other"
 
 
+def has_digit(text: str) -> bool:
+    return any(ch.isdigit() for ch in text)
+
+
 def is_title(text: str) -> bool:
     words = re.split(r"[\s,/&]+", text.lower())
     return any(w.strip(".()") in TITLE_WORDS for w in words) and not _STRONG_END.search(text)
@@ -177,5 +182,8 @@ def is_company(text: str) -> bool:
 
 
 def _department_only(text: str) -> bool:
-    words = [w.strip(".,()") for w in text.lower().split()]
-    return bool(words) and all(w in DEPARTMENT_WORDS for w in words)
+    """ "Finance", "Global Partnerships", "Japan": what follows a title's comma and is still
+    the title ("Sales Manager, Japan")."""
+    folded = text.lower().strip(" .,()")
+    words = [w.strip(".,()") for w in folded.split()]
+    return bool(words) and (folded in COUNTRIES or all(w in DEPARTMENT_WORDS for w in words))
