@@ -64,6 +64,7 @@ bench: $(STAMP)
 	$(PY) bench/local_hubspot.py
 	$(PY) bench/tokens.py
 	$(PY) bench/parser.py
+	$(PY) bench/capture.py
 	$(PY) bench/store.py
 	$(PY) bench/load.py
 

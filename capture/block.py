@@ -15,7 +15,7 @@ import re
 from capture.clean import meaningful_lines
 from capture.draft import ContactDraft, DraftBuilder
 from capture.labels import FIELD_LABEL, FIELD_LABELS, SOCIAL_DOMAINS, WEB_TLDS, is_label
-from capture.names import korean_name, western_name
+from capture.names import ROMAN_FAMILY, korean_name, western_name
 from capture.phones import PhoneRead, find_phones, put_phones
 from capture.pieces import Claim, claims_of
 from capture.places import address_of
@@ -23,12 +23,15 @@ from contacts.errors import InvalidContact
 from contacts.korean import has_hangul
 from contacts.validation import normalise_email
 
-EMAIL = re.compile(r"(?:mailto:)?([A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+)")
-URL = re.compile(
-    r"(?<![\w@.])((?:https?://)?(?:www\.)?[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?"
-    r"(?:\.[A-Za-z0-9\-]+)*\.([A-Za-z]{2,})(?:/[^\s|,;<>]*)?)",
-    re.IGNORECASE,
+# Bounded repeats only: a pasted megabyte of "1-1-1-" or "a.a.a." must cost linear time.
+EMAIL = re.compile(
+    r"(?:mailto:)?(?<![A-Za-z0-9._%+\-])"
+    r"([A-Za-z0-9._%+\-]{1,64}@[A-Za-z0-9\-]{1,63}(?:\.[A-Za-z0-9\-]{1,63}){1,8})"
 )
+URL = re.compile(
+    r"(?<![\w@.\-])((?:https?://)?[A-Za-z0-9][A-Za-z0-9.\-]{1,200}(?:/[^\s|,;<>]{0,300})?)"
+)
+MAX_CHARS = 20_000  # a signature with its disclaimer is a few thousand; the rest is not read
 _SEPARATORS = re.compile(r"\s*[|│•·∙▪◦]\s*|\s+[-–—/]\s+|\t+|\s{3,}")
 _HANDLE = re.compile(r"(?<![\w.])@[A-Za-z0-9_]{2,}")
 FREE_MAIL = frozenset(
@@ -41,7 +44,7 @@ def read_block(text: str, region: str | None = None) -> ContactDraft:
     """Read one person from `text`. `region` (ISO code, "KR", "US") reads local phone numbers;
     without it, a paste written in Korean is read as Korean and other local numbers are kept
     as written, with a doubt."""
-    lines = meaningful_lines(text)
+    lines = meaningful_lines(text[:MAX_CHARS])
     region = (region or "").upper() or _region_of(text)
     draft = DraftBuilder()
     phones: list[tuple[PhoneRead, str]] = []
@@ -64,7 +67,7 @@ def read_block(text: str, region: str | None = None) -> ContactDraft:
 def split_pieces(rest: str) -> list[str]:
     out = []
     for raw in _SEPARATORS.split(rest):
-        piece = _trim_labels(raw.strip(' \t,;:|-–—/<>"“”'))
+        piece = _trim_labels(raw.strip(' \t,;:|-–—/<>"“”[]【】'))
         if piece and any(ch.isalnum() for ch in piece):
             out.append(piece)
     return out
@@ -94,8 +97,12 @@ def _cut_links(rest: str, line: str, websites: list[tuple[str, str]]) -> str:
     rest = _HANDLE.sub(" ", rest)
 
     def cut(match: re.Match[str]) -> str:
-        url, tld = match.group(1), match.group(2).lower()
-        written = match.group(1).lower()
+        url = match.group(1)
+        written = url.lower()
+        labels = re.sub(r"^https?://", "", written).split("/")[0].rstrip(".").split(".")
+        tld = labels[-1]
+        if len(labels) < 2 or not all(labels) or not (tld.isalpha() and len(tld) >= 2):
+            return match.group(0)
         if not (written.startswith(("http", "www.")) or tld in WEB_TLDS):
             return match.group(0)
         if not any(domain in written for domain in SOCIAL_DOMAINS):
@@ -148,13 +155,22 @@ def _read_pieces(draft: DraftBuilder, pieces: list[tuple[str, str]]) -> None:
                 draft.put(claim.kind, claim.value, source)
     names.sort(key=lambda n: (n[0], n[1]))
     if names and not draft.has("firstname") and not draft.has("lastname"):
-        _, _, best, source = names[0]
+        _, _, best, source = _hangul_first(names)
         draft.put("firstname", best.value, source)
         draft.put("lastname", best.other, source)
         for _, order, claim, source in names[1:]:
             if claim.other and not has_hangul(claim.value):
                 leftovers.append((order, unlabelled[order][0], source))
     _guess_company(draft, [(piece, source) for _, piece, source in sorted(leftovers)])
+
+
+def _hangul_first(names: list[tuple[int, int, Claim, str]]) -> tuple[int, int, Claim, str]:
+    """The best name; but a romanised Korean name ("Lee Seung-gi") gives way to the Hangul one
+    the same card writes ("이승기"): Korean users read and search names in Hangul."""
+    best = names[0]
+    if not has_hangul(best[2].value) and best[2].other.lower() in ROMAN_FAMILY:
+        return next((n for n in names if has_hangul(n[2].value)), best)
+    return best
 
 
 def _labelled(draft: DraftBuilder, piece: str, source: str) -> bool:
@@ -189,7 +205,8 @@ def _guess_company(draft: DraftBuilder, leftovers: list[tuple[str, str]]) -> Non
     candidates = [(p, s) for p, s in leftovers if len(p.split()) <= 5 and not p.endswith(".")]
     for piece, source in candidates:
         folded = re.sub(r"[^a-z0-9]", "", piece.lower())
-        if own and len(own) >= 3 and (own in folded or (folded and folded in own)):
+        short = len(own) < 3  # "cj" of cj.net matches "CJ ENM" only at its start
+        if own and folded and (folded.startswith(own) if short else own in folded or folded in own):
             draft.put("company", piece, source)
             return
     if candidates:

@@ -27,7 +27,9 @@ _CLOSING_HEAD = re.compile(
 )
 _SIGN_OFF = re.compile(r"\s*(?:" + "|".join(KO_SIGN_OFFS) + r")\s*\.?\s*$")
 _KO_SENTENCE = re.compile(r"(?:니다|어요|에요|세요|아요|해요|했다|한다|네요|죠)[.!?~]*$")
-_PROSE_WORDS = 9  # a line this long without a label, number or address is the mail's body
+_PROSE_WORDS = 9  # a line this long, mostly lower-case, without a number: the mail's body
+MAX_LINE_CHARS = 300  # no signature line is longer
+MAX_LINES = 60  # a signature or a card is a dozen lines; a longer block is read from its top
 
 
 def meaningful_lines(text: str) -> list[str]:
@@ -38,6 +40,8 @@ def meaningful_lines(text: str) -> list[str]:
     in_disclaimer = False
     for line in raw:
         stripped = line.strip().strip("\u200b\ufeff")
+        if len(stripped) > MAX_LINE_CHARS:
+            continue
         if not stripped:
             in_disclaimer = False
             continue
@@ -52,6 +56,8 @@ def meaningful_lines(text: str) -> list[str]:
         if not kept or _is_prose(kept) or _KO_SENTENCE.search(kept):
             continue
         out.append(kept)
+        if len(out) == MAX_LINES:
+            break
     return out
 
 

@@ -14,7 +14,7 @@ from typing import Literal
 from capture.block import EMAIL, read_block
 from capture.draft import ContactDraft
 from capture.labels import is_label
-from capture.table import TableRead, has_header, read_table
+from capture.table import MAX_ROWS, TableRead, has_header, read_table
 from capture.vcard import read_vcards
 
 Kind = Literal["block", "vcards", "table"]
@@ -30,7 +30,7 @@ class PasteRead:
 def kind_of(text: str) -> Kind:
     if "BEGIN:VCARD" in text.upper():
         return "vcards"
-    lines = [line for line in text.splitlines() if line.strip()]
+    lines = [line for line in text.splitlines()[: 4 * MAX_ROWS] if line.strip()][: MAX_ROWS + 1]
     if len(lines) >= 2 and has_header(lines[0]):
         return "table"
     people = [line for line in lines if _person_line(line)]

@@ -74,7 +74,8 @@ TITLE_WORDS = frozenset(
     "attorney lawyer professor researcher scientist owner chair chairman chairwoman assistant "
     "administrator advisor adviser strategist editor producer recruiter principal intern "
     "accountant controller treasurer secretary supervisor technician agent broker planner "
-    "buyer marketer writer evangelist chief programmer physician fellow".split()
+    "buyer marketer writer evangelist chief programmer physician fellow geschäftsführer "
+    "leiter leiterin vorstand directeur directrice gerente responsable".split()
 )
 KO_TITLES = tuple(
     sorted(
@@ -85,6 +86,7 @@ KO_TITLES = tuple(
             "지점장 점장 교수 부교수 조교수 변호사 변리사 회계사 세무사 노무사 디자이너 개발자 "
             "엔지니어 컨설턴트 위원 연구위원 팀원 담당 과장대우 차장대우 프리랜서 번역가 통역사 "
             "작가 기자 강사 의사 약사 간호사 건축가 세무사 감정평가사 대표원장 마케터 기획자 "
+            "디렉터 리더 어드바이저 에반젤리스트 애널리스트 스페셜리스트 코디네이터 프로듀서 PD "
             "CEO CTO CFO COO"
         ).split(),
         key=len,
@@ -99,7 +101,14 @@ DEPARTMENT_WORDS = frozenset(
     "department dept division unit platform infrastructure cloud enterprise accounts account "
     "services digital innovation corporate affairs public relations quality supply chain "
     "logistics manufacturing brand content media events field inside channel regional "
-    "national of and & the for".split()
+    "national experience acquisition revenue analytics insights transformation compliance risk "
+    "training education learning of and & the for".split()
+)
+# What a Korean department is called without its 팀 / 부 (also: never a person's name).
+KO_DEPARTMENT_WORDS = frozenset(
+    "마케팅 영업 기획 개발 전략 경영 인사 재무 회계 총무 구매 생산 품질 연구 디자인 홍보 기술 "
+    "사업 해외 국내 글로벌 고객 서비스 운영 지원 관리 교육 법무 감사 물류 제품 콘텐츠 데이터 "
+    "보안 인프라 플랫폼 커머스 경영지원 신사업 사업개발".split()
 )
 KO_DEPARTMENT_ENDINGS = tuple("팀 본부 사업부 센터 연구소 실 부 부문 파트".split())
 
@@ -171,8 +180,8 @@ KO_PROVINCES = frozenset(
 )
 STREET_WORDS = re.compile(
     r"\b(street|st\.|avenue|ave\.?|road|rd\.|boulevard|blvd\.?|suite|ste\.?|floor|fl\.|"
-    r"building|bldg\.?|tower|drive|dr\.|lane|way|plaza|square|[a-z]+-(?:ro|gil|daero|gu|dong))\b"
-    r"|\d+\s*(?:층|호|번지)|[가-힣]+(?:로|길|대로)\s*\d",
+    r"building|bldg\.?|tower|drive|dr\.|lane|way|plaza|square|[a-z]{1,30}-(?:ro|gil|daero|gu|dong))\b"
+    r"|\d{1,6}\s*(?:층|호|번지)|[가-힣]{1,20}(?:로|길|대로)\s*\d",
     re.IGNORECASE,
 )
 US_STATE_ZIP = re.compile(r"^[A-Z]{2}\s+\d{5}(?:-\d{4})?$")

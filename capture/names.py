@@ -22,6 +22,7 @@ from capture.labels import (
     DEPARTMENT_WORDS,
     FIELD_LABELS,
     HONORIFICS,
+    KO_DEPARTMENT_WORDS,
     KO_METROS,
     KO_PROVINCES,
     KO_TITLES,
@@ -52,7 +53,13 @@ _NOT_NAME_WORDS = (
     | {"senior", "junior", "sr.", "jr", "vice", "general", "staff", "office", "tel", "fax"}
 )
 _NAME_WORD = re.compile(r"^[A-Za-zÀ-ÖØ-öø-ÿ][A-Za-zÀ-ÖØ-öø-ÿ'’\-.]*$")
-_KO_NOT_NAMES = frozenset(KO_TITLES) | set(KO_METROS) | KO_PROVINCES | {"감사", "대한민국", "한국"}
+_KO_NOT_NAMES = (
+    frozenset(KO_TITLES)
+    | set(KO_METROS)
+    | KO_PROVINCES
+    | KO_DEPARTMENT_WORDS
+    | {"감사", "대한민국", "한국"}
+)
 
 
 def western_name(piece: str) -> tuple[str, str] | None:

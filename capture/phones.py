@@ -2,6 +2,7 @@
 
 "T. 02-555-1234  F. 02-555-1235  M. 010-1234-5678" holds three numbers; the words between one
 number and the next say what the next one is (labels.py: mobile, office, direct, main, fax).
+A label may also follow the number in brackets ("+1 206 555 0177 (m)").
 A number with no label goes by its shape: phonenumbers knows a Korean 010 is a mobile and an
 02 a landline; a North American number could be either, so it goes to the office number with a
 doubt. Numbers become E.164 (what contacts.validation stores); one that cannot be read is kept
@@ -18,7 +19,8 @@ import phonenumbers
 from capture.draft import DraftBuilder
 from capture.labels import MOBILE, OFFICE, PHONE_LABEL, PHONE_LABELS
 
-_NUMBER = re.compile(r"(?<![\w+])\+?\(?\d[\d ().\-]{5,}\d(?![\d])")
+_NUMBER = re.compile(r"(?<![\w+])\+?\(?\d[\d ().\-]{5,24}\d(?![\d])")
+_AFTER_LABEL = re.compile(r"\s*\(\s*([^()\d]{1,12}?)\s*\)")
 _GUESSED_RANK = 3
 
 
@@ -40,20 +42,25 @@ def find_phones(line: str, region: str | None) -> list[PhoneRead]:
         digits = sum(ch.isdigit() for ch in match.group())
         if not 7 <= digits <= 15:
             continue
-        before = line[previous_end : match.start()]
+        before = line[max(previous_end, match.start() - 40) : match.start()]
         label = PHONE_LABEL.search(before)
-        start = previous_end + label.start() if label else match.start()
+        start = match.start() - len(before) + label.start() if label else match.start()
+        end = match.end()
+        after = _AFTER_LABEL.match(line, end)
+        word = label.group(1).lower() if label else ""
+        if after and after.group(1).lower() in PHONE_LABELS:  # "+1 206 555 0177 (m)"
+            word, end = after.group(1).lower(), after.end()
         written = match.group().strip()
         value, problem, shape = normalise_number(written, region)
-        if label:
-            prop, rank = PHONE_LABELS[label.group(1).lower()]
+        if word:
+            prop, rank = PHONE_LABELS[word]
             guessed = False
         elif shape == "mobile":
             prop, rank, guessed = MOBILE, 0, False
         else:
             prop, rank, guessed = OFFICE, _GUESSED_RANK, shape in ("either", "")
-        found.append(PhoneRead(prop, rank, value, problem, guessed, start, match.end()))
-        previous_end = match.end()
+        found.append(PhoneRead(prop, rank, value, problem, guessed, start, end))
+        previous_end = end
     return found
 
 

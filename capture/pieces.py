@@ -19,6 +19,7 @@ from capture.labels import (
     KO_COMPANY_ENDINGS,
     KO_COMPANY_MARKERS,
     KO_DEPARTMENT_ENDINGS,
+    KO_DEPARTMENT_WORDS,
     KO_TITLES,
     STRONG_COMPANY,
     TITLE_WORDS,
@@ -79,6 +80,8 @@ def _english(piece: str, *, first: bool) -> list[Claim]:
         return [Claim("jobtitle", title), Claim("company", parts[-1], score=1)]
     if len(parts) >= 2 and is_company(parts[0]) and is_title(", ".join(parts[1:])):
         return [Claim("company", parts[0], score=1), Claim("jobtitle", ", ".join(parts[1:]))]
+    if len(parts) == 2 and _department_only(parts[0]) and not _department_only(parts[1]):
+        return [Claim("company", parts[1], score=1)]  # "Talent Acquisition, Contoso"
     if _STRONG_END.search(piece):
         return [Claim("company", piece, score=1)]
     if is_title(piece):
@@ -152,6 +155,8 @@ def _korean_kind(token: str) -> str:
         return "company"
     if word in KO_TITLES:
         return "title"
+    if word in KO_DEPARTMENT_WORDS:
+        return "dept"
     if korean_name(word) is not None:
         return "name"
     if len(word) >= 3 and word.endswith(KO_COMPANY_ENDINGS):

@@ -36,7 +36,7 @@ def test_each_valid_row_is_the_row_as_it_will_be_written():
     rows = list(csv.reader(CSV_150.splitlines()))
     for line, cells in enumerate(rows[1:], 2):
         row = by_line[line]
-        if not row.valid:
+        if row.draft is None:
             continue
         first, last, email, mobile, company, title, city = cells
         assert row.draft.properties() == {
