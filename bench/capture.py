@@ -3,9 +3,20 @@
 Each case of tests/capture/data/signatures.json is a paste and the draft a careful person would
 fill from it. A field counts when the case expects it or the reader filled it (a value read
 where none was written is wrong too); it is right when the reader's value is the expected one.
-Printed as rates per field, per language and overall, plus the cases written after the reader
-("-blind-" in their id: the honest estimate for pastes nobody tuned it on), and every field the
-reader gets wrong.
+Printed as rates per field, per language and overall, and every field the reader gets wrong.
+
+The data set was written in four rounds. The first 48 cases were written with the reader, the
+next 22 ("-blind-") and the last 10 ("-held-") after it, each round run once before the reader
+learnt anything from it: the first run of those rounds is the honest estimate for pastes nobody
+tuned on (round 2: 82 of 85 fields right, round 3: 53 of 63, round 4: 55 of 63; the rules added
+after each are general ones: trailing "(m)" labels, "Dept, Company", pronouns, team names that
+start with a family-name syllable). Add new pastes the same way: write, run once, note, fix.
+
+Then the cost of what a user can paste (a megabyte of one character, of phone numbers, ...)
+as reader time / `json.loads` of an activity carrying the same text (what the bot does with
+that message anyway): the reader reads a block's first 20,000 characters and a table's first
+200 rows, so a huge paste costs a bounded amount (shown, not gated: a chat flow should still
+call the reader off the event loop for a long paste).
 
     python bench/capture.py        (or: make bench)
 
@@ -16,16 +27,45 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from collections import Counter
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from capture import FIELDS, read_block  # noqa: E402
+from capture import FIELDS, read, read_block  # noqa: E402
 
 DATA = ROOT / "tests" / "capture" / "data" / "signatures.json"
 TARGET = 0.95
+HUGE = {
+    "a signature": "Jane Doe\nHead of Sales | Acme Inc.\nM: +1 415 555 0100\njane@acme.com",
+    "1 MB of x": "x" * 1_000_000,
+    "1 MB of Hangul": "김" * 1_000_000,
+    "80k phone numbers": "010-1234-5678 " * 80_000,
+    "500k 'a.'": "a." * 500_000,
+    "50k csv rows": "Email,Name\n" + "jane@acme.com,Jane Doe\n" * 50_000,
+}
+
+
+def best_of(fn: Callable[[], object], runs: int = 3) -> float:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - started)
+    return min(times)
+
+
+def costs() -> None:
+    print(f"{'paste':<20} {'reader / json.loads of its activity':>36} {'reader ms':>10}")
+    for name, text in HUGE.items():
+        body = json.dumps({"type": "message", "text": text, "channelId": "emulator"})
+        baseline = best_of(partial(json.loads, body))
+        reader = best_of(partial(read, text))
+        print(f"{name:<20} {reader / baseline:>36.1f} {reader * 1000:>10.1f}")
 
 
 def main() -> int:
@@ -36,7 +76,7 @@ def main() -> int:
     wrong: list[str] = []
     for case in cases:
         draft = read_block("\n".join(case["lines"]), case["region"])
-        groups = [case["lang"], "all"] + (["blind"] if "-blind-" in case["id"] else [])
+        groups = [case["lang"], "all"]
         for name in FIELDS:
             want, got = case["expect"].get(name, ""), draft.get(name)
             if not (want or got):
@@ -63,14 +103,13 @@ def main() -> int:
         print(f"{name:<12}" + "".join(f"{r:>8.1%} {k:>3}/{c:<3}" for r, k, c in cells))
     totals = [rate(g) for g in groups]
     print(f"{'all fields':<12}" + "".join(f"{r:>8.1%} {k:>3}/{c:<3}" for r, k, c in totals))
-    blind, b_right, b_count = rate("blind")
-    print(f"cases written after the reader: {blind:.1%} of fields right ({b_right}/{b_count})")
     print(f"doubts named exactly: {doubts_exact / len(cases):.1%} of cases")
     print("fields read wrong:" if wrong else "fields read wrong: none")
     for line in wrong:
         print(line)
     overall = totals[-1][0]
     print(f"overall {overall:.1%} (target >= {TARGET:.0%})")
+    costs()
     return 0 if overall >= TARGET else 1
 
 

@@ -44,7 +44,8 @@ def read_block(text: str, region: str | None = None) -> ContactDraft:
     """Read one person from `text`. `region` (ISO code, "KR", "US") reads local phone numbers;
     without it, a paste written in Korean is read as Korean and other local numbers are kept
     as written, with a doubt."""
-    lines = meaningful_lines(text[:MAX_CHARS])
+    text = text[:MAX_CHARS]
+    lines = meaningful_lines(text)
     region = (region or "").upper() or _region_of(text)
     draft = DraftBuilder()
     phones: list[tuple[PhoneRead, str]] = []

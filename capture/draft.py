@@ -19,6 +19,7 @@ Doubt reasons (`Doubt.reason`):
     no_name_or_email     (tables) a row with neither: nothing to create
     columns              (tables) a row with more cells than the header (value: how many)
     duplicate_in_paste   (tables) an email an earlier row of the same paste already has
+    too_long             (tables) a row longer than any contact's (value: its length)
     unreadable           (vCards) a card vobject could not read (field: "*")
 """
 

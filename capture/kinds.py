@@ -14,10 +14,14 @@ from typing import Literal
 from capture.block import EMAIL, read_block
 from capture.draft import ContactDraft
 from capture.labels import is_label
-from capture.table import MAX_ROWS, TableRead, has_header, read_table
+from capture.table import TableRead, has_header, read_table
 from capture.vcard import read_vcards
 
 Kind = Literal["block", "vcards", "table"]
+# The kind shows in a paste's first lines: a header, or lines each with its own person.
+_LOOK_CHARS = 20_000
+_LOOK_LINES = 30
+_LOOK_CHARS_A_LINE = 1_000
 
 
 @dataclass(frozen=True)
@@ -28,9 +32,10 @@ class PasteRead:
 
 
 def kind_of(text: str) -> Kind:
-    if "BEGIN:VCARD" in text.upper():
+    if "BEGIN:VCARD" in text[:_LOOK_CHARS].upper():
         return "vcards"
-    lines = [line for line in text.splitlines()[: 4 * MAX_ROWS] if line.strip()][: MAX_ROWS + 1]
+    head = text[:_LOOK_CHARS].splitlines()[:_LOOK_LINES]
+    lines = [line[:_LOOK_CHARS_A_LINE] for line in head if line.strip()]
     if len(lines) >= 2 and has_header(lines[0]):
         return "table"
     people = [line for line in lines if _person_line(line)]

@@ -110,6 +110,8 @@ KO_DEPARTMENT_WORDS = frozenset(
     "사업 해외 국내 글로벌 고객 서비스 운영 지원 관리 교육 법무 감사 물류 제품 콘텐츠 데이터 "
     "보안 인프라 플랫폼 커머스 경영지원 신사업 사업개발".split()
 )
+# Endings no Korean name has: "인사팀" is a team, though 인 is a family name.
+KO_TEAM_ENDINGS = ("팀", "본부", "사업부", "센터", "연구소", "부문", "파트")
 KO_DEPARTMENT_ENDINGS = tuple("팀 본부 사업부 센터 연구소 실 부 부문 파트".split())
 
 # Company forms: a strong one ends a company's name whatever comes before it.
@@ -184,7 +186,8 @@ STREET_WORDS = re.compile(
     r"|\d{1,6}\s*(?:층|호|번지)|[가-힣]{1,20}(?:로|길|대로)\s*\d",
     re.IGNORECASE,
 )
-US_STATE_ZIP = re.compile(r"^[A-Z]{2}\s+\d{5}(?:-\d{4})?$")
+# "CA 94105", "ON M5X 1A9": a state or province and its postal code; the city comes before.
+STATE_POSTAL = re.compile(r"^[A-Z]{2}\s+(?:\d{5}(?:-\d{4})?|[A-Z]\d[A-Z]\s?\d[A-Z]\d)$")
 
 SOCIAL_DOMAINS = (
     "linkedin.com twitter.com x.com facebook.com fb.com instagram.com youtube.com youtu.be "

@@ -25,6 +25,7 @@ from capture.labels import (
     KO_DEPARTMENT_WORDS,
     KO_METROS,
     KO_PROVINCES,
+    KO_TEAM_ENDINGS,
     KO_TITLES,
     NAME_SUFFIXES,
     PHONE_LABELS,
@@ -117,6 +118,8 @@ def korean_name(token: str) -> tuple[str, str] | None:
     if word.endswith("님") and len(word) > 3:
         word = word[:-1]
     if not (2 <= len(word) <= 4 and is_hangul(word)) or word in _KO_NOT_NAMES:
+        return None
+    if len(word) >= 3 and word.endswith(KO_TEAM_ENDINGS):
         return None
     if word[:2] in COMPOUND_FAMILY_NAMES and len(word) >= 3:
         return word[2:], word[:2]

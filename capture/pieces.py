@@ -38,6 +38,7 @@ _STRONG_END = re.compile(
 _COMMA = re.compile(
     r",(?!\s*(?:co|ltd|inc|llc|corp|limited|gmbh|plc|l\.l\.c)\b\.?\s*(?:,|$|ltd))\s*", re.IGNORECASE
 )
+_PRONOUNS = re.compile(r"\s*\(\s*(?:she|he|they|ze|xe)\s*/\s*\w+(?:\s*/\s*\w+)?\s*\)", re.I)
 _AT = re.compile(r"\s+(?:at|@)\s+", re.IGNORECASE)
 _LATIN_ASIDE = re.compile(r"\(\s*[A-Za-z][A-Za-z .,'\-]*\)")
 
@@ -61,6 +62,7 @@ def claims_of(piece: str, *, first: bool) -> list[Claim]:
 
 
 def _english(piece: str, *, first: bool) -> list[Claim]:
+    piece = _PRONOUNS.sub("", piece).strip()
     at = _AT.split(piece, maxsplit=1)
     if len(at) == 2 and is_title(at[0]):
         return [Claim("jobtitle", at[0].strip()), Claim("company", at[1].strip(), score=1)]
@@ -103,6 +105,12 @@ def _korean(piece: str) -> list[Claim]:
     if spaced is not None:
         return [Claim("name", spaced[0], spaced[1], score=3)]
     kinds = [_korean_kind(t) for t in tokens]
+    for i, token in enumerate(tokens):  # "주식회사 한결": the word by a bare marker is the name
+        if token in KO_COMPANY_MARKERS:
+            for j in (i + 1, i - 1):
+                if 0 <= j < len(tokens) and kinds[j] in ("name", "other"):
+                    kinds[j] = "company"
+                    break
     has_title = "title" in kinds
     claims: list[Claim] = []
     for token, kind in zip(tokens, kinds, strict=True):

@@ -4,7 +4,7 @@ Only what is written is read: "Seoul, Korea" gives both, "San Francisco, CA 9410
 "서울특별시 강남구 ..." the city 서울 (a province's address, "경기도 성남시 ...", the city 성남).
 Countries are kept as written ("Republic of Korea", "USA", "대한민국"); no country is inferred
 from a phone number or a domain. A line is an address when it names a known country or city,
-carries a US state and ZIP, or has street words with numbers.
+carries a state and postal code ("CA 94105", "ON M5X 1A9"), or has street words with numbers.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from capture.labels import (
     COUNTRIES,
     KO_METROS,
     KO_PROVINCES,
+    STATE_POSTAL,
     STREET_WORDS,
-    US_STATE_ZIP,
 )
 
 _POSTAL = re.compile(r"\b\d{4,6}(?:-\d{3,4})?\b|\b[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b")
@@ -38,7 +38,7 @@ def address_of(piece: str) -> tuple[str, str] | None:
         country = parts.pop()
     city = ""
     for i, part in enumerate(parts):
-        if US_STATE_ZIP.match(part) and i > 0:
+        if STATE_POSTAL.match(part) and i > 0:
             city = parts[i - 1]
     if not city and parts:
         last = _POSTAL.sub("", parts[-1]).strip(" ,-")

@@ -23,6 +23,7 @@ from contacts.korean import has_hangul
 from contacts.validation import normalise_email
 
 MAX_ROWS = 200
+MAX_ROW_CHARS = 2_000  # a contact's row is a few hundred characters at most
 HEADERS: dict[str, str] = {
     **dict.fromkeys(("first name", "firstname", "first", "given name"), "firstname"),
     **dict.fromkeys(("last name", "lastname", "last", "surname", "family name", "성"), "lastname"),
@@ -109,7 +110,7 @@ def read_table(text: str, region: str | None = None) -> TableRead:
     lines = [(i, line) for i, line in enumerate(text.splitlines(), 1) if line.strip()]
     if not lines:
         return TableRead((), ())
-    region = (region or "").upper() or ("KR" if has_hangul(text) else None)
+    region = (region or "").upper() or ("KR" if has_hangul(text[:20_000]) else None)
     if has_header(lines[0][1]):
         header, body = lines[0][1], lines[1:]
         delimiter = delimiter_of(header)
@@ -119,6 +120,9 @@ def read_table(text: str, region: str | None = None) -> TableRead:
     rows: list[TableRow] = []
     seen: set[str] = set()
     for number, line in body[:MAX_ROWS]:
+        if len(line) > MAX_ROW_CHARS:
+            rows.append(TableRow(number, line, None, (Doubt("*", "too_long", str(len(line))),)))
+            continue
         cells = next(csv.reader([line], delimiter=delimiter), [])
         if columns:
             row = _row(number, line, cells, columns, region)

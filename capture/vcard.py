@@ -25,6 +25,7 @@ from contacts.korean import has_hangul, split_korean_name
 from contacts.validation import normalise_email
 
 _CARD = re.compile(r"^BEGIN:VCARD\s*$.*?^END:VCARD\s*$", re.IGNORECASE | re.MULTILINE | re.DOTALL)
+MAX_CARDS = 200  # as many as a pasted list's rows
 _TEL_KINDS: dict[str, tuple[str | None, int]] = {
     "cell": (MOBILE, 0),
     "mobile": (MOBILE, 0),
@@ -39,9 +40,11 @@ _TEL_KINDS: dict[str, tuple[str | None, int]] = {
 
 
 def read_vcards(text: str, region: str | None = None) -> list[ContactDraft]:
-    """One draft per BEGIN:VCARD ... END:VCARD in `text`, in order."""
-    drafts = []
+    """One draft per BEGIN:VCARD ... END:VCARD in `text`, in order; at most MAX_CARDS."""
+    drafts: list[ContactDraft] = []
     for match in _CARD.finditer(text.replace("\r\n", "\n")):
+        if len(drafts) == MAX_CARDS:
+            break
         try:
             card = vobject.readOne(match.group(0))
         except Exception:  # vobject raises ParseError and plain ValueErrors alike
