@@ -179,10 +179,12 @@ def _labelled(draft: DraftBuilder, piece: str, source: str) -> bool:
     if match is None or match.group(1).lower() not in FIELD_LABELS:
         return False
     field, value = FIELD_LABELS[match.group(1).lower()], piece[match.end() :].strip()
-    if not has_hangul(match.group(1)) and not re.match(r"^\s*[\w \-]+?\s*[:.]", piece):
+    if not has_hangul(match.group(1)) and piece[match.end(1) :].lstrip()[:1] not in (":", "."):
         return False  # "Location Services Manager": an English label needs its colon
     if not value:
         return True
+    if field in ("email", "website"):
+        return False  # their values were cut out already: "E. J. Smith" is a name
     if field == "name":
         name = korean_name(value) or western_name(value)
         if name is not None:

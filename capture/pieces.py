@@ -48,7 +48,7 @@ class Claim:
     kind: str  # name, jobtitle, company, place, leftover
     value: str = ""
     other: str = ""  # name: the family name; place: the country
-    score: int = 0  # name: how sure; company: 1 when sure, 0 when only guessed
+    score: int = 0  # a name: how sure (the surest name of a paste is its person)
 
 
 def claims_of(piece: str, *, first: bool) -> list[Claim]:
@@ -65,7 +65,7 @@ def _english(piece: str, *, first: bool) -> list[Claim]:
     piece = _PRONOUNS.sub("", piece).strip()
     at = _AT.split(piece, maxsplit=1)
     if len(at) == 2 and is_title(at[0]):
-        return [Claim("jobtitle", at[0].strip()), Claim("company", at[1].strip(), score=1)]
+        return [Claim("jobtitle", at[0].strip()), Claim("company", at[1].strip())]
     name = western_name(piece)
     if name is not None and piece.isupper():  # "JOHN SMITH", but also "SAMSUNG SDS"
         return [Claim("name", name[0], name[1], score=2)] if name[1] else [Claim("leftover", piece)]
@@ -79,17 +79,17 @@ def _english(piece: str, *, first: bool) -> list[Claim]:
         return claims + (_english(rest, first=False) if is_title(rest) else _split_all(parts[1:]))
     if len(parts) >= 2 and is_title(parts[0]) and not _department_only(parts[-1]):
         title = ", ".join(parts[:-1])
-        return [Claim("jobtitle", title), Claim("company", parts[-1], score=1)]
+        return [Claim("jobtitle", title), Claim("company", parts[-1])]
     if len(parts) >= 2 and is_company(parts[0]) and is_title(", ".join(parts[1:])):
-        return [Claim("company", parts[0], score=1), Claim("jobtitle", ", ".join(parts[1:]))]
+        return [Claim("company", parts[0]), Claim("jobtitle", ", ".join(parts[1:]))]
     if len(parts) == 2 and _department_only(parts[0]) and not _department_only(parts[1]):
-        return [Claim("company", parts[1], score=1)]  # "Talent Acquisition, Contoso"
+        return [Claim("company", parts[1])]  # "Talent Acquisition, Contoso"
     if _STRONG_END.search(piece):
-        return [Claim("company", piece, score=1)]
+        return [Claim("company", piece)]
     if is_title(piece):
         return [Claim("jobtitle", piece)]
     if is_company(piece):
-        return [Claim("company", piece, score=1)]
+        return [Claim("company", piece)]
     if _department_only(piece):
         return []
     return [Claim("leftover", piece)]
@@ -134,13 +134,13 @@ def _korean(piece: str) -> list[Claim]:
             if k in ("other", "company")
         ]
         if before:
-            claims.append(Claim("company", " ".join(before), score=1))
+            claims.append(Claim("company", " ".join(before)))
     marked = [i for i, k in enumerate(kinds) if k == "company"]
     if marked and not any(c.kind == "company" for c in claims):
-        claims.append(Claim("company", _company_span(tokens, kinds, marked[0]), score=1))
+        claims.append(Claim("company", _company_span(tokens, kinds, marked[0])))
     if not claims and "dept" in kinds and "other" in kinds[: kinds.index("dept")]:
         before = [t for t, k in zip(tokens, kinds, strict=True) if k == "other"]
-        claims.append(Claim("company", " ".join(before[: kinds.index("dept")]), score=1))
+        claims.append(Claim("company", " ".join(before[: kinds.index("dept")])))
     if not claims and all(k in ("other",) for k in kinds):
         claims.append(Claim("leftover", " ".join(tokens)))
     return claims

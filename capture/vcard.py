@@ -50,8 +50,17 @@ def read_vcards(text: str, region: str | None = None) -> list[ContactDraft]:
         except Exception:  # vobject raises ParseError and plain ValueErrors alike
             drafts.append(ContactDraft(doubts=(Doubt("*", "unreadable"),)))
             continue
-        drafts.append(_draft(card, region or ("KR" if has_hangul(match.group(0)) else None)))
+        drafts.append(_draft(card, region or _region_of(card)))
     return drafts
+
+
+def _region_of(card: Any) -> str | None:
+    """KR for a card whose name or company is written in Hangul (decoded: a 2.1 card's
+    quoted-printable N is bytes until vobject reads it)."""
+    written = " ".join(
+        str(child.value) for key in ("n", "fn", "org") for child in _children(card, key)
+    )
+    return "KR" if has_hangul(written) else None
 
 
 def _draft(card: Any, region: str | None) -> ContactDraft:
@@ -66,8 +75,8 @@ def _draft(card: Any, region: str | None) -> ContactDraft:
     phones: list[tuple[PhoneRead, str]] = []
     for tel in _children(card, "tel"):
         written = re.sub(r"^tel:", "", str(tel.value).strip(), flags=re.IGNORECASE)
-        prop, rank = _tel_kind(tel)
-        value, problem, _ = normalise_number(written, region)
+        value, problem, shape = normalise_number(written, region)
+        prop, rank = _tel_kind(tel, shape)
         phones.append((PhoneRead(prop, rank, value, problem, False, 0, 0), f"TEL:{tel.value}"))
     put_phones(draft, phones)
     org = _children(card, "org")
@@ -122,8 +131,9 @@ def _children(card: Any, name: str) -> list[Any]:
 
 
 def _types(child: Any) -> set[str]:
+    """TYPE=work,voice (3.0), TYPE="cell,voice" (4.0) and bare ;CELL;WORK (2.1)."""
     params: dict[str, list[str]] = child.params
-    found: set[str] = set()
+    found: set[str] = {str(p).lower() for p in getattr(child, "singletonparams", [])}
     for value in params.get("TYPE", []):
         found.update(v.strip().strip('"').lower() for v in value.split(","))
     return found
@@ -133,10 +143,11 @@ def _preferred(child: Any) -> bool:
     return "pref" in _types(child) or "1" in child.params.get("PREF", [])
 
 
-def _tel_kind(tel: Any) -> tuple[str | None, int]:
-    """A fax is a fax even when it is a work one (TYPE=work,fax)."""
+def _tel_kind(tel: Any, shape: str) -> tuple[str | None, int]:
+    """A fax is a fax even when it is a work one (TYPE=work,fax); a number with no kind goes
+    by its shape (a Korean 010 is a mobile)."""
     kinds = _types(tel)
     for kind in ("fax", "pager", "textphone", "cell", "mobile", "iphone", "work", "main", "home"):
         if kind in kinds:
             return _TEL_KINDS[kind]
-    return OFFICE, 1
+    return (MOBILE, 0) if shape == "mobile" else (OFFICE, 1)

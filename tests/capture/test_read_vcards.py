@@ -97,3 +97,23 @@ def test_a_pasted_vcard_is_told_apart_from_a_signature():
     pasted = read(CARDS)
     assert pasted.kind == "vcards"
     assert len(pasted.drafts) == 4
+
+
+def test_an_old_2_1_card_from_a_phone_with_a_quoted_printable_korean_name():
+    card = (
+        "BEGIN:VCARD\r\nVERSION:2.1\r\n"
+        "N;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:=EA=B9=80;=EB=AF=BC=EC=88=98;;;\r\n"
+        "TEL;CELL:010-1234-5678\r\nTEL;WORK;VOICE:02-555-1234\r\nTEL;HOME:031-777-8888\r\n"
+        "END:VCARD\r\n"
+    )
+    (minsu,) = read_vcards(card)
+    assert fields(minsu) == {
+        "firstname": "민수",
+        "lastname": "김",
+        "mobilephone": "+821012345678",
+        "phone": "+8225551234",
+    }
+    assert doubts(minsu) == {
+        ("phone", "several_phones", "+82317778888"),
+        ("email", "not_found", ""),
+    }
