@@ -154,6 +154,10 @@ def _read_pieces(draft: DraftBuilder, pieces: list[tuple[str, str]]) -> None:
                 leftovers.append((order, piece, source))
             else:
                 draft.put(claim.kind, claim.value, source)
+    own = domain_label(draft)
+    for n in [n for n in names if _is_domain(f"{n[2].value}{n[2].other}", own)]:
+        names.remove(n)
+        leftovers.append((n[1], unlabelled[n[1]][0], n[3]))
     names.sort(key=lambda n: (n[0], n[1]))
     if names and not draft.has("firstname") and not draft.has("lastname"):
         _, _, best, source = _hangul_first(names)
@@ -163,6 +167,12 @@ def _read_pieces(draft: DraftBuilder, pieces: list[tuple[str, str]]) -> None:
             if claim.other and not has_hangul(claim.value):
                 leftovers.append((order, unlabelled[order][0], source))
     _guess_company(draft, [(piece, source) for _, piece, source in sorted(leftovers)])
+
+
+def _is_domain(text: str, own: str) -> bool:
+    """ "FOURTH COFFEE" next to oliver@fourthcoffee.com is the company, not a person."""
+    folded = re.sub(r"[^a-z0-9]", "", text.lower())
+    return len(own) >= 4 and folded == own
 
 
 def _hangul_first(names: list[tuple[int, int, Claim, str]]) -> tuple[int, int, Claim, str]:

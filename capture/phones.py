@@ -2,7 +2,7 @@
 
 "T. 02-555-1234  F. 02-555-1235  M. 010-1234-5678" holds three numbers; the words between one
 number and the next say what the next one is (labels.py: mobile, office, direct, main, fax).
-A label may also follow the number in brackets ("+1 206 555 0177 (m)").
+A number with no label before it may have one after it ("+1 206 555 0177 (m)", "... mobile").
 A number with no label goes by its shape: phonenumbers knows a Korean 010 is a mobile and an
 02 a landline; a North American number could be either, so it goes to the office number with a
 doubt. Numbers become E.164 (what contacts.validation stores); one that cannot be read is kept
@@ -20,7 +20,8 @@ from capture.draft import DraftBuilder
 from capture.labels import MOBILE, OFFICE, PHONE_LABEL, PHONE_LABELS
 
 _NUMBER = re.compile(r"(?<![\w+])\+?\(?\d[\d ().\-]{5,24}\d(?![\d])")
-_AFTER_LABEL = re.compile(r"\s*\(\s*([^()\d]{1,12}?)\s*\)")
+# After the number, when none stands before it: "(m)", "(office)", or a last word "mobile".
+_AFTER_LABEL = re.compile(r"\s*(?:\(\s*([^()\d]{1,12}?)\s*\)|([A-Za-z가-힣]{1,10})\s*(?=$|[|,;]))")
 _GUESSED_RANK = 3
 
 
@@ -46,10 +47,10 @@ def find_phones(line: str, region: str | None) -> list[PhoneRead]:
         label = PHONE_LABEL.search(before)
         start = match.start() - len(before) + label.start() if label else match.start()
         end = match.end()
-        after = _AFTER_LABEL.match(line, end)
         word = label.group(1).lower() if label else ""
-        if after and after.group(1).lower() in PHONE_LABELS:  # "+1 206 555 0177 (m)"
-            word, end = after.group(1).lower(), after.end()
+        after = None if word else _AFTER_LABEL.match(line, end)
+        if after and (after.group(1) or after.group(2)).lower() in PHONE_LABELS:
+            word, end = (after.group(1) or after.group(2)).lower(), after.end()
         written = match.group().strip()
         value, problem, shape = normalise_number(written, region)
         if word:

@@ -105,6 +105,13 @@ def _korean(piece: str) -> list[Claim]:
     if spaced is not None:
         return [Claim("name", spaced[0], spaced[1], score=3)]
     kinds = [_korean_kind(t) for t in tokens]
+    spaced_at = _spaced_name_at(tokens, kinds)
+    if spaced_at is not None:  # "품질관리팀 차장 김 민 수"
+        start, end = spaced_at
+        named = spaced_korean_name(tokens[start:end])
+        assert named is not None
+        rest = _korean(" ".join(tokens[:start] + tokens[end:])) if end - start < len(tokens) else []
+        return [Claim("name", named[0], named[1], score=4)] + rest
     for i, token in enumerate(tokens):  # "주식회사 한결": the word by a bare marker is the name
         if token in KO_COMPANY_MARKERS:
             for j in (i + 1, i - 1):
@@ -144,6 +151,17 @@ def _korean(piece: str) -> list[Claim]:
     if not claims and all(k in ("other",) for k in kinds):
         claims.append(Claim("leftover", " ".join(tokens)))
     return claims
+
+
+def _spaced_name_at(tokens: list[str], kinds: list[str]) -> tuple[int, int] | None:
+    """Where a name written apart ("김 민 수", "홍 길동") stands among other words."""
+    for start in range(len(tokens)):
+        for end in (start + 3, start + 2):
+            if end > len(tokens) or any(k != "other" for k in kinds[start:end]):
+                continue
+            if spaced_korean_name(tokens[start:end]) is not None:
+                return start, end
+    return None
 
 
 def _company_span(tokens: list[str], kinds: list[str], at: int) -> str:
