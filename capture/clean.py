@@ -1,6 +1,7 @@
 """The lines of a paste worth reading: what is not a field is cut before any field is looked for.
 
-A pasted signature often comes with the mail around it: the quoted message it answered (cut at
+The command it was typed after ("add", "새 연락처", "등록") is no field either. A pasted
+signature often comes with the mail around it: the quoted message it answered (cut at
 "On ... wrote:", "-----Original Message-----", Outlook's rule, "보낸 사람:"), lines quoted with
 ">", a legal disclaimer (its whole paragraph), greetings, the body's sentences, the closing
 ("Best regards," / "감사합니다"; a Korean "김민수 드림" keeps the name) and mail clients' tags.
@@ -12,6 +13,7 @@ import re
 
 from capture.labels import (
     CLOSINGS,
+    COMMAND,
     DISCLAIMER,
     GREETINGS,
     KO_SIGN_OFFS,
@@ -36,6 +38,9 @@ def meaningful_lines(text: str) -> list[str]:
     """The paste's lines that may hold a field, in order, stripped; blank lines dropped."""
     raw = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     raw = _before_quote(raw)
+    first = next((i for i, line in enumerate(raw) if line.strip()), None)
+    if first is not None:  # "add Jane Doe ...", "새 연락처\n김민수 ..."
+        raw[first] = COMMAND.sub("", raw[first], count=1)
     out: list[str] = []
     in_disclaimer = False
     for line in raw:

@@ -210,6 +210,15 @@ def is_label(word: str) -> bool:
     return word.lower().rstrip(":.)") in LABEL_WORDS
 
 
+# The command a paste may follow ("add" + a signature, "새 연락처" + a card): not a field.
+COMMAND = re.compile(
+    r"^\s*(?:(?:add|create)\b(?:\s+(?:a\s+)?(?:new\s+)?contacts?\b)?|new\s+contacts?\b)"
+    r"\s*[:\-]?\s*"
+    r"|^\s*(?:새\s*연락처|연락처\s*(?:추가|등록)|추가|등록)(?![가-힣])\s*[:\-]?\s*",
+    re.IGNORECASE,
+)
+
+
 # Lines a reader never reads a field from: mail clients' tags, registration numbers.
 NOISE_LINE = re.compile(
     r"^(sent from my|get outlook for|please consider the environment|사업자\s*등록\s*번호|"

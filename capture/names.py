@@ -103,9 +103,9 @@ def _korean_order(words: list[str]) -> tuple[str, str] | None:
     if len(words) != 2:
         return None
     a, b = words
-    if a.isupper() and len(a) > 1 and not b.isupper():
-        return b, a.capitalize()  # "KIM Minsu"
-    if b.isupper() and len(b) > 1 and not a.isupper():
+    if a.isupper() and a.lower() in ROMAN_FAMILY and not b.isupper():
+        return b, a.capitalize()  # "KIM Minsu" ("TJ Miller" stays given-name first)
+    if b.isupper() and b.lower() in ROMAN_FAMILY and not a.isupper():
         return a, b.capitalize()  # "Minsu KIM"
     if a.lower() in ROMAN_FAMILY and re.match(r"^[A-Z][a-z]+-[a-z]+$", b):
         return b, a  # "Kim Min-su"

@@ -64,3 +64,24 @@ def test_a_local_number_without_a_country_is_kept_as_written_and_doubted():
     assert read_block("Jane Doe\nMobile: (415) 555-0100", "US").get("mobilephone") == (
         "+14155550100"
     )
+
+
+def test_the_command_a_paste_follows_is_no_field():
+    english = read_block("add Jane Doe | Head of Sales | Acme Inc. | jane@acme.com")
+    korean = read_block("새 연락처\n김민수 과장\n(주)한빛소프트\nminsu@hanbit.co.kr")
+    assert english.properties() == {
+        "firstname": "Jane",
+        "lastname": "Doe",
+        "email": "jane@acme.com",
+        "company": "Acme Inc.",
+        "jobtitle": "Head of Sales",
+    }
+    assert korean.properties() == {
+        "firstname": "민수",
+        "lastname": "김",
+        "email": "minsu@hanbit.co.kr",
+        "company": "(주)한빛소프트",
+        "jobtitle": "과장",
+    }
+    assert read_block("Addison Lee\naddison@lee.com").get("firstname") == "Addison"
+    assert read_block("New Horizons Inc.\nJane Doe").get("company") == "New Horizons Inc."
