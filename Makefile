@@ -68,6 +68,7 @@ bench: $(STAMP)
 	$(PY) -m bench.local_hubspot
 	$(PY) -m bench.tokens
 	$(PY) -m bench.parser
+	$(PY) -m bench.capture
 	$(PY) -m bench.store
 	$(PY) -m bench.load
 

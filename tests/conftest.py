@@ -41,6 +41,7 @@ APP_PACKAGES = [
     "agent",
     "bots",
     "flows",
+    "capture",
     "ground",
     "cards",
     "contacts",

@@ -24,6 +24,7 @@ PACKAGES = (
     "cards",
     "agent",
     "typed",
+    "capture",
     "contacts",
     "store",
     "ground",
