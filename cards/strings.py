@@ -53,14 +53,14 @@ MESSAGES: dict[str, dict[str, str]] = {
     "owner_unknown": {
         "en": "Owner's email: no HubSpot user has the email {email}. Leave it empty to be the "
         "owner yourself. Nothing was saved.",
-        "ko": "담당자 이메일: {email}을(를) 쓰는 HubSpot 사용자가 없어요. 비워 두면 본인이 "
-        "담당자가 돼요. 저장된 것은 없어요.",
+        "ko": "담당자 이메일: {email} 이메일을 쓰는 HubSpot 사용자가 없어요. 비워 두면 본인이 "
+        "담당자가 돼요. 아무것도 저장하지 않았어요.",
     },
     "no_owner": {
         "en": "You have no HubSpot owner: no HubSpot user has your email ({email}), so no "
         "contacts are yours. Ask your HubSpot admin to add you as a user.",
-        "ko": "HubSpot 담당자로 등록되어 있지 않아요. 회원님의 이메일({email})을 쓰는 HubSpot "
-        "사용자가 없어서 담당 연락처도 없어요. HubSpot 관리자에게 사용자 추가를 요청하세요.",
+        "ko": "HubSpot 담당자로 등록되어 있지 않아요. 사용하시는 이메일({email})로 된 HubSpot "
+        "사용자가 없어서 담당하는 연락처도 없어요. HubSpot 관리자에게 사용자 추가를 요청해 주세요.",
     },
     "no_owner_unknown_user": {
         "en": "I can't tell which HubSpot owner you are: this chat doesn't tell me your email. "
@@ -70,7 +70,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "no_own_contacts": {
         "en": "No contacts are yours in HubSpot yet.",
-        "ko": "HubSpot에서 회원님이 담당하는 연락처가 아직 없어요.",
+        "ko": "HubSpot에서 담당하고 계신 연락처가 아직 없어요.",
     },
     "search_empty": {
         "en": "Tell me at least one thing to search for (an email, a name, a "
