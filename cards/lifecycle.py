@@ -220,7 +220,8 @@ def _keep_passive(actions: list[Any]) -> list[Any]:
 
 
 def _strip(elements: list[Any]) -> list[Any]:
-    """Elements without inputs and acting buttons; an ActionSet or Column left empty goes."""
+    """Elements without inputs and acting buttons; an ActionSet, Column or ColumnSet left empty
+    goes."""
     out = []
     for element in elements:
         if not isinstance(element, dict):
@@ -242,5 +243,7 @@ def _strip(elements: list[Any]) -> list[Any]:
                 if column["items"]:
                     columns.append(column)
             element["columns"] = columns
+            if not columns:
+                continue
         out.append(element)
     return out

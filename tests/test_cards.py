@@ -99,10 +99,10 @@ def test_results_card_shows_ten_rows_the_range_and_more():
     assert card["body"][1]["text"] == "Showing 1–10 of 37"
     rows = card["body"][2:]
     assert len(rows) == 10
-    first = rows[0]["items"][0]["columns"]
-    assert element_text(first[0]["items"][0]) == "P0"
-    assert element_text(first[0]["items"][1]) == "p0@x.com · Acme · +1 415-555-0000"
-    button = first[1]["items"][0]["actions"][0]
+    first = rows[0]["items"]  # name; email; phone · company; the buttons under them
+    assert element_text(first[0]) == "P0"
+    assert [element_text(e) for e in first[1:3]] == ["p0@x.com", "+1 415-555-0000 · Acme"]
+    button = first[3]["columns"][0]["items"][0]["actions"][0]
     assert button["title"] == "Update"
     assert button["data"] == {"action": "update_pick", "nonce": NONCE, "contact_id": "0"}
     more = card["actions"][0]
