@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import logging
 import secrets
-import time
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from botbuilder.core import CardFactory, MessageFactory
@@ -38,6 +38,7 @@ from cards.lifecycle import (
     track,
     universal,
 )
+from cards.times import local_time
 
 if TYPE_CHECKING:
     from bots.turn import BotTurn
@@ -90,10 +91,6 @@ def _book(data: Any) -> dict[str, Any]:
 def _ends(kind: str, action: str) -> bool:
     """Whether pressing `action` finishes the job of a card of `kind`."""
     return any(action in actions for k, actions in ENDING_ACTIONS.items() if k == kind)
-
-
-def _now() -> str:
-    return time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
 
 
 class CardLife:
@@ -264,7 +261,8 @@ class CardLife:
     ) -> dict[str, Any]:
         turn = self._turn
         lang = str(entry.get("lang") or turn.lang)
-        status = status_text(lang, outcome, by=turn.actor.name, when=_now(), name=name)
+        when = local_time(lang, datetime.now(UTC), turn.zone)  # the user's clock (cards/times.py)
+        status = status_text(lang, outcome, by=turn.actor.name, when=when, name=name)
         final = ended(entry.get("card") or {}, status, outcome, instructions=kind in INSTRUCTED)
         if kind == CardKind.CONFIRM:  # a confirmation ended without Confirm: its change is gone too
             for data in acting_data(entry.get("card") or {}):

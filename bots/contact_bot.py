@@ -31,6 +31,7 @@ from bots.inbox import delivery_key
 from bots.owners import OwnerOfTurn
 from bots.turn import BotTurn
 from bots.typing import typing_while_slow
+from bots.zones import zone_of_turn
 from cards import text
 from cards.lifecycle import REFRESH_VERB, Outcome, expired_card
 from config import Settings
@@ -127,6 +128,7 @@ class ContactBot(ActivityHandler):
                 return
             raw = await self._accessor.get(turn_context, dict)
             data = ConversationData.from_dict(raw)
+            data.zone = await zone_of_turn(activity, data.zone)
             turn_context.turn_state[_DATA_KEY] = data
             try:
                 if activity.type == ActivityTypes.message:

@@ -73,6 +73,12 @@ class BotTurn:
         return self.data.nonce
 
     @property
+    def zone(self) -> str:
+        """The user's time zone: the activity's, or the one the conversation remembers (the
+        bot loads it at the start of the turn: bots/zones.py)."""
+        return self.data.zone
+
+    @property
     def region(self) -> str | None:
         """Phone numbers typed without a country code are read as Korean ones in Korean."""
         return "KR" if self.lang == "ko" else None
@@ -91,6 +97,7 @@ class BotTurn:
             conversation=str(getattr(conversation, "id", None) or ""),
             email=who.email,
             tenant=who.tenant,
+            zone=self.zone,
         )
 
     async def writer(self) -> Actor:

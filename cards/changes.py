@@ -26,19 +26,23 @@ _EMPTY = {"en": "(empty)", "ko": "(없음)"}
 
 
 def _row(title: str, value: str, *, subtle: bool = False) -> dict[str, Any]:
+    """One field as the `facts` template lays it out: the label, and the value under it with
+    the card's whole width (a long email never breaks mid-word beside a label column)."""
     run: dict[str, Any] = {"type": "TextRun", "text": value}
     if subtle:
         run["isSubtle"] = True
     return {
-        "type": "ColumnSet",
+        "type": "Container",
         "spacing": "Small",
-        "columns": [
+        "items": [
             {
-                "type": "Column",
-                "width": 2,
-                "items": [{"type": "TextBlock", "text": title, "weight": "Bolder", "wrap": True}],
+                "type": "TextBlock",
+                "text": title,
+                "weight": "Bolder",
+                "isSubtle": True,
+                "wrap": True,
             },
-            {"type": "Column", "width": 3, "items": [{"type": "RichTextBlock", "inlines": [run]}]},
+            {"type": "RichTextBlock", "inlines": [run], "spacing": "None"},
         ],
     }
 
@@ -80,16 +84,15 @@ def highlight(card: Card, lang: str, changed: Mapping[str, str]) -> Card:
         if not isinstance(element, dict) or element.get("id") != "facts":
             continue
         for row in element.get("items") or []:
-            title_col, value_col = row["columns"]
-            title = title_col["items"][0]
+            title, value = row["items"][:2]
             name = labels.get(str(title.get("text")))
             if name is None:
                 continue
             title["color"] = "Good"
-            runs = value_col["items"][0]["inlines"]
-            runs[0].update({"weight": "Bolder", "color": "Good"})
+            title.pop("isSubtle", None)
+            value["inlines"][0].update({"weight": "Bolder", "color": "Good"})
             old = shown(display_value(lang, name, changed[name]), 80) or pick(lang, _EMPTY)
-            value_col["items"].append(
+            row["items"].append(
                 {
                     "type": "RichTextBlock",
                     "spacing": "None",

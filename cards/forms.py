@@ -12,6 +12,7 @@ from cards.actions import Action
 from cards.labels import ui
 from cards.parts import Card, button, button_data, form_card, form_input, korean_order
 from cards.render import shown
+from cards.values import PHONE_FIELDS, display_phone
 from contacts.model import EDITABLE_PROPERTIES, Contact
 
 SEARCH_FIELDS = ("email", "name", "company", "phone", "text")
@@ -86,6 +87,13 @@ def update_find_form(lang: str, nonce: str) -> Card:
     )
 
 
+def _as_shown(lang: str, name: str, value: str) -> str:
+    """A phone number as the cards show it ("010-1234-5678", not "+821012345678"): the form
+    must not look like other data. Sent back unchanged it is no change (flows/updates.py
+    compares normalised values)."""
+    return display_phone(value, lang) if name in PHONE_FIELDS and value else value
+
+
 def update_form(
     lang: str,
     nonce: str,
@@ -102,7 +110,11 @@ def update_form(
         ui(lang, "update_title", name=shown(contact.display_name, 60)),
         ui(lang, "update_intro"),
         [
-            form_input(lang, name, typed[name] if name in typed else contact.get(name))
+            form_input(
+                lang,
+                name,
+                typed[name] if name in typed else _as_shown(lang, name, contact.get(name)),
+            )
             for name in korean_order(lang, UPDATE_FIELDS)
         ],
         [

@@ -6,12 +6,12 @@ TextRuns through `shown`, as on every other card; only the bot's own words are T
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from cards.labels import field_label, ui
 from cards.render import render, shown
+from cards.times import from_timestamp, local_time
 from cards.values import display_value
 
 if TYPE_CHECKING:
@@ -38,10 +38,17 @@ _REASONS = {
 
 
 def history_card(
-    lang: str, name: str, contact_id: str, entries: Sequence[AuditEntry], *, more: bool = False
+    lang: str,
+    name: str,
+    contact_id: str,
+    entries: Sequence[AuditEntry],
+    *,
+    more: bool = False,
+    zone: str = "",
 ) -> dict[str, Any]:
-    """`entries` newest first, at most MAX_ENTRIES shown; `more` when there are others."""
-    shown_entries = [_entry(lang, e) for e in entries[:MAX_ENTRIES]]
+    """`entries` newest first, at most MAX_ENTRIES shown; `more` when there are others. Times
+    are in the reader's `zone` (cards/times.py; UTC when "")."""
+    shown_entries = [_entry(lang, e, zone) for e in entries[:MAX_ENTRIES]]
     return render(
         "history",
         {
@@ -56,8 +63,8 @@ def history_card(
     )
 
 
-def _entry(lang: str, entry: AuditEntry) -> dict[str, Any]:
-    when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(entry.at))
+def _entry(lang: str, entry: AuditEntry, zone: str) -> dict[str, Any]:
+    when = local_time(lang, from_timestamp(entry.at), zone)
     what = ui(lang, _WHAT.get((entry.outcome, entry.action), "history_update"))
     reason = _REASONS.get(entry.reason.split(":", 1)[0])
     if entry.outcome == "refused" and reason:

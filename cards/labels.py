@@ -165,15 +165,15 @@ UI: dict[str, dict[str, str]] = {
     "history_update": {"en": "Updated", "ko": "수정"},
     "history_refused_create": {"en": "Create refused", "ko": "생성 거부"},
     "history_refused_update": {"en": "Change refused", "ko": "수정 거부"},
-    "history_doubt_create": {"en": "Create may have been saved", "ko": "생성 저장 여부 불확실"},
-    "history_doubt_update": {"en": "Change may have been saved", "ko": "수정 저장 여부 불확실"},
+    "history_doubt_create": {"en": "Create may have been saved", "ko": "생성됐는지 확인 안 됨"},
+    "history_doubt_update": {"en": "Change may have been saved", "ko": "수정됐는지 확인 안 됨"},
     "history_reason_read_only": {"en": "read-only user", "ko": "읽기 전용 사용자"},
     "history_reason_not_allowed": {"en": "user not allowed", "ko": "허용되지 않은 사용자"},
     "history_reason_invalid": {"en": "invalid value", "ko": "잘못된 값"},
     "history_reason_duplicate": {"en": "email already in HubSpot", "ko": "이미 있는 이메일"},
     "history_reason_changed": {
         "en": "changed by someone else first",
-        "ko": "다른 사람이 먼저 바꿈",
+        "ko": "다른 사람이 먼저 수정함",
     },
 }
 

@@ -68,42 +68,47 @@ _ACTING = ("Action.Submit", "Action.Execute")
 REFRESH_VERB = "refresh"
 
 # outcome -> (status line, colour). {by} and {when} are filled in; {name} where it applies.
+# In Korean {by} is the subject with its particle ("내가", "김민준 님이"): a sentence, as a
+# Korean user expects to read it, not a label ("저장함 · 본인").
 STATUS: dict[Outcome, dict[str, str]] = {
-    Outcome.SAVED: {"en": "✓ Saved by {by} · {when}", "ko": "✓ 저장함 · {by} · {when}"},
+    Outcome.SAVED: {"en": "✓ Saved by {by} · {when}", "ko": "✓ {by} 저장했어요 · {when}"},
     Outcome.CANCELLED: {
         "en": "Cancelled by {by} · {when}. Nothing was changed.",
-        "ko": "취소함 · {by} · {when}. 아무것도 바뀌지 않았어요.",
+        "ko": "{by} 취소했어요 · {when}. 아무것도 바뀌지 않았어요.",
     },
     Outcome.NOT_SAVED: {
         "en": "Not saved · {when}. The reason is in the message below.",
-        "ko": "저장하지 않음 · {when}. 이유는 아래 메시지에 있어요.",
+        "ko": "저장하지 못했어요 · {when}. 이유는 아래 메시지를 확인해 주세요.",
     },
     Outcome.IN_DOUBT: {
         "en": "HubSpot did not confirm the save · {when}",
-        "ko": "HubSpot이 저장을 확인해 주지 않음 · {when}",
+        "ko": "HubSpot에서 저장되었는지 확인해 주지 않았어요 · {when}",
     },
     Outcome.CREATED: {
         "en": "✓ Created {name} · {by} · {when}",
-        "ko": "✓ 만듦: {name} · {by} · {when}",
+        "ko": "✓ {by} {name} 연락처를 만들었어요 · {when}",
     },
     Outcome.NOT_CREATED: {
         "en": "Not created · {when}. The reason is below.",
-        "ko": "만들지 않음 · {when}. 이유는 아래에 있어요.",
+        "ko": "연락처를 만들지 못했어요 · {when}. 이유는 아래에 있어요.",
     },
-    Outcome.PICKED: {"en": "{by} chose {name} · {when}", "ko": "선택함: {name} · {by} · {when}"},
+    Outcome.PICKED: {
+        "en": "{by} chose {name} · {when}",
+        "ko": "{by} {name} 연락처를 골랐어요 · {when}",
+    },
     Outcome.MORE: {
         "en": "{by} asked for more results · {when} (below)",
-        "ko": "다음 결과 요청 · {by} · {when} (아래)",
+        "ko": "{by} 다음 결과를 요청했어요 · {when} (아래에 있어요)",
     },
     Outcome.REPLACED: {
         "en": "Replaced by a newer card · {when}",
-        "ko": "새 카드로 바뀜 · {when}",
+        "ko": "새 카드로 바뀌었어요 · {when}",
     },
     Outcome.EXPIRED: {
         "en": "No longer waiting for confirmation · {when}. Nothing was written.",
-        "ko": "더 이상 확인을 기다리지 않음 · {when}. 저장하지 않았어요.",
+        "ko": "더 이상 확인을 기다리지 않아요 · {when}. 아무것도 저장하지 않았어요.",
     },
-    Outcome.DONE: {"en": "Done · {by} · {when}", "ko": "완료 · {by} · {when}"},
+    Outcome.DONE: {"en": "Done · {by} · {when}", "ko": "{by} 완료했어요 · {when}"},
 }
 _COLOURS = {
     Outcome.SAVED: "Good",
@@ -130,15 +135,18 @@ def expired_card(lang: str) -> Card:
     }
 
 
-_YOU = {"en": "you", "ko": "본인"}
+_YOU = {"en": "you", "ko": "내가"}
+_NAMED = {"en": "{name}", "ko": "{name} 님이"}  # someone the channel names, as {by}
 
 
 def status_text(lang: str, outcome: str, *, by: str, when: str, name: str = "") -> str:
-    """The final state's status line ("✓ Saved by Jane Doe · 2026-12-03 14:52 UTC"); `by`
-    empty (a page user the channel gives no name) reads "you"."""
+    """The final state's status line ("✓ Saved by Jane Doe · 11:16 PM", "✓ 김민준 님이
+    저장했어요 · 오후 11:16"; `when` from cards/times.py); `by` empty (a page user the channel
+    gives no name) reads "you" ("내가")."""
     known = outcome in Outcome.__members__.values()
     template = pick(lang, STATUS[Outcome(outcome) if known else Outcome.DONE])
-    who = shown(by, 60) or pick(lang, _YOU)
+    name_of_by = shown(by, 60)
+    who = pick(lang, _NAMED).format(name=name_of_by) if name_of_by else pick(lang, _YOU)
     return template.format(by=who, when=when, name=shown(name, 60))
 
 
@@ -212,7 +220,8 @@ def _keep_passive(actions: list[Any]) -> list[Any]:
 
 
 def _strip(elements: list[Any]) -> list[Any]:
-    """Elements without inputs and acting buttons; an ActionSet or Column left empty goes."""
+    """Elements without inputs and acting buttons; an ActionSet, Column or ColumnSet left empty
+    goes."""
     out = []
     for element in elements:
         if not isinstance(element, dict):
@@ -234,5 +243,7 @@ def _strip(elements: list[Any]) -> list[Any]:
                 if column["items"]:
                     columns.append(column)
             element["columns"] = columns
+            if not columns:
+                continue
         out.append(element)
     return out

@@ -98,13 +98,20 @@ def korean_order(lang: str, names: Sequence[str]) -> tuple[str, ...]:
 
 
 def contact_row(lang: str, contact: Contact, nonce: str, button: str) -> dict[str, Any]:
-    details = [shown(contact.get(name), 60) for name in ("email", "company") if contact.get(name)]
+    """A result's name, its details under it and its buttons under those. The email has a line
+    of its own and the phone starts the next: on a phone-width screen each wraps only where
+    the line has a space, never inside an address or a number (the buttons used to sit beside
+    the details and left them a third of the width)."""
     phone = contact.get("phone") or contact.get("mobilephone")
-    if phone:
-        details.append(shown(display_phone(phone, lang), 40))
+    second = [shown(display_phone(phone, lang), 40)] if phone else []
+    if contact.get("company"):
+        second.append(shown(contact.get("company"), 60))
+    lines = [shown(contact.get("email"), 60)] if contact.get("email") else []
+    if second:
+        lines.append(" · ".join(second))
     return {
         "name": shown(contact.display_name, 80),
-        "details": [{"text": " · ".join(details)}] if details else [],
+        "details": [{"text": line} for line in lines],
         "button": button,
         "data": button_data(Action.UPDATE_PICK, nonce, contact_id=contact.id),
         "url": contact.url or None,

@@ -1,7 +1,8 @@
 """How stored values read on a card: HubSpot keeps phone numbers as E.164 ("+14155550100") and
 lifecycle stages as internal names ("marketingqualifiedlead"); people read "+1 415-555-0100" and
-"Marketing qualified lead". Only the display changes: forms are prefilled with the stored value,
-so submitting one never rewrites data just because it was shown differently."""
+"Marketing qualified lead". Only the display changes. The update form shows phone numbers as
+the cards do; the update flow compares what comes back in normalised form (E.164), so submitting
+it never rewrites data just because it was shown differently."""
 
 from __future__ import annotations
 

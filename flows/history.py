@@ -52,7 +52,12 @@ class HistoryFlow:
             await turn.say(text(turn.lang, "not_found", query=query))
             return
         card = cards.history_card(
-            turn.lang, name, cid or query, entries, more=len(entries) > MAX_ENTRIES
+            turn.lang,
+            name,
+            cid or query,
+            entries,
+            more=len(entries) > MAX_ENTRIES,
+            zone=turn.zone,
         )
         await turn.say(text(turn.lang, "history_shown", name=name), card)
 

@@ -8,6 +8,8 @@ state written by an older version (or edited by hand) must load without breaking
                 another conversation is refused
     lang        "en" / "ko" once known ("" until the channel tells us)
     lang_source where `lang` came from: "installation" (Teams installationUpdate) or "message"
+    zone        the user's time zone (IANA name) as last said by the channel, "" until then:
+                times on cards are shown in it (bots/zones.py, cards/times.py)
     welcomed    the welcome card was sent (once per conversation, not per member or re-add)
     history     the memory window ({role, content}), kept in guided mode too
     known_ids   contact ids seen in results (the agent may update only these without a lookup)
@@ -54,6 +56,7 @@ class ConversationData:
     nonce: str = field(default_factory=new_nonce)
     lang: str = ""
     lang_source: str = ""
+    zone: str = ""
     welcomed: bool = False
     history: list[dict[str, str]] = field(default_factory=list)
     known_ids: list[str] = field(default_factory=list)
@@ -167,6 +170,7 @@ class ConversationData:
             "nonce": self.nonce,
             "lang": self.lang,
             "lang_source": self.lang_source,
+            "zone": self.zone,
             "welcomed": self.welcomed,
             "history": list(self.history),
             "known_ids": list(self.known_ids),
@@ -190,6 +194,8 @@ class ConversationData:
             out.lang = data["lang"]
         if isinstance(data.get("lang_source"), str):
             out.lang_source = data["lang_source"]
+        if isinstance(data.get("zone"), str):
+            out.zone = data["zone"][:64]
         out.welcomed = data.get("welcomed") is True
         history = data.get("history")
         if isinstance(history, list):

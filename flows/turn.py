@@ -52,6 +52,11 @@ class Turn(Protocol):
     def nonce(self) -> str: ...
 
     @property
+    def zone(self) -> str:
+        """The user's time zone (an IANA name, loaded: cards/times.py), "" when none is known:
+        the times shown on cards are in it."""
+
+    @property
     def region(self) -> str | None:
         """The phone region for numbers typed without a country code (KR in Korean)."""
 

@@ -120,7 +120,9 @@ class UpdateFlow:
         except ContactsError as exc:
             await turn.failed(exc)
             return
-        edited = {k: v for k, v in inputs.items() if v.strip() != contact.get(k).strip()}
+        edited = {
+            k: v for k, v in inputs.items() if not self._same(k, v, contact.get(k), turn.region)
+        }
         problems = self._contacts.problems(edited, region=turn.region)
         if problems:  # every bad value named at once; the form keeps what was typed
             await self._form_again(turn, contact, edited, problems)
@@ -146,6 +148,17 @@ class UpdateFlow:
         turn.said.append(message)
         card = cards.update_form(turn.lang, turn.nonce, contact, message, values=edited)
         await turn.card(card)
+
+    def _same(self, name: str, typed: str, stored: str, region: str | None) -> bool:
+        """Whether a value sent back is the stored one, as shown ("010-1234-5678" is
+        "+821012345678"): compared as the contact would store it."""
+        if typed.strip() == stored.strip():
+            return True
+        try:
+            values = self._contacts.normalise({name: typed}, region=region, partial=True)
+        except InvalidContact:
+            return False
+        return bool(values) and values.get(name) == stored
 
     async def plan(self, turn: Turn, contact: Contact, properties: Mapping[str, str]) -> None:
         try:

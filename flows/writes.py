@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from cards import text
+from cards.times import from_timestamp, local_time
 from store import AuditEntry, Claim, Store
 from store.base import APPLIED, IN_DOUBT, REFUSED
 
@@ -30,7 +31,8 @@ from store.base import APPLIED, IN_DOUBT, REFUSED
 class Actor:
     """Who a turn acts for, as its channel named them. `email` and `tenant` only where the
     channel vouches for them (Teams' tenant, a signed-in page user's claims; see
-    bots/access.py), else ""."""
+    bots/access.py), else "". `zone`: their time zone when the channel said it (the times
+    they are told are in it), else ""."""
 
     id: str
     name: str
@@ -38,6 +40,7 @@ class Actor:
     conversation: str
     email: str = ""
     tenant: str = ""
+    zone: str = ""
 
 
 class WriteLedger:
@@ -137,6 +140,6 @@ def earlier_write_text(lang: str, claim: Claim, actor: Actor) -> str:
     """What to tell someone whose write was claimed before (the claim is not `fresh`)."""
     if claim.state != "done":
         return text(lang, "write_in_doubt")
-    when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(claim.at))
+    when = local_time(lang, from_timestamp(claim.at), actor.zone)
     key = "already_saved_by_you" if claim.by == actor.id else "already_saved_by_other"
     return text(lang, key, when=when)

@@ -43,7 +43,7 @@ async def test_korean_conversation_end_to_end(tmp_path, channel):
         _korean(reply)
         assert heading(reply.cards[0]) == "연락처를 만들었어요"
         assert "김민수" in texts(reply.cards[0])  # family name first, unspaced
-        assert texts(ended.cards[0])[-1].startswith("✓ 만듦: 김민수 · User · ")
+        assert texts(ended.cards[0])[-1].startswith("✓ User 님이 김민수 연락처를 만들었어요 · ")
         stored = await bot.contacts.find_by_email("minsu@hanbit.kr")
         assert stored.get("phone") == "+821012345678"  # a Korean number without +82
 
@@ -64,7 +64,7 @@ async def test_korean_conversation_end_to_end(tmp_path, channel):
         _korean(reply)
         assert "확인을 눌러야 저장돼요." in texts(reply.cards[0])
         (reply, ended) = await chat.click(action_data(reply.cards[0], "확인"))
-        assert texts(ended.cards[0])[-1].startswith("✓ 저장함 · User · ")
+        assert texts(ended.cards[0])[-1].startswith("✓ User 님이 저장했어요 · ")
         _korean(reply)
         assert (await bot.contacts.get(stored.id)).get("company") == "한빛"
 

@@ -218,10 +218,10 @@ async def test_typed_korean_cancel_ends_the_teams_card_for_good(tmp_path, channe
         said, ended = await chat.say("취소")
         assert said.text.startswith("수정을 취소했어요")
         assert ended.updated and ended.id == reply.id
-        assert texts(ended.cards[0])[-1].startswith("취소함 · Fixture User · ")
+        assert texts(ended.cards[0])[-1].startswith("Fixture User 님이 취소했어요 · ")
         before = writes(bot)
         answer = await execute(chat, reply, confirm["확인"])
-        assert texts(answer)[-1].startswith("취소함 · ")
+        assert texts(answer)[-1].startswith("Fixture User 님이 취소했어요 · ")
         assert writes(bot) == before
         assert (await bot.contacts.get(jane.id)).get("company") == "Acme"
 
@@ -268,4 +268,4 @@ async def test_a_card_ends_in_its_own_language(tmp_path, channel):
         await _jane(bot)
         chat, reply = await _teams_confirm(bot, channel, "jane@acme.com 회사 Globex로 수정")
         final = await execute(chat, reply, executes(reply.cards[0])["확인"])
-        assert texts(final)[-1].startswith("✓ 저장함 · Fixture User · ")
+        assert texts(final)[-1].startswith("✓ Fixture User 님이 저장했어요 · ")

@@ -28,7 +28,8 @@ async def _preview(bot, channel, jane):
     form = reply.cards[0]
     assert heading(form) == "Update Jane Doe"
     values = _inputs(form)
-    assert values["email"] == "jane@acme.com" and values["phone"] == "+14155550100"
+    # The number as the cards show it (HubSpot holds +14155550100).
+    assert values["email"] == "jane@acme.com" and values["phone"] == "+1 415-555-0100"
     (reply,) = await chat.click(
         {
             **action_data(form, "Review changes"),

@@ -184,7 +184,7 @@ async def test_the_teams_final_card_in_korean_as_a_person_sees_it(tmp_path, brow
         await bot.app[WEBCHAT_KEY].channel.post_from_bot(
             conversation_id, {"type": "message", "attachments": [attachment]}
         )
-        card = cards_titled(page_chat, "✓ 저장함 · Fixture User · ")
+        card = cards_titled(page_chat, "✓ Fixture User 님이 저장했어요 · ")
         await pw_expect(card).to_have_count(1, timeout=TIMEOUT_MS)
         await pw_expect(card.get_by_text("한빛 → Globex")).to_be_visible()
         await pw_expect(card.locator("button")).to_have_count(0)

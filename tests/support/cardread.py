@@ -29,7 +29,10 @@ def facts(card: dict[str, Any]) -> dict[str, str]:
         if element.get("id") != "facts":
             continue
         for row in element["items"]:
-            label, value = (element_text(col["items"][0]) for col in row["columns"])
+            if "columns" in row:  # a label column beside a value column
+                label, value = (element_text(col["items"][0]) for col in row["columns"])
+            else:  # the label above its value
+                label, value = (element_text(item) for item in row["items"][:2])
             rows[label] = value
     return rows
 
