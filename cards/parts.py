@@ -97,7 +97,9 @@ def korean_order(lang: str, names: Sequence[str]) -> tuple[str, ...]:
     return tuple(out)
 
 
-def contact_row(lang: str, contact: Contact, nonce: str, button: str) -> dict[str, Any]:
+def contact_row(
+    lang: str, contact: Contact, nonce: str, button: str, action: Action = Action.UPDATE_PICK
+) -> dict[str, Any]:
     details = [shown(contact.get(name), 60) for name in ("email", "company") if contact.get(name)]
     phone = contact.get("phone") or contact.get("mobilephone")
     if phone:
@@ -106,7 +108,7 @@ def contact_row(lang: str, contact: Contact, nonce: str, button: str) -> dict[st
         "name": shown(contact.display_name, 80),
         "details": [{"text": " · ".join(details)}] if details else [],
         "button": button,
-        "data": button_data(Action.UPDATE_PICK, nonce, contact_id=contact.id),
+        "data": button_data(action, nonce, contact_id=contact.id),
         "url": contact.url or None,
         "open": ui(lang, "open_hubspot"),
     }

@@ -119,6 +119,8 @@ class Router:
     async def dispatch(self, turn: Turn, submit: Submit) -> None:
         action = submit.action
         match action:
+            case Action.START_CREATE if submit.inputs:  # the no-results card: what was searched
+                await self._search.show_create_form(turn, "chose_create", submit.inputs)
             case Action.START_SEARCH | Action.START_CREATE | Action.START_UPDATE:
                 kind = action.value.removeprefix("start_")
                 if self._model is not None:  # writes were refused above for read-only users
@@ -143,6 +145,8 @@ class Router:
                 await self._search.create(turn, submit.inputs)
             case Action.UPDATE_FIND:
                 await self._updates.find(turn, submit.inputs["query"])
+            case Action.SHOW_CONTACT:
+                await self._search.show_contact(turn, submit.contact_id)
             case Action.UPDATE_PICK:
                 await self._updates.pick(turn, submit.contact_id)
             case Action.UPDATE_SUBMIT:
