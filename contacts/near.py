@@ -114,12 +114,7 @@ def near_searches(name: str, *, limit: int = MAX_LIMIT) -> list[dict[str, Any]]:
     if len(words) == 1 and is_hangul(words[0]) and hangul_splits(words[0]):
         groups = _korean_groups(words[0])
     elif len(words) == 1:
-        w = words[0]
-        groups = [
-            [_token(field, pattern)]
-            for pattern in (_prefix(w), _suffix(w))
-            for field in ("firstname", "lastname")
-        ]
+        groups = _one_word_groups(words[0])
     else:
         groups = _two_word_groups(words[0], words[-1])
     bodies: list[dict[str, Any]] = []
@@ -132,6 +127,17 @@ def near_searches(name: str, *, limit: int = MAX_LIMIT) -> list[dict[str, Any]]:
             }
         )
     return bodies[:MAX_SEARCHES]
+
+
+def _one_word_groups(word: str) -> list[list[Filter]]:
+    """A first or a last name by its first or last letters: longer stems first (fewer
+    contacts, so the one meant is within the page), shorter ones, which a swap of two
+    letters cannot break, in the second search."""
+    groups = []
+    for swaps in (False, True):
+        patterns = (_prefix(word, swaps=swaps), _suffix(word, swaps=swaps))
+        groups += [[_token(f, p)] for p in patterns for f in ("firstname", "lastname")]
+    return groups
 
 
 def _korean_groups(word: str) -> list[list[Filter]]:
@@ -166,19 +172,22 @@ def _two_word_groups(a: str, b: str) -> list[list[Filter]]:
     return groups
 
 
-def _stem(word: str) -> int:
-    """How many letters a prefix or suffix pattern keeps."""
+def _stem(word: str, *, swaps: bool) -> int:
+    """How many letters a prefix or suffix pattern keeps: so few that one typo anywhere
+    leaves the prefix or the suffix whole ("Jaxie": "ja*" still finds Jamie; with `swaps`,
+    also a swap of two letters: "Talyor": "ta*"), and at most three. A Hangul syllable is
+    2-3 letters already: one."""
     if _has_hangul(word):
         return 1
-    return 2 if len(word) <= 4 else 3
+    return max(1, min(3, (len(word) - 1 if swaps else len(word)) // 2))
 
 
-def _prefix(word: str) -> str:
-    return word if allowance(word) == 0 else word[: _stem(word)] + "*"
+def _prefix(word: str, *, swaps: bool = True) -> str:
+    return word if allowance(word) == 0 else word[: _stem(word, swaps=swaps)] + "*"
 
 
-def _suffix(word: str) -> str:
-    return word if allowance(word) == 0 else "*" + word[-_stem(word) :]
+def _suffix(word: str, *, swaps: bool = True) -> str:
+    return word if allowance(word) == 0 else "*" + word[-_stem(word, swaps=swaps) :]
 
 
 def _token(name: str, value: str) -> Filter:
