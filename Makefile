@@ -66,6 +66,7 @@ bench: $(STAMP)
 	$(PY) bench/local_hubspot.py
 	$(PY) bench/tokens.py
 	$(PY) bench/parser.py
+	$(PY) bench/near_matches.py
 	$(PY) bench/store.py
 	$(PY) bench/load.py
 
