@@ -37,6 +37,8 @@ from contacts.search_body import DEFAULT_SORTS, MAX_FILTERS, MAX_GROUPS, MAX_LIM
 
 MAX_SEARCHES = 2  # HubSpot searches one near-match attempt may make
 MAX_SUGGESTIONS = 5
+MAX_COMPANY_WORDS = 3
+_COMPANY_WORDS = re.compile(r"[^\W_]+(?:[.'\-][^\W_]+)*", re.UNICODE)  # as contacts.search_body
 _WORDS = re.compile(r"[^\W\d_]+(?:['\-][^\W\d_]+)*", re.UNICODE)
 
 # Hangul syllable arithmetic (Unicode 3.12): S = 0xAC00 + (L * 21 + V) * 28 + T.
@@ -105,9 +107,10 @@ def allowance(word: str) -> int:
 # -- the searches -----------------------------------------------------------------------------
 
 
-def near_searches(name: str, *, limit: int = MAX_LIMIT) -> list[dict[str, Any]]:
+def near_searches(name: str, *, company: str = "", limit: int = MAX_LIMIT) -> list[dict[str, Any]]:
     """At most MAX_SEARCHES HubSpot search bodies, most promising first, that together find
-    the contacts a misspelt `name` may mean; [] when the name is too short to guess from."""
+    the contacts a misspelt `name` may mean; [] when the name is too short to guess from.
+    `company` ("Tayler at Soylent") must match as typed, word by word, as in a plain search."""
     words = name_words(name)
     if not words or all(allowance(w) == 0 for w in words):
         return []
@@ -117,6 +120,10 @@ def near_searches(name: str, *, limit: int = MAX_LIMIT) -> list[dict[str, Any]]:
         groups = _one_word_groups(words[0])
     else:
         groups = _two_word_groups(words[0], words[-1])
+    at = [_token("company", w) for w in _COMPANY_WORDS.findall(company.lower())]
+    if len(at) > MAX_COMPANY_WORDS:
+        return []  # a long company name is not a typo hunt's job: the plain search said no
+    groups = [g + at for g in groups]
     bodies: list[dict[str, Any]] = []
     for chunk in _chunks(_unique(groups)):
         bodies.append(

@@ -122,14 +122,17 @@ class ContactsService:
             await self._links_ready()
         return replace(page, results=[self._linked(c) for c in page.results])
 
-    async def near(self, name: str, *, limit: int = MAX_SUGGESTIONS) -> list[Contact]:
+    async def near(
+        self, name: str, *, company: str = "", limit: int = MAX_SUGGESTIONS
+    ) -> list[Contact]:
         """Contacts whose name is a typo or two away from `name` ("Tayler", "김민중"), closest
-        first; [] when none is close. At most two searches (contacts.near): the second only
+        first; [] when none is close; `company`, when given, as a plain search matches it.
+        At most two searches (contacts.near): the second only
         when the first found no one close and HubSpot's search budget has room right now,
         so a busy minute costs the suggestion, never another user's search."""
         found: list[Contact] = []
         with deadline.action(self._action_seconds):
-            for number, body in enumerate(near_searches(name)):
+            for number, body in enumerate(near_searches(name, company=company)):
                 if number and (found or not self._adapter.search_is_free()):
                     break
                 page = await self._adapter.search(body)

@@ -146,7 +146,7 @@ class SearchCreateFlows:
         name = typo_name(asked)
         if name:
             try:
-                near = await self._contacts.near(name)
+                near = await self._contacts.near(name, company=asked.company)
             except ContactsError as exc:  # only the suggestions are lost
                 log.info("no near matches: the search failed (%s)", exc.code)
         query = _searched(asked)

@@ -8,6 +8,7 @@ a first and a last name, or that "김민준" is 김 + 민준, is the same readin
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from contacts.errors import InvalidContact
 from contacts.korean import is_hangul, split_korean_name
@@ -19,9 +20,11 @@ _WORD = re.compile(r"^[^\W\d_]+(?:['\-.][^\W\d_]+)*\.?$")
 
 
 def typo_name(criteria: SearchCriteria) -> str:
-    """The name to look for near matches of: a search by a name alone, or by free text that
-    is only a few words of letters ("find Jenifer"); '' for anything else (an email, a
-    phone, a company, a filter: those are not guessed at)."""
+    """The name to look for near matches of: a search by a name, or by free text that is
+    only a few words of letters ("find Jenifer"), with or without a company ("find Tayler at
+    Soylent": the company is matched as typed); '' for anything else (an email, a phone, a
+    filter: those are not guessed at)."""
+    criteria = replace(criteria, company="")
     if criteria.to_dict() == SearchCriteria(name=criteria.name).to_dict():
         return criteria.name.strip()
     if criteria.to_dict() == SearchCriteria(text=criteria.text).to_dict() and _only_words(

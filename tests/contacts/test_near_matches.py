@@ -154,6 +154,24 @@ def test_searches_fit_hubspots_limits_and_its_parser(typed):
         parse_search(body, SearchLimits())  # raises what HubSpot would answer with 400
 
 
+@pytest.mark.parametrize("company", ["Soylent", "Acme Widgets Inc"])
+@pytest.mark.parametrize("typed", ["Tayler", "Jenifer Tailor", "김민중", "민중", "남궁서윤"])
+def test_searches_with_a_company_fit_too_and_ask_for_it(typed, company):
+    bodies = near_searches(typed, company=company)
+    assert 1 <= len(bodies) <= MAX_SEARCHES
+    for body in bodies:
+        parse_search(body, SearchLimits())
+        for group in body["filterGroups"]:
+            assert {"propertyName": "company", "operator": "CONTAINS_TOKEN", "value": "acme"
+                    if company.startswith("Acme") else "soylent"} in group["filters"]  # fmt: skip
+
+
+def test_a_company_narrows_what_the_searches_catch():
+    at_soylent = Contact("1", {"firstname": "Jennifer", "lastname": "Taylor", "company": "Soylent"})
+    assert _caught(near_searches("Tayler", company="Soylent"), at_soylent)
+    assert not _caught(near_searches("Tayler", company="Acme"), at_soylent)
+
+
 @pytest.mark.parametrize("typed", ["", "Al", "J", "123", "@@"])
 def test_nothing_to_guess_from_makes_no_search(typed):
     assert near_searches(typed) == []

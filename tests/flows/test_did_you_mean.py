@@ -117,6 +117,24 @@ async def test_a_single_misspelt_word_offers_every_close_name(tmp_path, channel)
         assert heading(reply.cards[0]) == "혹시 이분인가요?"
 
 
+async def test_a_misspelt_name_at_a_company_looks_only_there(tmp_path, channel):
+    async with running_app(test_settings(tmp_path)) as bot:
+        ids = await _people(bot)
+        chat = Conversation(bot, channel)
+        await chat.start()
+
+        (reply,) = await chat.say("find Tayler at Soylent")
+        assert reply.text == "No contacts found for Soylent, Tayler. Did you mean Jennifer Taylor?"
+        assert _offered(reply.cards[0]) == [ids["Jennifer Taylor"]]
+
+        (reply,) = await chat.say("find Tayler at Acme")  # no Taylor works at Acme
+        assert reply.text == "No contacts found for Acme, Tayler."
+        assert not _offered(reply.cards[0])
+
+        (reply,) = await chat.say("카카오 다니는 김민중 찾아줘")
+        assert _offered(reply.cards[0]) == [ids["김민준"]]  # 김민수 is not at 카카오
+
+
 async def test_a_korean_name_one_letter_off_offers_the_closest_first(tmp_path, channel):
     async with running_app(test_settings(tmp_path)) as bot:
         ids = await _people(bot)
