@@ -113,8 +113,10 @@ async def test_a_single_misspelt_word_offers_every_close_name(tmp_path, channel)
         assert _offered(reply.cards[0]) == [ids["Jane Doe"]]
 
         (reply,) = await chat.say("Jenifer Tailor 찾아줘")  # a Latin name in a Korean request
-        assert reply.text == "찾는 연락처가 없어요: Jenifer Tailor. 혹시 Jennifer Taylor 님인가요?"
-        assert heading(reply.cards[0]) == "혹시 이분인가요?"
+        assert reply.text == (
+            "찾는 연락처가 없어요: Jenifer Tailor. 혹시 Jennifer Taylor 님을 찾으세요?"
+        )
+        assert heading(reply.cards[0]) == "이 중에 찾으시는 분이 있나요?"
 
 
 async def test_a_misspelt_name_at_a_company_looks_only_there(tmp_path, channel):
@@ -143,9 +145,9 @@ async def test_a_korean_name_one_letter_off_offers_the_closest_first(tmp_path, c
         await chat.start()
 
         (reply,) = await chat.say("김민중 찾아줘")  # 중 for 준: one letter (ㅇ for ㄴ)
-        assert reply.text == "찾는 연락처가 없어요: 김민중. 혹시 이 중에 있나요?"
+        assert reply.text == "찾는 연락처가 없어요: 김민중. 비슷한 이름을 찾았어요."
         card = reply.cards[0]
-        assert heading(card) == "혹시 이분인가요?"
+        assert heading(card) == "이 중에 찾으시는 분이 있나요?"
         assert _offered(card) == [ids["김민준"], ids["김민수"]]  # 김민수 is two letters off
         assert ids["박서연"] not in _offered(card)
 
@@ -158,7 +160,7 @@ async def test_a_korean_name_one_letter_off_offers_the_closest_first(tmp_path, c
         assert _offered(reply.cards[0]) == [ids["김민준"]]
 
         (reply,) = await chat.say("연락처 검색 박서윤")
-        assert reply.text == "찾는 연락처가 없어요: 박서윤. 혹시 박서연 님인가요?"
+        assert reply.text == "찾는 연락처가 없어요: 박서윤. 혹시 박서연 님을 찾으세요?"
         assert _offered(reply.cards[0]) == [ids["박서연"]]
         assert await _held(bot) == before
 
