@@ -126,10 +126,10 @@ class ContactsService:
         self, name: str, *, company: str = "", limit: int = MAX_SUGGESTIONS
     ) -> list[Contact]:
         """Contacts whose name is a typo or two away from `name` ("Tayler", "김민중"), closest
-        first; [] when none is close; `company`, when given, as a plain search matches it.
-        At most two searches (contacts.near): the second only
-        when the first found no one close and HubSpot's search budget has room right now,
-        so a busy minute costs the suggestion, never another user's search."""
+        first ([] when none is close), at `company` when one is given. At most two searches
+        (contacts.near): the second only when the first found no one close and HubSpot's
+        search budget has room right now, so a busy second costs the suggestion, never
+        another user's search."""
         found: list[Contact] = []
         with deadline.action(self._action_seconds):
             for number, body in enumerate(near_searches(name, company=company)):
