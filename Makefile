@@ -69,6 +69,7 @@ bench: $(STAMP)
 	$(PY) -m bench.tokens
 	$(PY) -m bench.parser
 	$(PY) -m bench.capture
+	$(PY) -m bench.near_matches
 	$(PY) -m bench.store
 	$(PY) -m bench.load
 

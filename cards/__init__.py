@@ -39,6 +39,7 @@ from cards.contact_cards import (
     confirm_update_card,
     contact_card,
     duplicate_card,
+    near_matches_card,
     pick_contact_card,
     results_card,
 )
@@ -86,6 +87,7 @@ __all__ = [
     "create_form",
     "update_find_form",
     "pick_contact_card",
+    "near_matches_card",
     "update_form",
     "confirm_update_card",
     "help_card",

@@ -14,7 +14,7 @@ class Action(StrEnum):
     """A card button's action; the value is what travels in the card's JSON."""
 
     START_SEARCH = "start_search"  # welcome buttons (no fields)
-    START_CREATE = "start_create"
+    START_CREATE = "start_create"  # may carry create fields to prefill (the no-results card)
     START_UPDATE = "start_update"
     SEARCH_SUBMIT = "search_submit"  # inputs: the search fields
     SEARCH_MORE = "search_more"  # data: criteria, after, offset
@@ -25,6 +25,7 @@ class Action(StrEnum):
     UPDATE_CONFIRM = "update_confirm"  # data: pending_id
     UPDATE_CANCEL = "update_cancel"  # data: pending_id
     OPEN_FORM = "open_form"  # data: form ("search" | "create" | "update")
+    SHOW_CONTACT = "show_contact"  # data: contact_id ("Did you mean ...?" rows)
 
 
 START_ACTIONS = frozenset({Action.START_SEARCH, Action.START_CREATE, Action.START_UPDATE})

@@ -4,12 +4,13 @@ create, the "which one?" chooser and the confirmation of an update (old -> new).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from cards.actions import Action
 from cards.forms import SEARCH_FIELDS
 from cards.labels import field_label, ui
+from cards.menus import search_or_create
 from cards.parts import MAX_ROWS, Card, button, button_data, contact_facts, contact_row
 from cards.render import render, shown
 from cards.shared import open_in_hubspot
@@ -125,6 +126,25 @@ def pick_contact_card(lang: str, nonce: str, contacts: Sequence[Contact]) -> Car
             "actions": [],
             "rows": [
                 contact_row(lang, c, nonce, ui(lang, "row_pick")) for c in contacts[:MAX_ROWS]
+            ],
+        },
+    )
+
+
+def near_matches_card(
+    lang: str, nonce: str, contacts: Sequence[Contact], prefill: Mapping[str, str] | None = None
+) -> Card:
+    """ "Did you mean ...?": the close names, each with a Show button that shows the contact
+    as a search finding only them would; below, a new search or Create (prefilled)."""
+    return render(
+        "contact_list",
+        {
+            "title": ui(lang, "near_title"),
+            "intro": ui(lang, "near_intro"),
+            "actions": search_or_create(lang, nonce, prefill),
+            "rows": [
+                contact_row(lang, c, nonce, ui(lang, "row_show"), Action.SHOW_CONTACT)
+                for c in contacts[:MAX_ROWS]
             ],
         },
     )

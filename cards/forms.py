@@ -22,25 +22,31 @@ OWNER_INPUT = "owner_email"
 UPDATE_FIELDS = tuple(name for name in EDITABLE_PROPERTIES if name != "lifecyclestage")
 
 
-def search_form(lang: str, nonce: str, prefill: dict[str, str] | None = None) -> Card:
+def search_form(
+    lang: str, nonce: str, prefill: dict[str, str] | None = None, *, mine: bool = True
+) -> Card:
+    """`mine`: offer "My contacts" (only to a user who is a HubSpot owner: to anyone else it
+    could only answer that it cannot tell whose contacts are theirs)."""
     prefill = prefill or {}
+    actions = [
+        button(
+            ui(lang, "search_submit"), button_data(Action.SEARCH_SUBMIT, nonce), style="positive"
+        )
+    ]
+    if mine:
+        actions.append(
+            button(
+                ui(lang, "my_contacts"),
+                button_data(Action.SEARCH_SUBMIT, nonce, mine=True),
+                needs_inputs=False,
+            )
+        )
     return form_card(
         lang,
         ui(lang, "search_title"),
         ui(lang, "search_intro"),
         [form_input(lang, name, prefill.get(name)) for name in SEARCH_FIELDS],
-        [
-            button(
-                ui(lang, "search_submit"),
-                button_data(Action.SEARCH_SUBMIT, nonce),
-                style="positive",
-            ),
-            button(
-                ui(lang, "my_contacts"),
-                button_data(Action.SEARCH_SUBMIT, nonce, mine=True),
-                needs_inputs=False,
-            ),
-        ],
+        actions,
     )
 
 

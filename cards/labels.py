@@ -89,6 +89,12 @@ UI: dict[str, dict[str, str]] = {
     "open_hubspot": {"en": "Open in HubSpot", "ko": "HubSpot에서 열기"},
     "row_update": {"en": "Update", "ko": "수정"},
     "row_pick": {"en": "Choose", "ko": "선택"},
+    "row_show": {"en": "Show", "ko": "보기"},
+    "near_title": {"en": "Did you mean…?", "ko": "이 중에 찾으시는 분이 있나요?"},
+    "near_intro": {
+        "en": "No exact match, but these names are close. Choose one to see the contact.",
+        "ko": "정확히 일치하는 연락처는 없지만 비슷한 이름이 있어요. 고르면 연락처를 보여 드려요.",
+    },
     "new_search": {"en": "New search", "ko": "새로 검색"},
     "no_results_title": {
         "en": "Try other words, or create the contact?",

@@ -4,7 +4,11 @@ mode's "use a form" and the no-results card.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from cards.actions import Action
+from cards.forms import CREATE_FIELDS
 from cards.labels import HELP_EXAMPLES, ui
 from cards.parts import Card, button, button_data, start_buttons
 from cards.render import render
@@ -78,7 +82,9 @@ def use_form_card(lang: str, nonce: str, form: str) -> Card:
     )
 
 
-def no_results_card(lang: str, nonce: str) -> Card:
+def no_results_card(lang: str, nonce: str, prefill: Mapping[str, str] | None = None) -> Card:
+    """New search, or Create contact with the form filled in with what was searched
+    (`prefill`: create fields, e.g. the name searched as firstname/lastname)."""
     return render(
         "menu",
         {
@@ -87,13 +93,21 @@ def no_results_card(lang: str, nonce: str) -> Card:
             "intro": None,
             "examples": [],
             "note": None,
-            "actions": [
-                button(ui(lang, "new_search"), button_data(Action.START_SEARCH, nonce)),
-                button(
-                    ui(lang, "btn_create"),
-                    button_data(Action.START_CREATE, nonce),
-                    style="positive",
-                ),
-            ],
+            "actions": search_or_create(lang, nonce, prefill),
         },
     )
+
+
+def search_or_create(
+    lang: str, nonce: str, prefill: Mapping[str, str] | None = None
+) -> list[dict[str, Any]]:
+    """New search and Create contact (prefilled): what a search that found no one offers."""
+    values = {k: v for k, v in (prefill or {}).items() if k in CREATE_FIELDS and v}
+    return [
+        button(ui(lang, "new_search"), button_data(Action.START_SEARCH, nonce)),
+        button(
+            ui(lang, "btn_create"),
+            button_data(Action.START_CREATE, nonce, **values),
+            style="positive",
+        ),
+    ]

@@ -31,6 +31,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "No contacts found for {query}.",
         "ko": "찾는 연락처가 없어요: {query}",
     },
+    "near_matches": {
+        "en": "No contacts found for {query}. Did you mean one of these?",
+        "ko": "찾는 연락처가 없어요: {query}. 비슷한 이름을 찾았어요.",
+    },
+    "near_match": {
+        "en": "No contacts found for {query}. Did you mean {name}?",
+        "ko": "찾는 연락처가 없어요: {query}. 혹시 {name} 님을 찾으세요?",
+    },
     "no_more_results": {"en": "There are no more results.", "ko": "더 이상 결과가 없어요."},
     # "my contacts": the user's HubSpot owner is found by their email.
     "owner_unknown": {

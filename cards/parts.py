@@ -97,7 +97,9 @@ def korean_order(lang: str, names: Sequence[str]) -> tuple[str, ...]:
     return tuple(out)
 
 
-def contact_row(lang: str, contact: Contact, nonce: str, button: str) -> dict[str, Any]:
+def contact_row(
+    lang: str, contact: Contact, nonce: str, button: str, action: Action = Action.UPDATE_PICK
+) -> dict[str, Any]:
     """A result's name, its details under it and its buttons under those. The email has a line
     of its own and the phone starts the next: on a phone-width screen each wraps only where
     the line has a space, never inside an address or a number (the buttons used to sit beside
@@ -113,7 +115,7 @@ def contact_row(lang: str, contact: Contact, nonce: str, button: str) -> dict[st
         "name": shown(contact.display_name, 80),
         "details": [{"text": line} for line in lines],
         "button": button,
-        "data": button_data(Action.UPDATE_PICK, nonce, contact_id=contact.id),
+        "data": button_data(action, nonce, contact_id=contact.id),
         "url": contact.url or None,
         "open": ui(lang, "open_hubspot"),
     }

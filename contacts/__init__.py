@@ -1,5 +1,6 @@
-"""The contacts domain: model, validation, duplicate checks, owners and the HubSpot adapter
-(one call core: threads, budget, the retry loop). May import store/, config/ and ground/ only.
+"""The contacts domain: model, validation, duplicate checks, near matches for a misspelt name,
+owners and the HubSpot adapter (one call core: threads, budget, the retry loop). May import
+store/, config/ and ground/ only.
 
 Free of Bot Framework types on purpose, so a port to the Microsoft 365 Agents SDK leaves it be.
 """

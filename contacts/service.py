@@ -32,6 +32,7 @@ from contacts.errors import (
 )
 from contacts.links import RecordLinks
 from contacts.model import Change, Contact, CreateResult, PendingUpdate, SearchCriteria, SearchPage
+from contacts.near import MAX_SUGGESTIONS, near_searches, rank
 from contacts.owners import OWNER_PROPERTY, OwnerDirectory
 from contacts.search_body import build_search_body
 from contacts.validation import check_text, normalise_email, normalise_properties, problems_in
@@ -126,6 +127,24 @@ class ContactsService:
             page = await self._adapter.search(body)  # lags behind writes: not `_seen`
             await self._links_ready()
         return replace(page, results=[self._linked(c) for c in page.results])
+
+    async def near(
+        self, name: str, *, company: str = "", limit: int = MAX_SUGGESTIONS
+    ) -> list[Contact]:
+        """Contacts whose name is a typo or two away from `name` ("Tayler", "김민중"), closest
+        first ([] when none is close), at `company` when one is given. At most two searches
+        (contacts.near): the second only when the first found no one close and HubSpot's
+        search budget has room right now, so a busy second costs the suggestion, never
+        another user's search."""
+        found: list[Contact] = []
+        with deadline.action(self._action_seconds):
+            for number, body in enumerate(near_searches(name, company=company)):
+                if number and (found or not self._adapter.search_is_free()):
+                    break
+                page = await self._adapter.search(body)
+                found = rank(name, [*found, *page.results], limit)
+            await self._links_ready()
+        return [self._linked(c) for c in found]
 
     async def get(self, contact_id: str) -> Contact:
         """Raises ContactNotFound."""

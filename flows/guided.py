@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import replace
+from typing import Any
 
 import cards
 from cards import OWNER_INPUT, text
@@ -24,6 +25,7 @@ from contacts.errors import (
 from contacts.model import Contact, SearchCriteria, SearchPage
 from contacts.owners import OWNER_PROPERTY, ActingOwner, Owner
 from contacts.service import ContactsService
+from flows.searched import create_prefill, typo_name
 from flows.turn import Turn, creator_of
 from flows.updates import refusal_reason
 from flows.writes import WriteLedger, earlier_write_text
@@ -55,7 +57,18 @@ class SearchCreateFlows:
         prefill: Mapping[str, str] | None = None,
     ) -> None:
         intro = text(turn.lang, intro_key) if intro_key else ""
-        await turn.say(intro, cards.search_form(turn.lang, turn.nonce, dict(prefill or {})))
+        await turn.say(intro, await self._search_form(turn, prefill))
+
+    async def _search_form(self, turn: Turn, prefill: Mapping[str, str] | None) -> cards.Card:
+        """The search form, with "My contacts" only for a user who is a HubSpot owner (the
+        lookup is kept per user: bots/owners.py, contacts/owners.py); a lookup that fails
+        costs the button, not the form."""
+        try:
+            mine = (await turn.owner()).owner is not None
+        except ContactsError as exc:
+            log.info("search form without My contacts: the owner lookup failed (%s)", exc.code)
+            mine = False
+        return cards.search_form(turn.lang, turn.nonce, dict(prefill or {}), mine=mine)
 
     async def search(
         self,
@@ -83,6 +96,7 @@ class SearchCreateFlows:
         if criteria.is_empty():
             await self.show_search_form(turn, "search_empty")
             return
+        asked = criteria
         try:
             page = await self._contacts.search(
                 criteria, limit=PAGE_SIZE, after=after or None, region=turn.region
@@ -95,14 +109,14 @@ class SearchCreateFlows:
                 criteria = SearchCriteria(text=words)
                 page = await self._contacts.search(criteria, limit=PAGE_SIZE, region=turn.region)
         except InvalidContact as exc:
-            await turn.failed(exc, cards.search_form(turn.lang, turn.nonce, _prefill(criteria)))
+            await turn.failed(exc, await self._search_form(turn, _prefill(criteria)))
             return
         except ContactsError as exc:
             await turn.failed(exc)
             return
         turn.data.last_search = {"criteria": criteria.to_dict(), "offset": offset}
-        turn.data.focus_on(c.id for c in page.results[:PAGE_SIZE])  # a new search replaces it
         if not page.results:
+            turn.data.focus_on([])  # a new search replaces what "her" meant
             if after:
                 await turn.say(text(turn.lang, "no_more_results"))
             elif (
@@ -110,17 +124,56 @@ class SearchCreateFlows:
             ):
                 await turn.say(text(turn.lang, "no_own_contacts"))
             else:
-                await turn.say(
-                    text(turn.lang, "no_results", query=_searched(criteria)),
-                    cards.no_results_card(turn.lang, turn.nonce),
-                )
+                await self._nothing_found(turn, asked)
             return
+        await self._show_page(turn, page, criteria.to_dict(), offset)
+
+    async def _show_page(
+        self, turn: Turn, page: SearchPage, criteria: dict[str, Any], offset: int
+    ) -> None:
         turn.data.remember_ids(c.id for c in page.results[:PAGE_SIZE])
+        turn.data.focus_on(c.id for c in page.results[:PAGE_SIZE])  # "her": the one shown
         # The card says "Showing 1–10 of 37": no line above it counts them again.
         await turn.card(
-            cards.results_card(turn.lang, turn.nonce, page, criteria.to_dict(), offset),
+            cards.results_card(turn.lang, turn.nonce, page, criteria, offset),
             kind=CardKind.RESULTS,
         )
+
+    async def _nothing_found(self, turn: Turn, asked: SearchCriteria) -> None:
+        """No one matched: for a name, the contacts whose names are a typo away ("Did you
+        mean ...?", each shown only when chosen: nothing is ever done to a guess); else the
+        no-results card. Either offers Create, filled in with what was searched."""
+        prefill = create_prefill(asked)
+        near: list[Contact] = []
+        name = typo_name(asked)
+        if name:
+            try:
+                near = await self._contacts.near(name, company=asked.company)
+            except ContactsError as exc:  # only the suggestions are lost
+                log.info("no near matches: the search failed (%s)", exc.code)
+        query = _searched(asked)
+        if near:
+            turn.data.remember_ids(c.id for c in near)
+            key = "near_match" if len(near) == 1 else "near_matches"
+            await turn.say(
+                text(turn.lang, key, query=query, name=near[0].display_name),
+                cards.near_matches_card(turn.lang, turn.nonce, near, prefill),
+            )
+            return
+        await turn.say(
+            text(turn.lang, "no_results", query=query),
+            cards.no_results_card(turn.lang, turn.nonce, prefill),
+        )
+
+    async def show_contact(self, turn: Turn, contact_id: str) -> None:
+        """A "Did you mean ...?" row was chosen: that contact, as a search finding only them
+        would show it (its Update button then goes the usual way, through Confirm)."""
+        try:
+            contact = await self._contacts.get(contact_id)
+        except ContactsError as exc:
+            await turn.failed(exc)
+            return
+        await self._show_page(turn, SearchPage(total=1, results=[contact]), {}, 0)
 
     # -- create -------------------------------------------------------------------------------
 

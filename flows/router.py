@@ -123,6 +123,8 @@ class Router:
     async def dispatch(self, turn: Turn, submit: Submit) -> None:
         action = submit.action
         match action:
+            case Action.START_CREATE if submit.inputs:  # the no-results card: what was searched
+                await self._search.show_create_form(turn, "chose_create", submit.inputs)
             case Action.START_SEARCH | Action.START_CREATE | Action.START_UPDATE:
                 kind = action.value.removeprefix("start_")
                 if self._model is not None:  # writes were refused above for read-only users
@@ -148,6 +150,8 @@ class Router:
             case Action.UPDATE_FIND:  # a change asked for before ("which contact?") goes on
                 waiting = turn.data.take_waiting()
                 await self._updates.find(turn, submit.inputs["query"], waiting)
+            case Action.SHOW_CONTACT:
+                await self._search.show_contact(turn, submit.contact_id)
             case Action.UPDATE_PICK:
                 await self._updates.pick(turn, submit.contact_id)
             case Action.UPDATE_SUBMIT:

@@ -28,6 +28,8 @@ INPUTS: dict[Action, tuple[str, ...]] = {
     Action.CREATE_SUBMIT: CREATE_FIELDS + ("mobilephone", OWNER_INPUT),
     Action.UPDATE_FIND: ("query",),
     Action.UPDATE_SUBMIT: UPDATE_FIELDS,
+    # the no-results card's Create: what was searched, to prefill the form with
+    Action.START_CREATE: CREATE_FIELDS,
 }
 
 
@@ -132,7 +134,7 @@ def parse_submit(value: dict[str, Any]) -> Submit:
         cid = _contact_id(value) if action is Action.UPDATE_SUBMIT else ""
         mine = action is Action.SEARCH_SUBMIT and value.get("mine") in (True, "true")
         return Submit(action, nonce, inputs=inputs, contact_id=cid, mine=mine)
-    if action is Action.UPDATE_PICK:
+    if action in (Action.UPDATE_PICK, Action.SHOW_CONTACT):
         return Submit(action, nonce, contact_id=_contact_id(value))
     if action in (Action.UPDATE_CONFIRM, Action.UPDATE_CANCEL):
         return Submit(
@@ -154,4 +156,4 @@ def parse_submit(value: dict[str, Any]) -> Submit:
             after=_string(value, "after", required=True, limit=100),
             offset=offset,
         )
-    return Submit(action, nonce)  # the three start buttons carry nothing else
+    return Submit(action, nonce)  # the start buttons carry nothing else

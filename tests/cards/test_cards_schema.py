@@ -80,6 +80,7 @@ EVIL = Contact(
     },
 )
 PEOPLE = [JANE, KIM, EMPTY, LONGC, EVIL] * 3  # 15: more than a page
+PREFILL = {"firstname": "Jenifer", "lastname": "Tailor", "email": "x" * 300 + "@a.example"}
 PENDING = PendingUpdate(
     contact_id="101",
     properties={"phone": "+14155550199", "company": "", "city": LONG},
@@ -143,6 +144,7 @@ CASES = [
         "results_empty", lambda lang: cards.results_card(lang, NONCE, SearchPage(0, [], None), {})
     ),
     CardCase("no_results", lambda lang: cards.no_results_card(lang, NONCE)),
+    CardCase("near_matches", lambda lang: cards.near_matches_card(lang, NONCE, PEOPLE, PREFILL)),
     *[
         CardCase(
             f"contact_{headline}_{c.id}",
