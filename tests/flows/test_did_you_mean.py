@@ -87,7 +87,8 @@ async def test_a_misspelt_full_name_offers_the_one_meant_and_choosing_shows_it(t
         card = reply.cards[0]
         assert heading(card) == "Did you mean…?"
         assert _offered(card) == [ids["Jennifer Taylor"]]
-        assert "jennifer.taylor@soylent.com · Soylent" in texts(card)
+        # The row: the email on its own line, then the company (cards wrap at phone width).
+        assert {"jennifer.taylor@soylent.com", "Soylent"} <= set(texts(card))
         # A handful of searches for the whole turn: the name, the words anywhere, the typos.
         assert bot.hubspot_local.controls.counters["search"].total - searches <= 4
 
