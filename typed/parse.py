@@ -12,9 +12,11 @@ import difflib
 import re
 
 from contacts.korean import has_hangul, is_hangul
+from contacts.korean_names import is_common_given_name
 from contacts.model import SearchCriteria
 from typed.command import Command, Kind
-from typed.korean import verb
+from typed.create import read_create
+from typed.korean import is_common_name, verb
 from typed.slots import (
     FIELDS,
     SEARCH_FIELDS,
@@ -26,7 +28,6 @@ from typed.slots import (
     phrase_at,
     put_value,
     read,
-    split_name,
     table,
     value_of,
 )
@@ -45,9 +46,8 @@ from typed.words import (
     INTENTS,
     KO_CITIES,
     KO_COMPANY_MARKERS,
-    KO_TITLES,
+    KO_NEW_CONTACT,
     MINE,
-    NOT_NAMES,
     OWNED,
     POLITE,
     SEARCH_SLOT,
@@ -122,8 +122,11 @@ def parse_command(text: str) -> Command:
     if intent == "search":
         return Command("search", criteria=_search(line, rest), language=language)
     if intent == "create":
-        properties, certain = _create(line, rest)
-        return Command("create", properties=properties, language=language, certain=certain)
+        properties, doubts = read_create(line, rest)
+        certain = "email" in properties and not doubts
+        return Command(
+            "create", properties=properties, language=language, certain=certain, doubts=doubts
+        )
     if intent in ("update", "moved"):
         reading = read(line, rest, UPDATE_FIELDS, "update")
         target, properties = _update(line, reading, moved=intent == "moved")
@@ -233,15 +236,28 @@ def _intent(tokens: list[Tok]) -> tuple[str, list[Tok]]:
             found = phrase_at([Tok("word", 0, 0, typo[0], typo[0], typo[0], typo[0])], 0, OPENERS)
             if found:
                 return found[0], tokens[start + 1 :]
-    for i in range(len(tokens) - 1, -1, -1):
-        name = verb(tokens[i].text) if tokens[i].kind == "word" else None
-        if name:
-            return name, tokens[:i] + tokens[i + 1 :]
+    verbs = [i for i in range(len(tokens) - 1, -1, -1) if tokens[i].kind == "word"]
+    verbs = [i for i in verbs if verb(tokens[i].text) and not is_common_name(tokens[i].text)]
+    # "추가해줘 지우 jiwoo@x.kr": 지우 stands where a name does, 추가 is the verb
+    i = next((i for i in verbs if not _name_slot(tokens, i)), verbs[0] if verbs else -1)
+    if i >= 0:
+        return verb(tokens[i].text) or "", tokens[:i] + tokens[i + 1 :]
+    keys = [t.key if t.kind == "word" else "" for t in tokens]
+    if any(tuple(keys[i : i + len(p)]) == p for p in KO_NEW_CONTACT for i in range(len(keys))):
+        return "create", tokens  # "새 연락처 홍길동 hong@example.com": no verb, still a create
     for i, tok in enumerate(tokens):
         for name, words in _ANYWHERE:
             if tok.kind == "word" and tok.key in words:
                 return name, tokens[:i] + tokens[i + 1 :]
     return "", tokens
+
+
+def _name_slot(tokens: list[Tok], i: int) -> bool:
+    """Where a Korean given name may stand: next to an email or a phone number ("지우
+    jiwoo@x.kr"). Its syllables are a verb only when no other word is."""
+    tok = tokens[i]
+    beside = tokens[max(i - 1, 0) : i] + tokens[i + 1 : i + 2]
+    return is_common_given_name(tok.stem) and any(t.kind in ("email", "phone") for t in beside)
 
 
 def _unsupported(tokens: list[Tok], intent: str) -> str:
@@ -314,44 +330,6 @@ def _search(line: str, tokens: list[Tok]) -> SearchCriteria:
     elif words:
         found["text"] = " ".join([found.get("text", ""), *words]).strip()
     return SearchCriteria(**found, filters=tuple(filters))
-
-
-def _create(line: str, tokens: list[Tok]) -> tuple[dict[str, str], bool]:
-    """The new contact, and whether it can be written without asking."""
-    r = read(line, tokens, FIELDS, "create")
-    props: dict[str, str] = {}
-    for prop, toks in r.values:
-        put_value(props, prop, value_of(line, toks))
-    for tok in r.entities:
-        slot = {"email": "email", "phone": "phone"}.get(tok.kind)
-        if slot and slot not in props:
-            props[slot] = tok.text
-    groups = [g for g in (meaningful(g) for g in r.groups) if g]
-    certain = "email" in props
-    if "jobtitle" not in props:  # "한빛소프트 과장", "김민수 과장": a Korean job title
-        for group in groups:
-            title = next((t for t in group if t.key in KO_TITLES), None)
-            if title is not None and (len(group) > 1 or group is not groups[0]):
-                props["jobtitle"] = value_of(line, [title])
-                group.remove(title)
-                break
-        groups = [g for g in groups if g]
-    if groups and "firstname" not in props and "lastname" not in props:
-        name = groups.pop(0)
-        words = [name_word(t) for t in name]
-        props.update(split_name(words))
-        if len(words) > 3 or any(t.key in NOT_NAMES for t in name):
-            certain = False  # "add Sales Lead Ann ...": a title, or a company, in the name
-    if (
-        len(groups) > 1
-        and "jobtitle" not in props
-        and groups[-2][-1].sep
-        and groups[-1][0].key.rstrip(".") not in ("inc", "ltd", "llc", "corp", "co")
-    ):
-        props["jobtitle"] = value_of(line, groups.pop())  # "Jane Roe, jane@acme.com, Acme, CTO"
-    if groups and "company" not in props:
-        props["company"] = " ".join(value_of(line, g) for g in groups)
-    return props, certain
 
 
 def _update(line: str, r: Reading, *, moved: bool = False) -> tuple[str, dict[str, str]]:

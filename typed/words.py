@@ -54,6 +54,10 @@ INTENTS: dict[str, Intent] = {
     ),
 }
 
+# Korean lines that open a create without a verb: "새 연락처 홍길동 hong@example.com ...".
+KO_NEW_CONTACT = (("새", "연락처"), ("새로운", "연락처"), ("신규", "연락처"), ("신규", "고객"),
+                  ("새", "고객"), ("신규고객",))
+
 # Jobs this bot does not do: each gets its own answer (what it can do instead).
 UNSUPPORTED: dict[str, Intent] = {
     "delete": Intent(en=("delete", "remove", "erase"), ko=("삭제", "지워", "지우", "제거")),
@@ -238,6 +242,28 @@ NOT_NAMES = frozenset(
         "업체", "협력사",
     }
     | KO_TITLES
+)
+
+# Words that make a group of a create a job title ("VP Sales", "Head of R&D", "영업 이사").
+TITLE_WORDS = frozenset(
+    {
+        "vp", "svp", "evp", "avp", "president", "ceo", "cto", "cfo", "coo", "cmo", "cio", "cso",
+        "chief", "head", "director", "manager", "lead", "engineer", "founder", "co-founder",
+        "cofounder", "partner", "owner", "consultant", "analyst", "designer", "developer",
+        "officer", "coordinator", "specialist", "associate", "representative", "rep",
+        "executive", "senior", "junior", "principal", "intern", "architect", "administrator",
+        "assistant", "advisor", "adviser", "recruiter", "accountant", "buyer", "sales",
+        "marketing", "gm", "md",
+    }
+    | KO_TITLES
+)
+# The lines a pasted signature starts with ("Best regards,"): dropped, never a name.
+SIGN_OFFS = frozenset(
+    {
+        "best", "best regards", "regards", "kind regards", "warm regards", "best wishes",
+        "all the best", "thanks", "thank you", "many thanks", "cheers", "sincerely",
+        "yours sincerely", "thanks and regards", "감사합니다", "고맙습니다", "드림", "올림",
+    }
 )
 
 # Field keyword phrases (lower-case) -> HubSpot property. "name" is split into first and last
