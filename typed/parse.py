@@ -13,13 +13,13 @@ import re
 
 from contacts.korean import has_hangul, is_hangul
 from contacts.korean_names import is_common_given_name
-from contacts.model import SearchCriteria
 from typed.command import Command, Kind
 from typed.create import read_create
 from typed.korean import is_common_name, verb
+from typed.questions import question
+from typed.search import read_search
 from typed.slots import (
     FIELDS,
-    SEARCH_FIELDS,
     UPDATE_FIELDS,
     Reading,
     looks_like_name,
@@ -44,13 +44,11 @@ from typed.words import (
     HISTORY_KO,
     HISTORY_KO_ENDINGS,
     INTENTS,
-    KO_CITIES,
-    KO_COMPANY_MARKERS,
     KO_NEW_CONTACT,
     MINE,
+    NOT_ONE_NAME,
     OWNED,
     POLITE,
-    SEARCH_SLOT,
     SMALL_TALK,
     TYPO_VERBS,
     UNSUPPORTED,
@@ -65,7 +63,9 @@ OPENERS = table(
 )
 _ANYWHERE = [(name, i.anywhere) for name, i in (INTENTS | UNSUPPORTED).items() if i.anywhere]
 _NOUNS = [(name, frozenset(i.nouns)) for name, i in UNSUPPORTED.items() if i.nouns]
-_DOMAIN = re.compile(r"^@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}$")
+# A bare word that is a name ("Taylor", "O'Neil"): a search, as a bare email or number is.
+_ONE_NAME = re.compile(r"^[A-Z][a-z]*(?:['’-][A-Za-z]+)*$")
+_NOT_ONE = NOT_ONE_NAME | FILLERS | POLITE | CONNECTORS
 
 
 def _alternatives(phrases: tuple[str, ...]) -> str:
@@ -110,7 +110,13 @@ def parse_command(text: str) -> Command:
     tokens = _without_filler_phrases(tokenize(line, language))
     if not tokens:
         return Command("unknown", language=language)
-    if any(t.kind == "word" and t.key in HELP_WORDS for t in tokens[:3]):
+    asked = question(line, tokens)
+    if asked == "off_topic":  # "what's the weather in Seoul?": not a search for Seoul
+        return Command("unsupported", language=language, topic="off_topic")
+    if asked == "help" or any(t.kind == "word" and t.key in HELP_WORDS for t in tokens[:3]):
+        topic = _asked_for(tokens) if asked else ""  # "how do I delete a contact?"
+        if topic:
+            return Command("unsupported", language=language, topic=topic)
         return Command("help", language=language)
     intent, rest = _intent(tokens)
     topic = _unsupported(tokens, intent)
@@ -118,9 +124,9 @@ def parse_command(text: str) -> Command:
         return Command("unsupported", language=language, topic=topic)
     owned = _owned(rest) if intent in ("search", "") else None
     if owned is not None:  # "my contacts at Acme", "내 연락처 보여줘"
-        return Command("search", criteria=_search(line, owned), language=language, mine=True)
+        return Command("search", criteria=read_search(line, owned), language=language, mine=True)
     if intent == "search":
-        return Command("search", criteria=_search(line, rest), language=language)
+        return Command("search", criteria=read_search(line, rest), language=language)
     if intent == "create":
         properties, doubts = read_create(line, rest)
         certain = "email" in properties and not doubts
@@ -273,6 +279,17 @@ def _unsupported(tokens: list[Tok], intent: str) -> str:
     return ""
 
 
+def _asked_for(tokens: list[Tok]) -> str:
+    """The job this bot does not do that a how-to question names, wherever it stands."""
+    for i, tok in enumerate(tokens):
+        hit = phrase_at(tokens, i, OPENERS) if tok.kind == "word" else None
+        name = hit[0] if hit else verb(tok.text) if tok.kind == "word" else None
+        topic = _unsupported(tokens, name) if name in UNSUPPORTED else ""
+        if topic:
+            return topic
+    return _unsupported(tokens, "")
+
+
 def _owned(tokens: list[Tok]) -> list[Tok] | None:
     """The tokens without "my contacts" / "내 연락처" when the line asks for the user's own
     contacts; None when it does not."""
@@ -285,51 +302,6 @@ def _owned(tokens: list[Tok]) -> list[Tok] | None:
 
 
 # -- the three jobs ----------------------------------------------------------------------------
-
-
-def _search(line: str, tokens: list[Tok]) -> SearchCriteria:
-    r = read(line, tokens, SEARCH_FIELDS, "search")
-    found: dict[str, str] = {}
-    filters: list[dict[str, str]] = []
-
-    def put(prop: str, value: str) -> None:
-        slot = SEARCH_SLOT.get(prop)
-        if not value or slot and found.get(slot):
-            return
-        if slot:
-            found[slot] = value
-        else:
-            filters.append({"propertyName": prop, "operator": "EQ", "value": value})
-
-    for prop, toks in r.values:
-        if prop in ("name", "firstname", "lastname"):
-            put(prop, " ".join(name_word(t) for t in toks))
-        else:
-            put(prop, value_of(line, toks))
-    for tok in r.entities:
-        kind = {"email": "email", "domain": "email", "phone": "phone", "id": "hs_object_id"}
-        put(kind[tok.kind], tok.text)
-    loose: list[Tok] = []
-    for group in r.groups:
-        marker = next(
-            (k for k, t in enumerate(group) if k and t.bare in KO_COMPANY_MARKERS), None
-        )  # "한빛소프트 쪽 담당자", "카카오 다니는 사람"
-        if marker is not None and meaningful(group[:marker]):
-            put("company", value_of(line, meaningful(group[:marker])))
-            group = group[marker:]
-        for tok in meaningful(group):
-            if _DOMAIN.match(tok.text):
-                put("email", tok.text)
-            elif tok.particle in ("에", "에서") and has_hangul(tok.text):
-                put("city" if tok.stem in KO_CITIES else "company", tok.stem)  # "네이버에"
-            else:
-                loose.append(tok)
-    words = [name_word(t) for t in loose]
-    if words and not found.get("name") and looks_like_name(words):
-        found["name"] = " ".join(words)  # the search tries the readings of an unspaced name
-    elif words:
-        found["text"] = " ".join([found.get("text", ""), *words]).strip()
-    return SearchCriteria(**found, filters=tuple(filters))
 
 
 def _update(line: str, r: Reading, *, moved: bool = False) -> tuple[str, dict[str, str]]:
@@ -367,8 +339,10 @@ def _without_verb(line: str, tokens: list[Tok], language: str) -> Command:
         return Command("update", target=target, properties=properties, language=language)
     words = [t for t in tokens if t.kind == "word" and t.key not in FILLERS]
     if not words and any(t.kind in ("email", "phone", "domain", "id") for t in tokens):
-        return Command("search", criteria=_search(line, tokens), language=language)
+        return Command("search", criteria=read_search(line, tokens), language=language)
     if words and len(words) == len(tokens) and looks_like_name([name_word(t) for t in words]):
         if len(words) > 1 or has_hangul(words[0].text):
-            return Command("search", criteria=_search(line, tokens), language=language)
+            return Command("search", criteria=read_search(line, tokens), language=language)
+    if len(tokens) == 1 and _ONE_NAME.match(tokens[0].bare) and tokens[0].key not in _NOT_ONE:
+        return Command("search", criteria=read_search(line, tokens), language=language)  # "Taylor"
     return Command("unknown", language=language)
