@@ -75,6 +75,7 @@ _UNSUPPORTED = {
     "email": "unsupported_email",
     "deals": "unsupported_deals",
     "notes": "unsupported_notes",
+    "off_topic": "unsupported_off_topic",  # a question not about contacts
 }
 
 
@@ -464,7 +465,7 @@ class ContactBot(ActivityHandler):
             elif command.certain:
                 await self._search.create(turn, command.properties)
             else:
-                await self._search.ask_create(turn, command.properties)
+                await self._search.ask_create(turn, command.properties, command.doubts)
         elif not command.target:
             await self._updates.show_find_form(turn, "update_which")
         else:

@@ -24,6 +24,7 @@ from contacts.errors import (
     HubSpotUnavailable,
     InvalidContact,
 )
+from contacts.korean import has_hangul
 from contacts.model import Contact, SearchCriteria, SearchPage
 from contacts.owners import OWNER_PROPERTY, Owner
 from contacts.service import ContactsService
@@ -138,10 +139,25 @@ class SearchCreateFlows:
             kind="create",
         )
 
-    async def ask_create(self, turn: Turn, properties: Mapping[str, str]) -> None:
+    async def ask_create(
+        self,
+        turn: Turn,
+        properties: Mapping[str, str],
+        doubts: Mapping[str, str] | None = None,
+    ) -> None:
         """A typed create that is not certain (no email, a word that may be a title): nothing
         is written. Contacts with the same full name are looked up first and shown, then the
-        form, filled in as typed, asks the user to check and press Create."""
+        form, filled in as typed, asks the user to check and press Create. `doubts` (field ->
+        why, from the parser) are named on the form, with any value HubSpot would refuse."""
+        if doubts:
+            said = [_doubts_text(turn.lang, doubts, properties)]
+            try:
+                self._contacts.normalise(properties, region=turn.region, partial=True)
+            except InvalidContact as exc:
+                if exc.field not in doubts:
+                    said.append(cards.error_text(turn.lang, exc))
+            await self.show_create_form(turn, "create_check", properties, " ".join(said))
+            return
         try:
             self._contacts.normalise(properties, region=turn.region, partial=True)
         except InvalidContact as exc:  # the form again, the error naming the field
@@ -298,6 +314,36 @@ class SearchCreateFlows:
             card = cards.duplicate_card(turn.lang, turn.nonce, exc.existing)
             turn.data.remember_ids([exc.existing.id])
         await turn.failed(exc, card)
+
+
+# Why the parser doubts a typed value (typed.command.DOUBTS) -> the reason the form gives.
+_DOUBT_REASONS = {
+    "invalid_email": "invalid_email",
+    "invalid_phone": "invalid_phone",
+    "unsure_name": "doubt_name",
+    "unsure_phone": "doubt_phone",
+    "unsure_company": "doubt_company",
+}
+
+
+def _doubts_text(lang: str, doubts: Mapping[str, str], values: Mapping[str, str]) -> str:
+    """Each doubtful value named ("Email tom@bad: not a valid email address."); a paste first."""
+    said = [text(lang, "create_pasted")] if "*" in doubts else []
+    for field, why in doubts.items():
+        if field == "*" or (field == "mobilephone" and doubts.get("phone") == why):
+            continue  # two numbers: said once
+        reason = cards.reason_text(lang, _DOUBT_REASONS.get(why, "invalid_value"))
+        label = cards.field_label(lang, field)
+        value = values.get(field, "") if field != "name" else _full_name(values)
+        said.append(text(lang, "create_doubt", field=label, value=value, reason=reason))
+    return " ".join(said)
+
+
+def _full_name(values: Mapping[str, str]) -> str:
+    first, last = values.get("firstname", ""), values.get("lastname", "")
+    if has_hangul(first + last):
+        return last + first  # 한지우: the family name first, unspaced
+    return " ".join(v for v in (first, last) if v)
 
 
 def _one_loose_value(criteria: SearchCriteria) -> str:

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import re
 
-from contacts.korean_names import common_name_split
-
 # Hangul syllables, and the letters (jamo) people type on their own ("ㅋㅋ", "ㄳ").
 HANGUL = re.compile("[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
 HANGUL_NAME = re.compile("^[\uac00-\ud7a3]{2,4}$")
@@ -39,9 +37,8 @@ def looks_like_korean_name(word: str) -> bool:
 
 def hangul_splits(word: str) -> list[tuple[str, str]]:
     """(family name, given name) readings of an unspaced 2–4 syllable Hangul name ("김민수" ->
-    김 + 민수), most likely first. A common family name with a common given name comes first
-    (황보람: 황 + 보람); then a known two-syllable family name (남궁, 제갈, 선우, 황보, ...); a
-    4-syllable name also tries it otherwise."""
+    김 + 민수), most likely first. A known two-syllable family name (남궁, 제갈, 선우, 황보, ...)
+    comes first; a 4-syllable name also tries it otherwise."""
     if not (2 <= len(word) <= 4 and is_hangul(word)):
         return []
     splits = [(word[:1], word[1:])]
@@ -49,8 +46,7 @@ def hangul_splits(word: str) -> list[tuple[str, str]]:
         splits.insert(0, (word[:2], word[2:]))
     elif len(word) == 4:
         splits.append((word[:2], word[2:]))
-    common = common_name_split(word)  # 황보람: 황 + 보람, a common given name, first
-    return [common, *(s for s in splits if s != common)] if common else splits
+    return splits
 
 
 def split_korean_name(word: str) -> tuple[str, str]:

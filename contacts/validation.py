@@ -63,12 +63,21 @@ def normalise_email(value: str) -> str:
     return checked.normalized.lower()
 
 
+# A number only Korea dials this way: a mobile (010, 011, 016-019) or an area code (02, 031-064)
+# with the trunk 0, in the groups Koreans write. No North American number starts with 0. Read
+# as Korean when no region is given (a turn in any language but Korean gives none); a region
+# given on purpose ("US") is kept.
+_KOREAN_NUMBER = re.compile(r"^0(?:1[016-9]|2|[3-6][1-5])[-.\s)]\s*\d{3,4}[-.\s]\d{4}$")
+
+
 def normalise_phone(value: str, *, region: str, field: str = "phone") -> str:
     """E.164 (`+821012345678`). A number written with +country code needs no region; a local
     number is read in `region` (ISO 3166 code such as "US" or "KR")."""
     text = value.strip()
     region = (region or "").upper() or None  # type: ignore[assignment]
     hint = "Include the country code, for example +82 10 1234 5678 or +1 212 555 0100."
+    if not region and _KOREAN_NUMBER.match(text):
+        region = "KR"  # 010-1234-5678 from a client with no Korean locale: Korean all the same
     try:
         number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException as exc:
