@@ -235,7 +235,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "할 수 있어요. 예시는 **도움말**을 입력해 보세요.",
     },
     # A typed create with doubtful values (typed.Command.doubts): the form names each one.
-    "create_doubt": {"en": "{field} {value}: {reason}.", "ko": "입력한 {field}: {value} — {reason}."},
+    "create_doubt": {
+        "en": "{field} {value}: {reason}.",
+        "ko": "입력한 {field}: {value} — {reason}.",
+    },
     "create_pasted": {
         "en": "This looks like pasted text (a signature?), so I saved nothing: check every field.",
         "ko": "붙여 넣은 글(서명 등)처럼 보여서 아무것도 저장하지 않았어요. 모든 항목을 확인해 "
