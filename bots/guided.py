@@ -150,13 +150,15 @@ class SearchCreateFlows:
         form, filled in as typed, asks the user to check and press Create. `doubts` (field ->
         why, from the parser) are named on the form, with any value HubSpot would refuse."""
         if doubts:
-            said = [_doubts_text(turn.lang, doubts, properties)]
+            refused = ""  # what HubSpot would refuse is said as it would say it
             try:
                 self._contacts.normalise(properties, region=turn.region, partial=True)
             except InvalidContact as exc:
-                if exc.field not in doubts:
-                    said.append(cards.error_text(turn.lang, exc))
-            await self.show_create_form(turn, "create_check", properties, " ".join(said))
+                refused = cards.error_text(turn.lang, exc)
+                if doubts.get(exc.field) != exc.reason_code:
+                    doubts = {k: v for k, v in doubts.items() if k != exc.field}
+            said = " ".join(s for s in (_doubts_text(turn.lang, doubts, properties), refused) if s)
+            await self.show_create_form(turn, "create_check", properties, said)
             return
         try:
             self._contacts.normalise(properties, region=turn.region, partial=True)

@@ -149,7 +149,7 @@ def _name(name: list[Tok], props: dict[str, str], doubts: dict[str, str]) -> Non
 
 
 def _korean_name(word: str) -> bool:
-    return is_hangul(word) and 2 <= len(word) <= 4 and (word[:1] in FAMILY_NAMES)
+    return is_hangul(word) and 2 <= len(word) <= 4 and FAMILY_NAMES & {word[:1], word[:2]} != set()
 
 
 def _title_and_company(
