@@ -139,13 +139,15 @@ def _name(name: list[Tok], props: dict[str, str], doubts: dict[str, str]) -> Non
         if words[0][:1] in FAMILY_NAMES:
             doubts["name"] = "unsure_name"
         return
+    if len(words) == 1 and has_hangul(words[0]) and not _korean_name(words[0]):
+        props["firstname"] = words[0]  # "카카오 biz@kakao.com": a company? not 카 + 카오
+        doubts["name"] = "unsure_name"
+        return
     props.update(split_name(words))
     if len(words) > 3 or any(t.key in NOT_NAMES for t in name):
         doubts["name"] = "unsure_name"  # "add Sales Lead Ann ...": a title, or a company
     elif any(not c.isalpha() and c not in "-'." for w in words for c in w):
         doubts["name"] = "unsure_name"
-    elif len(words) == 1 and has_hangul(words[0]) and not _korean_name(words[0]):
-        doubts["name"] = "unsure_name"  # "카카오 kakao@kakao.com": a company?
 
 
 def _korean_name(word: str) -> bool:
@@ -156,6 +158,10 @@ def _title_and_company(
     line: str, groups: list[list[Tok]], props: dict[str, str], doubts: dict[str, str]
 ) -> None:
     for k, group in enumerate(groups):
+        if group[0].text in ("at", "from") and len(group) > 1 and "company" not in props:
+            groups[k] = group = group[1:]  # "chris@marvel.com at Marvel": the company
+            if len(groups) == 1:
+                break
         at = _at(group)
         if at is not None and "jobtitle" not in props and "company" not in props:
             props["jobtitle"] = _value(line, group[:at])  # "VP Sales at Globex"
