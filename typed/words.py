@@ -159,8 +159,8 @@ HOW_TO_EN = (
 HOW_TO_KO = ("어떻게", "어케", "어떡해", "방법", "사용법", "쓰는 법", "하는 법", "쓰는법", "하는법")
 HOW_TO_KO_CAN = (
     "뭘 할 수", "뭐 할 수", "무엇을 할 수", "뭐를 할 수", "무슨 일을", "할 수 있는 게",
-    "할 수 있는 것", "무슨 기능", "어떤 기능", "기능이 뭐", "넌 뭐", "너는 뭐", "누구야",
-    "누구세요",
+    "할 수 있는 것", "무슨 기능", "어떤 기능", "기능이 뭐", "넌 뭐", "너는 뭐", "너 누구",
+    "넌 누구", "너는 누구", "당신은 누구",
 )
 # Words of questions that are not about contacts: "what's the weather in Seoul?", "점심 뭐
 # 먹을까?", "who won the game last night?". English ones count in lower case only (a capital
@@ -256,7 +256,7 @@ FILLERS = frozenset(
         "번", "싶어", "싶어요", "싶은데", "싶은데요", "싶습니다", "싶다", "줄래", "줄래요",
         "주실래요", "주시겠어요", "주실", "수", "있을까요", "드려요", "드립니다", "요", "정보를",
         "데이터", "현황", "내용", "전체", "것좀", "빨리", "지금", "바로", "제", "내", "우리",
-        "쪽의", "있는",
+        "쪽의", "있는", "누구", "누가",
     }
 )
 # A capitalised word alone that is not a name ("Taylor" is searched for; "Why" is not).
