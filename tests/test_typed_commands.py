@@ -604,6 +604,11 @@ ISSUE_24 = [
     S("Jennifer Taylor", name="Jennifer Taylor"),
     S("Jenifer Tailor", name="Jenifer Tailor"),
     S("김민준", "ko", name="김민준"),
+    S("김민수 연락처", "ko", name="김민수"),
+    S("Jane Doe contact", name="Jane Doe"),
+    S("김민수 연락처 어떻게 돼?", "ko", name="김민수"),  # "what is 김민수's contact": no how-to
+    S("이 번호 누구야 010-1234-5678", "ko", phone="010-1234-5678"),
+    S("LG 다니는 사람 누구 있어?", "ko", company="LG"),
     # how to use the bot: the help card
     H("how do I add a contact?"),
     H("How can I search by company?"),
@@ -618,6 +623,7 @@ ISSUE_24 = [
     H("이거 뭐 할 수 있는 거야?", "ko"),
     H("무슨 기능 있어요?", "ko"),
     H("how are you?", kind="hello"),
+    H("너 누구야?", "ko"),
     # ... or, for a job it does not do, the answer that says so
     X("how do I delete a contact?", "delete"),
     X("how can I export my contacts to excel?", "export"),

@@ -340,7 +340,8 @@ def _without_verb(line: str, tokens: list[Tok], language: str) -> Command:
     words = [t for t in tokens if t.kind == "word" and t.key not in FILLERS]
     if not words and any(t.kind in ("email", "phone", "domain", "id") for t in tokens):
         return Command("search", criteria=read_search(line, tokens), language=language)
-    if words and len(words) == len(tokens) and looks_like_name([name_word(t) for t in words]):
+    plain = all(t.kind == "word" for t in tokens)  # "김민수 연락처", "Jane Doe contact"
+    if words and plain and looks_like_name([name_word(t) for t in words]):
         if len(words) > 1 or has_hangul(words[0].text):
             return Command("search", criteria=read_search(line, tokens), language=language)
     if len(tokens) == 1 and _ONE_NAME.match(tokens[0].bare) and tokens[0].key not in _NOT_ONE:

@@ -194,7 +194,8 @@ OFF_TOPIC_OPENERS = (
 CONTACT_NOUNS = frozenset(
     {
         "contact", "contacts", "customer", "customers", "client", "clients", "lead", "leads",
-        "crm", "hubspot", "record", "records", "person", "people", "연락처", "고객", "고객사",
+        "crm", "hubspot", "record", "records", "person", "people", "someone", "somebody",
+        "colleague", "coworker", "연락처", "고객", "고객사",
         "담당자", "거래처", "직원", "리드", "허브스팟",
     }
 )
@@ -256,7 +257,7 @@ FILLERS = frozenset(
         "번", "싶어", "싶어요", "싶은데", "싶은데요", "싶습니다", "싶다", "줄래", "줄래요",
         "주실래요", "주시겠어요", "주실", "수", "있을까요", "드려요", "드립니다", "요", "정보를",
         "데이터", "현황", "내용", "전체", "것좀", "빨리", "지금", "바로", "제", "내", "우리",
-        "쪽의", "있는", "누구", "누가",
+        "쪽의", "있는", "누구", "누가", "어떻게", "돼", "돼요", "되나요", "되세요", "되죠",
     }
 )
 # A capitalised word alone that is not a name ("Taylor" is searched for; "Why" is not).
