@@ -767,6 +767,14 @@ ISSUE_24 = [
         jobtitle="Sales Director",
         company="Bad Corp",
     ),
+    C(  # a second email is not dropped: it stays where it was typed, doubted there
+        "add Jane Doe jane@acme.com, Acme, jane@other",
+        doubts={"company": "unsure_company"},
+        firstname="Jane",
+        lastname="Doe",
+        email="jane@acme.com",
+        company="Acme jane@other",
+    ),
     C(
         "김하나 hana@kakao 등록해줘",
         "ko",

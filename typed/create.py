@@ -16,8 +16,16 @@ import phonenumbers
 
 from contacts.korean import has_hangul, is_hangul
 from contacts.korean_names import FAMILY_NAMES, is_common_given_name
-from typed.slots import FIELDS, Reading, meaningful, name_word, put_value, read, split_name
-from typed.slots import value_of as _value
+from typed.slots import (
+    FIELDS,
+    Reading,
+    meaningful,
+    name_word,
+    put_value,
+    read,
+    split_name,
+    value_of,
+)
 from typed.tokens import Tok
 from typed.words import COMPANY_SUFFIXES, KO_TITLES, NOT_NAMES, SIGN_OFFS, TITLE_WORDS
 
@@ -33,7 +41,7 @@ def read_create(line: str, tokens: list[Tok]) -> tuple[dict[str, str], dict[str,
     props: dict[str, str] = {}
     doubts: dict[str, str] = {"*": "pasted"} if pasted else {}
     for prop, toks in r.values:
-        put_value(props, prop, _value(line, toks))
+        put_value(props, prop, value_of(line, toks))
     _entities(r, props, doubts)
     groups = [g for g in (meaningful(g) for g in r.groups) if g]
     _broken_values(groups, props, doubts)
@@ -42,7 +50,7 @@ def read_create(line: str, tokens: list[Tok]) -> tuple[dict[str, str], dict[str,
         for group in groups:
             title = next((t for t in group if t.key in KO_TITLES), None)
             if title is not None and (len(group) > 1 or group is not groups[0]):
-                props["jobtitle"] = _value(line, [title])
+                props["jobtitle"] = value_of(line, [title])
                 group.remove(title)
                 break
         groups = [g for g in groups if g]
@@ -112,16 +120,22 @@ def _broken_values(groups: list[list[Tok]], props: dict[str, str], doubts: dict[
                 continue
             if "@" in tok.bare:
                 field, reason = "email", "invalid_email"
-            elif _PHONE_LIKE.match(tok.bare) and sum(c.isdigit() for c in tok.bare) >= 2:
+            elif _broken(tok):
                 field, reason = "phone", "invalid_phone"
             else:
                 continue
-            group.remove(tok)
-            if field not in props:
+            if field not in props:  # a second one stays where it stands, and is doubted there
+                group.remove(tok)
                 props[field] = tok.bare
                 doubts[field] = reason
-            else:
-                doubts.setdefault("company", "unsure_company")  # more than one: where?
+
+
+def _broken(tok: Tok) -> bool:
+    """An email or a phone number the tokenizer could not read as one ("tom@bad", "12-34")."""
+    digits = sum(c.isdigit() for c in tok.bare)
+    return tok.kind == "word" and (
+        "@" in tok.bare or bool(_PHONE_LIKE.match(tok.bare)) and digits >= 2
+    )
 
 
 def _at(group: list[Tok]) -> int | None:
@@ -160,24 +174,26 @@ def _title_and_company(
     for k, group in enumerate(groups):
         if group[0].text in ("at", "from") and len(group) > 1 and "company" not in props:
             groups[k] = group = group[1:]  # "chris@marvel.com at Marvel": the company
-            if len(groups) == 1:
-                break
         at = _at(group)
         if at is not None and "jobtitle" not in props and "company" not in props:
-            props["jobtitle"] = _value(line, group[:at])  # "VP Sales at Globex"
-            props["company"] = _value(line, group[at + 1 :])
+            props["jobtitle"] = value_of(line, group[:at])  # "VP Sales at Globex"
+            props["company"] = value_of(line, group[at + 1 :])
             del groups[k]
             break
     if "jobtitle" not in props and len(groups) > 1:
         titled = [g for g in groups if any(t.key.strip("().,") in TITLE_WORDS for t in g)]
         if titled:
-            props["jobtitle"] = _value(line, titled[0])
+            props["jobtitle"] = value_of(line, titled[0])
             groups.remove(titled[0])
-        elif groups[-2][-1].sep and groups[-1][0].key.rstrip(".") not in COMPANY_SUFFIXES:
-            props["jobtitle"] = _value(line, groups.pop())  # "Jane Roe, jane@acme.com, Acme, CTO"
+        elif (
+            groups[-2][-1].sep
+            and groups[-1][0].key.rstrip(".") not in COMPANY_SUFFIXES
+            and not any(_broken(t) for t in groups[-1])
+        ):
+            props["jobtitle"] = value_of(line, groups.pop())  # "Jane Roe, jane@acme.com, Acme, CTO"
     if groups and "company" not in props:
-        props["company"] = " ".join(_value(line, g) for g in groups)
-        if len(groups) > 1:
-            doubts["company"] = "unsure_company"  # words from several places, joined
+        props["company"] = " ".join(value_of(line, g) for g in groups)
+        if len(groups) > 1 or any(_broken(t) for g in groups for t in g):
+            doubts["company"] = "unsure_company"  # words from several places, or a 2nd email
     elif groups:
         doubts["company"] = "unsure_company"  # words left over that nothing took
