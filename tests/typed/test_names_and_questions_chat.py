@@ -193,3 +193,18 @@ async def test_a_question_not_about_contacts_gets_one_line_not_a_search(
     (reply,) = await chat.say(typed)
     assert reply.text.startswith(said)
     assert reply.cards == []  # no results card, no "No contacts found" card
+
+
+async def test_a_korean_number_from_an_english_client_is_read_as_korean(app, channel):
+    """010-... and 02-... are Korean whatever the locale: found, and stored, as +82."""
+    await app.contacts.create(
+        {"firstname": "Mina", "lastname": "Cho", "email": "mina@hooli.com", "phone": "+8225551234"}
+    )
+    chat = Conversation(app, channel, locale="en-US")
+    await chat.start()
+    (reply,) = await chat.say("find 02-555-1234")
+    assert "Showing 1 of 1" in texts(reply.cards[0]) and "mina@hooli.com" in str(reply.cards[0])
+    (reply, *_) = await chat.say("add Ben Yoo ben.yoo@hooli.com 010-9876-5432")
+    assert heading(reply.cards[0]) == "Contact created"
+    stored = await app.contacts.find_by_email("ben.yoo@hooli.com")
+    assert stored.get("phone") == "+821098765432"
