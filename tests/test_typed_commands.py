@@ -776,6 +776,28 @@ ISSUE_24 = [
         company="Acme jane@other",
     ),
     C(
+        "add\nThanks,\nJane Doe\nCTO | Acme Corp\njane@acme.com | +1 415 555 0100",
+        doubts={"*": "pasted"},
+        firstname="Jane",
+        lastname="Doe",
+        jobtitle="CTO",
+        company="Acme Corp",
+        email="jane@acme.com",
+        phone="+1 415 555 0100",
+    ),
+    C(
+        "연락처 추가\n감사합니다.\n김민수 드림\n한빛소프트 영업팀 과장\n"
+        "minsu@hanbit.kr\n010-1234-5678",
+        "ko",
+        doubts={"*": "pasted"},
+        lastname="김",
+        firstname="민수",
+        jobtitle="과장",
+        company="한빛소프트 영업팀",
+        email="minsu@hanbit.kr",
+        phone="010-1234-5678",
+    ),
+    C(
         "김하나 hana@kakao 등록해줘",
         "ko",
         doubts={"email": "invalid_email"},

@@ -29,6 +29,7 @@ from typed.slots import (
 from typed.tokens import Tok
 from typed.words import COMPANY_SUFFIXES, KO_TITLES, NOT_NAMES, SIGN_OFFS, TITLE_WORDS
 
+_BARS = frozenset({"|", "·", "•", "/", "-", "–", "—"})  # between values on a signature line
 _PHONE_LIKE = re.compile(r"^[+(]?\d[\d\s().\-]*$")
 
 
@@ -78,7 +79,15 @@ def _signature_lines(line: str, tokens: list[Tok]) -> list[Tok]:
         if part.strip().strip(",.!-").lower() in SIGN_OFFS:
             dropped.append((position, position + len(part)))
         position += len(part)
-    kept = [t for t in tokens if not any(a <= t.start < b for a, b in dropped)]
+    kept: list[Tok] = []
+    for tok in tokens:
+        if any(a <= tok.start < b for a, b in dropped):
+            continue
+        if tok.kind == "word" and (tok.text in _BARS or tok.key in SIGN_OFFS):
+            if kept:  # "CTO | Acme Corp": a bar between values; "김민수 드림": a sign-off
+                kept[-1].sep = True
+            continue
+        kept.append(tok)
     for tok, after in zip(kept, kept[1:], strict=False):
         if "\n" in line[tok.vend : after.start]:
             tok.sep = True

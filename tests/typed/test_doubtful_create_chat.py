@@ -79,6 +79,13 @@ DOUBTFUL = [
         {"firstname": "Tom", "lastname": "Bad", "email": "tom@badcorp.com"},
         ["This looks like pasted text (a signature?), so I saved nothing"],
     ),
+    (
+        "ko-KR",
+        "연락처 추가\n감사합니다.\n김민수 드림\n한빛소프트 영업팀 과장\n"
+        "minsu@hanbit.kr\n010-1234-5678",
+        {"lastname": "김", "firstname": "민수", "email": "minsu@hanbit.kr", "jobtitle": "과장"},
+        ["붙여 넣은 글(서명 등)처럼 보여서 아무것도 저장하지 않았어요."],
+    ),
 ]
 
 
