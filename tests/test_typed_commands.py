@@ -609,6 +609,8 @@ ISSUE_24 = [
     S("김민수 연락처 어떻게 돼?", "ko", name="김민수"),  # "what is 김민수's contact": no how-to
     S("이 번호 누구야 010-1234-5678", "ko", phone="010-1234-5678"),
     S("LG 다니는 사람 누구 있어?", "ko", company="LG"),
+    S("which contacts are at Acme?", company="Acme"),
+    S("which customers work at Hooli", company="Hooli"),
     # how to use the bot: the help card
     H("how do I add a contact?"),
     H("How can I search by company?"),

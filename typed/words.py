@@ -27,7 +27,7 @@ INTENTS: dict[str, Intent] = {
             "find", "find me", "search", "search for", "look up", "lookup", "look for",
             "looking for", "show", "show me", "list", "get", "get me", "pull up", "who", "who is",
             "who's", "who are", "whose", "who has", "who owns", "contacts", "anyone", "anybody",
-            "everyone", "any", "is there", "are there", "do we have", "what", "what is",
+            "everyone", "any", "is there", "are there", "do we have", "what", "what is", "which",
         ),
         ko=(
             "찾", "검색", "조회", "보여", "알려", "있어", "있나", "있니", "누구", "뭐예", "뭐야",
@@ -250,7 +250,8 @@ FILLERS = frozenset(
         "whose", "everyone", "everybody", "anyone", "anybody", "customer", "client", "lead",
         "record", "his", "her", "their", "its", "him", "them", "for", "entry", "profile", "pls",
         "thanks", "again", "now", "also", "there", "has", "have", "owns", "do", "we", "know",
-        "emails", "just", "연락처", "좀", "사람", "정보", "해줘", "해", "줘", "주세요", "해주세요",
+        "emails", "just", "are", "work", "customers", "clients",
+        "연락처", "좀", "사람", "정보", "해줘", "해", "줘", "주세요", "해주세요",
         "새", "새로", "새로운", "고객", "신규", "신규고객", "고객님", "부탁해", "부탁해요", "모든",
         "전부", "다", "것", "거", "거야", "거예요", "건가요", "사람들", "분", "분들", "목록",
         "리스트", "씨", "님", "이", "그", "저", "혹시", "아는", "쓰는", "사용하는", "한번", "한",
