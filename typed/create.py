@@ -14,7 +14,7 @@ import re
 
 import phonenumbers
 
-from contacts.korean import has_hangul, is_hangul
+from contacts.korean import COMPOUND_FAMILY_NAMES, has_hangul, is_hangul
 from contacts.korean_names import FAMILY_NAMES, is_common_given_name
 from typed.slots import (
     FIELDS,
@@ -167,10 +167,24 @@ def _name(name: list[Tok], props: dict[str, str], doubts: dict[str, str]) -> Non
         doubts["name"] = "unsure_name"
         return
     props.update(split_name(words))
-    if len(words) > 3 or any(t.key in NOT_NAMES for t in name):
-        doubts["name"] = "unsure_name"  # "add Sales Lead Ann ...": a title, or a company
-    elif any(not c.isalpha() and c not in "-'." for w in words for c in w):
+    if (
+        len(words) > 3
+        or any(t.key in NOT_NAMES for t in name)  # "add Sales Lead Ann ...": a title
+        or any(not c.isalpha() and c not in "-'." for w in words for c in w)
+        or (len(words) == 1 and _two_readings(words[0]))  # 황보람: 황보 + 람, or 황 + 보람?
+    ):
         doubts["name"] = "unsure_name"
+
+
+def _two_readings(word: str) -> bool:
+    """A 3-syllable name that starts with a two-syllable family name (황보, 선우, 남궁...) and
+    also reads as a one-syllable family name and a common given name (황 + 보람, 선 + 우진)."""
+    return (
+        len(word) == 3
+        and word[:2] in COMPOUND_FAMILY_NAMES
+        and word[:1] in FAMILY_NAMES
+        and is_common_given_name(word[1:])
+    )
 
 
 def _korean_name(word: str) -> bool:
