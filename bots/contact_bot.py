@@ -38,11 +38,12 @@ from config import Settings
 from contacts.errors import ContactsError
 from contacts.service import ContactsService
 from flows.confirm import Confirmations
-from flows.guided import SearchCreateFlows
+from flows.create import CreateFlow
 from flows.history import HistoryFlow
 from flows.model_mode import ModelMode
 from flows.recent import RecentContacts
 from flows.router import Router
+from flows.search import SearchFlow
 from flows.state import ConversationData
 from flows.submits import BadSubmit, submit_value
 from flows.updates import UpdateFlow
@@ -85,7 +86,8 @@ class ContactBot(ActivityHandler):
         self._owners = OwnerOfTurn(contacts.owners)
         confirmations = Confirmations(contacts=contacts, ledger=ledger)
         self._router = Router(
-            search=SearchCreateFlows(contacts=contacts, ledger=ledger),
+            search=SearchFlow(contacts=contacts),
+            create=CreateFlow(contacts=contacts, ledger=ledger),
             updates=UpdateFlow(contacts=contacts, ledger=ledger, confirmations=confirmations),
             confirmations=confirmations,
             history=HistoryFlow(contacts=contacts, store=store),

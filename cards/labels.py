@@ -54,6 +54,19 @@ REASONS: dict[str, dict[str, str]] = {
     "read_only": {"en": "read-only, it cannot be changed", "ko": "읽기 전용이라 바꿀 수 없어요"},
     "empty": {"en": "no value given", "ko": "값이 비어 있어요"},
     "invalid_value": {"en": "not an accepted value", "ko": "허용되지 않는 값이에요"},
+    # A typed create's doubtful values (the parser's, not HubSpot's): the form asks to check.
+    "doubt_name": {
+        "en": "check that this is the name (a job title or a company may be in it)",
+        "ko": "이름이 맞는지 확인해 주세요(직함이나 회사명이 섞였을 수 있어요)",
+    },
+    "doubt_phone": {
+        "en": "two numbers were given; check which is the phone and which the mobile",
+        "ko": "번호가 두 개예요. 전화번호와 휴대폰 번호가 맞는지 확인해 주세요",
+    },
+    "doubt_company": {
+        "en": "check the company; some words could go in more than one field",
+        "ko": "회사명을 확인해 주세요. 어느 항목인지 확실하지 않은 단어가 있어요",
+    },
     "invalid_characters": {
         "en": "it contains characters that are not text; please type it again",
         "ko": "글자가 아닌 문자가 들어 있어요. 다시 입력해 주세요",

@@ -303,4 +303,19 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Change history of {name}.",
         "ko": "변경 이력: {name}",
     },
+    "unsupported_off_topic": {
+        "en": "I only manage HubSpot contacts, so I can't help with that. I can search, create "
+        "and update contacts: type **help** for examples.",
+        "ko": "저는 HubSpot 연락처만 관리해서 그건 도와드릴 수 없어요. 연락처 검색, 만들기, 수정은 "
+        "할 수 있어요. 예시는 **도움말**을 입력해 보세요.",
+    },
+    "create_doubt": {
+        "en": "{field} {value}: {reason}.",
+        "ko": "입력한 {field}: {value} — {reason}.",
+    },
+    "create_pasted": {
+        "en": "This looks like pasted text (a signature?), so I saved nothing: check every field.",
+        "ko": "붙여 넣은 글(서명 등)처럼 보여서 아무것도 저장하지 않았어요. 모든 항목을 확인해 "
+        "주세요.",
+    },
 }

@@ -63,12 +63,20 @@ def normalise_email(value: str) -> str:
     return checked.normalized.lower()
 
 
+# A number only Korea dials this way: a mobile (010, 011, 016-019) or an area code (02, 031-064)
+# with the trunk 0, in the groups Koreans write. No North American number starts with 0, so
+# such a number is read as Korean whatever the region (the client's locale) says.
+_KOREAN_NUMBER = re.compile(r"^0(?:1[016-9]|2|[3-6][1-5])[-.\s)]\s*\d{3,4}[-.\s]\d{4}$")
+
+
 def normalise_phone(value: str, *, region: str, field: str = "phone") -> str:
     """E.164 (`+821012345678`). A number written with +country code needs no region; a local
     number is read in `region` (ISO 3166 code such as "US" or "KR")."""
     text = value.strip()
     region = (region or "").upper() or None  # type: ignore[assignment]
     hint = "Include the country code, for example +82 10 1234 5678 or +1 212 555 0100."
+    if region != "KR" and _KOREAN_NUMBER.match(text):
+        region = "KR"  # 010-1234-5678 from a client in any locale: Korean all the same
     try:
         number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException as exc:

@@ -22,10 +22,11 @@ from cards.actions import Action
 from cards.lifecycle import Outcome
 from contacts.model import SearchCriteria
 from flows.confirm import Confirmations
-from flows.guided import SearchCreateFlows
+from flows.create import CreateFlow
 from flows.history import HistoryFlow
 from flows.model_mode import ModelMode, remember
 from flows.refusals import record_refused
+from flows.search import SearchFlow
 from flows.submits import BadSubmit, Submit, parse_submit
 from flows.turn import Turn
 from flows.updates import UpdateFlow
@@ -57,6 +58,7 @@ _UNSUPPORTED = {
     "email": "unsupported_email",
     "deals": "unsupported_deals",
     "notes": "unsupported_notes",
+    "off_topic": "unsupported_off_topic",  # a question not about contacts
 }
 
 
@@ -67,7 +69,8 @@ class Router:
     def __init__(
         self,
         *,
-        search: SearchCreateFlows,
+        search: SearchFlow,
+        create: CreateFlow,
         updates: UpdateFlow,
         confirmations: Confirmations,
         history: HistoryFlow,
@@ -77,6 +80,7 @@ class Router:
         model: ModelMode | None = None,
     ) -> None:
         self._search = search
+        self._create_flow = create
         self._updates = updates
         self._confirmations = confirmations
         self._history = history
@@ -124,7 +128,7 @@ class Router:
         action = submit.action
         match action:
             case Action.START_CREATE if submit.inputs:  # the no-results card: what was searched
-                await self._search.show_create_form(turn, "chose_create", submit.inputs)
+                await self._create_flow.show_create_form(turn, "chose_create", submit.inputs)
             case Action.START_SEARCH | Action.START_CREATE | Action.START_UPDATE:
                 kind = action.value.removeprefix("start_")
                 if self._model is not None:  # writes were refused above for read-only users
@@ -146,7 +150,7 @@ class Router:
                     offset=submit.offset,
                 )
             case Action.CREATE_SUBMIT:
-                await self._search.create(turn, submit.inputs)
+                await self._create_flow.create(turn, submit.inputs)
             case Action.UPDATE_FIND:  # a change asked for before ("which contact?") goes on
                 waiting = turn.data.take_waiting()
                 await self._updates.find(turn, submit.inputs["query"], waiting)
@@ -176,7 +180,7 @@ class Router:
         if kind == "search":
             await self._search.show_search_form(turn, "chose_search" if intro else None)
         elif kind == "create":
-            await self._search.show_create_form(turn, "chose_create" if intro else None)
+            await self._create_flow.show_create_form(turn, "chose_create" if intro else None)
         elif intro:
             await self._updates.show_find_form(turn, "chose_update")
         else:
@@ -278,11 +282,11 @@ class Router:
 
     async def _create(self, turn: Turn, command: Command) -> None:
         if not command.properties:
-            await self._search.show_create_form(turn)
+            await self._create_flow.show_create_form(turn)
         elif command.certain:
-            await self._search.create(turn, command.properties)
+            await self._create_flow.create(turn, command.properties)
         else:
-            await self._search.ask_create(turn, command.properties)
+            await self._create_flow.ask_create(turn, command.properties, command.doubts)
 
     # -- refusals -----------------------------------------------------------------------------
 

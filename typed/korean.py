@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from contacts.korean import is_hangul
+from contacts.korean_names import common_name_split
 from typed.words import FIELD_WORDS, FILLERS, HELP_WORDS, INTENTS, UNSUPPORTED
 
 # Particles, longest first. A word that is itself a keyword or filler is never cut (국가 ends in
@@ -118,9 +119,20 @@ def name_stem(word: str) -> str:
     stem, particle = split_particle(word)
     if not particle or not is_hangul(stem) or not 1 <= len(stem) <= 4:
         return word
+    if common_name_split(word) and not common_name_split(stem):
+        return word  # 남궁지은, 황보은: the 은 is the name's
     if len(stem) >= 3 or particle in CLEAR_NAME_PARTICLES:
         return stem
     return word
+
+
+def is_common_name(word: str) -> bool:
+    """`한지우`, `김수정님`, `이하늘을`: a common family name and a common given name (the
+    particle or honorific off). Such a word is a name, even when its syllables spell a verb."""
+    return (
+        common_name_split(word) is not None
+        or common_name_split(split_particle(word)[0]) is not None
+    )
 
 
 def _jamo(syllable: str) -> tuple[int, int, int]:
@@ -175,7 +187,7 @@ def segment(chunk: str) -> list[tuple[int, int]]:
     verb at its end is split off, then field words before it (`이하늘회사를카카오로바꿔줘`).
     A run with no verb at its end is one word."""
     core = chunk.rstrip(_TRAILING)
-    if len(core) < 3 or verb(core) or core.lower() in _KEEP:
+    if len(core) < 3 or verb(core) or core.lower() in _KEEP or is_common_name(core):
         return [(0, len(chunk))]
     for i in range(1, len(core) - 1):
         if is_hangul(core[i]) and verb(core[i:]):

@@ -12,12 +12,14 @@ import difflib
 import re
 
 from contacts.korean import has_hangul, is_hangul
-from contacts.model import SearchCriteria
+from contacts.korean_names import is_common_given_name
 from typed.command import Command, Kind
-from typed.korean import verb
+from typed.create import read_create
+from typed.korean import is_common_name, verb
+from typed.questions import question
+from typed.search import read_search
 from typed.slots import (
     FIELDS,
-    SEARCH_FIELDS,
     UPDATE_FIELDS,
     Reading,
     looks_like_name,
@@ -26,7 +28,6 @@ from typed.slots import (
     phrase_at,
     put_value,
     read,
-    split_name,
     table,
     value_of,
 )
@@ -43,14 +44,11 @@ from typed.words import (
     HISTORY_KO,
     HISTORY_KO_ENDINGS,
     INTENTS,
-    KO_CITIES,
-    KO_COMPANY_MARKERS,
-    KO_TITLES,
+    KO_NEW_CONTACT,
     MINE,
-    NOT_NAMES,
+    NOT_ONE_NAME,
     OWNED,
     POLITE,
-    SEARCH_SLOT,
     SMALL_TALK,
     TYPO_VERBS,
     UNSUPPORTED,
@@ -65,7 +63,9 @@ OPENERS = table(
 )
 _ANYWHERE = [(name, i.anywhere) for name, i in (INTENTS | UNSUPPORTED).items() if i.anywhere]
 _NOUNS = [(name, frozenset(i.nouns)) for name, i in UNSUPPORTED.items() if i.nouns]
-_DOMAIN = re.compile(r"^@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}$")
+# A bare word that is a name ("Taylor", "O'Neil"): a search, as a bare email or number is.
+_ONE_NAME = re.compile(r"^[A-Z][a-z]*(?:['’-][A-Za-z]+)*$")
+_NOT_ONE = NOT_ONE_NAME | FILLERS | POLITE | CONNECTORS
 
 
 def _alternatives(phrases: tuple[str, ...]) -> str:
@@ -110,7 +110,13 @@ def parse_command(text: str) -> Command:
     tokens = _without_filler_phrases(tokenize(line, language))
     if not tokens:
         return Command("unknown", language=language)
-    if any(t.kind == "word" and t.key in HELP_WORDS for t in tokens[:3]):
+    asked = question(line, tokens)
+    if asked == "off_topic":  # "what's the weather in Seoul?": not a search for Seoul
+        return Command("unsupported", language=language, topic="off_topic")
+    if asked == "help" or any(t.kind == "word" and t.key in HELP_WORDS for t in tokens[:3]):
+        topic = _asked_for(tokens) if asked else ""  # "how do I delete a contact?"
+        if topic:
+            return Command("unsupported", language=language, topic=topic)
         return Command("help", language=language)
     intent, rest = _intent(tokens)
     topic = _unsupported(tokens, intent)
@@ -118,12 +124,15 @@ def parse_command(text: str) -> Command:
         return Command("unsupported", language=language, topic=topic)
     owned = _owned(rest) if intent in ("search", "") else None
     if owned is not None:  # "my contacts at Acme", "내 연락처 보여줘"
-        return Command("search", criteria=_search(line, owned), language=language, mine=True)
+        return Command("search", criteria=read_search(line, owned), language=language, mine=True)
     if intent == "search":
-        return Command("search", criteria=_search(line, rest), language=language)
+        return Command("search", criteria=read_search(line, rest), language=language)
     if intent == "create":
-        properties, certain = _create(line, rest)
-        return Command("create", properties=properties, language=language, certain=certain)
+        properties, doubts = read_create(line, rest)
+        certain = "email" in properties and not doubts
+        return Command(
+            "create", properties=properties, language=language, certain=certain, doubts=doubts
+        )
     if intent in ("update", "moved"):
         reading = read(line, rest, UPDATE_FIELDS, "update")
         target, properties = _update(line, reading, moved=intent == "moved")
@@ -233,15 +242,28 @@ def _intent(tokens: list[Tok]) -> tuple[str, list[Tok]]:
             found = phrase_at([Tok("word", 0, 0, typo[0], typo[0], typo[0], typo[0])], 0, OPENERS)
             if found:
                 return found[0], tokens[start + 1 :]
-    for i in range(len(tokens) - 1, -1, -1):
-        name = verb(tokens[i].text) if tokens[i].kind == "word" else None
-        if name:
-            return name, tokens[:i] + tokens[i + 1 :]
+    verbs = [i for i in range(len(tokens) - 1, -1, -1) if tokens[i].kind == "word"]
+    verbs = [i for i in verbs if verb(tokens[i].text) and not is_common_name(tokens[i].text)]
+    # "추가해줘 지우 jiwoo@x.kr": 지우 stands where a name does, 추가 is the verb
+    i = next((i for i in verbs if not _name_slot(tokens, i)), verbs[0] if verbs else -1)
+    if i >= 0:
+        return verb(tokens[i].text) or "", tokens[:i] + tokens[i + 1 :]
+    keys = [t.key if t.kind == "word" else "" for t in tokens]
+    if any(tuple(keys[i : i + len(p)]) == p for p in KO_NEW_CONTACT for i in range(len(keys))):
+        return "create", tokens  # "새 연락처 홍길동 hong@example.com": no verb, still a create
     for i, tok in enumerate(tokens):
         for name, words in _ANYWHERE:
             if tok.kind == "word" and tok.key in words:
                 return name, tokens[:i] + tokens[i + 1 :]
     return "", tokens
+
+
+def _name_slot(tokens: list[Tok], i: int) -> bool:
+    """Where a Korean given name may stand: next to an email or a phone number ("지우
+    jiwoo@x.kr"). Its syllables are a verb only when no other word is."""
+    tok = tokens[i]
+    beside = tokens[max(i - 1, 0) : i] + tokens[i + 1 : i + 2]
+    return is_common_given_name(tok.stem) and any(t.kind in ("email", "phone") for t in beside)
 
 
 def _unsupported(tokens: list[Tok], intent: str) -> str:
@@ -257,6 +279,17 @@ def _unsupported(tokens: list[Tok], intent: str) -> str:
     return ""
 
 
+def _asked_for(tokens: list[Tok]) -> str:
+    """The job this bot does not do that a how-to question names, wherever it stands."""
+    for i, tok in enumerate(tokens):
+        hit = phrase_at(tokens, i, OPENERS) if tok.kind == "word" else None
+        name = hit[0] if hit else verb(tok.text) if tok.kind == "word" else None
+        topic = _unsupported(tokens, name) if name in UNSUPPORTED else ""
+        if topic:
+            return topic
+    return _unsupported(tokens, "")
+
+
 def _owned(tokens: list[Tok]) -> list[Tok] | None:
     """The tokens without "my contacts" / "내 연락처" when the line asks for the user's own
     contacts; None when it does not."""
@@ -269,89 +302,6 @@ def _owned(tokens: list[Tok]) -> list[Tok] | None:
 
 
 # -- the three jobs ----------------------------------------------------------------------------
-
-
-def _search(line: str, tokens: list[Tok]) -> SearchCriteria:
-    r = read(line, tokens, SEARCH_FIELDS, "search")
-    found: dict[str, str] = {}
-    filters: list[dict[str, str]] = []
-
-    def put(prop: str, value: str) -> None:
-        slot = SEARCH_SLOT.get(prop)
-        if not value or slot and found.get(slot):
-            return
-        if slot:
-            found[slot] = value
-        else:
-            filters.append({"propertyName": prop, "operator": "EQ", "value": value})
-
-    for prop, toks in r.values:
-        if prop in ("name", "firstname", "lastname"):
-            put(prop, " ".join(name_word(t) for t in toks))
-        else:
-            put(prop, value_of(line, toks))
-    for tok in r.entities:
-        kind = {"email": "email", "domain": "email", "phone": "phone", "id": "hs_object_id"}
-        put(kind[tok.kind], tok.text)
-    loose: list[Tok] = []
-    for group in r.groups:
-        marker = next(
-            (k for k, t in enumerate(group) if k and t.bare in KO_COMPANY_MARKERS), None
-        )  # "한빛소프트 쪽 담당자", "카카오 다니는 사람"
-        if marker is not None and meaningful(group[:marker]):
-            put("company", value_of(line, meaningful(group[:marker])))
-            group = group[marker:]
-        for tok in meaningful(group):
-            if _DOMAIN.match(tok.text):
-                put("email", tok.text)
-            elif tok.particle in ("에", "에서") and has_hangul(tok.text):
-                put("city" if tok.stem in KO_CITIES else "company", tok.stem)  # "네이버에"
-            else:
-                loose.append(tok)
-    words = [name_word(t) for t in loose]
-    if words and not found.get("name") and looks_like_name(words):
-        found["name"] = " ".join(words)  # the search tries the readings of an unspaced name
-    elif words:
-        found["text"] = " ".join([found.get("text", ""), *words]).strip()
-    return SearchCriteria(**found, filters=tuple(filters))
-
-
-def _create(line: str, tokens: list[Tok]) -> tuple[dict[str, str], bool]:
-    """The new contact, and whether it can be written without asking."""
-    r = read(line, tokens, FIELDS, "create")
-    props: dict[str, str] = {}
-    for prop, toks in r.values:
-        put_value(props, prop, value_of(line, toks))
-    for tok in r.entities:
-        slot = {"email": "email", "phone": "phone"}.get(tok.kind)
-        if slot and slot not in props:
-            props[slot] = tok.text
-    groups = [g for g in (meaningful(g) for g in r.groups) if g]
-    certain = "email" in props
-    if "jobtitle" not in props:  # "한빛소프트 과장", "김민수 과장": a Korean job title
-        for group in groups:
-            title = next((t for t in group if t.key in KO_TITLES), None)
-            if title is not None and (len(group) > 1 or group is not groups[0]):
-                props["jobtitle"] = value_of(line, [title])
-                group.remove(title)
-                break
-        groups = [g for g in groups if g]
-    if groups and "firstname" not in props and "lastname" not in props:
-        name = groups.pop(0)
-        words = [name_word(t) for t in name]
-        props.update(split_name(words))
-        if len(words) > 3 or any(t.key in NOT_NAMES for t in name):
-            certain = False  # "add Sales Lead Ann ...": a title, or a company, in the name
-    if (
-        len(groups) > 1
-        and "jobtitle" not in props
-        and groups[-2][-1].sep
-        and groups[-1][0].key.rstrip(".") not in ("inc", "ltd", "llc", "corp", "co")
-    ):
-        props["jobtitle"] = value_of(line, groups.pop())  # "Jane Roe, jane@acme.com, Acme, CTO"
-    if groups and "company" not in props:
-        props["company"] = " ".join(value_of(line, g) for g in groups)
-    return props, certain
 
 
 def _update(line: str, r: Reading, *, moved: bool = False) -> tuple[str, dict[str, str]]:
@@ -389,8 +339,11 @@ def _without_verb(line: str, tokens: list[Tok], language: str) -> Command:
         return Command("update", target=target, properties=properties, language=language)
     words = [t for t in tokens if t.kind == "word" and t.key not in FILLERS]
     if not words and any(t.kind in ("email", "phone", "domain", "id") for t in tokens):
-        return Command("search", criteria=_search(line, tokens), language=language)
-    if words and len(words) == len(tokens) and looks_like_name([name_word(t) for t in words]):
+        return Command("search", criteria=read_search(line, tokens), language=language)
+    plain = all(t.kind == "word" for t in tokens)  # "김민수 연락처", "Jane Doe contact"
+    if words and plain and looks_like_name([name_word(t) for t in words]):
         if len(words) > 1 or has_hangul(words[0].text):
-            return Command("search", criteria=_search(line, tokens), language=language)
+            return Command("search", criteria=read_search(line, tokens), language=language)
+    if len(tokens) == 1 and _ONE_NAME.match(tokens[0].bare) and tokens[0].key not in _NOT_ONE:
+        return Command("search", criteria=read_search(line, tokens), language=language)  # "Taylor"
     return Command("unknown", language=language)

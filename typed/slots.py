@@ -85,7 +85,8 @@ def read(line: str, tokens: list[Tok], table: Phrases, intent: str) -> Reading:
         if i and tokens[i - 1].key in NEW_MARKERS or words in _MOVED:
             r.marked = True
         j = i + width
-        if j < n and tokens[j].key in ("of", "for") and intent != "create":
+        of = j < n and tokens[j].kind == "word" and tokens[j].key in ("of", "for")
+        if of and intent != "create":  # a quoted "FOR" is a value, not "company of ..."
             k = j + 1
             while k < n and tokens[k].key not in CONNECTORS and not phrase_at(tokens, k, table):
                 k += 1

@@ -148,7 +148,7 @@ def _join_company_suffixes(tokens: list[Tok]) -> None:
 def _stands_alone(line: str, start: int, end: int) -> bool:
     """A number found inside a word ("000:A", "x1-800") is part of that word, not a phone
     number; one followed by a Korean particle ("010-1234-5678로") or a comma is not."""
-    head = re.search(r"\S*$", line[:start])
+    head = re.search(r"\S*\Z", line[:start])  # \Z: "$" would match before a line break
     tail = re.match(r"\S*", line[end:])
     before = head.group() if head else ""
     after = tail.group() if tail else ""

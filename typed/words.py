@@ -28,7 +28,7 @@ INTENTS: dict[str, Intent] = {
             "find", "find me", "search", "search for", "look up", "lookup", "look for",
             "looking for", "show", "show me", "list", "get", "get me", "pull up", "who", "who is",
             "who's", "who are", "whose", "who has", "who owns", "contacts", "anyone", "anybody",
-            "everyone", "any", "is there", "are there", "do we have", "what", "what is",
+            "everyone", "any", "is there", "are there", "do we have", "what", "what is", "which",
         ),
         ko=(
             "찾", "검색", "조회", "보여", "알려", "있어", "있나", "있니", "누구", "뭐예", "뭐야",
@@ -54,6 +54,10 @@ INTENTS: dict[str, Intent] = {
         slot="company",
     ),
 }
+
+# Korean lines that open a create without a verb: "새 연락처 홍길동 hong@example.com ...".
+KO_NEW_CONTACT = (("새", "연락처"), ("새로운", "연락처"), ("신규", "연락처"), ("신규", "고객"),
+                  ("새", "고객"), ("신규고객",))
 
 # Jobs this bot does not do: each gets its own answer (what it can do instead).
 UNSUPPORTED: dict[str, Intent] = {
@@ -114,7 +118,9 @@ SMALL_TALK: dict[str, frozenset[str]] = {
         {
             "hi", "hello", "hey", "hi there", "hello there", "hey there", "good morning",
             "good afternoon", "good evening", "yo", "hiya", "howdy", "안녕", "안녕하세요",
-            "안녕하십니까", "하이", "반가워요", "반갑습니다", "좋은 아침",
+            "안녕하십니까", "하이", "반가워요", "반갑습니다", "좋은 아침", "how are you",
+            "how are you doing", "how's it going", "how is it going", "잘 지내", "잘 지내요",
+            "잘 지냈어", "잘 지냈어요",
         }
     ),
     "thanks": frozenset(
@@ -189,14 +195,24 @@ FILLERS = frozenset(
         "whose", "everyone", "everybody", "anyone", "anybody", "customer", "client", "lead",
         "record", "his", "her", "their", "its", "him", "them", "for", "entry", "profile", "pls",
         "thanks", "again", "now", "also", "there", "has", "have", "owns", "do", "we", "know",
-        "emails", "just", "연락처", "좀", "사람", "정보", "해줘", "해", "줘", "주세요", "해주세요",
+        "emails", "just", "are", "work", "customers", "clients",
+        "연락처", "좀", "사람", "정보", "해줘", "해", "줘", "주세요", "해주세요",
         "새", "새로", "새로운", "고객", "신규", "신규고객", "고객님", "부탁해", "부탁해요", "모든",
         "전부", "다", "것", "거", "거야", "거예요", "건가요", "사람들", "분", "분들", "목록",
         "리스트", "씨", "님", "이", "그", "저", "혹시", "아는", "쓰는", "사용하는", "한번", "한",
         "번", "싶어", "싶어요", "싶은데", "싶은데요", "싶습니다", "싶다", "줄래", "줄래요",
         "주실래요", "주시겠어요", "주실", "수", "있을까요", "드려요", "드립니다", "요", "정보를",
         "데이터", "현황", "내용", "전체", "것좀", "빨리", "지금", "바로", "제", "내", "우리",
-        "쪽의", "있는",
+        "쪽의", "있는", "누구", "누가", "어떻게", "돼", "돼요", "되나요", "되세요", "되죠",
+    }
+)
+# A capitalised word alone that is not a name ("Taylor" is searched for; "Why" is not).
+NOT_ONE_NAME = frozenset(
+    {
+        "why", "what", "when", "where", "how", "who", "which", "hmm", "lol", "test", "testing",
+        "nothing", "sorry", "wait", "maybe", "great", "cool", "nice", "awesome", "good", "bye",
+        "goodbye", "hmmm", "oops", "huh", "wow", "done", "again", "next", "back", "more",
+        "really", "what's", "whatever", "anything", "something", "nope", "ok", "okay",
     }
 )
 # "X 쪽", "X 담당자", "X 다니는 사람", "X에서 일하는": X is a company (search).
@@ -239,6 +255,28 @@ NOT_NAMES = frozenset(
         "업체", "협력사",
     }
     | KO_TITLES
+)
+
+# Words that make a group of a create a job title ("VP Sales", "Head of R&D", "영업 이사").
+TITLE_WORDS = frozenset(
+    {
+        "vp", "svp", "evp", "avp", "president", "ceo", "cto", "cfo", "coo", "cmo", "cio", "cso",
+        "chief", "head", "director", "manager", "lead", "engineer", "founder", "co-founder",
+        "cofounder", "partner", "owner", "consultant", "analyst", "designer", "developer",
+        "officer", "coordinator", "specialist", "associate", "representative", "rep",
+        "executive", "senior", "junior", "principal", "intern", "architect", "administrator",
+        "assistant", "advisor", "adviser", "recruiter", "accountant", "buyer", "sales",
+        "marketing", "gm", "md",
+    }
+    | KO_TITLES
+)
+# The lines a pasted signature starts with ("Best regards,"): dropped, never a name.
+SIGN_OFFS = frozenset(
+    {
+        "best", "best regards", "regards", "kind regards", "warm regards", "best wishes",
+        "all the best", "thanks", "thank you", "many thanks", "cheers", "sincerely",
+        "yours sincerely", "thanks and regards", "감사합니다", "고맙습니다", "드림", "올림",
+    }
 )
 
 # Field keyword phrases (lower-case) -> HubSpot property. "name" is split into first and last

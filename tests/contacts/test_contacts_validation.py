@@ -23,6 +23,9 @@ GOOD = [
     Good({"email": "  Kim.Minji@Example.COM "}, {"email": "kim.minji@example.com"}),
     Good({"Email": "a+tag@sub.example.co.kr"}, {"email": "a+tag@sub.example.co.kr"}),
     Good({"phone": "010-1234-5678"}, {"phone": "+821012345678"}, region="KR"),
+    # Clearly Korean (010-, 02-): read as Korean whatever the client's locale (issue 24).
+    Good({"phone": "010-1234-5678"}, {"phone": "+821012345678"}, region="US"),
+    Good({"phone": "02-555-1234"}, {"phone": "+8225551234"}, region="US"),
     Good({"phone": "02 312 3456"}, {"phone": "+8223123456"}, region="KR"),
     Good({"mobilephone": "+82 10 9876 5432"}, {"mobilephone": "+821098765432"}, region="US"),
     Good({"phone": "(212) 555-0100"}, {"phone": "+12125550100"}),
@@ -65,7 +68,7 @@ BAD = [
     Bad({"email": "a@@b.com"}, "email", "invalid_email", "isn't valid"),
     Bad({"email": "a@localhost"}, "email", "invalid_email", "isn't valid"),
     Bad({"phone": "555-0100"}, "phone", "invalid_phone", "isn't valid for region US"),
-    Bad({"phone": "010-1234-5678"}, "phone", "invalid_phone", "Include the country code"),
+    Bad({"phone": "0101-234-567"}, "phone", "invalid_phone", "Include the country code"),
     Bad({"mobilephone": "call me"}, "mobilephone", "invalid_phone", "isn't valid"),
     Bad({"phone": "12"}, "phone", "invalid_phone", "isn't valid", region="KR"),
     Bad({"jobtitle": "x" * 65_537}, "jobtitle", "too_long", "the limit is 65,536"),

@@ -25,6 +25,7 @@ class Case:
     filters: tuple[dict[str, str], ...] = ()
     certain: bool | None = None  # create: written at once (default: when it has an email)
     topic: str = ""
+    doubts: dict[str, str] | None = None  # create: the values named on the form (None: any)
 
 
 def S(
@@ -33,8 +34,19 @@ def S(
     return Case(line, "search", criteria=criteria, language=lang, filters=filters)
 
 
-def C(text: str, lang: str = "en", /, certain: bool | None = None, **properties: str) -> Case:
-    return Case(text, "create", properties=properties, language=lang, certain=certain)
+def C(
+    text: str,
+    lang: str = "en",
+    /,
+    certain: bool | None = None,
+    doubts: dict[str, str] | None = None,
+    **properties: str,
+) -> Case:
+    if doubts:
+        certain = False
+    return Case(
+        text, "create", properties=properties, language=lang, certain=certain, doubts=doubts
+    )
 
 
 def U(text: str, target: str, lang: str = "en", **properties: str) -> Case:
@@ -491,6 +503,330 @@ EVERY_WORD = [
 ]
 CASES += EVERY_WORD
 
+# Issue 24: people as they write. Korean names where a name stands (지우, 수정, 하늘 are names
+# and words), the Korean "새 연락처 ..." with no verb, a bare name, questions about the bot and
+# not about contacts, and creates that may be written at once only when nothing is a guess.
+ISSUE_24 = [
+    # Korean names whose syllables are verbs or words
+    C(
+        "새 연락처 추가 한지우 jiwoo.han@example.com 010-4444-6666",
+        "ko",
+        lastname="한",
+        firstname="지우",
+        email="jiwoo.han@example.com",
+        phone="010-4444-6666",
+    ),
+    C(
+        "신규 고객 이수정 sujung@naver.com 010-9999-0000 등록해 주세요",
+        "ko",
+        lastname="이",
+        firstname="수정",
+        email="sujung@naver.com",
+        phone="010-9999-0000",
+    ),
+    C(
+        "김하늘 haneul.kim@kakao.com 카카오 매니저 추가해줘",
+        "ko",
+        lastname="김",
+        firstname="하늘",
+        email="haneul.kim@kakao.com",
+        company="카카오",
+        jobtitle="매니저",
+    ),
+    C(
+        "최지우 jiwoo.choi@samsung.com 삼성전자 과장 새로 등록",
+        "ko",
+        lastname="최",
+        firstname="지우",
+        email="jiwoo.choi@samsung.com",
+        company="삼성전자",
+        jobtitle="과장",
+    ),
+    C(
+        "연락처 추가해줘 정보람 boram.jung@lgcns.com",
+        "ko",
+        lastname="정",
+        firstname="보람",
+        email="boram.jung@lgcns.com",
+    ),
+    C(
+        "add 윤바다 bada.yoon@coupang.com 010-8888-1212 Coupang",
+        "ko",
+        lastname="윤",
+        firstname="바다",
+        email="bada.yoon@coupang.com",
+        phone="010-8888-1212",
+        company="Coupang",
+    ),
+    C(
+        "서은비 eunbi@toss.im 등록해 줄래?",
+        "ko",
+        lastname="서",
+        firstname="은비",
+        email="eunbi@toss.im",
+    ),
+    C(  # a given name alone, which may also be 지 + 우: the form asks
+        "지우 jiwoo@startup.kr 추가해줘",
+        "ko",
+        doubts={"name": "unsure_name"},
+        firstname="지우",
+        email="jiwoo@startup.kr",
+    ),
+    U("한지우 회사 카카오로 수정", "한지우", "ko", company="카카오"),
+    U("김수정 직함 차장으로 바꿔줘", "김수정", "ko", jobtitle="차장"),
+    U("이하늘 이메일 haneul@naver.com으로 변경", "이하늘", "ko", email="haneul@naver.com"),
+    S("이수정 찾아줘", "ko", name="이수정"),
+    S("김수정님 연락처 좀 찾아 주세요", "ko", name="김수정"),
+    S("한지우", "ko", name="한지우"),
+    X("한지우 삭제해줘", "delete", "ko"),
+    # the Korean create with no verb
+    C(
+        "새 연락처 홍길동 hong@example.com 010-1234-5678",
+        "ko",
+        lastname="홍",
+        firstname="길동",
+        email="hong@example.com",
+        phone="010-1234-5678",
+    ),
+    C("새 연락처 010-7777-8888", "ko", certain=False, doubts={}, phone="010-7777-8888"),
+    C("신규 고객 010 5555 6666", "ko", certain=False, doubts={}, phone="010 5555 6666"),
+    C(
+        "새로운 연락처: 문채원, chaewon.moon@naver.com",
+        "ko",
+        lastname="문",
+        firstname="채원",
+        email="chaewon.moon@naver.com",
+    ),
+    # a bare name is a search
+    S("Taylor", text="Taylor"),
+    S("Taylor?", text="Taylor"),
+    S("O'Neil", text="O'Neil"),
+    S("Jennifer Taylor", name="Jennifer Taylor"),
+    S("Jenifer Tailor", name="Jenifer Tailor"),
+    S("김민준", "ko", name="김민준"),
+    S("김민수 연락처", "ko", name="김민수"),
+    S("Jane Doe contact", name="Jane Doe"),
+    S("김민수 연락처 어떻게 돼?", "ko", name="김민수"),  # "what is 김민수's contact": no how-to
+    S("이 번호 누구야 010-1234-5678", "ko", phone="010-1234-5678"),
+    S("LG 다니는 사람 누구 있어?", "ko", company="LG"),
+    S("which contacts are at Acme?", company="Acme"),
+    S("which customers work at Hooli", company="Hooli"),
+    # how to use the bot: the help card
+    H("how do I add a contact?"),
+    H("How can I search by company?"),
+    H("Hi, how can I update someone's job title?"),
+    H("how does this bot work"),
+    H("what can I type here?"),
+    H("who are you?"),
+    H("연락처 어떻게 추가해?", "ko"),
+    H("어떻게 써요?", "ko"),
+    H("검색은 어떻게 하나요?", "ko"),
+    H("연락처 수정하는 방법 알려줘", "ko"),
+    H("이거 뭐 할 수 있는 거야?", "ko"),
+    H("무슨 기능 있어요?", "ko"),
+    H("how are you?", kind="hello"),
+    H("너 누구야?", "ko"),
+    # ... or, for a job it does not do, the answer that says so
+    X("how do I delete a contact?", "delete"),
+    X("how can I export my contacts to excel?", "export"),
+    X("how do I send an email to a contact?", "email"),
+    X("연락처 어떻게 삭제해?", "delete", "ko"),
+    # questions not about contacts: one line, never a search for their nouns
+    X("what's the weather in Seoul?", "off_topic"),
+    X("who won the game last night?", "off_topic"),
+    X("what time is it?", "off_topic"),
+    X("why is the sky blue?", "off_topic"),
+    X("tell me a joke", "off_topic"),
+    X("any good restaurants around here?", "off_topic"),
+    X("is it going to rain tomorrow?", "off_topic"),
+    X("find me a good restaurant near the office", "off_topic"),
+    X("점심 뭐 먹을까?", "off_topic", "ko"),
+    X("오늘 날씨 어때?", "off_topic", "ko"),
+    X("내일 비 와?", "off_topic", "ko"),
+    X("어제 야구 누가 이겼어?", "off_topic", "ko"),
+    X("강남역 맛집 추천해줘", "off_topic", "ko"),
+    X("커피 마실래?", "off_topic", "ko"),
+    # creates written at once only when nothing is a guess
+    C(
+        "add a new contact: Kevin Park, kevin.park@globex.com, VP Sales at Globex, 010-2222-3333",
+        firstname="Kevin",
+        lastname="Park",
+        email="kevin.park@globex.com",
+        jobtitle="VP Sales",
+        company="Globex",
+        phone="010-2222-3333",
+    ),
+    C(
+        "create a contact for Priya Natarajan, priya@northwind.io, Director of Finance at "
+        "Northwind",
+        firstname="Priya",
+        lastname="Natarajan",
+        email="priya@northwind.io",
+        jobtitle="Director of Finance",
+        company="Northwind",
+    ),
+    C(
+        "please add Marcus Reed marcus.reed@contoso.com +1 646 555 0199 Senior Engineer at Contoso",
+        firstname="Marcus",
+        lastname="Reed",
+        email="marcus.reed@contoso.com",
+        phone="+1 646 555 0199",
+        jobtitle="Senior Engineer",
+        company="Contoso",
+    ),
+    C(
+        "new contact: Laura Chen laura.chen@fabrikam.com CFO at Fabrikam",
+        firstname="Laura",
+        lastname="Chen",
+        email="laura.chen@fabrikam.com",
+        jobtitle="CFO",
+        company="Fabrikam",
+    ),
+    C(
+        "add Kevin Park VP Sales at Globex kevin.park@globex.com",
+        firstname="Kevin",
+        lastname="Park",
+        email="kevin.park@globex.com",
+        jobtitle="VP Sales",
+        company="Globex",
+    ),
+    C(
+        "add Chris Evans chris@marvel.com at Marvel",
+        firstname="Chris",
+        lastname="Evans",
+        email="chris@marvel.com",
+        company="Marvel",
+    ),
+    C(
+        "add Daniel Kim daniel.kim@lg.com Product Manager, LG Electronics",
+        firstname="Daniel",
+        lastname="Kim",
+        email="daniel.kim@lg.com",
+        jobtitle="Product Manager",
+        company="LG Electronics",
+    ),
+    C(
+        "add Rachel Green rachel@centralperk.com, Central Perk, Manager",
+        firstname="Rachel",
+        lastname="Green",
+        email="rachel@centralperk.com",
+        company="Central Perk",
+        jobtitle="Manager",
+    ),
+    C(
+        "add Tom Bad tom@bad",
+        doubts={"email": "invalid_email"},
+        firstname="Tom",
+        lastname="Bad",
+        email="tom@bad",
+    ),
+    C(
+        "add Li Wei liwei@globex",
+        doubts={"email": "invalid_email"},
+        firstname="Li",
+        lastname="Wei",
+        email="liwei@globex",
+    ),
+    C(
+        "add Omar Haddad omar@haddad.co 555",
+        doubts={"phone": "invalid_phone"},
+        firstname="Omar",
+        lastname="Haddad",
+        email="omar@haddad.co",
+        phone="555",
+    ),
+    C(
+        "new contact Jane Roe jane.roe@acme.com 12-34",
+        doubts={"phone": "invalid_phone"},
+        firstname="Jane",
+        lastname="Roe",
+        email="jane.roe@acme.com",
+        phone="12-34",
+    ),
+    C(
+        "add Grace Kim grace.kim@initech.com 010-3333-4444 02-777-8888",
+        doubts={"phone": "unsure_phone", "mobilephone": "unsure_phone"},
+        firstname="Grace",
+        lastname="Kim",
+        email="grace.kim@initech.com",
+        phone="010-3333-4444",
+        mobilephone="02-777-8888",
+    ),
+    C(
+        "add Head of Sales Ann Lee ann@lee.io",
+        doubts={"name": "unsure_name"},
+        firstname="Head",
+        lastname="of Sales Ann Lee",
+        email="ann@lee.io",
+    ),
+    C(
+        "add\nBest regards,\nTom Bad\nSales Director, Bad Corp\ntom@badcorp.com\n+1 415 555 0142",
+        doubts={"*": "pasted"},
+        firstname="Tom",
+        lastname="Bad",
+        email="tom@badcorp.com",
+        phone="+1 415 555 0142",
+        jobtitle="Sales Director",
+        company="Bad Corp",
+    ),
+    C(  # a second email is not dropped: it stays where it was typed, doubted there
+        "add Jane Doe jane@acme.com, Acme, jane@other",
+        doubts={"company": "unsure_company"},
+        firstname="Jane",
+        lastname="Doe",
+        email="jane@acme.com",
+        company="Acme jane@other",
+    ),
+    C(
+        "add\nThanks,\nJane Doe\nCTO | Acme Corp\njane@acme.com | +1 415 555 0100",
+        doubts={"*": "pasted"},
+        firstname="Jane",
+        lastname="Doe",
+        jobtitle="CTO",
+        company="Acme Corp",
+        email="jane@acme.com",
+        phone="+1 415 555 0100",
+    ),
+    C(
+        "연락처 추가\n감사합니다.\n김민수 드림\n한빛소프트 영업팀 과장\n"
+        "minsu@hanbit.kr\n010-1234-5678",
+        "ko",
+        doubts={"*": "pasted"},
+        lastname="김",
+        firstname="민수",
+        jobtitle="과장",
+        company="한빛소프트 영업팀",
+        email="minsu@hanbit.kr",
+        phone="010-1234-5678",
+    ),
+    C(
+        "김하나 hana@kakao 등록해줘",
+        "ko",
+        doubts={"email": "invalid_email"},
+        lastname="김",
+        firstname="하나",
+        email="hana@kakao",
+    ),
+    C(
+        "연락처 추가 카카오 biz@kakao.com",
+        "ko",
+        doubts={"name": "unsure_name"},
+        firstname="카카오",
+        email="biz@kakao.com",
+    ),
+    C(
+        "박보람 boram@hanbit.kr 010-1111-2222 031-222-3333 등록",
+        "ko",
+        doubts={"phone": "unsure_phone", "mobilephone": "unsure_phone"},
+        lastname="박",
+        firstname="보람",
+        email="boram@hanbit.kr",
+        phone="010-1111-2222",
+        mobilephone="031-222-3333",
+    ),
+]
+CASES += ISSUE_24
+
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.text or "<empty>")
 def test_typed_command(case: Case):
@@ -507,6 +843,8 @@ def test_typed_command(case: Case):
     if case.kind == "create":
         certain = "email" in case.properties if case.certain is None else case.certain
         assert command.certain == certain
+        if case.doubts is not None or certain:
+            assert command.doubts == (case.doubts or {})
 
 
 @pytest.mark.parametrize(

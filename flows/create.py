@@ -1,17 +1,15 @@
-"""The guided flows for searching and creating contacts, shared by buttons and typed commands.
+"""The create flow, shared by the form and typed commands: a form submit and a typed
+`add Jane jane@acme.com` behave the same (same duplicate check, same messages).
 
-Why one place for both: a form submit and a typed `add Jane jane@acme.com` must behave the same
-(same duplicate check, same messages), so the bot turns each into a call here. Failures from
-HubSpot come back as one clear line (`Turn.failed`), never a traceback; nothing is written
-unless the user asked for exactly that write.
+Nothing is written unless the user asked for exactly that write: a typed create with any
+doubtful value comes back as the form, each doubt named. A create is claimed under its
+activity before HubSpot is called, so a redelivery never creates twice.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from dataclasses import replace
-from typing import Any
 
 import cards
 from cards import OWNER_INPUT, text
@@ -22,160 +20,26 @@ from contacts.errors import (
     HubSpotUnavailable,
     InvalidContact,
 )
+from contacts.korean import has_hangul
 from contacts.model import Contact, SearchCriteria, SearchPage
-from contacts.owners import OWNER_PROPERTY, ActingOwner, Owner
+from contacts.owners import ActingOwner, Owner
 from contacts.service import ContactsService
-from flows.searched import create_prefill, typo_name
 from flows.turn import Turn, creator_of
 from flows.updates import refusal_reason
 from flows.writes import WriteLedger, earlier_write_text
 from ground.ids import create_claim_key
 
-PAGE_SIZE = 10
+SAME_NAME_LIMIT = 10  # contacts with the same full name shown before a create
 log = logging.getLogger(__name__)
 
 
-class SearchCreateFlows:
-    """Search (with paging) and create. `contacts` is the shared ContactsService; the turn
-    says which HubSpot owner the user is (new contacts are theirs; "my contacts")."""
+class CreateFlow:
+    """Create. `contacts` is the shared ContactsService; the turn says which HubSpot owner the
+    user is (new contacts are theirs)."""
 
-    def __init__(
-        self,
-        *,
-        contacts: ContactsService,
-        ledger: WriteLedger,
-    ) -> None:
+    def __init__(self, *, contacts: ContactsService, ledger: WriteLedger) -> None:
         self._contacts = contacts
         self._ledger = ledger
-
-    # -- search -------------------------------------------------------------------------------
-
-    async def show_search_form(
-        self,
-        turn: Turn,
-        intro_key: str | None = "chose_search",
-        prefill: Mapping[str, str] | None = None,
-    ) -> None:
-        intro = text(turn.lang, intro_key) if intro_key else ""
-        await turn.say(intro, await self._search_form(turn, prefill))
-
-    async def _search_form(self, turn: Turn, prefill: Mapping[str, str] | None) -> cards.Card:
-        """The search form, with "My contacts" only for a user who is a HubSpot owner (the
-        lookup is kept per user: bots/owners.py, contacts/owners.py); a lookup that fails
-        costs the button, not the form."""
-        try:
-            mine = (await turn.owner()).owner is not None
-        except ContactsError as exc:
-            log.info("search form without My contacts: the owner lookup failed (%s)", exc.code)
-            mine = False
-        return cards.search_form(turn.lang, turn.nonce, dict(prefill or {}), mine=mine)
-
-    async def search(
-        self,
-        turn: Turn,
-        criteria: SearchCriteria,
-        *,
-        after: str = "",
-        offset: int = 0,
-        mine: bool = False,
-    ) -> None:
-        """Show one page of results (or say that nothing matched and offer Create). `mine`
-        keeps the contacts the user owns in HubSpot ("my contacts")."""
-        if mine:
-            try:
-                me = await turn.owner()
-            except ContactsError as exc:
-                await turn.failed(exc)
-                return
-            if me.owner is None:
-                key = "no_owner" if me.email else "no_owner_unknown_user"
-                await turn.say(text(turn.lang, key, email=me.email))
-                return
-            owned = {"propertyName": OWNER_PROPERTY, "operator": "EQ", "value": me.owner.id}
-            criteria = replace(criteria, filters=(*criteria.filters, owned))
-        if criteria.is_empty():
-            await self.show_search_form(turn, "search_empty")
-            return
-        asked = criteria
-        try:
-            page = await self._contacts.search(
-                criteria, limit=PAGE_SIZE, after=after or None, region=turn.region
-            )
-            words = _one_loose_value(criteria)
-            if not page.results and not after and words:
-                # "삼성물산 찾아줘", "find Initech" typed in the name box, "LG 담당자" read as a
-                # company: no one matched that field, so look for the words anywhere (company,
-                # email, ...), as HubSpot's search box does. More then carries the free text.
-                criteria = SearchCriteria(text=words)
-                page = await self._contacts.search(criteria, limit=PAGE_SIZE, region=turn.region)
-        except InvalidContact as exc:
-            await turn.failed(exc, await self._search_form(turn, _prefill(criteria)))
-            return
-        except ContactsError as exc:
-            await turn.failed(exc)
-            return
-        turn.data.last_search = {"criteria": criteria.to_dict(), "offset": offset}
-        if not page.results:
-            turn.data.focus_on([])  # a new search replaces what "her" meant
-            if after:
-                await turn.say(text(turn.lang, "no_more_results"))
-            elif (
-                mine and len(criteria.filters) == 1 and not _searched(replace(criteria, filters=()))
-            ):
-                await turn.say(text(turn.lang, "no_own_contacts"))
-            else:
-                await self._nothing_found(turn, asked)
-            return
-        await self._show_page(turn, page, criteria.to_dict(), offset)
-
-    async def _show_page(
-        self, turn: Turn, page: SearchPage, criteria: dict[str, Any], offset: int
-    ) -> None:
-        turn.data.remember_ids(c.id for c in page.results[:PAGE_SIZE])
-        turn.data.focus_on(c.id for c in page.results[:PAGE_SIZE])  # "her": the one shown
-        # The card says "Showing 1–10 of 37": no line above it counts them again.
-        await turn.card(
-            cards.results_card(turn.lang, turn.nonce, page, criteria, offset),
-            kind=CardKind.RESULTS,
-        )
-
-    async def _nothing_found(self, turn: Turn, asked: SearchCriteria) -> None:
-        """No one matched: for a name, the contacts whose names are a typo away ("Did you
-        mean ...?", each shown only when chosen: nothing is ever done to a guess); else the
-        no-results card. Either offers Create, filled in with what was searched."""
-        prefill = create_prefill(asked)
-        near: list[Contact] = []
-        name = typo_name(asked)
-        if name:
-            try:
-                near = await self._contacts.near(name, company=asked.company)
-            except ContactsError as exc:  # only the suggestions are lost
-                log.info("no near matches: the search failed (%s)", exc.code)
-        query = _searched(asked)
-        if near:
-            turn.data.remember_ids(c.id for c in near)
-            key = "near_match" if len(near) == 1 else "near_matches"
-            await turn.say(
-                text(turn.lang, key, query=query, name=near[0].display_name),
-                cards.near_matches_card(turn.lang, turn.nonce, near, prefill),
-            )
-            return
-        await turn.say(
-            text(turn.lang, "no_results", query=query),
-            cards.no_results_card(turn.lang, turn.nonce, prefill),
-        )
-
-    async def show_contact(self, turn: Turn, contact_id: str) -> None:
-        """A "Did you mean ...?" row was chosen: that contact, as a search finding only them
-        would show it (its Update button then goes the usual way, through Confirm)."""
-        try:
-            contact = await self._contacts.get(contact_id)
-        except ContactsError as exc:
-            await turn.failed(exc)
-            return
-        await self._show_page(turn, SearchPage(total=1, results=[contact]), {}, 0)
-
-    # -- create -------------------------------------------------------------------------------
 
     async def show_create_form(
         self,
@@ -191,10 +55,27 @@ class SearchCreateFlows:
             kind=CardKind.CREATE,
         )
 
-    async def ask_create(self, turn: Turn, properties: Mapping[str, str]) -> None:
+    async def ask_create(
+        self,
+        turn: Turn,
+        properties: Mapping[str, str],
+        doubts: Mapping[str, str] | None = None,
+    ) -> None:
         """A typed create that is not certain (no email, a word that may be a title): nothing
         is written. Contacts with the same full name are looked up first and shown, then the
-        form, filled in as typed, asks the user to check and press Create."""
+        form, filled in as typed, asks the user to check and press Create. `doubts` (field ->
+        why, from the parser) are named on the form, with any value HubSpot would refuse."""
+        if doubts:
+            refused = ""  # what HubSpot would refuse is said as it would say it
+            try:
+                self._contacts.normalise(properties, region=turn.region, partial=True)
+            except InvalidContact as exc:
+                refused = cards.error_text(turn.lang, exc)
+                if doubts.get(exc.field) != exc.reason_code:
+                    doubts = {k: v for k, v in doubts.items() if k != exc.field}
+            said = " ".join(s for s in (_doubts_text(turn.lang, doubts, properties), refused) if s)
+            await self.show_create_form(turn, "create_check", properties, said)
+            return
         try:
             self._contacts.normalise(properties, region=turn.region, partial=True)
         except InvalidContact as exc:  # the form again, the error naming the field
@@ -205,7 +86,7 @@ class SearchCreateFlows:
         if first or last:
             full = " ".join(p for p in (first, last.strip()) if p)
             try:
-                page = await self._contacts.search(SearchCriteria(name=full), limit=PAGE_SIZE)
+                page = await self._contacts.search(SearchCriteria(name=full), limit=SAME_NAME_LIMIT)
             except ContactsError:
                 page = SearchPage(total=0, results=[])  # only the warning is lost
             same = [
@@ -355,23 +236,33 @@ class SearchCreateFlows:
         await turn.failed(exc, card)
 
 
-def _one_loose_value(criteria: SearchCriteria) -> str:
-    """The value of a search by a name alone or a company alone ('' otherwise)."""
-    for value in (criteria.name, criteria.company):
-        if value and criteria.to_dict() == SearchCriteria(name=value).to_dict() | {
-            "name": criteria.name,
-            "company": criteria.company,
-        }:
-            return value
-    return ""
+# Why the parser doubts a typed value (typed.command.DOUBTS) -> the reason the form gives.
 
 
-def _searched(criteria: SearchCriteria) -> str:
-    """What was searched for, as the user gave it ("Contoso", "Kim, Globex")."""
-    values = [criteria.email, criteria.name, criteria.company, criteria.phone, criteria.text]
-    values += [str(f.get("value") or "") for f in criteria.filters]
-    return ", ".join(v for v in values if v)
+_DOUBT_REASONS = {
+    "invalid_email": "invalid_email",
+    "invalid_phone": "invalid_phone",
+    "unsure_name": "doubt_name",
+    "unsure_phone": "doubt_phone",
+    "unsure_company": "doubt_company",
+}
 
 
-def _prefill(criteria: SearchCriteria) -> dict[str, str]:
-    return {k: v for k, v in criteria.to_dict().items() if isinstance(v, str) and v}
+def _doubts_text(lang: str, doubts: Mapping[str, str], values: Mapping[str, str]) -> str:
+    """Each doubtful value named ("Email tom@bad: not a valid email address."); a paste first."""
+    said = [text(lang, "create_pasted")] if "*" in doubts else []
+    for field, why in doubts.items():
+        if field == "*" or (field == "mobilephone" and doubts.get("phone") == why):
+            continue  # two numbers: said once
+        reason = cards.reason_text(lang, _DOUBT_REASONS.get(why, "invalid_value"))
+        label = cards.field_label(lang, field)
+        value = values.get(field, "") if field != "name" else _full_name(values)
+        said.append(text(lang, "create_doubt", field=label, value=value, reason=reason))
+    return " ".join(said)
+
+
+def _full_name(values: Mapping[str, str]) -> str:
+    first, last = values.get("firstname", ""), values.get("lastname", "")
+    if has_hangul(first + last):
+        return last + first  # 한지우: the family name first, unspaced
+    return " ".join(v for v in (first, last) if v)
