@@ -170,6 +170,24 @@ class HubSpotAdapter:
             portal_id=str(body.get("portalId") or ""), ui_domain=str(body.get("uiDomain") or "")
         )
 
+    async def get_json(self, path: str, *, key: str) -> Any:
+        """`GET path` through the SDK's generic `ApiClient.call_api`, for HubSpot APIs the SDK
+        has no typed client for (e.g. property validations); the JSON body as Python values,
+        with the contacts client's token, threads, budget and retries."""
+
+        def get(_request_timeout: float | None = None) -> Any:
+            return self._client.call_api(
+                path,
+                "GET",
+                header_params={"Accept": "application/json"},
+                response_types_map={200: "object"},
+                auth_settings=["oauth2"],
+                _return_http_data_only=True,
+                _request_timeout=_request_timeout,
+            )
+
+        return await self._call(get, key=key)
+
     def search_is_free(self) -> bool:
         """Would a search leave at once (the search budget has room and nobody queues)?"""
         return self._budget.search_room()
