@@ -1,0 +1,285 @@
+"""Likely duplicates: which two contacts are probably the same person, and why.
+
+HubSpot only refuses a second contact with the same email. The same person typed twice - once
+with a work and once with a personal email, once as "Jon Smith, Acme, +1 415 555 0100" and once
+as "Jonathan Smith, ACME Inc., (415) 555-0100" - stays twice. These rules pair them, each pair
+with the reasons it matched (what a user is shown):
+
+- `same_phone`: a phone or mobile number equal in E.164 (however it was typed). A shared office
+  switchboard pairs colleagues too; the user sees the reason and decides.
+- `same_name_company` / `same_name_email_domain`: the same full name - either order (Korean
+  family name first or Western given name first), case, spacing and accents folded - and the
+  same company (legal suffixes such as "Inc." or "(주)" ignored) or the same email domain (not a
+  free-mail one: two "Kim Minji" at gmail.com are not the same person for that).
+- `similar_name_company`: near-identical names (rapidfuzz, or a known short form: Jon/Jonathan,
+  Bob/Robert) at the same company. Korean names are not compared loosely: one syllable apart is
+  usually another person.
+
+Pure: `match` judges two contacts, `likely_pairs` a whole list (compared within blocks that
+share a phone, a name or a company, not every pair), `pairs_with` one contact against others.
+Finding the candidates in HubSpot with few searches is `contacts.duplicate_search`.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import phonenumbers
+from rapidfuzz import fuzz
+
+from contacts.korean import has_hangul
+from contacts.model import Contact
+
+SAME_PHONE = "same_phone"
+SAME_NAME_COMPANY = "same_name_company"
+SAME_NAME_EMAIL_DOMAIN = "same_name_email_domain"
+SIMILAR_NAME_COMPANY = "similar_name_company"
+SIMILAR_SCORE = 88  # rapidfuzz token_sort_ratio of the folded full names, out of 100
+
+FREE_MAIL = frozenset(
+    {
+        "gmail.com",
+        "googlemail.com",
+        "yahoo.com",
+        "hotmail.com",
+        "outlook.com",
+        "live.com",
+        "msn.com",
+        "icloud.com",
+        "me.com",
+        "aol.com",
+        "proton.me",
+        "protonmail.com",
+        "gmx.com",
+        "gmx.de",
+        "mail.com",
+        "yandex.com",
+        "qq.com",
+        "163.com",
+        "naver.com",
+        "daum.net",
+        "hanmail.net",
+        "kakao.com",
+        "nate.com",
+    }
+)
+LEGAL_SUFFIXES = frozenset(
+    {
+        "inc",
+        "incorporated",
+        "corp",
+        "corporation",
+        "co",
+        "company",
+        "ltd",
+        "limited",
+        "llc",
+        "llp",
+        "plc",
+        "gmbh",
+        "ag",
+        "sa",
+        "bv",
+        "kk",
+        "주식회사",
+        "주",
+        "유한회사",
+    }
+)
+# Short forms of English given names, by the full form they stand for.
+_SHORT_FORMS = {
+    "jonathan": ("jon", "john", "johnny", "jonny"),
+    "john": ("jon", "johnny", "jack"),
+    "robert": ("rob", "bob", "bobby", "robbie"),
+    "william": ("will", "bill", "billy", "liam"),
+    "james": ("jim", "jimmy", "jamie"),
+    "michael": ("mike", "mick", "mikey"),
+    "david": ("dave", "davey"),
+    "thomas": ("tom", "tommy"),
+    "katherine": ("kate", "kathy", "katie", "kat"),
+    "catherine": ("cathy", "cat", "kate"),
+    "elizabeth": ("liz", "beth", "lizzy", "eliza", "betty"),
+    "alexander": ("alex", "sasha"),
+    "alexandra": ("alex", "sandra"),
+    "christopher": ("chris",),
+    "christina": ("chris", "tina"),
+    "daniel": ("dan", "danny"),
+    "joseph": ("joe", "joey"),
+    "matthew": ("matt",),
+    "nicholas": ("nick", "nicky"),
+    "samuel": ("sam", "sammy"),
+    "samantha": ("sam",),
+    "stephen": ("steve",),
+    "steven": ("steve",),
+    "anthony": ("tony",),
+    "benjamin": ("ben", "benny"),
+    "andrew": ("andy", "drew"),
+    "richard": ("rick", "rich", "dick"),
+    "margaret": ("maggie", "meg", "peggy"),
+    "jennifer": ("jen", "jenny"),
+    "patricia": ("pat", "patty", "trish"),
+    "edward": ("ed", "eddie", "ted"),
+    "charles": ("charlie", "chuck"),
+}
+_SHORT_PAIRS = frozenset(
+    frozenset((full, short)) for full, shorts in _SHORT_FORMS.items() for short in shorts
+)
+_WORDS = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class DuplicatePair:
+    """Two contacts that are likely one person. `keep` is the older (created first), which a
+    merge keeps by default; `other` the newer. `reasons` in rule order."""
+
+    keep: Contact
+    other: Contact
+    reasons: tuple[str, ...]
+
+    @property
+    def ids(self) -> frozenset[str]:
+        return frozenset((self.keep.id, self.other.id))
+
+
+def fold(text: str) -> str:
+    """Lower case, accents off, single-spaced: how two spellings of one word compare."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(_WORDS.findall(unicodedata.normalize("NFC", plain)))
+
+
+def name_key(contact: Contact) -> str:
+    """The full name in one comparable form, whichever order or field it was typed in: Korean
+    names unspaced in either field order ("김민지"), others as their words in sorted order."""
+    first, last = fold(contact.get("firstname")), fold(contact.get("lastname"))
+    if not (first or last):
+        return ""
+    if has_hangul(first + last):
+        a, b = first.replace(" ", ""), last.replace(" ", "")
+        return min(b + a, a + b)  # family + given (or given + family swapped): one key
+    return " ".join(sorted((first + " " + last).split()))
+
+
+def company_key(company: str) -> str:
+    """ "ACME Inc." and "Acme" alike; "(주)한빛" and "한빛 주식회사" alike."""
+    words = [w for w in fold(company).split() if w not in LEGAL_SUFFIXES]
+    return "".join(words)
+
+
+def email_domain(contact: Contact) -> str:
+    """The domain of the contact's email, '' for a free-mail one (it says nothing about who)."""
+    domain = contact.email.rpartition("@")[2].strip().lower()
+    return "" if domain in FREE_MAIL else domain
+
+
+def phone_keys(contact: Contact, region: str = "US") -> frozenset[str]:
+    """E.164 forms of the contact's phone and mobile numbers (ones that do not parse: none)."""
+    out = set()
+    for prop in ("phone", "mobilephone"):
+        value = contact.get(prop).strip()
+        if not value:
+            continue
+        try:
+            number = phonenumbers.parse(value, None if value.startswith("+") else region)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_possible_number(number):
+            out.add(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
+    return frozenset(out)
+
+
+def _given_family(contact: Contact) -> tuple[str, str]:
+    return fold(contact.get("firstname")), fold(contact.get("lastname"))
+
+
+def similar_names(a: Contact, b: Contact) -> bool:
+    """Near-identical full names (not Korean ones: see the module docstring)."""
+    key_a, key_b = name_key(a), name_key(b)
+    if not key_a or not key_b or has_hangul(key_a + key_b):
+        return False
+    if fuzz.token_sort_ratio(key_a, key_b) >= SIMILAR_SCORE:
+        return True
+    (first_a, last_a), (first_b, last_b) = _given_family(a), _given_family(b)
+    if not (last_a and last_a == last_b and first_a and first_b):
+        return False
+    x, y = first_a.split()[0], first_b.split()[0]
+    return frozenset((x, y)) in _SHORT_PAIRS or (
+        min(len(x), len(y)) >= 3 and (x.startswith(y) or y.startswith(x))
+    )
+
+
+def match(a: Contact, b: Contact, region: str = "US") -> tuple[str, ...]:
+    """Why `a` and `b` are likely one person; () when they are not."""
+    if a.id == b.id:
+        return ()
+    reasons = []
+    if phone_keys(a, region) & phone_keys(b, region):
+        reasons.append(SAME_PHONE)
+    same_company = bool(company_key(a.get("company"))) and company_key(
+        a.get("company")
+    ) == company_key(b.get("company"))
+    same_name = bool(name_key(a)) and name_key(a) == name_key(b)
+    if same_name and same_company:
+        reasons.append(SAME_NAME_COMPANY)
+    if same_name and email_domain(a) and email_domain(a) == email_domain(b):
+        reasons.append(SAME_NAME_EMAIL_DOMAIN)
+    if not same_name and same_company and similar_names(a, b):
+        reasons.append(SIMILAR_NAME_COMPANY)
+    return tuple(reasons)
+
+
+def _age(contact: Contact) -> tuple[str, int]:
+    """Oldest first; a contact not saved yet (no creation time, no HubSpot id) is newest."""
+    number = int(contact.id) if contact.id.isdigit() else 1 << 62
+    return (contact.created_at or "~", number)
+
+
+def _pair(a: Contact, b: Contact, reasons: tuple[str, ...]) -> DuplicatePair:
+    older, newer = sorted((a, b), key=_age)
+    return DuplicatePair(keep=older, other=newer, reasons=reasons)
+
+
+def _blocks(contact: Contact, region: str) -> Iterable[str]:
+    """Keys two contacts must share for any rule to pair them."""
+    yield from (f"p:{p}" for p in phone_keys(contact, region))
+    if name_key(contact):
+        yield f"n:{name_key(contact)}"
+    if company_key(contact.get("company")):
+        yield f"c:{company_key(contact.get('company'))}"
+
+
+def likely_pairs(contacts: Sequence[Contact], region: str = "US") -> list[DuplicatePair]:
+    """Every likely duplicate pair among `contacts`, each once, oldest contact first."""
+    blocks: dict[str, list[Contact]] = defaultdict(list)
+    for contact in {c.id: c for c in contacts}.values():
+        for key in _blocks(contact, region):
+            blocks[key].append(contact)
+    seen: set[frozenset[str]] = set()
+    out = []
+    for members in blocks.values():
+        for a, b in itertools.combinations(members, 2):
+            ids = frozenset((a.id, b.id))
+            if ids in seen:
+                continue
+            seen.add(ids)
+            reasons = match(a, b, region)
+            if reasons:
+                out.append(_pair(a, b, reasons))
+    return sorted(out, key=lambda p: (p.keep.created_at, p.keep.id, p.other.id))
+
+
+def pairs_with(
+    contact: Contact, others: Iterable[Contact], region: str = "US"
+) -> list[DuplicatePair]:
+    """The likely duplicates of one contact among `others` (itself skipped)."""
+    out = []
+    for other in {c.id: c for c in others if c.id != contact.id}.values():
+        reasons = match(contact, other, region)
+        if reasons:
+            out.append(_pair(contact, other, reasons))
+    return out
