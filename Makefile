@@ -66,6 +66,7 @@ bench: $(STAMP)
 	$(PY) bench/parser.py
 	$(PY) bench/store.py
 	$(PY) bench/load.py
+	$(PY) bench/duplicates.py
 
 package: $(STAMP)
 	$(PY) appPackage/make_package.py

@@ -11,9 +11,10 @@ with the reasons it matched (what a user is shown):
   family name first or Western given name first), case, spacing and accents folded - and the
   same company (legal suffixes such as "Inc." or "(주)" ignored) or the same email domain (not a
   free-mail one: two "Kim Minji" at gmail.com are not the same person for that).
-- `similar_name_company`: near-identical names (rapidfuzz, or a known short form: Jon/Jonathan,
-  Bob/Robert) at the same company. Korean names are not compared loosely: one syllable apart is
-  usually another person.
+- `similar_name_company`: near-identical names at the same company: the same family name with
+  a given name that is a known short form (Jon/Jonathan, Bob/Robert), a prefix or one typo
+  away, or the same given name with a family name one typo away (rapidfuzz's OSA distance).
+  Korean names are not compared loosely: one syllable apart is usually another person.
 
 Pure: `match` judges two contacts, `likely_pairs` a whole list (compared within blocks that
 share a phone, a name or a company, not every pair), `pairs_with` one contact against others.
@@ -30,8 +31,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import phonenumbers
-from rapidfuzz import fuzz
+from rapidfuzz.distance import OSA
 
+from contacts.korean import COMPOUND_FAMILY_NAMES as COMPOUND
 from contacts.korean import has_hangul
 from contacts.model import Contact
 
@@ -39,7 +41,6 @@ SAME_PHONE = "same_phone"
 SAME_NAME_COMPANY = "same_name_company"
 SAME_NAME_EMAIL_DOMAIN = "same_name_email_domain"
 SIMILAR_NAME_COMPANY = "similar_name_company"
-SIMILAR_SCORE = 88  # rapidfuzz token_sort_ratio of the folded full names, out of 100
 
 FREE_MAIL = frozenset(
     {
@@ -160,8 +161,13 @@ def name_key(contact: Contact) -> str:
     if not (first or last):
         return ""
     if has_hangul(first + last):
-        a, b = first.replace(" ", ""), last.replace(" ", "")
-        return min(b + a, a + b)  # family + given (or given + family swapped): one key
+        given, family = first.replace(" ", ""), last.replace(" ", "")
+        swapped = family not in COMPOUND and (given in COMPOUND or len(given) < len(family))
+        if given and family and swapped:
+            # typed the other way round: the family name is the two-syllable one (남궁, 제갈)
+            # or, most often, the one-syllable part
+            given, family = family, given
+        return family + given  # as Koreans write it: "김민지", whichever fields held it
     return " ".join(sorted((first + " " + last).split()))
 
 
@@ -197,20 +203,39 @@ def _given_family(contact: Contact) -> tuple[str, str]:
     return fold(contact.get("firstname")), fold(contact.get("lastname"))
 
 
-def similar_names(a: Contact, b: Contact) -> bool:
-    """Near-identical full names (not Korean ones: see the module docstring)."""
-    key_a, key_b = name_key(a), name_key(b)
-    if not key_a or not key_b or has_hangul(key_a + key_b):
-        return False
-    if fuzz.token_sort_ratio(key_a, key_b) >= SIMILAR_SCORE:
-        return True
-    (first_a, last_a), (first_b, last_b) = _given_family(a), _given_family(b)
-    if not (last_a and last_a == last_b and first_a and first_b):
-        return False
-    x, y = first_a.split()[0], first_b.split()[0]
-    return frozenset((x, y)) in _SHORT_PAIRS or (
-        min(len(x), len(y)) >= 3 and (x.startswith(y) or y.startswith(x))
+def _near(x: str, y: str) -> bool:
+    """One typo apart (a letter added, dropped, changed or two swapped), in words of 5 letters
+    or more: "Jonhson" is "Johnson", but "Mark" is not "Mary" and "Martin" not "Martinez"."""
+    return min(len(x), len(y)) >= 5 and OSA.distance(x, y) <= 1
+
+
+def _same_given(x: str, y: str) -> bool:
+    """Given names that can be one person's: equal, a known short form, a typo, or one the
+    start of the other ("Jon" of "Jonathan")."""
+    x, y = x.split()[0], y.split()[0]
+    return (
+        x == y
+        or frozenset((x, y)) in _SHORT_PAIRS
+        or _near(x, y)
+        or (min(len(x), len(y)) >= 3 and (x.startswith(y) or y.startswith(x)))
     )
+
+
+def similar_names(a: Contact, b: Contact) -> bool:
+    """Near-identical full names (rapidfuzz's edit distance): the same family name and given
+    names that can be one person's, or the same given name and a family name one typo away;
+    either field order. Not Korean names (see the module docstring)."""
+    (first_a, last_a), (first_b, last_b) = _given_family(a), _given_family(b)
+    if has_hangul(first_a + last_a + first_b + last_b):
+        return False
+    for first, last in ((first_b, last_b), (last_b, first_b)):
+        if not (first_a and last_a and first and last):
+            continue
+        if last_a == last and _same_given(first_a, first):
+            return True
+        if first_a == first and _near(last_a, last):
+            return True
+    return False
 
 
 def match(a: Contact, b: Contact, region: str = "US") -> tuple[str, ...]:

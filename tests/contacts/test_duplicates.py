@@ -75,6 +75,18 @@ CASES = [
         (SAME_NAME_EMAIL_DOMAIN,),
     ),
     Case(
+        "same Korean name whose given name sorts before its family name, one field and two",
+        {"firstname": "서윤", "lastname": "조", "company": "Hanbit Partners"},
+        {"firstname": "조서윤", "company": "(주)Hanbit Partners"},
+        (SAME_NAME_COMPANY,),
+    ),
+    Case(
+        "a two-syllable family name with a one-syllable given name, swapped fields",
+        {"firstname": "민", "lastname": "남궁", "company": "한빛"},
+        {"firstname": "남궁", "lastname": "민", "company": "한빛"},
+        (SAME_NAME_COMPANY,),
+    ),
+    Case(
         "same name, accents and spacing folded, same work email domain",
         {"firstname": "José", "lastname": "Álvarez", "email": "jose@initech.com"},
         {"firstname": "Jose ", "lastname": " Alvarez", "email": "j.alvarez@INITECH.com"},
@@ -124,6 +136,18 @@ CASES = [
         (),
     ),
     Case(
+        "one letter apart in short names is another name (Mark, Mary)",
+        {"firstname": "Mark", "lastname": "Garcia", "company": "Acme"},
+        {"firstname": "Mary", "lastname": "Garcia", "company": "Acme"},
+        (),
+    ),
+    Case(
+        "a family name that contains another is another family (Martin, Martinez)",
+        {"firstname": "Michael", "lastname": "Martin", "company": "Acme"},
+        {"firstname": "Michael", "lastname": "Martinez", "company": "Acme"},
+        (),
+    ),
+    Case(
         "same name, nothing else in common",
         {"firstname": "Jon", "lastname": "Smith"},
         {"firstname": "Jon", "lastname": "Smith"},
@@ -148,9 +172,10 @@ def test_name_and_company_keys() -> None:
     assert name_key(Contact("1", {"firstname": "Mary  Ann", "lastname": "SMITH"})) == (
         "ann mary smith"
     )
-    assert name_key(Contact("1", {"firstname": "민지", "lastname": "김"})) == name_key(
-        Contact("2", {"firstname": "김민지"})
-    )
+    korean = [("민지", "김"), ("김민지", ""), ("김", "민지"), ("", "김민지")]
+    assert {name_key(Contact("1", {"firstname": f, "lastname": la})) for f, la in korean} == {
+        "김민지"
+    }
     assert name_key(Contact("1", {"email": "x@y.com"})) == ""
     assert company_key("ACME, Inc.") == company_key("acme") == "acme"
     assert company_key("Inc.") == ""
