@@ -199,3 +199,25 @@ def test_unknown_rule_types_and_bad_patterns_pass_the_value_to_hubspot():
         }
     )
     assert check({"city": "Oslo"}, rules) == []
+
+
+async def test_hubspots_refusal_for_a_rule_names_the_field_and_why(hs):
+    """When our rules are stale (none read yet), HubSpot's own 400 still reaches the user as
+    the field and a reason code, never as "something went wrong"."""
+    from contacts import ContactsService, InvalidContact
+
+    adapter = adapter_for(hs)
+    try:
+        contacts = ContactsService(adapter, default_region="US")
+        # a phone typed without its country code is stored E.164 (read in the user's region),
+        # which the portal's explicit-country-code rule accepts
+        made = await contacts.create(
+            {"email": "b@x.com", "jobtitle": "CTO", "phone": "415 555 0100"}
+        )
+        assert made.contact.get("phone") == "+14155550100"
+        with pytest.raises(InvalidContact) as caught:
+            await contacts.create({"email": "a@x.com", "website": "https://acme.com"})
+        assert (caught.value.field, caught.value.reason_code) == ("jobtitle", "too_short")
+        assert "A value is required" in caught.value.message
+    finally:
+        adapter.close()
