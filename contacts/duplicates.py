@@ -5,8 +5,9 @@ with a work and once with a personal email, once as "Jon Smith, Acme, +1 415 555
 as "Jonathan Smith, ACME Inc., (415) 555-0100" - stays twice. These rules pair them, each pair
 with the reasons it matched (what a user is shown):
 
-- `same_phone`: a phone or mobile number equal in E.164 (however it was typed). A shared office
-  switchboard pairs colleagues too; the user sees the reason and decides.
+- `same_phone`: a phone or mobile number equal in E.164 (however it was typed), unless both
+  have full names that cannot be one person's, or three or more contacts have that number:
+  colleagues sharing an office line.
 - `same_name_company` / `same_name_email_domain`: the same full name - either order (Korean
   family name first or Western given name first), case, spacing and accents folded - and the
   same company (legal suffixes such as "Inc." or "(주)" ignored) or the same email domain (not a
@@ -39,6 +40,7 @@ from contacts.model import Contact
 
 SAME_PHONE = "same_phone"
 SAME_NAME_COMPANY = "same_name_company"
+SHARED_LINE = 3  # a number this many contacts have is an office line
 SAME_NAME_EMAIL_DOMAIN = "same_name_email_domain"
 SIMILAR_NAME_COMPANY = "similar_name_company"
 
@@ -215,6 +217,8 @@ def _same_given(x: str, y: str) -> bool:
     x, y = x.split()[0], y.split()[0]
     return (
         x == y
+        or (len(x) == 1 and y.startswith(x))  # an initial: "J. Smith"
+        or (len(y) == 1 and x.startswith(y))
         or frozenset((x, y)) in _SHORT_PAIRS
         or _near(x, y)
         or (min(len(x), len(y)) >= 3 and (x.startswith(y) or y.startswith(x)))
@@ -238,12 +242,30 @@ def similar_names(a: Contact, b: Contact) -> bool:
     return False
 
 
-def match(a: Contact, b: Contact, region: str = "US") -> tuple[str, ...]:
-    """Why `a` and `b` are likely one person; () when they are not."""
+def different_names(a: Contact, b: Contact) -> bool:
+    """Full names in one script that cannot be one person's: then a shared number is an office
+    line, not a duplicate. A name in one field only, or in two scripts ("김민지" and "Minji
+    Kim"), cannot tell."""
+    key_a, key_b = name_key(a), name_key(b)
+    if not key_a or not key_b or key_a == key_b or has_hangul(key_a) != has_hangul(key_b):
+        return False
+    if has_hangul(key_a):
+        return True
+    if not all(_given_family(a)) or not all(_given_family(b)):
+        return False
+    return not similar_names(a, b)
+
+
+def match(
+    a: Contact, b: Contact, region: str = "US", *, shared: frozenset[str] = frozenset()
+) -> tuple[str, ...]:
+    """Why `a` and `b` are likely one person; () when they are not. `shared` are numbers
+    known to be office lines (`shared_lines`): they pair nobody."""
     if a.id == b.id:
         return ()
     reasons = []
-    if phone_keys(a, region) & phone_keys(b, region):
+    common = (phone_keys(a, region) & phone_keys(b, region)) - shared
+    if common and not different_names(a, b):
         reasons.append(SAME_PHONE)
     same_company = bool(company_key(a.get("company"))) and company_key(
         a.get("company")
@@ -256,6 +278,32 @@ def match(a: Contact, b: Contact, region: str = "US") -> tuple[str, ...]:
     if not same_name and same_company and similar_names(a, b):
         reasons.append(SIMILAR_NAME_COMPANY)
     return tuple(reasons)
+
+
+def _could_be_one(a: Contact, b: Contact) -> bool:
+    """Whether two holders of one number may be one person: the same or near-identical
+    names, or one too short to tell (no name, a given name only). Names in two scripts count
+    as two people here: among three holders of a number, that is the likelier reading."""
+    key_a, key_b = name_key(a), name_key(b)
+    if key_a and key_b and has_hangul(key_a) != has_hangul(key_b):
+        return False
+    return not different_names(a, b)
+
+
+def shared_lines(contacts: Iterable[Contact], region: str = "US") -> frozenset[str]:
+    """Numbers (E.164) that SHARED_LINE or more of `contacts` have, two of them under names
+    that cannot be one person's: an office line. (The same person entered three times keeps
+    one name, near enough, and stays paired by the number.)"""
+    holders: dict[str, list[Contact]] = defaultdict(list)
+    for contact in {c.id: c for c in contacts}.values():
+        for number in phone_keys(contact, region):
+            holders[number].append(contact)
+    return frozenset(
+        number
+        for number, on_it in holders.items()
+        if len(on_it) >= SHARED_LINE
+        and any(not _could_be_one(a, b) for a, b in itertools.combinations(on_it, 2))
+    )
 
 
 def _age(contact: Contact) -> tuple[str, int]:
@@ -281,6 +329,7 @@ def _blocks(contact: Contact, region: str) -> Iterable[str]:
 def likely_pairs(contacts: Sequence[Contact], region: str = "US") -> list[DuplicatePair]:
     """Every likely duplicate pair among `contacts`, each once, oldest contact first."""
     blocks: dict[str, list[Contact]] = defaultdict(list)
+    shared = shared_lines(contacts, region)
     for contact in {c.id: c for c in contacts}.values():
         for key in _blocks(contact, region):
             blocks[key].append(contact)
@@ -292,7 +341,7 @@ def likely_pairs(contacts: Sequence[Contact], region: str = "US") -> list[Duplic
             if ids in seen:
                 continue
             seen.add(ids)
-            reasons = match(a, b, region)
+            reasons = match(a, b, region, shared=shared)
             if reasons:
                 out.append(_pair(a, b, reasons))
     return sorted(out, key=lambda p: (p.keep.created_at, p.keep.id, p.other.id))
@@ -302,9 +351,11 @@ def pairs_with(
     contact: Contact, others: Iterable[Contact], region: str = "US"
 ) -> list[DuplicatePair]:
     """The likely duplicates of one contact among `others` (itself skipped)."""
+    unique = {c.id: c for c in others if c.id != contact.id}
+    shared = shared_lines([contact, *unique.values()], region)
     out = []
-    for other in {c.id: c for c in others if c.id != contact.id}.values():
-        reasons = match(contact, other, region)
+    for other in unique.values():
+        reasons = match(contact, other, region, shared=shared)
         if reasons:
             out.append(_pair(contact, other, reasons))
     return out

@@ -16,6 +16,7 @@ from contacts.duplicates import (
     match,
     name_key,
     pairs_with,
+    shared_lines,
 )
 from contacts.model import Contact
 
@@ -104,7 +105,26 @@ CASES = [
         {"firstname": "Bob", "lastname": "Chen", "company": "HOOLI"},
         (SIMILAR_NAME_COMPANY,),
     ),
+    Case(
+        "the same number with an initial for the given name",
+        {"firstname": "J.", "lastname": "Smith", "phone": "+14155550100"},
+        {"firstname": "Jonathan", "lastname": "Smith", "phone": "415-555-0100"},
+        (SAME_PHONE,),
+    ),
     # -- not duplicates ------------------------------------------------------------------------
+    Case(
+        "colleagues sharing the office line",
+        {"firstname": "Jane", "lastname": "Doe", "company": "Acme", "phone": "+14155550000"},
+        {"firstname": "Jon", "lastname": "Smith", "company": "Acme", "phone": "(415) 555-0000"},
+        (),
+    ),
+    Case(
+        "Korean colleagues sharing the office line",
+        {"firstname": "민지", "lastname": "김", "phone": "+82 2 1234 5678"},
+        {"firstname": "서준", "lastname": "이", "phone": "02-1234-5678"},
+        (),
+        region="KR",
+    ),
     Case(
         "same name at different companies and free-mail domains",
         {"firstname": "Minji", "lastname": "Kim", "email": "mk@gmail.com", "company": "A"},
@@ -209,3 +229,18 @@ def test_a_list_pairs_each_duplicate_once_and_keeps_the_older() -> None:
     assert pair.reasons == (SAME_PHONE, SIMILAR_NAME_COMPANY)
     assert pairs_with(people[2], people) == []
     assert [p.other.id for p in pairs_with(people[0], people)] == ["10"]
+
+
+def test_a_number_three_contacts_share_is_an_office_line() -> None:
+    line = "+12125550000"
+    office = [
+        Contact("20", {"firstname": "Brian", "lastname": "Lee", "phone": line}),
+        Contact("21", {"firstname": "주원", "lastname": "장", "phone": "(212) 555-0000"}),
+        Contact("22", {"firstname": "Ann", "phone": "212.555.0000"}),
+    ]
+    assert shared_lines(office) == {line}
+    assert likely_pairs(office) == []
+    assert pairs_with(office[1], office) == []
+    # two on one number whose names cannot tell (two scripts): still shown
+    [pair] = likely_pairs(office[:2])
+    assert pair.reasons == (SAME_PHONE,)

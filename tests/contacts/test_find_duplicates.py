@@ -124,7 +124,7 @@ async def test_a_phone_in_another_field_and_format_at_another_company() -> None:
         pairs = await find.for_contact(typed)
         assert sorted(p.keep.get("firstname") for p in pairs) == ["Ann", "Annie"]
         # stored as "+14155550100" and as "(415) 555-0100": both found by the digits alone
-        typed = Contact("new", {"firstname": "J", "phone": "415 555 0100"})
+        typed = Contact("new", {"firstname": "J", "lastname": "Smith", "phone": "415 555 0100"})
         pairs = await find.for_contact(typed)
         assert sorted(p.keep.get("firstname") for p in pairs) == ["Jon", "Jonathan"]
         assert find.searches == 3
