@@ -34,13 +34,13 @@ from contacts.duplicates import (
     DuplicatePair,
     company_key,
     email_domain,
-    fold,
     likely_pairs,
     pairs_with,
     phone_keys,
 )
 from contacts.errors import InvalidContact
 from contacts.model import Contact, SearchPage
+from contacts.names import fold
 
 MAX_GROUPS = 5
 MAX_FILTERS_PER_GROUP = 6

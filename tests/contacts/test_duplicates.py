@@ -14,11 +14,11 @@ from contacts.duplicates import (
     company_key,
     likely_pairs,
     match,
-    name_key,
     pairs_with,
     shared_lines,
 )
 from contacts.model import Contact
+from contacts.names import name_key
 
 
 @dataclass(frozen=True)
