@@ -167,6 +167,11 @@ class PortalValidations:
         if rule_type not in RULE_TYPES:
             raise ValueError(f"unknown rule type {rule_type!r}")
         rule = Rule(rule_type, tuple(str(a) for a in arguments), normalize)
+        if (
+            rule_type in ("MIN_LENGTH", "MAX_LENGTH", "ALPHANUMERIC", "REGEX")
+            and not rule.arguments
+        ):
+            raise ValueError(f"{rule_type} takes an argument")
         if rule_type in ("MIN_LENGTH", "MAX_LENGTH"):
             _number(rule)  # raises on a missing or non-numeric argument
         if rule_type == "ALPHANUMERIC" and rule.arguments[:1] not in [

@@ -239,3 +239,23 @@ async def test_a_rule_must_name_a_writable_property_and_a_known_type(hs):
         hs.controls.validations.set("jobtitle", "REQUIRED")
     with pytest.raises(ValueError):
         hs.controls.validations.set("jobtitle", "MIN_LENGTH", ["one"])
+
+
+def test_the_command_line_sets_rules():
+    from hubspot_local.__main__ import parse_args
+
+    args = parse_args(
+        [
+            "--rule",
+            "jobtitle:MIN_LENGTH:1",
+            "--rule",
+            "phone:PHONE_NUMBER_WITH_EXPLICIT_COUNTRY_CODE",
+        ]
+    )
+    assert args.validation_rules == {
+        "jobtitle": {"MIN_LENGTH": ["1"]},
+        "phone": {"PHONE_NUMBER_WITH_EXPLICIT_COUNTRY_CODE": []},
+    }
+    for bad in ("jobtitle", "shoe_size:MIN_LENGTH:1", "jobtitle:REQUIRED", "jobtitle:MIN_LENGTH"):
+        with pytest.raises(SystemExit):
+            parse_args(["--rule", bad])
