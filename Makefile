@@ -70,6 +70,7 @@ bench: $(STAMP)
 	$(PY) -m bench.parser
 	$(PY) -m bench.capture
 	$(PY) -m bench.near_matches
+	$(PY) -m bench.duplicates
 	$(PY) -m bench.store
 	$(PY) -m bench.load
 

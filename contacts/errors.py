@@ -46,7 +46,9 @@ class DuplicateContact(ContactsError):
 
 class InvalidContact(ContactsError):
     """`reason_code` is one of: invalid_email, invalid_phone, too_long, unknown_property,
-    read_only, empty, invalid_value, invalid_characters."""
+    read_only, empty, invalid_value, invalid_characters, invalid_url; and for the portal's own
+    validation rules (contacts.portal_rules): required, too_short, invalid_format,
+    phone_needs_country_code."""
 
     code = "invalid"
 

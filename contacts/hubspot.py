@@ -139,13 +139,22 @@ class HubSpotAdapter:
         return await self._batches.update(items)
 
     async def account_info(self) -> Account:
-        """`GET /account-info/v3/details` (portalId, uiDomain). The SDK has no typed API for
-        it, so this goes through its generic `ApiClient.call_api`, with the contacts client's
-        token, threads, budget and retries like every other call."""
+        """`GET /account-info/v3/details` (portalId, uiDomain), through `get_json`."""
+        body = await self.get_json("/account-info/v3/details", key="account-info")
+        if not isinstance(body, dict):
+            raise HubSpotUnavailable("HubSpot's account-info answer was not an object.")
+        return Account(
+            portal_id=str(body.get("portalId") or ""), ui_domain=str(body.get("uiDomain") or "")
+        )
 
-        def details(_request_timeout: float | None = None) -> Any:
+    async def get_json(self, path: str, *, key: str) -> Any:
+        """`GET path` through the SDK's generic `ApiClient.call_api`, for HubSpot APIs the SDK
+        has no typed client for (account-info, property validations); the JSON body as Python
+        values, with the contacts client's token, threads, budget and retries."""
+
+        def get(_request_timeout: float | None = None) -> Any:
             return self._client.call_api(
-                "/account-info/v3/details",
+                path,
                 "GET",
                 header_params={"Accept": "application/json"},
                 response_types_map={200: "object"},
@@ -154,12 +163,7 @@ class HubSpotAdapter:
                 _request_timeout=_request_timeout,
             )
 
-        body = await self._calls.call(details, key="account-info")
-        if not isinstance(body, dict):
-            raise HubSpotUnavailable("HubSpot's account-info answer was not an object.")
-        return Account(
-            portal_id=str(body.get("portalId") or ""), ui_domain=str(body.get("uiDomain") or "")
-        )
+        return await self._calls.call(get, key=key)
 
     def search_is_free(self) -> bool:
         """Would a search leave at once (the search budget has room and nobody queues)?"""

@@ -26,6 +26,7 @@ from contacts.errors import (
     InvalidContact,
 )
 from contacts.model import Contact
+from contacts.portal_rules import RULE_REASONS
 from contacts.retrying import RetryPolicy
 
 _EXISTING_ID = re.compile(r"Existing ID:\s*(\d+)")
@@ -130,7 +131,10 @@ def invalid(body: Mapping[str, Any]) -> InvalidContact:
         context = err.get("context") or {}
         names = context.get("propertyName") or [""]
         field = str(names[0]) if names else ""
-        reason = _REASONS.get(str(err.get("code") or ""), "invalid_value")
+        code = str(err.get("code") or "")
+        # A portal validation rule broken: its rule type is the code (UNCONFIRMED: what the
+        # local HubSpot sends; see hubspot_local/validations.py).
+        reason = _REASONS.get(code) or RULE_REASONS.get(code, "invalid_value")
         if field:
             return InvalidContact(
                 field, reason, f"HubSpot did not accept the {field}: {err.get('message')}"

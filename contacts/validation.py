@@ -3,7 +3,8 @@
 HubSpot itself would reject a bad email or an unknown property, but only after a round trip and
 with a message meant for developers. Checking here gives the user an answer in plain words that
 names the field, and normalising (lower-cased emails, E.164 phones, trimmed names) makes the
-duplicate check and later searches find what was stored.
+duplicate check and later searches find what was stored. The standard forms of names and
+websites are `contacts.formats`.
 """
 
 from __future__ import annotations
@@ -15,11 +16,13 @@ import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
 from contacts.errors import InvalidContact
+from contacts.formats import person_name, website
 from contacts.model import DISPLAY_PROPERTIES, EDITABLE_PROPERTIES
 
 MAX_VALUE_CHARS = 65_536
 PHONE_PROPERTIES = frozenset({"phone", "mobilephone"})
 NAME_PROPERTIES = frozenset({"firstname", "lastname", "company", "jobtitle", "city", "country"})
+PERSON_NAME_PROPERTIES = frozenset({"firstname", "lastname"})  # capitalised: contacts.formats
 
 # HubSpot's internal lifecycle stage names, in pipeline order.
 LIFECYCLE_STAGES: tuple[str, ...] = (
@@ -130,6 +133,10 @@ def normalise_value(name: str, value: object, *, region: str) -> str:
         return normalise_phone(text, region=region, field=name)
     if name == "lifecyclestage":
         return normalise_lifecycle_stage(text)
+    if name in PERSON_NAME_PROPERTIES:
+        return person_name(text)
+    if name == "website":
+        return website(text)
     if name in NAME_PROPERTIES:
         return _SPACES.sub(" ", text)
     return text

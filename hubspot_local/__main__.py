@@ -18,6 +18,7 @@ from hubspot_local.demo import seed_demo
 from hubspot_local.options import RateLimits
 from hubspot_local.owners import assign_demo_owners, seed_demo_owners
 from hubspot_local.server import serve
+from hubspot_local.validations import PortalValidations
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -53,7 +54,33 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument(
         "--search-lag-ms", type=int, default=0, help="delay before a write shows up in search"
     )
-    return p.parse_args(argv)
+    p.add_argument(
+        "--rule",
+        action="append",
+        default=[],
+        metavar="PROPERTY:RULE_TYPE[:ARG...]",
+        help="a portal property validation rule, enforced on writes; repeatable "
+        "(e.g. jobtitle:MIN_LENGTH:1, phone:PHONE_NUMBER_WITH_EXPLICIT_COUNTRY_CODE)",
+    )
+    args = p.parse_args(argv)
+    try:
+        args.validation_rules = validation_rules(args.rule)
+    except ValueError as exc:
+        p.error(str(exc))
+    return args
+
+
+def validation_rules(specs: list[str]) -> dict[str, dict[str, list[str]]]:
+    """`--rule` values as {property: {ruleType: [arguments]}}; a bad one raises ValueError."""
+    out: dict[str, dict[str, list[str]]] = {}
+    for spec in specs:
+        name, _, rest = spec.partition(":")
+        rule_type, *arguments = rest.split(":") if rest else [""]
+        if not name or not rule_type:
+            raise ValueError(f"--rule {spec!r}: expected PROPERTY:RULE_TYPE[:ARG...]")
+        out.setdefault(name, {})[rule_type] = arguments
+    PortalValidations(out)  # the same checks as at runtime: known property and rule type
+    return out
 
 
 def _limits(tier: str) -> RateLimits:
@@ -73,6 +100,7 @@ async def run(args: argparse.Namespace) -> None:
         db_path=args.db,
         rate_limits=None if args.no_rate_limits else _limits(args.tier),
         search_lag_ms=args.search_lag_ms,
+        validation_rules=args.validation_rules,
     )
     running = await serve(app, port=args.port)
     try:

@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from hubspot_local import account_routes, batch, handlers, owner_routes
+from hubspot_local import account_routes, batch, handlers, owner_routes, validation_routes
 from hubspot_local.controls import CONTROLS_KEY, OWNERS_SCOPE, READ_SCOPE, WRITE_SCOPE, Controls
 from hubspot_local.db import Database
 from hubspot_local.errors import (
@@ -26,6 +26,7 @@ from hubspot_local.errors import (
 )
 from hubspot_local.options import OWNER_ROUTES, WRITE_ROUTES, Faults, RateLimits, SearchLimits
 from hubspot_local.store import ContactStore
+from hubspot_local.validations import PortalValidations
 
 BASE = "/crm/v3/objects/contacts"
 CORRELATION = "X-HubSpot-Correlation-Id"
@@ -119,15 +120,19 @@ def create_app(
     search_lag_ms: int = 0,
     search_limits: SearchLimits | None = None,
     store: ContactStore | None = None,
+    validation_rules: dict[str, dict[str, list[str]]] | None = None,
 ) -> web.Application:
     """The contacts API. `rate_limits=None` turns budgets off; `faults` is off by default.
 
     `app[CONTROLS_KEY]` (a `Controls`) holds the store, the request counters and the knobs a
-    test may change while the server runs.
+    test may change while the server runs. `validation_rules` ({property: {ruleType:
+    [arguments]}}) are the portal's property validation rules at start.
     """
     if not token:
         raise ValueError("create_app needs a bearer token; the API is never left open")
     store = store or ContactStore(Database(db_path), search_lag_ms=search_lag_ms)
+    if validation_rules:
+        store.validations = PortalValidations(validation_rules)
     app = web.Application(middlewares=[hubspot_middleware], client_max_size=32 * 1024 * 1024)
     ctl = Controls(
         token=token,
@@ -153,6 +158,7 @@ def create_app(
     r.add_delete(BASE + "/{contact_id}", handlers.archive_contact, name="archive")
     owner_routes.add_routes(app)
     account_routes.add_routes(app)
+    validation_routes.add_routes(app)
 
     async def release_hangs(app: web.Application) -> None:
         ctl.hangs.release_all()

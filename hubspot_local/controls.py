@@ -1,8 +1,9 @@
 """Everything a running local HubSpot exposes to tests: the store and the runtime knobs.
 
 `app[CONTROLS_KEY]` is one `Controls`; a test may swap `faults`, `rate_limits` or
-`search_lag_ms` while the server runs, read `counters` afterwards, and add HubSpot users as
-owners (`await controls.owners.add("ann@acme.com", "Ann", "Lee")`).
+`search_lag_ms` while the server runs, read `counters` afterwards, add HubSpot users as
+owners (`await controls.owners.add("ann@acme.com", "Ann", "Lee")`) and set the portal's
+property validation rules (`controls.validations.set("jobtitle", "MIN_LENGTH", ["1"])`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from hubspot_local.options import Faults, RateLimits, SearchLimits
 from hubspot_local.owners import OwnerStore
 from hubspot_local.ratelimit import RateLimiter
 from hubspot_local.store import ContactStore
+from hubspot_local.validations import PortalValidations
 
 READ_SCOPE = "crm.objects.contacts.read"
 WRITE_SCOPE = "crm.objects.contacts.write"
@@ -60,6 +62,11 @@ class Controls:
     @rate_limits.setter
     def rate_limits(self, value: RateLimits | None) -> None:
         self.limiter.limits = value
+
+    @property
+    def validations(self) -> PortalValidations:
+        """The portal's property validation rules (served and enforced on every write)."""
+        return self.store.validations
 
     @property
     def search_lag_ms(self) -> int:

@@ -28,6 +28,8 @@ ROUTES = frozenset(
         "owners_read",
         "account_info",
         "record_page",
+        "property_validations",
+        "property_validation",
     }
 )
 OWNER_ROUTES = frozenset({"owners_list", "owners_read"})

@@ -22,6 +22,7 @@ from hubspot_local.owners import check_owner
 from hubspot_local.properties import LIFECYCLE_STAGES
 from hubspot_local.records import Record, calculated
 from hubspot_local.search import SearchPlan
+from hubspot_local.validations import PortalValidations
 
 T = TypeVar("T")
 _COLS = "id, created_ms, updated_ms, archived_ms, props"
@@ -45,6 +46,8 @@ class ContactStore:
     ) -> None:
         self.db = db
         self.search_lag_ms = search_lag_ms
+        # The portal's property validation rules, checked by every create and update.
+        self.validations = PortalValidations()
         self._clock = clock
         self._last_ms = 0
         self._next_due: int | None = None
@@ -128,6 +131,7 @@ class ContactStore:
             self._next_due = due
 
     def create_sync(self, conn: sqlite3.Connection, props: dict[str, str | None]) -> Record:
+        self.validations.check(props, creating=True)
         check_owner(conn, props)
         now = self.now_ms()
         values = {k: v for k, v in props.items() if v is not None}
@@ -158,6 +162,7 @@ class ContactStore:
         follow_merges: bool = True,
     ) -> Record:
         rec = self._must(conn, key, by_email=by_email, follow_merges=follow_merges)
+        self.validations.check(props, creating=False)
         check_owner(conn, props)
         now = self.now_ms()
         values = dict(rec.props)
