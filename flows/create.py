@@ -223,7 +223,9 @@ class CreateFlow:
     ) -> None:
         """Nothing was created: say why, with the form again when the user can fix it."""
         if isinstance(exc, InvalidContact):
-            message = cards.error_text(turn.lang, exc)
+            # Every bad value named at once, so one more try fixes them all.
+            problems = self._contacts.problems(properties, region=turn.region) or [exc]
+            message = cards.errors_text(turn.lang, problems)
             if exc.reason_code == "empty":
                 message = text(turn.lang, "create_needs_something")
             await self._form_again(turn, properties, message)
