@@ -41,6 +41,8 @@ from flows.confirm import Confirmations
 from flows.create import CreateFlow
 from flows.history import HistoryFlow
 from flows.model_mode import ModelMode
+from flows.paste import PasteFlow
+from flows.paste_list import PasteLists
 from flows.recent import RecentContacts
 from flows.router import Router
 from flows.search import SearchFlow
@@ -91,6 +93,11 @@ class ContactBot(ActivityHandler):
             updates=UpdateFlow(contacts=contacts, ledger=ledger, confirmations=confirmations),
             confirmations=confirmations,
             history=HistoryFlow(contacts=contacts, store=store),
+            paste=PasteFlow(
+                contacts=contacts,
+                confirmations=confirmations,
+                lists=PasteLists(contacts=contacts, ledger=ledger),
+            ),
             ledger=ledger,
             encoding=encoding,
             max_message_chars=settings.max_message_chars,

@@ -84,6 +84,22 @@ class BotTurn:
         return "KR" if self.lang == "ko" else None
 
     @property
+    def attachments(self) -> list[dict[str, Any]]:
+        """The activity's attachments without SDK types; inline text content only (a
+        `contentUrl` is not downloaded: a file the channel hosts is not read)."""
+        found = []
+        for item in self.context.activity.attachments or []:
+            content = getattr(item, "content", None)
+            found.append(
+                {
+                    "contentType": str(getattr(item, "content_type", None) or ""),
+                    "name": str(getattr(item, "name", None) or ""),
+                    "content": content if isinstance(content, str) else "",
+                }
+            )
+        return found
+
+    @property
     def actor(self) -> Actor:
         """Who this turn acts for (claims and the audit log name them)."""
         activity = self.context.activity

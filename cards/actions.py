@@ -26,6 +26,10 @@ class Action(StrEnum):
     UPDATE_CANCEL = "update_cancel"  # data: pending_id
     OPEN_FORM = "open_form"  # data: form ("search" | "create" | "update")
     SHOW_CONTACT = "show_contact"  # data: contact_id ("Did you mean ...?" rows)
+    PASTE_CREATE_ALL = "paste_create_all"  # data: list_id (a pasted list's new rows)
+    PASTE_UPDATE_EXISTING = "paste_update_existing"  # data: list_id (its rows in HubSpot)
+    PASTE_UPDATE_CONFIRM = "paste_update_confirm"  # data: list_id
+    PASTE_UPDATE_CANCEL = "paste_update_cancel"  # data: list_id
 
 
 START_ACTIONS = frozenset({Action.START_SEARCH, Action.START_CREATE, Action.START_UPDATE})

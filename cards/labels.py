@@ -203,6 +203,8 @@ HELP_EXAMPLES: dict[str, tuple[str, ...]] = {
         "add Jane Doe jane@acme.com +1 415 555 0100 Acme",
         "change jane@acme.com phone to +1 415 555 0199",
         "Jane Doe's new company is Globex",
+        "add + paste a signature, a business card's text, a vCard or a CSV list "
+        "(one person a line): I show it prefilled before anything is saved",
         "help",
     ),
     "ko": (
@@ -211,6 +213,8 @@ HELP_EXAMPLES: dict[str, tuple[str, ...]] = {
         "연락처 추가 홍길동 hong@example.com 010-1111-2222",
         "jane@acme.com 전화번호 010-9876-5432로 변경",
         "김민수 회사 Globex로 수정",
+        "새 연락처 + 이메일 서명, 명함 글, vCard, CSV 목록(한 줄에 한 명) 붙여 넣기: 저장 전에 "
+        "미리 채워서 보여 드려요",
         "도움말",
     ),
 }

@@ -34,6 +34,8 @@ class CardKind(StrEnum):
     CREATE = "create"  # the create form
     PICK = "pick"  # "which contact?" for an update
     RESULTS = "results"  # a page of search results with More results
+    PASTE_LIST = "paste_list"  # a pasted list's preview: Create all new / Update existing
+    PASTE_CONFIRM = "paste_confirm"  # a pasted list's updates, old -> new, Confirm / Cancel
 
 
 class Outcome(StrEnum):
@@ -59,6 +61,8 @@ ENDING_ACTIONS: dict[CardKind, frozenset[Action]] = {
     CardKind.CREATE: frozenset({Action.CREATE_SUBMIT}),
     CardKind.PICK: frozenset({Action.UPDATE_PICK}),
     CardKind.RESULTS: frozenset({Action.SEARCH_MORE}),
+    CardKind.PASTE_LIST: frozenset({Action.PASTE_CREATE_ALL, Action.PASTE_UPDATE_EXISTING}),
+    CardKind.PASTE_CONFIRM: frozenset({Action.PASTE_UPDATE_CONFIRM, Action.PASTE_UPDATE_CANCEL}),
 }
 KINDS = tuple(CardKind)
 # Their intro says what to press.

@@ -25,6 +25,7 @@ from flows.confirm import Confirmations
 from flows.create import CreateFlow
 from flows.history import HistoryFlow
 from flows.model_mode import ModelMode, remember
+from flows.paste import PasteFlow, is_paste
 from flows.refusals import record_refused
 from flows.search import SearchFlow
 from flows.submits import BadSubmit, Submit, parse_submit
@@ -46,6 +47,9 @@ _WRITES = frozenset(
         Action.UPDATE_PICK,
         Action.UPDATE_SUBMIT,
         Action.UPDATE_CONFIRM,
+        Action.PASTE_CREATE_ALL,
+        Action.PASTE_UPDATE_EXISTING,
+        Action.PASTE_UPDATE_CONFIRM,
     }
 )
 # Typed intents that write (or answer a write); refused for read-only users.
@@ -74,6 +78,7 @@ class Router:
         updates: UpdateFlow,
         confirmations: Confirmations,
         history: HistoryFlow,
+        paste: PasteFlow,
         ledger: WriteLedger,
         encoding: Encoding,
         max_message_chars: int,
@@ -84,6 +89,7 @@ class Router:
         self._updates = updates
         self._confirmations = confirmations
         self._history = history
+        self._paste = paste
         self._ledger = ledger
         self._encoding = encoding
         self._max_chars = max_message_chars
@@ -164,6 +170,14 @@ class Router:
                 await self._confirmations.confirm(turn, submit.pending_id)
             case Action.UPDATE_CANCEL:
                 await self._confirmations.cancel(turn, submit.pending_id)
+            case Action.PASTE_CREATE_ALL:  # a pasted list's id travels as pending_id
+                await self._paste.lists.create_all(turn, submit.pending_id)
+            case Action.PASTE_UPDATE_EXISTING:
+                await self._paste.lists.show_updates(turn, submit.pending_id)
+            case Action.PASTE_UPDATE_CONFIRM:
+                await self._paste.lists.confirm_updates(turn, submit.pending_id)
+            case Action.PASTE_UPDATE_CANCEL:
+                await self._paste.lists.cancel_updates(turn, submit.pending_id)
             case _:
                 assert_never(action)
 
@@ -196,6 +210,11 @@ class Router:
                 text(turn.lang, "message_too_long", length=len(message), limit=self._max_chars)
             )
             return
+        if turn.attachments and not turn.read_only and await self._paste.attached(turn):
+            return  # vCard files: previewed (a read-only user gets the help below)
+        if is_paste(message) and not turn.read_only and self._pasted(message):
+            await self._paste.paste(turn, message)  # previewed, in model mode too
+            return
         if not message:
             await turn.card(cards.help_card(turn.lang, turn.nonce, self._model is not None))
             return
@@ -206,6 +225,12 @@ class Router:
         remember(turn, "user", message, self._encoding)
         if turn.said:
             remember(turn, "assistant", "\n".join(turn.said), self._encoding)
+
+    @staticmethod
+    def _pasted(message: str) -> bool:
+        """Several lines are a paste unless they parse as a command that is not a create."""
+        kind = parse_command(message).kind
+        return kind in ("create", "search", "unknown")
 
     @staticmethod
     def _typed_answer(turn: Turn, message: str) -> bool:

@@ -25,6 +25,9 @@ state written by an older version (or edited by hand) must load without breaking
                 company to Acme" with nothing in focus): {"properties": {...}, "at": time}
     queued      an update prepared for another contact while a confirmation waited: shown
                 once that one is confirmed or cancelled, never dropped unsaid
+    pastes      list_id -> a pasted list waiting for Create all / Update existing (its rows as
+                previewed, flows/paste_list.py); taken out when used, so a second press writes
+                nothing; at most MAX_PASTES
     cards       the live card of each kind that ends when used, and recent final states
                 (bots/cardlife.py): {"live": {kind: {...}}, "ended": {card_id: {...}},
                 "viewers": [user ids Teams refreshes cards for]}
@@ -41,6 +44,7 @@ from contacts.model import PendingUpdate
 
 MAX_KNOWN_IDS = 200
 MAX_PENDING = 5
+MAX_PASTES = 2  # pasted lists kept (each up to 200 rows)
 SEEN_PER_LIST = 3  # of a list of results, the ones a user counts as "seen"
 MAX_FOCUS = 10  # a page of results
 FOCUS_SECONDS = 30 * 60  # after half an hour "her" no longer means the contact shown then
@@ -67,6 +71,7 @@ class ConversationData:
     focus_at: float = 0.0
     waiting: dict[str, Any] | None = None
     queued: dict[str, Any] | None = None
+    pastes: dict[str, dict[str, Any]] = field(default_factory=dict)
     seen_now: list[str] = field(default_factory=list, repr=False, compare=False)
 
     # -- known ids ----------------------------------------------------------------------------
@@ -163,6 +168,20 @@ class ConversationData:
         except (KeyError, TypeError, ValueError):
             return None
 
+    # -- pasted lists ---------------------------------------------------------------------------
+
+    def add_paste(self, entry: dict[str, Any]) -> str:
+        """Keep a pasted list's preview until a button uses it; the oldest goes past MAX_PASTES."""
+        list_id = secrets.token_urlsafe(9)
+        self.pastes[list_id] = entry
+        while len(self.pastes) > MAX_PASTES:
+            del self.pastes[next(iter(self.pastes))]
+        return list_id
+
+    def take_paste(self, list_id: str) -> dict[str, Any] | None:
+        """Remove and return a pasted list; None when unknown or already used."""
+        return self.pastes.pop(list_id, None)
+
     # -- (de)serialisation --------------------------------------------------------------------
 
     def to_dict(self) -> dict[str, Any]:
@@ -181,6 +200,7 @@ class ConversationData:
             "focus_at": self.focus_at,
             "waiting": self.waiting,
             "queued": self.queued,
+            "pastes": dict(self.pastes),
         }
 
     @classmethod
@@ -222,6 +242,9 @@ class ConversationData:
         for name in ("waiting", "queued"):
             if isinstance(data.get(name), dict):
                 setattr(out, name, data[name])
+        pastes = data.get("pastes")
+        if isinstance(pastes, dict):
+            out.pastes = {str(k): v for k, v in pastes.items() if isinstance(v, dict)}
         book = data.get("cards")
         if isinstance(book, dict):
             out.cards = {

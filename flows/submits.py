@@ -33,6 +33,17 @@ INPUTS: dict[Action, tuple[str, ...]] = {
 }
 
 
+# A pasted list's buttons: the list's id travels as `list_id` (kept in Submit.pending_id).
+_PASTE_ACTIONS = frozenset(
+    {
+        Action.PASTE_CREATE_ALL,
+        Action.PASTE_UPDATE_EXISTING,
+        Action.PASTE_UPDATE_CONFIRM,
+        Action.PASTE_UPDATE_CANCEL,
+    }
+)
+
+
 class BadSubmit(ValueError):
     """`field` names the offending field ('' when the submit as a whole is wrong);
     `reason` is 'too_long' or 'invalid'."""
@@ -140,6 +151,8 @@ def parse_submit(value: dict[str, Any]) -> Submit:
         return Submit(
             action, nonce, pending_id=_string(value, "pending_id", required=True, limit=100)
         )
+    if action in _PASTE_ACTIONS:
+        return Submit(action, nonce, pending_id=_string(value, "list_id", required=True, limit=100))
     if action is Action.OPEN_FORM:
         form = value.get("form")
         if form not in FORMS:

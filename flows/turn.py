@@ -61,6 +61,11 @@ class Turn(Protocol):
         """The phone region for numbers typed without a country code (KR in Korean)."""
 
     @property
+    def attachments(self) -> list[dict[str, Any]]:
+        """The files sent with this message, as plain dicts: `contentType`, `name` and
+        `content` (the inline text, "" when the channel gave only a URL, which is not fetched)."""
+
+    @property
     def actor(self) -> Actor:
         """Who this turn acts for, as the channel names them (claims and the audit log)."""
 

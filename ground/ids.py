@@ -37,3 +37,8 @@ def model_create_claim_key(activity: str, who: str) -> str:
 def update_claim_key(channel: str, conversation: str, pending_id: str) -> str:
     """A Confirm of one pending update, whichever turn or instance presses it."""
     return f"update/{channel}/{conversation}/{pending_id}"
+
+
+def paste_claim_key(channel: str, conversation: str, list_id: str, row: int) -> str:
+    """One row of a pasted list, written by Create all or by the Confirm of its updates."""
+    return f"paste/{channel}/{conversation}/{list_id}/{row}"
