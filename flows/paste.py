@@ -33,6 +33,9 @@ from flows.turn import Turn
 # The fields the create form shows (cards.CREATE_FIELDS and a mobile number when read).
 FORM_FIELDS = ("firstname", "lastname", "email", "mobilephone", "phone", "company", "jobtitle")
 VCARD_TYPES = frozenset({"text/vcard", "text/x-vcard", "text/directory"})
+# A pasted list of 200 rows (capture.MAX_ROWS) is some 30,000 characters; a typed line is
+# held to MAX_MESSAGE_CHARS, a paste to this.
+MAX_PASTE_CHARS = 100_000
 MAX_ATTACHMENT_CHARS = 200_000  # 200 vCards with photos are more; their text without is less
 _THREAD_AT = 2_000  # a paste longer than this is read off the event loop
 _COMMAND = re.compile(

@@ -25,7 +25,7 @@ from flows.confirm import Confirmations
 from flows.create import CreateFlow
 from flows.history import HistoryFlow
 from flows.model_mode import ModelMode, remember
-from flows.paste import PasteFlow, is_paste
+from flows.paste import MAX_PASTE_CHARS, PasteFlow, is_paste
 from flows.refusals import record_refused
 from flows.search import SearchFlow
 from flows.submits import BadSubmit, Submit, parse_submit
@@ -205,15 +205,20 @@ class Router:
     async def text(self, turn: Turn, message: str) -> None:
         """A typed line (mentions already taken out): the model when one is configured, else
         the parser's command; a line and its answer go into the memory window."""
+        if turn.attachments and not turn.read_only and await self._paste.attached(turn):
+            return  # vCard files: previewed (a read-only user gets the help below)
+        if (
+            is_paste(message)
+            and len(message) <= MAX_PASTE_CHARS
+            and not turn.read_only
+            and self._pasted(message)
+        ):
+            await self._paste.paste(turn, message)  # previewed, in model mode too
+            return
         if len(message) > self._max_chars:
             await turn.say(
                 text(turn.lang, "message_too_long", length=len(message), limit=self._max_chars)
             )
-            return
-        if turn.attachments and not turn.read_only and await self._paste.attached(turn):
-            return  # vCard files: previewed (a read-only user gets the help below)
-        if is_paste(message) and not turn.read_only and self._pasted(message):
-            await self._paste.paste(turn, message)  # previewed, in model mode too
             return
         if not message:
             await turn.card(cards.help_card(turn.lang, turn.nonce, self._model is not None))
