@@ -16,6 +16,7 @@ import pytest
 
 import cards
 from cards.actions import Action
+from cards.paste import paste_list_card, paste_updates_card
 from contacts.model import Change, Contact, PendingUpdate, SearchPage
 from flows.submits import parse_submit
 from tests.support.cardread import heading
@@ -104,6 +105,14 @@ CRITERIA = {
 }
 
 
+PASTE_ROWS = [
+    {"row": n, "name": name, "email": "a@b.co", "company": "", "status": status, "why": why}
+    for n, (name, status, why) in enumerate(
+        [("Jane Doe", "new", ""), (HOSTILE, "existing", ""), ("", "invalid", LONG)] * 8, 2
+    )
+]
+
+
 @dataclass(frozen=True)
 class CardCase:
     name: str
@@ -184,6 +193,17 @@ CASES = [
     CardCase(
         "confirm_update_no_name",
         lambda lang: cards.confirm_update_card(lang, NONCE, PendingUpdate("9", {}, (), ""), "p-2"),
+    ),
+    # A pasted list's preview and its updates (cards/paste.py), hostile and long values too.
+    CardCase(
+        "paste_list",
+        lambda lang: paste_list_card(lang, NONCE, "l-1", PASTE_ROWS, intro=HOSTILE),
+    ),
+    CardCase(
+        "paste_updates",
+        lambda lang: paste_updates_card(
+            lang, NONCE, "l-2", [("Jane Doe", [("company", "", LONG)]), (HOSTILE, [])] * 12
+        ),
     ),
 ]
 
