@@ -144,3 +144,22 @@ async def test_several_vcards_are_a_list_preview(tmp_path, channel):
         _chat, (reply,) = await _paste(bot, channel, cards_vcf)
         assert heading(reply.cards[0]) == "Contacts from your paste"
         assert reply.text.startswith("Read ")
+
+
+async def test_a_signature_pasted_alone_names_what_the_reader_doubted(tmp_path, channel):
+    pasted = "Tom Baker\nGlobex\ntom.baker@globex.com, tom@baker.net\n+1 415 555 0100"
+    async with running_app(test_settings(tmp_path)) as bot:
+        _chat, (reply,) = await _paste(bot, channel, pasted)
+        form = reply.cards[0]
+        assert heading(form) == "Create contact"
+        assert prefilled(form)["email"] == "tom.baker@globex.com"
+        assert "several emails; the others: tom@baker.net" in str(form)
+        assert await bot.contacts.find_by_email("tom.baker@globex.com") is None
+
+
+async def test_the_help_card_shows_the_paste_feature(tmp_path, channel):
+    async with running_app(test_settings(tmp_path)) as bot:
+        _chat, (reply,) = await _paste(bot, channel, "help")
+        assert "paste a signature" in str(reply.cards[0])
+        _chat, (reply,) = await _paste(bot, channel, "도움말", locale="ko-KR")
+        assert "명함" in str(reply.cards[0])
