@@ -70,6 +70,12 @@ LINES: dict[str, dict[str, str]] = {
         "en": "The contacts already in HubSpot already have those values: nothing to update.",
         "ko": "HubSpot에 있는 연락처가 이미 같은 내용이에요. 수정할 것이 없어요.",
     },
+    "vcard_link": {
+        "en": "That vCard came as a link to a file, which I don't download: paste its text "
+        "(BEGIN:VCARD …) instead.",
+        "ko": "그 vCard는 파일 링크로 와서 내려받지 않아요. 대신 내용(BEGIN:VCARD …)을 붙여 넣어 "
+        "주세요.",
+    },
     "update_preview": {
         "en": "{count} contacts would change as below. Nothing is saved before Confirm.",
         "ko": "아래처럼 연락처 {count}개가 바뀌어요. 확인을 누르기 전에는 저장하지 않아요.",
@@ -121,7 +127,7 @@ LABELS: dict[str, dict[str, str]] = {
 
 
 def paste_text(lang: str, key: str, **values: Any) -> str:
-    return pick(lang, LINES[key]).format(**{k: shown(v, 200) for k, v in values.items()})
+    return pick(lang, LINES[key]).format(**{k: shown(str(v), 200) for k, v in values.items()})
 
 
 def read_fields_text(lang: str, fields: Sequence[str]) -> str:

@@ -62,14 +62,17 @@ def without_command(message: str) -> str:
 
 def vcard_texts(attachments: Sequence[Mapping[str, Any]]) -> str:
     """The vCards sent as files (inline content), one text; '' when none."""
-    found = []
-    for item in attachments:
-        kind = str(item.get("contentType") or "").lower().split(";")[0].strip()
-        name = str(item.get("name") or "").lower()
-        content = item.get("content")
-        if (kind in VCARD_TYPES or name.endswith(".vcf")) and isinstance(content, str):
-            found.append(content[:MAX_ATTACHMENT_CHARS])
+    found = [
+        item["content"][:MAX_ATTACHMENT_CHARS]
+        for item in attachments
+        if _is_vcard(item) and isinstance(item.get("content"), str) and item["content"]
+    ]
     return "\n".join(found)[:MAX_ATTACHMENT_CHARS]
+
+
+def _is_vcard(item: Mapping[str, Any]) -> bool:
+    kind = str(item.get("contentType") or "").lower().split(";")[0].strip()
+    return kind in VCARD_TYPES or str(item.get("name") or "").lower().endswith(".vcf")
 
 
 class PasteFlow:
@@ -90,6 +93,9 @@ class PasteFlow:
         """vCard files sent with the message: previewed like a pasted vCard. False: none."""
         vcards = vcard_texts(turn.attachments)
         if not vcards:
+            if any(_is_vcard(item) for item in turn.attachments):  # only a link to the file
+                await turn.say(paste_text(turn.lang, "vcard_link"))
+                return True
             return False
         await self._read(turn, vcards)
         return True

@@ -163,3 +163,17 @@ async def test_the_help_card_shows_the_paste_feature(tmp_path, channel):
         assert "paste a signature" in str(reply.cards[0])
         _chat, (reply,) = await _paste(bot, channel, "도움말", locale="ko-KR")
         assert "명함" in str(reply.cards[0])
+
+
+async def test_a_vcf_sent_only_as_a_link_is_not_downloaded_and_the_user_is_told(tmp_path, channel):
+    from tests.support import activities as act
+
+    async with running_app(test_settings(tmp_path)) as bot:
+        chat = Conversation(bot, channel)
+        await chat.start()
+        message = act.emulator_message(chat.conversation_id, channel.service_url, "", "en-US")
+        message["attachments"] = [
+            {"contentType": "text/x-vcard", "name": "k.vcf", "contentUrl": "http://x.test/k.vcf"}
+        ]
+        (reply,) = await chat._exchange(message)
+        assert reply.text.startswith("That vCard came as a link to a file, which I don't download")

@@ -87,3 +87,26 @@ async def test_a_list_over_the_limit_says_so(tmp_path, channel):
         await chat.start()
         (reply,) = await chat.say("\n".join(lines))
         assert "One message may hold 200 rows: the 30 after them were not read." in reply.text
+
+
+async def test_one_person_a_line_and_a_row_refused_at_create_is_reported_alone(tmp_path, channel):
+    pasted = "\n".join(
+        [
+            "Jane Doe, jane.doe@acme.com, Acme",
+            "Bob Lee, bob.lee@globex.com, Globex",
+            "Ann Kim, ann.kim@initech.com, Initech",
+        ]
+    )
+    async with running_app(test_settings(tmp_path)) as bot:
+        chat = Conversation(bot, channel)
+        await chat.start()
+        (reply,) = await chat.say(pasted)
+        assert reply.text.startswith("Read 3 rows from your paste: 3 new, 0 already in HubSpot")
+        # Someone adds Bob between the preview and Create all: his row alone fails.
+        await bot.contacts.create({"firstname": "Bob", "email": "bob.lee@globex.com"})
+        (done, *_) = await chat.click(action_data(reply.cards[0], "Create all new (3)"))
+        first, *rows = done.text.split("\n")
+        assert first == "Created 2 of 3 new contacts."
+        assert len(rows) == 1 and rows[0].startswith("Row 2 (Bob Lee): ")
+        for email in ("jane.doe@acme.com", "ann.kim@initech.com"):
+            assert await bot.contacts.find_by_email(email) is not None
