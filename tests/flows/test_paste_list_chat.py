@@ -36,7 +36,10 @@ async def test_a_pasted_list_is_previewed_then_created_in_batches(tmp_path, chan
         counters = bot.hubspot_local.controls.counters
         chat = Conversation(bot, channel)
         await chat.start()
+        reads = (counters["read"].total, counters["batch_read"].total)
         (reply,) = await chat.say(CSV)
+        # The 145 valid rows' emails were looked up in batch reads (100 + 45), none one by one.
+        assert (counters["read"].total, counters["batch_read"].total) == (reads[0], reads[1] + 2)
         assert reply.text == (
             "Read 150 rows from your paste: 135 new, 10 already in HubSpot, 5 invalid. "
             "Nothing is saved yet."
