@@ -51,8 +51,14 @@ def search_form(
 
 
 def create_form(
-    lang: str, nonce: str, prefill: dict[str, str] | None = None, error: str | None = None
+    lang: str,
+    nonce: str,
+    prefill: dict[str, str] | None = None,
+    error: str | None = None,
+    *,
+    intro: str | None = None,
 ) -> Card:
+    """`intro` in place of the form's own (a paste's form says what was read from it)."""
     prefill = prefill or {}
     # A typed command may give a mobile number; the form shows it rather than dropping it.
     names = korean_order(
@@ -64,7 +70,7 @@ def create_form(
     return form_card(
         lang,
         ui(lang, "create_title"),
-        ui(lang, "create_intro"),
+        intro or ui(lang, "create_intro"),
         inputs,
         [
             button(

@@ -13,7 +13,7 @@ from typing import Any
 
 from cards.actions import Action
 from cards.labels import field_label, pick
-from cards.parts import button_data
+from cards.parts import button_data, korean_order
 from cards.render import CARD_VERSION, SCHEMA_URL, printable, shown
 
 Card = dict[str, Any]
@@ -21,10 +21,8 @@ ROWS_SHOWN = 20  # of a pasted list, the rows a card shows; the rest are counted
 
 LINES: dict[str, dict[str, str]] = {
     "read": {
-        "en": "Read from your paste: {fields}. Nothing is saved yet: check the form and press "
-        "Create.",
-        "ko": "붙여 넣은 글에서 읽은 항목: {fields}. 아직 저장하지 않았어요. 양식을 확인하고 "
-        "만들기를 눌러 주세요.",
+        "en": "Read from your paste: {fields}.",
+        "ko": "붙여 넣은 글에서 읽은 항목: {fields}.",
     },
     "read_nothing": {
         "en": "I could not read a name or an email from your paste: fill in the form.",
@@ -134,7 +132,7 @@ def read_fields_text(lang: str, fields: Sequence[str]) -> str:
     """'Read from your paste: First name, Email, ...' or the line saying nothing was read."""
     if not fields:
         return paste_text(lang, "read_nothing")
-    names = ", ".join(field_label(lang, f) for f in fields)
+    names = ", ".join(field_label(lang, f) for f in korean_order(lang, fields))
     return paste_text(lang, "read", fields=names)
 
 

@@ -138,9 +138,12 @@ class PasteFlow:
         said = " ".join(
             s for s in (doubts_text(turn.lang, doubts), cards.errors_text(turn.lang, problems)) if s
         )
+        # The form says what was read (its intro) and what was doubted (its error line); the
+        # line above it only that nothing is saved yet.
+        intro = read_fields_text(turn.lang, read)
         await turn.say(
-            read_fields_text(turn.lang, read),
-            cards.create_form(turn.lang, turn.nonce, values, said or None),
+            text(turn.lang, "create_check"),
+            cards.create_form(turn.lang, turn.nonce, values, said or None, intro=intro),
             kind=CardKind.CREATE,
         )
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.support.botapp import Conversation, action_data, card_nodes, running_app, test_settings
-from tests.support.cardread import heading
+from tests.support.cardread import heading, texts
 
 SIGNATURE = """add
 Jane Doe
@@ -52,10 +52,12 @@ async def test_a_pasted_signature_is_the_prefilled_form_and_create_writes_it(tmp
     async with running_app(test_settings(tmp_path)) as bot:
         chat, replies = await _paste(bot, channel, SIGNATURE)
         (reply,) = replies
-        assert reply.text.startswith(
-            "Read from your paste: First name, Last name, Email, Mobile phone, Company, Job title"
-        )
+        assert reply.text == "Check the details and press Create; nothing is saved yet."
         form = reply.cards[0]
+        assert (
+            "Read from your paste: First name, Last name, Email, Mobile phone, Company, Job title."
+            in texts(form)
+        )
         assert heading(form) == "Create contact"
         values = prefilled(form)
         assert values == {
@@ -77,7 +79,10 @@ async def test_a_pasted_signature_is_the_prefilled_form_and_create_writes_it(tmp
 async def test_a_korean_business_card_after_the_korean_command(tmp_path, channel):
     async with running_app(test_settings(tmp_path)) as bot:
         chat, (reply,) = await _paste(bot, channel, KOREAN_CARD)
-        assert reply.text.startswith("붙여 넣은 글에서 읽은 항목:")
+        assert reply.text == "내용을 확인하고 만들기를 눌러 주세요. 아직 저장하지 않았어요."
+        assert "붙여 넣은 글에서 읽은 항목: 성, 이름, 이메일, 휴대폰 번호, 회사, 직함." in texts(
+            reply.cards[0]
+        )
         values = prefilled(reply.cards[0])
         assert values == {
             "lastname": "김",

@@ -32,7 +32,7 @@ async def test_a_pasted_signature_comes_back_as_the_prefilled_form(tmp_path, bro
                 await box.press("Shift+Enter")  # a new line in the box, as a paste has
             await box.press_sequentially(line)
         await box.press("Enter")
-        await chat.see("Read from your paste: First name, Last name, Email")
+        await chat.see("Read from your paste: First name, Last name, Email")  # the form says
         form_email = chat.field("email")
         await form_email.wait_for(timeout=TIMEOUT_MS)
         assert await form_email.input_value() == "priya.raman@initech.com"
