@@ -17,12 +17,18 @@ from typing import Any
 
 from aiohttp import web
 from azure.core.exceptions import DeserializationError  # what msrest raises
-from botbuilder.core import TurnContext
-from botbuilder.schema import Activity, ActivityTypes
+from botbuilder.core import InvokeResponse, TurnContext
+from botbuilder.schema import (
+    Activity,
+    ActivityTypes,
+    AdaptiveCardInvokeResponse,
+    Error,
+    ErrorResponse,
+)
 from msrest.exceptions import ClientRequestError, HttpOperationError
 
 from cards import language_for, text
-from ground.json_input import loads_limited
+from ground.json_input import InvalidUnicode, loads_limited
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +53,23 @@ async def on_turn_error(context: TurnContext, error: Exception) -> None:
         log.warning("could not reply on the channel (%s activity): %s", activity.type, brief(error))
         return
     log.error("unhandled error in a %s turn: %s", activity.type, brief(error))
+    if activity.type == ActivityTypes.invoke:
+        # The invoke's HTTP answer is all the client sees: an invoke error answer, not the
+        # SDK's bare 501 (or a 500) for a turn that produced none.
+        await context.send_activity(
+            Activity(
+                type=ActivityTypes.invoke_response,
+                value=InvokeResponse(
+                    status=200,
+                    body=AdaptiveCardInvokeResponse(
+                        status_code=500,
+                        type="application/vnd.microsoft.error",
+                        value={"code": "InternalError", "message": "The action could not be done."},
+                    ),
+                ),
+            )
+        )
+        return
     if activity.type != ActivityTypes.message:
         return
     lang = language_for(activity.locale if isinstance(activity.locale, str) else None)
@@ -54,6 +77,13 @@ async def on_turn_error(context: TurnContext, error: Exception) -> None:
         await context.send_activity(Activity(type=ActivityTypes.message, text=text(lang, "error")))
     except Exception as exc:  # the channel failed too: there is no one left to tell
         log.warning("could not tell the user about it: %s", brief(exc))
+
+
+def invoke_refusal(message: str) -> InvokeResponse:
+    """A 400 answer to an invoke the bot cannot take, with a line that says why."""
+    return InvokeResponse(
+        status=400, body=ErrorResponse(error=Error(code="BadRequest", message=message))
+    )
 
 
 async def read_activity(request: web.Request) -> tuple[dict[str, Any], Activity] | web.Response:
@@ -72,6 +102,14 @@ async def read_activity(request: web.Request) -> tuple[dict[str, Any], Activity]
         if not isinstance(body, dict):
             raise ValueError("not a JSON object")
         activity = Activity().deserialize(body)
+    except InvalidUnicode:
+        # Nothing could keep or answer it (not the store, not the channel): refused before any
+        # turn, the same on every redelivery, and the channel does not redeliver a 4xx.
+        log.warning("refused a request to %s: text that is not valid Unicode", request.path)
+        return web.Response(
+            status=400,
+            text="The activity holds text that is not valid Unicode (a lone UTF-16 surrogate).",
+        )
     except (ValueError, DeserializationError, RecursionError) as exc:  # UnreadableJson too
         # The kind only: the message quotes the body, which may hold what someone typed.
         log.warning(

@@ -5,6 +5,11 @@ deep, and a body nested just under Python's limit parses but then breaks whateve
 next (the SDK's deserializer, a json.dumps on the way out). No activity, card submit or Direct
 Line request is deeper than a handful of levels, so anything deeper than MAX_DEPTH is refused
 here, as the same ValueError a malformed body gets: every caller already answers that clearly.
+
+Nor is any of it allowed to hold a lone UTF-16 surrogate (`"\\ud800"`): valid JSON, parsed into
+a str that is not Unicode, which no store (SQLite, PostgreSQL), no UTF-8 encoder and no channel
+can take, so it used to fail deep in a turn with a traceback, on every redelivery. It is refused
+here as `InvalidUnicode`, so the caller can name the problem in its answer.
 """
 
 from __future__ import annotations
@@ -23,6 +28,10 @@ class NestedTooDeeply(UnreadableJson):
     """JSON, but nested deeper than MAX_DEPTH: no activity or submit is built like that."""
 
 
+class InvalidUnicode(UnreadableJson):
+    """JSON whose strings hold a lone UTF-16 surrogate: not text anything downstream can keep."""
+
+
 def loads_limited(raw: str | bytes, *, max_depth: int = MAX_DEPTH) -> Any:
     try:
         value = json.loads(raw)
@@ -32,7 +41,29 @@ def loads_limited(raw: str | bytes, *, max_depth: int = MAX_DEPTH) -> Any:
         raise UnreadableJson(f"not JSON: {type(exc).__name__}") from None
     if depth_exceeds(value, max_depth):
         raise NestedTooDeeply("JSON nested too deeply")
+    # Only an escape can make a surrogate (raw bytes that are one fail to decode above).
+    escaped = (b"\\u" in raw) if isinstance(raw, bytes) else ("\\u" in raw)
+    if escaped and not is_unicode(value):
+        raise InvalidUnicode("JSON text holds a lone UTF-16 surrogate")
     return value
+
+
+def is_unicode(value: Any) -> bool:
+    """Does every string in `value` (parsed JSON, keys included) encode as UTF-8?"""
+    stack: list[Any] = [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            stack.extend(node.keys())
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, str) and not node.isascii():
+            try:
+                node.encode("utf-8")
+            except UnicodeEncodeError:
+                return False
+    return True
 
 
 def depth_exceeds(value: Any, max_depth: int = MAX_DEPTH) -> bool:

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from ground.json_input import loads_limited
+from ground.json_input import InvalidUnicode, loads_limited
 from ground.locks import KeyedLocks
 from store.base import ChannelConversation, ChannelFull, channel_activity_id
 from webchat.bridge import BotBridge
@@ -212,6 +212,11 @@ class DirectLineChannel:
             )
         try:
             body = loads_limited(raw)
+        except InvalidUnicode as exc:  # no store or page could keep it: say so, once
+            await self._notice(conv, "bad_unicode")
+            raise ChannelError(
+                400, "BadArgument", "The activity holds text that is not valid Unicode."
+            ) from exc
         except ValueError:  # not JSON, or nested deeper than any activity
             body = None
         if not isinstance(body, dict):

@@ -27,7 +27,7 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
-from ground.json_input import loads_limited
+from ground.json_input import InvalidUnicode, loads_limited
 from store.base import ChannelConversation
 from webchat.bridge import CONNECTOR_PREFIX
 from webchat.channel import (
@@ -202,6 +202,10 @@ class DirectLineApi:
             raise ChannelError(413, "MessageSizeTooBig", "The request body is too large.")
         try:
             body = loads_limited(await request.read())
+        except InvalidUnicode as exc:
+            raise ChannelError(
+                400, "BadArgument", "The body holds text that is not valid Unicode."
+            ) from exc
         except ValueError as exc:  # not JSON, or nested deeper than any request
             raise ChannelError(400, "BadArgument", "The body must be JSON.") from exc
         return body if isinstance(body, dict) else {}
