@@ -37,7 +37,7 @@ from bots import ContactBot, StoreStorage
 from bots.failures import on_turn_error, read_activity
 from bots.inbox import InboxSettings, TurnInbox
 from bots.local_mode import loopback_host_only
-from bots.token_auth import StrictTokenAuthentication
+from bots.token_auth import StrictTokenAuthentication, token_before_body
 from config import Settings
 from contacts.budget import BudgetLimits, RequestBudget
 from contacts.hubspot import HubSpotAdapter
@@ -195,6 +195,8 @@ def create_app(
 
     async def messages(request: web.Request) -> web.StreamResponse:
         """Answered as soon as the activity is accepted (bots/inbox.py); invokes inline."""
+        if settings.app_id:  # no token, no body read (bots/token_auth.py)
+            await token_before_body(request, adapter.bot_framework_authentication)
         read = await read_activity(request)
         if isinstance(read, web.Response):
             return read
