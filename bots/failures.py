@@ -13,6 +13,7 @@ caller; a 400 or 415 with one WARNING line is what a bad request deserves.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiohttp import web
@@ -29,6 +30,7 @@ from msrest.exceptions import ClientRequestError, HttpOperationError
 
 from cards import language_for, text
 from ground.json_input import InvalidUnicode, loads_limited
+from store import StoreUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +51,11 @@ async def on_turn_error(context: TurnContext, error: Exception) -> None:
     tell the user plainly. A channel that cannot be reached (a wrong or dead `serviceUrl`) is
     logged as a WARNING and not written to again; anything else is a bug and an ERROR."""
     activity = context.activity
+    if isinstance(error, StoreUnavailable):
+        # Not the user's problem and not a bug: the turn runs again once the store is back
+        # (bots/inbox.py), or the POST is answered 503 and the channel delivers it again.
+        log.warning("a %s turn found the store unreachable: %s", activity.type, brief(error))
+        raise error
     if isinstance(error, (ClientRequestError, HttpOperationError)):
         log.warning("could not reply on the channel (%s activity): %s", activity.type, brief(error))
         return
@@ -77,6 +84,26 @@ async def on_turn_error(context: TurnContext, error: Exception) -> None:
         await context.send_activity(Activity(type=ActivityTypes.message, text=text(lang, "error")))
     except Exception as exc:  # the channel failed too: there is no one left to tell
         log.warning("could not tell the user about it: %s", brief(exc))
+
+
+RETRY_AFTER_SECONDS = 2  # a PostgreSQL restart takes about a second
+
+
+@web.middleware
+async def store_unavailable(
+    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+) -> web.StreamResponse:
+    """Any route that found the store unreachable answers 503 with Retry-After (and a body in
+    Direct Line's ErrorResponse shape), never a 500: the channel, or the page, sends again."""
+    try:
+        return await handler(request)
+    except StoreUnavailable as exc:
+        log.warning("answered %s with 503: %s", request.path, brief(exc))
+        return web.json_response(
+            {"error": {"code": "ServiceUnavailable", "message": "Try again in a moment."}},
+            status=503,
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
 
 
 def invoke_refusal(message: str) -> InvokeResponse:

@@ -25,6 +25,12 @@ class StoreError(Exception):
     """The root of the store's exceptions."""
 
 
+class StoreUnavailable(StoreError):
+    """The store cannot be reached now (PostgreSQL restarting, the network cut): nothing the
+    request did is known to have been kept. Answered with 503 and Retry-After at the edge, so
+    the channel delivers again; a background turn waits and runs again (bots/inbox.py)."""
+
+
 class EtagConflict(StoreError, KeyError):
     """The stored document changed since it was read (another turn wrote it first)."""
 
@@ -123,6 +129,9 @@ class Store(Protocol):
         """Create or migrate the schema (idempotent, safe for instances starting together)."""
 
     async def close(self) -> None: ...
+
+    async def reachable(self) -> bool:
+        """Can the store be used right now (`/readyz`)? Quick, never raises."""
 
     # -- documents with eTags (Bot Framework conversation state) ------------------------------
     async def read(self, keys: list[str]) -> dict[str, Doc]: ...

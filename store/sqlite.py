@@ -51,6 +51,9 @@ class SqliteStore:
     async def close(self) -> None:
         await asyncio.to_thread(self._db.close)
 
+    async def reachable(self) -> bool:
+        return True  # a file of this process's own: there while the process is
+
     # -- documents ----------------------------------------------------------------------------
     async def read(self, keys: list[str]) -> dict[str, Doc]:
         if not keys:

@@ -11,6 +11,7 @@ import asyncio
 import json
 import logging
 import uuid
+from typing import Any
 
 import pytest
 
@@ -78,7 +79,7 @@ async def test_a_lone_surrogate_is_a_clear_400_on_every_delivery(request, tmp_pa
     _no_error_logged(caplog)
 
 
-MALFORMED_VALUES = [
+MALFORMED_VALUES: list[Any] = [
     "broken",
     None,
     [],
@@ -94,7 +95,7 @@ MALFORMED_VALUES = [
 ]
 
 
-OTHER_INVOKES = [
+OTHER_INVOKES: list[tuple[str, Any]] = [
     ("composeExtension/query", "broken"),
     ("composeExtension/query", {"parameters": "x"}),
     ("composeExtension/queryLink", {"url": 5}),
