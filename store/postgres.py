@@ -42,6 +42,7 @@ from store.base import (
 )
 from store.postgres_channel import PostgresChannel
 from store.postgres_locks import TurnLocks
+from store.postgres_rates import RATE_SCHEMA, PostgresRates
 from store.retry import Retry, idempotent, once
 from store.sql import (
     AUDIT_ADDED,
@@ -96,6 +97,7 @@ class PostgresStore:
         self._channel = PostgresChannel(self._pool, url, clock)
         self.retry = Retry((OperationalError,), within=retry_seconds)
         self._turn_locks = TurnLocks(self._locks, self.retry)
+        self._rates = PostgresRates(self._pool)
         self._connect_seconds = connect_seconds
 
     async def open(self) -> None:
@@ -106,7 +108,7 @@ class PostgresStore:
         await self._locks.open()
         async with self._pool.connection() as conn, conn.transaction():
             await conn.execute("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK,))
-            for statement in schema(POSTGRES) + AUDIT_MIGRATION:
+            for statement in [*schema(POSTGRES), *AUDIT_MIGRATION, RATE_SCHEMA]:
                 await conn.execute(statement)
         await self._channel.open()
 
@@ -355,6 +357,11 @@ class PostgresStore:
 
     def channel_listen(self, listener: ChannelListener) -> None:
         self._channel.listen(listener)
+
+    # -- rate limits shared by the instances (store/postgres_rates.py) -------------------------
+    @once
+    async def rate_take(self, buckets: Sequence[tuple[str, int]], *, now: float) -> list[float]:
+        return await self._rates.take(buckets, now=now)
 
     # -- secrets ------------------------------------------------------------------------------
     @idempotent

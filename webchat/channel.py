@@ -26,7 +26,7 @@ from typing import Any
 
 from ground.json_input import InvalidUnicode, loads_limited
 from ground.locks import KeyedLocks
-from store.base import ChannelConversation, ChannelFull, channel_activity_id
+from store.base import ChannelConversation, ChannelFull, SharedRates, channel_activity_id
 from webchat.bridge import BotBridge
 from webchat.conversations import ConversationLog, Sockets
 from webchat.identity import PageUser
@@ -95,6 +95,7 @@ class DirectLineChannel:
         max_message_chars: int,
         messages_per_minute: int,
         clock: Callable[[], float] = time.monotonic,
+        shared_rates: SharedRates | None = None,
     ) -> None:
         self.bridge = bridge
         self.conversations = conversations
@@ -102,7 +103,7 @@ class DirectLineChannel:
         self.bot_account = {"id": bot_id, "name": BOT_NAME, "role": "bot"}
         self.max_message_chars = max_message_chars
         self.messages_per_minute = messages_per_minute
-        self.rates = MessageRates(messages_per_minute)
+        self.rates = MessageRates(messages_per_minute, shared=shared_rates)
         self._clock = clock
         self._turns = KeyedLocks()
         self._tasks: set[asyncio.Task[None]] = set()
@@ -190,10 +191,10 @@ class DirectLineChannel:
     ) -> str:
         # Every post counts, refused ones too: a flood of oversize posts is still a flood.
         now = self._clock()
-        wait = self.rates.retry_after(conv.id, now)
+        wait = await self.rates.retry_after(conv.id, now)
         if wait is not None:
             seconds = int(wait + 0.999)
-            if self.rates.notice_due(conv.id, now):
+            if await self.rates.notice_due(conv.id, now):
                 await self._notice(
                     conv, "rate_limited", limit=self.messages_per_minute, seconds=seconds
                 )

@@ -236,7 +236,7 @@ class DirectLineApi:
         user_id = user.get("id") if isinstance(user, dict) else None
         if not (isinstance(user_id, str) and user_id.startswith("dl_") and len(user_id) <= 64):
             user_id = None
-        self.limits.token(request, user_id)
+        await self.limits.token(request, user_id)
         user_id = user_id or new_user_id()
         return web.json_response(self._conversation_body(new_conversation_id(), user_id))
 
@@ -245,7 +245,7 @@ class DirectLineApi:
         if access.is_secret:
             raise ChannelError(403, "Forbidden", "A secret does not expire; nothing to refresh.")
         assert access.conversation_id is not None and access.grant is not None
-        self.limits.token(request, access.user_id)
+        await self.limits.token(request, access.user_id)
         token = self.tokens.refresh(access.grant)
         return web.json_response(
             {
@@ -267,7 +267,7 @@ class DirectLineApi:
             assert access.conversation_id is not None and access.user_id is not None
             conv_id, user_id = access.conversation_id, access.user_id
         if await self.channel.conversations.get(conv_id) is None:  # a new one: counted
-            self.limits.conversation(request, user_id)
+            await self.limits.conversation(request, user_id)
         conv, created = await self.channel.start(
             conv_id,
             user_id=user_id,
