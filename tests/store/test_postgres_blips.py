@@ -23,10 +23,12 @@ from store.postgres import PostgresStore
 from tests.support import activities as act
 from tests.support.botapp import RunningApp, find_nonce, running_app, test_settings
 from tests.support.channel import TestChannel
+from tests.support.directline_client import DirectLineClient
 from tests.support.postgres import PostgresServer, postgres_server
 from tests.support.processes import AppProcesses, shared_hubspot
 
 GENERIC_ERROR = text("en", "error")
+HELP = {"type": "message", "text": "help", "locale": "en-US", "from": {"id": "me"}}
 
 
 @pytest.fixture(scope="module")
@@ -207,3 +209,33 @@ def own_postgres_running(server: PostgresServer) -> bool:
 
     with socket.socket() as s:
         return s.connect_ex(("127.0.0.1", server.port)) == 0
+
+
+@pytest.mark.timeout(90)
+async def test_direct_line_answers_503_with_retry_after_while_postgres_is_away(
+    tmp_path, own_postgres
+):
+    url = await asyncio.to_thread(own_postgres.new_database)
+    settings = test_settings(tmp_path, database_url=url)
+    async with running_app(settings, store=PostgresStore(url)) as bot:
+        dl = DirectLineClient(bot.session, bot.url)
+        conv = await dl.page_token()
+        await dl.start(conv, locale="en-US")
+        await dl.wait_for(conv, lambda a: a.get("attachments"))
+        await asyncio.sleep(0.5)  # the welcome turn ended (its state saved)
+        await asyncio.to_thread(own_postgres.stop)
+        try:
+            answer = await dl.post(conv, HELP)
+            assert answer.status == 503, answer
+            assert answer.headers.get("Retry-After"), answer
+            assert answer.body["error"]["code"] == "ServiceUnavailable", answer
+        finally:
+            await asyncio.to_thread(own_postgres.start)
+        deadline = time.monotonic() + 30
+        while (answer := await dl.post(conv, HELP)).status == 503:  # the page sends again
+            assert time.monotonic() < deadline, answer
+            await asyncio.sleep(0.3)
+        assert answer.status == 200, answer
+        # The bot answers the message (after the welcome), and not with the generic error.
+        reply = await dl.wait_for(conv, lambda a: "What I can do" in str(a))  # the help card
+        assert GENERIC_ERROR not in str(reply)
