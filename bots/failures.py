@@ -7,7 +7,13 @@ can carry contact data or request details from the frames it prints. The log get
 failure and the first line of its message (enough to find the cause), the user one plain line
 in their language. Why a malformed body is checked here: the SDK reads it before it checks the
 token and answers anything it cannot parse with a 500 and a traceback, even from an anonymous
-caller; a 400 or 415 with one WARNING line is what a bad request deserves.
+caller; a 400 or 415 with one WARNING line is what a bad request deserves (and a body holding
+a lone UTF-16 surrogate, which no store or channel can keep, is one of those).
+
+An invoke is answered in its own HTTP response, so a turn that failed gets an invoke error
+answer (never the SDK's bare 501), and one the bot has no use for a 400. A store that cannot be
+reached is neither a bug nor the user's doing: every route answers it with 503 and Retry-After
+(`store_unavailable`), so the channel delivers again, and a background turn waits for it.
 """
 
 from __future__ import annotations

@@ -164,3 +164,20 @@ async def test_a_lone_surrogate_on_direct_line_is_a_clear_400(request, tmp_path,
         assert said.status == 200
         await dl.wait_for(conv, lambda a: a.get("from", {}).get("role") == "bot" and a is not None)
     _no_error_logged(caplog)
+
+
+@pytest.mark.timeout(60)
+async def test_an_invoke_whose_turn_fails_gets_an_invoke_error_answer(tmp_path, caplog):
+    """An id no reply URL can carry: the turn's reply fails inside the SDK. The SDK answered
+    such an invoke with a bare 501; now it is an invoke error answer the client can show."""
+    async with running_app(test_settings(tmp_path)) as bot, TestChannel() as channel:
+        chat = Conversation(bot, channel, kind="teams")
+        welcome = await chat.start()
+        broken = _invoke(chat, {"action": {"verb": "start_search", "data": {}}}, welcome[-1].id)
+        broken["id"] = 'f:{"not": an id}'
+        resp = await bot.post(broken)
+        assert resp.status == 200, resp.status
+        body = await resp.json()
+        assert body["statusCode"] == 500 and body["type"] == "application/vnd.microsoft.error"
+        assert body["value"]["message"] == "The action could not be done."
+        assert await chat.say("help"), "the conversation still answers"
