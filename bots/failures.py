@@ -7,8 +7,8 @@ can carry contact data or request details from the frames it prints. The log get
 failure and the first line of its message (enough to find the cause), the user one plain line
 in their language. Why a malformed body is checked here: the SDK reads it before it checks the
 token and answers anything it cannot parse with a 500 and a traceback, even from an anonymous
-caller; a 400 or 415 with one WARNING line is what a bad request deserves (and a body holding
-a lone UTF-16 surrogate, which no store or channel can keep, is one of those).
+caller; a 400 or 415 with one WARNING line is what a bad request deserves (and a lone UTF-16
+surrogate in an id, a name or an address, which nothing can keep, is one of those).
 
 An invoke is answered in its own HTTP response, so a turn that failed gets an invoke error
 answer (never the SDK's bare 501), and one the bot has no use for a 400. A store that cannot be
@@ -35,12 +35,16 @@ from botbuilder.schema import (
 from msrest.exceptions import ClientRequestError, HttpOperationError
 
 from cards import language_for, text
-from ground.json_input import InvalidUnicode, loads_limited
+from ground.json_input import InvalidUnicode, check_unicode, loads_limited
 from store import StoreUnavailable
 
 log = logging.getLogger(__name__)
 
 _MESSAGE_CHARS = 200
+# What a person typed or a card carried: a lone surrogate there is the flows' to name ("it
+# contains characters that are not text"), and the stores keep it escaped. Anywhere else in an
+# activity it is refused with a 400.
+TYPED_FIELDS = frozenset({"text", "value", "attachments", "entities", "channelData", "speak"})
 
 
 def brief(error: BaseException) -> str:
@@ -134,10 +138,11 @@ async def read_activity(request: web.Request) -> tuple[dict[str, Any], Activity]
         body = loads_limited(await request.read())
         if not isinstance(body, dict):
             raise ValueError("not a JSON object")
+        check_unicode(body, free_text=TYPED_FIELDS)
         activity = Activity().deserialize(body)
     except InvalidUnicode:
-        # Nothing could keep or answer it (not the store, not the channel): refused before any
-        # turn, the same on every redelivery, and the channel does not redeliver a 4xx.
+        # In an id, a name or an address nothing could keep or answer it: refused before any
+        # turn, the same on every redelivery (a channel does not redeliver a 4xx).
         log.warning("refused a request to %s: text that is not valid Unicode", request.path)
         return web.Response(
             status=400,

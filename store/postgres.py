@@ -30,6 +30,7 @@ from typing import Any
 from psycopg import AsyncConnection, OperationalError
 from psycopg_pool import AsyncConnectionPool
 
+from ground.json_input import storable_json
 from store.base import (
     PROCESSED_TTL_SECONDS,
     AuditEntry,
@@ -179,7 +180,7 @@ class PostgresStore:
                 await conn.execute(
                     "INSERT INTO bot_state(key, etag, data) VALUES (%s, %s, %s) ON CONFLICT(key) "
                     "DO UPDATE SET etag = excluded.etag, data = excluded.data",
-                    (key, etags[key], json.dumps(data, ensure_ascii=False)),
+                    (key, etags[key], storable_json(data)),
                 )
         return etags
 
@@ -226,7 +227,7 @@ class PostgresStore:
             cur = await conn.execute(
                 "INSERT INTO inbox(key, record, owner, lease_until, accepted) "
                 "VALUES (%s, %s, %s, %s, %s) ON CONFLICT(key) DO NOTHING RETURNING key",
-                (key, json.dumps(record, ensure_ascii=False), owner, now + lease_seconds, now),
+                (key, storable_json(record), owner, now + lease_seconds, now),
             )
             return await cur.fetchone() is not None
 
@@ -295,7 +296,7 @@ class PostgresStore:
         async with self._conn() as conn, conn.transaction():
             await conn.execute(
                 "UPDATE write_claims SET state = 'done', result = %s WHERE key = %s",
-                (json.dumps(result, ensure_ascii=False), key),
+                (storable_json(result), key),
             )
             if audit is not None:
                 await conn.execute(AUDIT_INSERT, audit_values(audit))

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from ground.json_input import InvalidUnicode, loads_limited
+from ground.json_input import InvalidUnicode, check_unicode, loads_limited
 from ground.locks import KeyedLocks
 from store.base import ChannelConversation, ChannelFull, SharedRates, channel_activity_id
 from webchat.bridge import BotBridge
@@ -37,6 +37,9 @@ log = logging.getLogger(__name__)
 
 CHANNEL_ID = "directline"
 MAX_ACTIVITY_CHARS = 256 * 1024  # Direct Line's own limit on a serialized activity
+# Where a page's activity may hold a lone surrogate (what the user typed, a card's values): the
+# bot names the problem. Anywhere else the post is refused (ground/json_input.py).
+TYPED_FIELDS = frozenset({"text", "value", "attachments", "channelData"})
 BOT_NAME = "Contact Assistant"
 # What a client hears about a conversation the channel no longer has: most often one dropped
 # after being idle, to make room for others (webchat/conversations.py).
@@ -213,7 +216,10 @@ class DirectLineChannel:
             )
         try:
             body = loads_limited(raw)
-        except InvalidUnicode as exc:  # no store or page could keep it: say so, once
+            # A lone surrogate in the text or a card's values is the bot's to name; elsewhere
+            # (the sender, ids) nothing could keep it: refused, and said so in the chat.
+            check_unicode(body, free_text=TYPED_FIELDS)
+        except InvalidUnicode as exc:
             await self._notice(conv, "bad_unicode")
             raise ChannelError(
                 400, "BadArgument", "The activity holds text that is not valid Unicode."

@@ -27,7 +27,7 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
-from ground.json_input import InvalidUnicode, loads_limited
+from ground.json_input import InvalidUnicode, check_unicode, loads_limited
 from store.base import ChannelConversation
 from webchat.bridge import CONNECTOR_PREFIX
 from webchat.channel import (
@@ -202,6 +202,7 @@ class DirectLineApi:
             raise ChannelError(413, "MessageSizeTooBig", "The request body is too large.")
         try:
             body = loads_limited(await request.read())
+            check_unicode(body)
         except InvalidUnicode as exc:
             raise ChannelError(
                 400, "BadArgument", "The body holds text that is not valid Unicode."

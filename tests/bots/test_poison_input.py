@@ -1,9 +1,11 @@
-"""Poison input (issue 23, finding 7): a body no store can keep, or an invoke no flow can read,
-gets a clear answer, never an HTTP 500, and its redelivery gets the same answer, not a loop.
+"""Poison input (issue 23, finding 7): a body no store could keep, or an invoke no flow can read,
+gets a clear answer, never an HTTP 500, and its redelivery is not run again.
 
 A lone UTF-16 surrogate (`"find \\ud800x"`) is valid JSON but not Unicode: Python parses it into
-a str that neither SQLite nor PostgreSQL nor UTF-8 can take, so it used to fail deep in the
-store with a traceback, on every redelivery."""
+a str that no UTF-8 column can take, so it used to fail deep in the store (SQLite, PostgreSQL,
+the Direct Line channel) with a traceback, on every redelivery. In what a person typed the bot
+now names the problem once (the stores keep the activity escaped); in an id or a name the
+request is refused with a 400."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from app import INBOX_KEY
 from store.postgres import PostgresStore
 from tests.support import activities as act
 from tests.support.botapp import Conversation, running_app, test_settings
@@ -52,31 +55,59 @@ def _no_error_logged(caplog) -> None:
     assert not bad, [r.getMessage() for r in bad]
 
 
+NOT_TEXT = "characters that are not text"
+
+
 @pytest.mark.timeout(60)
 @pytest.mark.parametrize("kind", STORES)
-async def test_a_lone_surrogate_is_a_clear_400_on_every_delivery(request, tmp_path, kind, caplog):
+async def test_a_lone_surrogate_in_a_message_is_named_once_on_every_store(
+    request, tmp_path, kind, caplog
+):
+    async with await _app(request, tmp_path, kind) as bot, TestChannel() as channel:
+        chat = Conversation(bot, channel)
+        await chat.start()
+        before = len(channel.messages(chat.conversation_id))
+        raw = _raw(act.emulator_message(chat.conversation_id, channel.service_url, "x"))
+        statuses = [(await _post_raw(bot, raw))[0] for _ in range(3)]  # and two redeliveries
+        await asyncio.sleep(0.2)
+        await bot.app[INBOX_KEY].finished(_key(raw))
+        assert all(s in (200, 201, 202) for s in statuses), statuses
+        replies = channel.messages(chat.conversation_id)[before:]
+        # One answer, naming the problem (the redeliveries were the same activity: run once).
+        assert len(replies) == 1, [r.text for r in replies]
+        assert NOT_TEXT in (replies[0].text or ""), replies[0].text
+        # The conversation goes on.
+        assert await chat.say("help"), "the conversation still answers"
+    _no_error_logged(caplog)
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("kind", STORES)
+async def test_a_lone_surrogate_outside_the_text_is_a_clear_400(request, tmp_path, kind, caplog):
     async with await _app(request, tmp_path, kind) as bot, TestChannel() as channel:
         chat = Conversation(bot, channel)
         await chat.start()
         before = len(channel.activities(chat.conversation_id))
-        message = act.emulator_message(chat.conversation_id, channel.service_url, "x")
-        raw = _raw(message)
-        for _ in range(3):  # the first delivery and two redeliveries
-            status, text = await _post_raw(bot, raw)
-            assert status == 400, (status, text)
-            assert "Unicode" in text
-        # In a name, too (anywhere in the activity).
-        named = act.emulator_message(chat.conversation_id, channel.service_url, "find jane")
-        named["from"]["name"] = "PLACEHOLDER"
-        status, text = await _post_raw(
-            bot, json.dumps(named).replace('"PLACEHOLDER"', SURROGATE_TEXT).encode()
-        )
-        assert status == 400 and "Unicode" in text
-        # Nothing ran, and the conversation goes on.
-        assert len(channel.activities(chat.conversation_id)) == before
-        replies = await chat.say("help")
-        assert replies, "the conversation still answers"
+        for field in ("from", "conversation"):
+            named = act.emulator_message(chat.conversation_id, channel.service_url, "find jane")
+            named[field]["name"] = "PLACEHOLDER"
+            raw = json.dumps(named).replace('"PLACEHOLDER"', SURROGATE_TEXT).encode()
+            for _ in range(2):  # a redelivery gets the same answer
+                status, text = await _post_raw(bot, raw)
+                assert status == 400 and "Unicode" in text, (field, status, text)
+        assert len(channel.activities(chat.conversation_id)) == before  # nothing ran
+        assert await chat.say("help"), "the conversation still answers"
     _no_error_logged(caplog)
+
+
+def _key(raw: bytes) -> str:
+    from botbuilder.schema import Activity
+
+    from bots.inbox import delivery_key
+
+    key = delivery_key(Activity().deserialize(json.loads(raw)))
+    assert key is not None
+    return key
 
 
 MALFORMED_VALUES: list[Any] = [
@@ -135,7 +166,7 @@ async def test_a_malformed_card_action_invoke_is_never_a_500(request, tmp_path, 
             a["name"] = name
             resp = await bot.post(a)
             assert resp.status < 500, (name, value, resp.status)
-        # A lone surrogate inside an invoke is refused before any turn, like a message.
+        # A lone surrogate in an invoke's name is refused before any turn.
         status, text = await _post_raw(bot, _raw(_invoke(chat, {}), "name"))
         assert status == 400 and "Unicode" in text
         assert await chat.say("help"), "the conversation still answers"
@@ -144,25 +175,39 @@ async def test_a_malformed_card_action_invoke_is_never_a_500(request, tmp_path, 
 
 @pytest.mark.timeout(60)
 @pytest.mark.parametrize("kind", STORES)
-async def test_a_lone_surrogate_on_direct_line_is_a_clear_400(request, tmp_path, kind, caplog):
+async def test_a_lone_surrogate_on_direct_line_is_named_or_refused(request, tmp_path, kind, caplog):
     async with await _app(request, tmp_path, kind) as bot:
         dl = DirectLineClient(bot.session, bot.url)
         conv = await dl.page_token()
         await dl.start(conv, locale="en-US")
         await dl.wait_for(conv, lambda a: a.get("attachments"))
+        path = f"/conversations/{conv.conversation_id}/activities"
+        # In the text: kept, and the bot says what is wrong with it.
         raw = '{"type": "message", "from": {"id": "me"}, "text": ' + SURROGATE_TEXT + "}"
-        for _ in range(2):  # the page's retry gets the same answer
-            answer = await dl.call(
-                "POST",
-                f"/conversations/{conv.conversation_id}/activities",
-                token=conv.token,
-                data=raw,
-            )
+        answer = await dl.call("POST", path, token=conv.token, data=raw)
+        assert answer.status == 200, answer
+        await dl.wait_for(conv, lambda a: NOT_TEXT in str(a.get("text")))
+        # In the sender's name: refused, said once in the chat, the same on a resend.
+        raw = (
+            '{"type": "message", "from": {"id": "me", "name": '
+            + SURROGATE_TEXT
+            + '}, "text": "hi"}'
+        )
+        for _ in range(2):
+            answer = await dl.call("POST", path, token=conv.token, data=raw)
             assert answer.status == 400, answer
             assert "Unicode" in json.dumps(answer.body)
+        await dl.wait_for(conv, lambda a: "not valid text" in str(a.get("text")))
+        # A request body elsewhere in the API: refused too.
+        answer = await dl.call(
+            "POST",
+            "/conversations",
+            token=conv.token,
+            data='{"user": {"id": ' + SURROGATE_TEXT + "}}",
+        )
+        assert answer.status == 400, answer
         said = await dl.say(conv, "help")
         assert said.status == 200
-        await dl.wait_for(conv, lambda a: a.get("from", {}).get("role") == "bot" and a is not None)
     _no_error_logged(caplog)
 
 
