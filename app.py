@@ -3,6 +3,7 @@
     POST /api/messages   Bot Framework activities (Teams, Emulator, the local Web Chat channel);
                          answered once accepted, the turn going on in the background
     GET  /healthz        liveness
+    GET  /readyz         readiness: 503 while the store (PostgreSQL) cannot be reached
     /  and /v3/...       the Web Chat page and its Direct Line 3.0-compatible channel (webchat/),
                          which hands activities to the same adapter and bot in-process
 
@@ -34,10 +35,10 @@ from agent.client import build_client, model_name
 from agent.loop import ContactAgent
 from agent.memory import Encoding, Utf8Bytes, load_encoding
 from bots import ContactBot, StoreStorage
-from bots.failures import on_turn_error, read_activity
+from bots.failures import on_turn_error, read_activity, store_unavailable
 from bots.inbox import InboxSettings, TurnInbox
 from bots.local_mode import loopback_host_only
-from bots.token_auth import StrictTokenAuthentication
+from bots.token_auth import StrictTokenAuthentication, token_before_body
 from config import Settings
 from contacts.budget import BudgetLimits, RequestBudget
 from contacts.hubspot import HubSpotAdapter
@@ -103,7 +104,8 @@ def create_app(
     server) and `auth` (a BotFrameworkAuthentication pointed at a local OpenID server)."""
     local_only = not settings.app_id and not settings.allow_remote
     app = web.Application(
-        client_max_size=MAX_ACTIVITY_BYTES, middlewares=[loopback_host_only] if local_only else []
+        client_max_size=MAX_ACTIVITY_BYTES,
+        middlewares=[*([loopback_host_only] if local_only else []), store_unavailable],
     )
     app[SETTINGS_KEY] = settings
     adapter = CloudAdapter(auth or bot_framework_auth(settings))
@@ -195,6 +197,8 @@ def create_app(
 
     async def messages(request: web.Request) -> web.StreamResponse:
         """Answered as soon as the activity is accepted (bots/inbox.py); invokes inline."""
+        if settings.app_id:  # no token, no body read (bots/token_auth.py)
+            await token_before_body(request, adapter.bot_framework_authentication)
         read = await read_activity(request)
         if isinstance(read, web.Response):
             return read
@@ -203,8 +207,15 @@ def create_app(
     async def healthz(request: web.Request) -> web.Response:
         return web.json_response({"status": "ok"})
 
+    async def readyz(request: web.Request) -> web.Response:
+        """Whether this instance can take turns now: its store is reachable."""
+        if await store.reachable():
+            return web.json_response({"status": "ready"})
+        return web.json_response({"status": "store unreachable"}, status=503)
+
     app.router.add_post("/api/messages", messages)
     app.router.add_get("/healthz", healthz)
+    app.router.add_get("/readyz", readyz)
     # After start_collaborators in on_startup: the store is open when the channel starts.
     webchat.setup(app, settings=settings, adapter=adapter, bot=lambda: app[BOT_KEY], store=store)
     return app

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import re
+from http import HTTPStatus
 from typing import Any
 
 from botbuilder.core import ActivityHandler, ConversationState, InvokeResponse, TurnContext
@@ -27,6 +28,7 @@ from agent.memory import Encoding
 from bots.access import AccessDecision, AccessPolicy
 from bots.cardlife import Refused
 from bots.extensions import MessageExtensions
+from bots.failures import invoke_refusal
 from bots.inbox import delivery_key
 from bots.owners import OwnerOfTurn
 from bots.turn import BotTurn
@@ -188,7 +190,11 @@ class ContactBot(ActivityHandler):
             return await self._extensions.answer(turn_context)
         if turn_context.activity.name == "adaptiveCard/action":
             return InvokeResponse(status=200, body=await self._on_card_action(turn_context))
-        return await super().on_invoke_activity(turn_context)
+        answer = await super().on_invoke_activity(turn_context)
+        if answer is not None and answer.status == HTTPStatus.NOT_IMPLEMENTED:
+            # An invoke this bot has no use for: the caller's mistake, said plainly (4xx).
+            return invoke_refusal(f"This bot does not handle {turn_context.activity.name!r}.")
+        return answer
 
     # -- welcome ------------------------------------------------------------------------------
 
@@ -263,7 +269,7 @@ class ContactBot(ActivityHandler):
         if card is not None:
             return _card_answer(card)
         said = turn_context.turn_state.get(_SAID) or []
-        return AdaptiveCardInvokeResponse(
+        return _MessageAnswer(
             status_code=200,
             type="application/vnd.microsoft.activity.message",
             value=said[-1] if said else "",
@@ -305,6 +311,16 @@ class ContactBot(ActivityHandler):
 
 def _as_dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
+
+
+class _MessageAnswer(AdaptiveCardInvokeResponse):
+    """An invoke answered with a line of text: the SDK's model types `value` as an object,
+    and serializing a str through it failed every such answer with a 500."""
+
+    _attribute_map = {
+        **AdaptiveCardInvokeResponse._attribute_map,
+        "value": {"key": "value", "type": "str"},
+    }
 
 
 def _card_answer(card: dict[str, Any]) -> AdaptiveCardInvokeResponse:

@@ -7,26 +7,44 @@ can carry contact data or request details from the frames it prints. The log get
 failure and the first line of its message (enough to find the cause), the user one plain line
 in their language. Why a malformed body is checked here: the SDK reads it before it checks the
 token and answers anything it cannot parse with a 500 and a traceback, even from an anonymous
-caller; a 400 or 415 with one WARNING line is what a bad request deserves.
+caller; a 400 or 415 with one WARNING line is what a bad request deserves (and a lone UTF-16
+surrogate in an id, a name or an address, which nothing can keep, is one of those).
+
+An invoke is answered in its own HTTP response, so a turn that failed gets an invoke error
+answer (never the SDK's bare 501), and one the bot has no use for a 400. A store that cannot be
+reached is neither a bug nor the user's doing: every route answers it with 503 and Retry-After
+(`store_unavailable`), so the channel delivers again, and a background turn waits for it.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiohttp import web
 from azure.core.exceptions import DeserializationError  # what msrest raises
-from botbuilder.core import TurnContext
-from botbuilder.schema import Activity, ActivityTypes
+from botbuilder.core import InvokeResponse, TurnContext
+from botbuilder.schema import (
+    Activity,
+    ActivityTypes,
+    AdaptiveCardInvokeResponse,
+    Error,
+    ErrorResponse,
+)
 from msrest.exceptions import ClientRequestError, HttpOperationError
 
 from cards import language_for, text
-from ground.json_input import loads_limited
+from ground.json_input import InvalidUnicode, check_unicode, loads_limited
+from store import StoreUnavailable
 
 log = logging.getLogger(__name__)
 
 _MESSAGE_CHARS = 200
+# What a person typed or a card carried: a lone surrogate there is the flows' to name ("it
+# contains characters that are not text"), and the stores keep it escaped. Anywhere else in an
+# activity it is refused with a 400.
+TYPED_FIELDS = frozenset({"text", "value", "attachments", "entities", "channelData", "speak"})
 
 
 def brief(error: BaseException) -> str:
@@ -43,10 +61,32 @@ async def on_turn_error(context: TurnContext, error: Exception) -> None:
     tell the user plainly. A channel that cannot be reached (a wrong or dead `serviceUrl`) is
     logged as a WARNING and not written to again; anything else is a bug and an ERROR."""
     activity = context.activity
+    if isinstance(error, StoreUnavailable):
+        # Not the user's problem and not a bug: the turn runs again once the store is back
+        # (bots/inbox.py), or the POST is answered 503 and the channel delivers it again.
+        log.warning("a %s turn found the store unreachable: %s", activity.type, brief(error))
+        raise error
     if isinstance(error, (ClientRequestError, HttpOperationError)):
         log.warning("could not reply on the channel (%s activity): %s", activity.type, brief(error))
         return
     log.error("unhandled error in a %s turn: %s", activity.type, brief(error))
+    if activity.type == ActivityTypes.invoke:
+        # The invoke's HTTP answer is all the client sees: an invoke error answer, not the
+        # SDK's bare 501 (or a 500) for a turn that produced none.
+        await context.send_activity(
+            Activity(
+                type=ActivityTypes.invoke_response,
+                value=InvokeResponse(
+                    status=200,
+                    body=AdaptiveCardInvokeResponse(
+                        status_code=500,
+                        type="application/vnd.microsoft.error",
+                        value={"code": "InternalError", "message": "The action could not be done."},
+                    ),
+                ),
+            )
+        )
+        return
     if activity.type != ActivityTypes.message:
         return
     lang = language_for(activity.locale if isinstance(activity.locale, str) else None)
@@ -54,6 +94,33 @@ async def on_turn_error(context: TurnContext, error: Exception) -> None:
         await context.send_activity(Activity(type=ActivityTypes.message, text=text(lang, "error")))
     except Exception as exc:  # the channel failed too: there is no one left to tell
         log.warning("could not tell the user about it: %s", brief(exc))
+
+
+RETRY_AFTER_SECONDS = 2  # a PostgreSQL restart takes about a second
+
+
+@web.middleware
+async def store_unavailable(
+    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+) -> web.StreamResponse:
+    """Any route that found the store unreachable answers 503 with Retry-After (and a body in
+    Direct Line's ErrorResponse shape), never a 500: the channel, or the page, sends again."""
+    try:
+        return await handler(request)
+    except StoreUnavailable as exc:
+        log.warning("answered %s with 503: %s", request.path, brief(exc))
+        return web.json_response(
+            {"error": {"code": "ServiceUnavailable", "message": "Try again in a moment."}},
+            status=503,
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
+
+
+def invoke_refusal(message: str) -> InvokeResponse:
+    """A 400 answer to an invoke the bot cannot take, with a line that says why."""
+    return InvokeResponse(
+        status=400, body=ErrorResponse(error=Error(code="BadRequest", message=message))
+    )
 
 
 async def read_activity(request: web.Request) -> tuple[dict[str, Any], Activity] | web.Response:
@@ -71,7 +138,16 @@ async def read_activity(request: web.Request) -> tuple[dict[str, Any], Activity]
         body = loads_limited(await request.read())
         if not isinstance(body, dict):
             raise ValueError("not a JSON object")
+        check_unicode(body, free_text=TYPED_FIELDS)
         activity = Activity().deserialize(body)
+    except InvalidUnicode:
+        # In an id, a name or an address nothing could keep or answer it: refused before any
+        # turn, the same on every redelivery (a channel does not redeliver a 4xx).
+        log.warning("refused a request to %s: text that is not valid Unicode", request.path)
+        return web.Response(
+            status=400,
+            text="The activity holds text that is not valid Unicode (a lone UTF-16 surrogate).",
+        )
     except (ValueError, DeserializationError, RecursionError) as exc:  # UnreadableJson too
         # The kind only: the message quotes the body, which may hold what someone typed.
         log.warning(

@@ -42,7 +42,7 @@ from botframework.connector.auth import AuthenticateRequestResult, ClaimsIdentit
 
 from bots.failures import brief
 from ground.ids import activity_key
-from store import Store
+from store import Store, StoreUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +54,7 @@ class InboxSettings:
     max_running: int = 1000  # turns in the background at once; more wait for a slot
     drain_seconds: float = 10.0  # how long a shutdown lets running turns finish
     max_attempts: int = 3  # takes of one item before it is given up
+    store_wait_seconds: float = 60.0  # how long a turn that found the store away waits for it
 
 
 def delivery_key(activity: Activity) -> str | None:
@@ -162,12 +163,25 @@ class TurnInbox:
         return task
 
     async def _run(self, key: str, activity: Activity, auth: AuthenticateRequestResult) -> None:
-        try:
-            await self._adapter.process_activity(auth, activity, self._bot().on_turn)
-        except asyncio.CancelledError:
-            raise  # a shutdown that could not wait: the item stays for whoever comes next
-        except Exception as exc:  # the adapter's own error handler already told the user
-            log.error("a background %s turn failed: %s", activity.type, brief(exc))
+        wait = 0.25
+        deadline = asyncio.get_running_loop().time() + self._settings.store_wait_seconds
+        while True:
+            try:
+                await self._adapter.process_activity(auth, activity, self._bot().on_turn)
+            except asyncio.CancelledError:
+                raise  # a shutdown that could not wait: the item stays for whoever comes next
+            except StoreUnavailable as exc:
+                # PostgreSQL is away: run the turn again from the start when it is back (safe,
+                # as for a takeover), rather than telling the user something went wrong.
+                if asyncio.get_running_loop().time() + wait > deadline:
+                    log.warning("left a %s turn for later: %s", activity.type, brief(exc))
+                    return  # the item stays: taken over once its lease runs out
+                await asyncio.sleep(wait)
+                wait = min(wait * 2, 2.0)
+                continue
+            except Exception as exc:  # the adapter's own error handler already told the user
+                log.error("a background %s turn failed: %s", activity.type, brief(exc))
+            break
         await self._done(key)
 
     async def _done(self, key: str) -> None:

@@ -9,7 +9,15 @@ memory when `STATE_STORAGE=memory` (tests), else SQLite in `DATA_DIR` (one proce
 from __future__ import annotations
 
 from config import Settings
-from store.base import AuditEntry, Claim, Doc, EtagConflict, Store, StoreError
+from store.base import (
+    AuditEntry,
+    Claim,
+    Doc,
+    EtagConflict,
+    Store,
+    StoreError,
+    StoreUnavailable,
+)
 
 
 def open_store(settings: Settings) -> Store:
@@ -27,4 +35,13 @@ def open_store(settings: Settings) -> Store:
     return SqliteStore(settings.state_db_path)
 
 
-__all__ = ["AuditEntry", "Claim", "Doc", "EtagConflict", "Store", "StoreError", "open_store"]
+__all__ = [
+    "AuditEntry",
+    "Claim",
+    "Doc",
+    "EtagConflict",
+    "Store",
+    "StoreError",
+    "StoreUnavailable",
+    "open_store",
+]

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 # How long a processed activity id is remembered. Teams redelivers within seconds to minutes;
 # a day is ample and keeps the table small.
@@ -23,6 +23,12 @@ PROCESSED_TTL_SECONDS = 24 * 3600
 
 class StoreError(Exception):
     """The root of the store's exceptions."""
+
+
+class StoreUnavailable(StoreError):
+    """The store cannot be reached now (PostgreSQL restarting, the network cut): nothing the
+    request did is known to have been kept. Answered with 503 and Retry-After at the edge, so
+    the channel delivers again; a background turn waits and runs again (bots/inbox.py)."""
 
 
 class EtagConflict(StoreError, KeyError):
@@ -123,6 +129,9 @@ class Store(Protocol):
         """Create or migrate the schema (idempotent, safe for instances starting together)."""
 
     async def close(self) -> None: ...
+
+    async def reachable(self) -> bool:
+        """Can the store be used right now (`/readyz`)? Quick, never raises."""
 
     # -- documents with eTags (Bot Framework conversation state) ------------------------------
     async def read(self, keys: list[str]) -> dict[str, Doc]: ...
@@ -227,6 +236,18 @@ class Store(Protocol):
     # -- small secrets the instances must share (e.g. the Direct Line signing key) ------------
     async def secret(self, name: str) -> str:
         """The named random secret, created by whichever instance asks first."""
+
+
+@runtime_checkable
+class SharedRates(Protocol):
+    """Rate limits counted in the store, for every instance at once (PostgreSQL only: memory
+    and SQLite serve one process, which counts its own, webchat/limits.py)."""
+
+    async def rate_take(self, buckets: Sequence[tuple[str, int]], *, now: float) -> list[float]:
+        """Token buckets of `per_minute` (a minute's burst, refilled evenly), by key: take one
+        from each of `buckets` ((key, per_minute)) if every one has one, else none. The wait
+        in seconds of each (all 0: taken). `now` is wall-clock time."""
+        ...
 
 
 def check_etag(key: str, wanted: str | None, stored: str | None) -> None:

@@ -63,6 +63,9 @@ class MemoryStore:
     async def close(self) -> None:
         return None
 
+    async def reachable(self) -> bool:
+        return True
+
     async def read(self, keys: list[str]) -> dict[str, Doc]:
         return {k: copy.deepcopy(self._docs[k]) for k in keys if k in self._docs}
 

@@ -19,6 +19,7 @@ from typing import Any
 from psycopg import AsyncConnection
 from psycopg_pool import AsyncConnectionPool
 
+from ground.json_input import storable_json
 from store.base import (
     ChannelConversation,
     ChannelFull,
@@ -163,7 +164,7 @@ class PostgresChannel:
                 activity["id"] = channel_activity_id(conversation_id, seq)
             await conn.execute(
                 "INSERT INTO channel_activities(conversation, seq, activity) VALUES (%s, %s, %s)",
-                (conversation_id, seq, json.dumps(activity, ensure_ascii=False)),
+                (conversation_id, seq, storable_json(activity)),
             )
             await conn.execute(
                 "DELETE FROM channel_activities WHERE conversation = %s AND seq <= %s",
@@ -199,7 +200,7 @@ class PostgresChannel:
     async def _notify(
         conn: AsyncConnection[Any], conversation_id: str, message: dict[str, Any]
     ) -> None:
-        payload = json.dumps({"c": conversation_id, "m": message}, ensure_ascii=False)
+        payload = storable_json({"c": conversation_id, "m": message})
         if len(payload.encode("utf-8")) <= MAX_NOTIFY_BYTES:
             await conn.execute("SELECT pg_notify(%s, %s)", (NOTIFY_CHANNEL, payload))
 

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ground.json_input import storable_json
 from store.base import AuditEntry, Claim
 
 
@@ -164,17 +165,25 @@ def audit_values(entry: AuditEntry) -> tuple[Any, ...]:
     """An entry as the SQL stores insert it, in `AUDIT_COLUMNS` order."""
     return (
         entry.at,
-        entry.actor_id,
-        entry.actor_name,
-        entry.channel,
-        entry.conversation,
+        _text(entry.actor_id),
+        _text(entry.actor_name),
+        _text(entry.channel),
+        _text(entry.conversation),
         entry.action,
-        entry.contact_id,
-        json.dumps(entry.properties, ensure_ascii=False),
-        json.dumps(entry.old, ensure_ascii=False),
+        _text(entry.contact_id),
+        storable_json(entry.properties),
+        storable_json(entry.old),
         entry.outcome,
-        entry.reason,
-        entry.actor_email,
-        entry.actor_tenant,
-        entry.target,
+        _text(entry.reason),
+        _text(entry.actor_email),
+        _text(entry.actor_tenant),
+        _text(entry.target),
     )
+
+
+def _text(value: str) -> str:
+    """A text column's value: a lone UTF-16 surrogate (a refused write's target as typed) is
+    kept as U+FFFD, since no column can hold it."""
+    if value.isascii():
+        return value
+    return value.encode("utf-8", "surrogatepass").decode("utf-8", "replace")

@@ -19,6 +19,7 @@ from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from typing import Any
 
+from ground.json_input import storable_json
 from ground.locks import KeyedLocks
 from store.base import (
     PROCESSED_TTL_SECONDS,
@@ -51,6 +52,9 @@ class SqliteStore:
     async def close(self) -> None:
         await asyncio.to_thread(self._db.close)
 
+    async def reachable(self) -> bool:
+        return True  # a file of this process's own: there while the process is
+
     # -- documents ----------------------------------------------------------------------------
     async def read(self, keys: list[str]) -> dict[str, Doc]:
         if not keys:
@@ -68,9 +72,7 @@ class SqliteStore:
     async def write(self, items: Mapping[str, tuple[str | None, dict[str, Any]]]) -> dict[str, str]:
         if not items:
             return {}
-        rows = {
-            k: (wanted, json.dumps(data, ensure_ascii=False)) for k, (wanted, data) in items.items()
-        }
+        rows = {k: (wanted, storable_json(data)) for k, (wanted, data) in items.items()}
         return await asyncio.to_thread(self._write, rows)
 
     def _write(self, rows: dict[str, tuple[str | None, str]]) -> dict[str, str]:
@@ -128,7 +130,7 @@ class SqliteStore:
         self, key: str, record: dict[str, Any], *, owner: str, lease_seconds: float
     ) -> bool:
         now = self._clock()
-        row = (key, json.dumps(record, ensure_ascii=False), owner, now + lease_seconds, now)
+        row = (key, storable_json(record), owner, now + lease_seconds, now)
         return await asyncio.to_thread(self._inbox_accept, row)
 
     def _inbox_accept(self, row: tuple[Any, ...]) -> bool:
@@ -205,7 +207,7 @@ class SqliteStore:
     async def finish(
         self, key: str, result: dict[str, Any], *, audit: AuditEntry | None = None
     ) -> None:
-        await asyncio.to_thread(self._finish, key, json.dumps(result, ensure_ascii=False), audit)
+        await asyncio.to_thread(self._finish, key, storable_json(result), audit)
 
     def _finish(self, key: str, result: str, audit: AuditEntry | None) -> None:
         with self._db.connection(write=True) as conn:

@@ -13,6 +13,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from ground.json_input import storable_json
 from store.base import (
     ChannelConversation,
     ChannelFull,
@@ -121,7 +122,7 @@ class SqliteChannel:
                 activity["id"] = channel_activity_id(conversation_id, seq)
             conn.execute(
                 "INSERT INTO channel_activities(conversation, seq, activity) VALUES (?, ?, ?)",
-                (conversation_id, seq, json.dumps(activity, ensure_ascii=False)),
+                (conversation_id, seq, storable_json(activity)),
             )
             conn.execute(
                 "DELETE FROM channel_activities WHERE conversation = ? AND seq <= ?",

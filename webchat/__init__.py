@@ -24,14 +24,14 @@ from typing import Any
 from aiohttp import web
 
 from config import Settings
-from store.base import Store
+from store.base import SharedRates, Store
 from webchat.bridge import BotBridge
 from webchat.channel import DirectLineChannel
 from webchat.connector import ConnectorApi
 from webchat.conversations import ConversationLog
 from webchat.directline import DirectLineApi
 from webchat.limits import StartLimits
-from webchat.page import WebChatPage
+from webchat.page import WebChatPage, policy_on_every_page
 from webchat.sessions import SESSION_KEY_NAME
 from webchat.signin import SignIn
 from webchat.tokens import TokenSigner, signing_key
@@ -73,11 +73,14 @@ def setup(
         max_lifetime_seconds=settings.webchat_token_max_lifetime_hours * 3600,
     )
     signin = SignIn(settings)
+    # With PostgreSQL the limits are counted in the store, for every instance at once.
+    shared = store if isinstance(store, SharedRates) else None
     limits = StartLimits(
         tokens_per_minute=settings.webchat_tokens_per_minute,
         conversations_per_minute=settings.webchat_conversations_per_minute,
         address_per_minute=settings.webchat_address_per_minute,
         trusted_proxies=settings.webchat_trusted_proxies,
+        shared=shared,
     )
     bridge = BotBridge(adapter=adapter, bot=bot, app_id=settings.app_id)
     conversations = ConversationLog(
@@ -91,6 +94,7 @@ def setup(
         bot_id=settings.app_id or DEFAULT_BOT_ID,
         max_message_chars=settings.max_message_chars,
         messages_per_minute=settings.messages_per_minute,
+        shared_rates=shared,
     )
     api = DirectLineApi(
         channel=channel,
@@ -120,4 +124,5 @@ def setup(
 
     app.on_startup.append(start)
     app.on_shutdown.append(close)
+    app.on_response_prepare.append(policy_on_every_page)
     return webchat

@@ -24,9 +24,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from ground.json_input import loads_limited
+from ground.json_input import InvalidUnicode, check_unicode, loads_limited
 from ground.locks import KeyedLocks
-from store.base import ChannelConversation, ChannelFull, channel_activity_id
+from store.base import ChannelConversation, ChannelFull, SharedRates, channel_activity_id
 from webchat.bridge import BotBridge
 from webchat.conversations import ConversationLog, Sockets
 from webchat.identity import PageUser
@@ -37,6 +37,9 @@ log = logging.getLogger(__name__)
 
 CHANNEL_ID = "directline"
 MAX_ACTIVITY_CHARS = 256 * 1024  # Direct Line's own limit on a serialized activity
+# Where a page's activity may hold a lone surrogate (what the user typed, a card's values): the
+# bot names the problem. Anywhere else the post is refused (ground/json_input.py).
+TYPED_FIELDS = frozenset({"text", "value", "attachments", "channelData"})
 BOT_NAME = "Contact Assistant"
 # What a client hears about a conversation the channel no longer has: most often one dropped
 # after being idle, to make room for others (webchat/conversations.py).
@@ -95,6 +98,7 @@ class DirectLineChannel:
         max_message_chars: int,
         messages_per_minute: int,
         clock: Callable[[], float] = time.monotonic,
+        shared_rates: SharedRates | None = None,
     ) -> None:
         self.bridge = bridge
         self.conversations = conversations
@@ -102,7 +106,7 @@ class DirectLineChannel:
         self.bot_account = {"id": bot_id, "name": BOT_NAME, "role": "bot"}
         self.max_message_chars = max_message_chars
         self.messages_per_minute = messages_per_minute
-        self.rates = MessageRates(messages_per_minute)
+        self.rates = MessageRates(messages_per_minute, shared=shared_rates)
         self._clock = clock
         self._turns = KeyedLocks()
         self._tasks: set[asyncio.Task[None]] = set()
@@ -190,10 +194,10 @@ class DirectLineChannel:
     ) -> str:
         # Every post counts, refused ones too: a flood of oversize posts is still a flood.
         now = self._clock()
-        wait = self.rates.retry_after(conv.id, now)
+        wait = await self.rates.retry_after(conv.id, now)
         if wait is not None:
             seconds = int(wait + 0.999)
-            if self.rates.notice_due(conv.id, now):
+            if await self.rates.notice_due(conv.id, now):
                 await self._notice(
                     conv, "rate_limited", limit=self.messages_per_minute, seconds=seconds
                 )
@@ -212,6 +216,14 @@ class DirectLineChannel:
             )
         try:
             body = loads_limited(raw)
+            # A lone surrogate in the text or a card's values is the bot's to name; elsewhere
+            # (the sender, ids) nothing could keep it: refused, and said so in the chat.
+            check_unicode(body, free_text=TYPED_FIELDS)
+        except InvalidUnicode as exc:
+            await self._notice(conv, "bad_unicode")
+            raise ChannelError(
+                400, "BadArgument", "The activity holds text that is not valid Unicode."
+            ) from exc
         except ValueError:  # not JSON, or nested deeper than any activity
             body = None
         if not isinstance(body, dict):

@@ -27,7 +27,7 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
-from ground.json_input import loads_limited
+from ground.json_input import InvalidUnicode, check_unicode, loads_limited
 from store.base import ChannelConversation
 from webchat.bridge import CONNECTOR_PREFIX
 from webchat.channel import (
@@ -202,6 +202,11 @@ class DirectLineApi:
             raise ChannelError(413, "MessageSizeTooBig", "The request body is too large.")
         try:
             body = loads_limited(await request.read())
+            check_unicode(body)
+        except InvalidUnicode as exc:
+            raise ChannelError(
+                400, "BadArgument", "The body holds text that is not valid Unicode."
+            ) from exc
         except ValueError as exc:  # not JSON, or nested deeper than any request
             raise ChannelError(400, "BadArgument", "The body must be JSON.") from exc
         return body if isinstance(body, dict) else {}
@@ -232,7 +237,7 @@ class DirectLineApi:
         user_id = user.get("id") if isinstance(user, dict) else None
         if not (isinstance(user_id, str) and user_id.startswith("dl_") and len(user_id) <= 64):
             user_id = None
-        self.limits.token(request, user_id)
+        await self.limits.token(request, user_id)
         user_id = user_id or new_user_id()
         return web.json_response(self._conversation_body(new_conversation_id(), user_id))
 
@@ -241,7 +246,7 @@ class DirectLineApi:
         if access.is_secret:
             raise ChannelError(403, "Forbidden", "A secret does not expire; nothing to refresh.")
         assert access.conversation_id is not None and access.grant is not None
-        self.limits.token(request, access.user_id)
+        await self.limits.token(request, access.user_id)
         token = self.tokens.refresh(access.grant)
         return web.json_response(
             {
@@ -263,7 +268,7 @@ class DirectLineApi:
             assert access.conversation_id is not None and access.user_id is not None
             conv_id, user_id = access.conversation_id, access.user_id
         if await self.channel.conversations.get(conv_id) is None:  # a new one: counted
-            self.limits.conversation(request, user_id)
+            await self.limits.conversation(request, user_id)
         conv, created = await self.channel.start(
             conv_id,
             user_id=user_id,

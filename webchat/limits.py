@@ -22,9 +22,11 @@ nearest X-Forwarded-For hop that is not one of them (the hops further left are w
 itself claimed, so they prove nothing). IPv6 addresses count by their /64, which one client
 usually has whole.
 
-The buckets are in this process, so with several instances the limits hold per instance. Memory
-is bounded: at most `max_tracked` buckets of each kind, the least recently used forgotten first
-(a forgotten bucket is a full one, which an idle client's is anyway).
+With one process (memory or SQLite store) the buckets are in this process. Memory is bounded:
+at most `max_tracked` buckets of each kind, the least recently used forgotten first (a
+forgotten bucket is a full one, which an idle client's is anyway). With PostgreSQL
+(`DATABASE_URL`, several instances) the same buckets are kept in the store (`shared`,
+store/postgres_rates.py), so one limit holds for the whole deployment, not one per instance.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from dataclasses import dataclass
 
 from aiohttp import web
 
+from store.base import SharedRates
 from webchat.channel import ChannelError
 from webchat.identity import IpNetwork, address_in, parse_networks
 
@@ -126,9 +129,11 @@ class StartLimits:
         trusted_proxies: Iterable[str] = (),
         max_tracked: int = 20_000,
         clock: Callable[[], float] = time.monotonic,
+        shared: SharedRates | None = None,
     ) -> None:
         self.proxies = parse_networks(trusted_proxies)
         self.clock = clock
+        self.shared = shared
         self._tokens = (
             Buckets(tokens_per_minute, max_tracked=max_tracked),
             Buckets(address_per_minute, max_tracked=max_tracked),
@@ -138,29 +143,38 @@ class StartLimits:
             Buckets(address_per_minute, max_tracked=max_tracked),
         )
 
-    def token(self, request: web.Request, user_id: str | None) -> None:
+    async def token(self, request: web.Request, user_id: str | None) -> None:
         """Count one token for the caller; ChannelError 429 when over either limit."""
-        self._take(self._tokens, "tokens", request, user_id)
+        await self._take(self._tokens, "tokens", request, user_id)
 
-    def conversation(self, request: web.Request, user_id: str | None) -> None:
+    async def conversation(self, request: web.Request, user_id: str | None) -> None:
         """Count one new conversation for the caller; ChannelError 429 when over a limit."""
-        self._take(self._conversations, "new conversations", request, user_id)
+        await self._take(self._conversations, "new conversations", request, user_id)
 
     def tracked(self) -> int:
         """How many buckets are held (tests check the memory stays bounded)."""
         return sum(len(b) for b in (*self._tokens, *self._conversations))
 
-    def _take(
+    async def _take(
         self, buckets: tuple[Buckets, Buckets], what: str, request: web.Request, user: str | None
     ) -> None:
-        now = self.clock()
         per_user, per_address = buckets
         address = client_address(request, self.proxies)
         checks = [(per_address, address, "client address")]
         if user:
             checks.insert(0, (per_user, user, "user"))
-        for bucket, key, whom in checks:
-            wait = bucket.wait(key, now)
+        if self.shared is not None:
+            waits = await self.shared.rate_take(
+                [(f"{what}|{whom}|{key}", bucket.per_minute) for bucket, key, whom in checks],
+                now=time.time(),  # every instance's clock: not this process's monotonic one
+            )
+        else:
+            now = self.clock()
+            waits = [bucket.wait(key, now) for bucket, key, _ in checks]
+            if not any(waits):
+                for bucket, key, _ in checks:
+                    bucket.take(key, now)
+        for (bucket, _, whom), wait in zip(checks, waits, strict=True):
             if wait > 0:
                 seconds = max(1, int(wait + 0.999))
                 raise ChannelError(
@@ -170,5 +184,3 @@ class StartLimits:
                     f"Try again in {seconds} s.",
                     {"Retry-After": str(seconds)},
                 )
-        for bucket, key, _ in checks:
-            bucket.take(key, now)

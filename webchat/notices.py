@@ -16,6 +16,12 @@ NOTICES: dict[str, dict[str, str]] = {
         "en": "That message is too large to send. Please send less at once.",
         "ko": "메시지가 너무 커서 보낼 수 없어요. 한 번에 조금씩 보내 주세요.",
     },
+    "bad_unicode": {
+        "en": "That message holds characters that are not valid text (a broken emoji or a "
+        "lone surrogate), so it was not sent. Please type it again.",
+        "ko": "메시지에 올바르지 않은 문자(깨진 이모지 등)가 있어 보내지 못했어요. "
+        "다시 입력해 주세요.",
+    },
     "rate_limited": {
         "en": "You are sending messages too quickly (at most {limit} a minute). "
         "Please wait {seconds} seconds and try again.",

@@ -56,6 +56,18 @@ SECURITY_HEADERS = {
 }
 
 
+# Any other HTML this app answers (an error page aiohttp or a route makes): nothing may run.
+HTML_FALLBACK_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'"
+
+
+async def policy_on_every_page(request: web.Request, response: web.StreamResponse) -> None:
+    """`on_response_prepare`: every HTML response carries a Content-Security-Policy; the pages
+    that set their own (this page, the sign-in pages) keep it."""
+    if response.content_type == "text/html" and "Content-Security-Policy" not in response.headers:
+        response.headers["Content-Security-Policy"] = HTML_FALLBACK_POLICY
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+
+
 class WebChatPage:
     def __init__(
         self,
@@ -151,7 +163,7 @@ class WebChatPage:
             )
         if self.limits is not None:
             try:  # per signed-in user and per client address (webchat/limits.py)
-                self.limits.token(request, user.user_id if user is not None else None)
+                await self.limits.token(request, user.user_id if user is not None else None)
             except ChannelError as exc:
                 return _refusal(exc.status, exc.code, exc.message, headers=exc.headers)
         conversation_id = new_conversation_id()

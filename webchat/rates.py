@@ -1,14 +1,20 @@
 """How fast a conversation may post: a sliding minute per conversation, and a notice in the chat
 at most once a minute (every refused post counts too: a flood of oversize posts is still one).
 
-Kept in this process: with several instances a user's posts spread over them, so the limit
-holds per instance. The windows are bounded (the least recently posting are forgotten first).
+Kept in this process with one process (memory or SQLite store); the windows are bounded (the
+least recently posting are forgotten first). With PostgreSQL (several instances, a user's posts
+spread over them) the limit is counted in the store (`shared`), for the whole deployment: there
+the minute is a bucket of `per_minute` refilled evenly (store/postgres_rates.py), and the notice
+a bucket of one a minute.
 """
 
 from __future__ import annotations
 
+import time
 from collections import OrderedDict, deque
 from dataclasses import dataclass, field
+
+from store.base import SharedRates
 
 
 @dataclass
@@ -18,9 +24,12 @@ class _Window:
 
 
 class MessageRates:
-    def __init__(self, per_minute: int, *, max_tracked: int = 10_000) -> None:
+    def __init__(
+        self, per_minute: int, *, max_tracked: int = 10_000, shared: SharedRates | None = None
+    ) -> None:
         self.per_minute = per_minute
         self.max_tracked = max_tracked
+        self.shared = shared
         self._windows: OrderedDict[str, _Window] = OrderedDict()
 
     def _window(self, conversation_id: str) -> _Window:
@@ -32,8 +41,13 @@ class MessageRates:
         self._windows.move_to_end(conversation_id)
         return window
 
-    def retry_after(self, conversation_id: str, now: float) -> float | None:
+    async def retry_after(self, conversation_id: str, now: float) -> float | None:
         """Count one message against the per-minute limit; seconds to wait if over it."""
+        if self.shared is not None:
+            (wait,) = await self.shared.rate_take(
+                [(f"messages|{conversation_id}", self.per_minute)], now=time.time()
+            )
+            return max(0.1, wait) if wait > 0 else None
         sent = self._window(conversation_id).sent
         while sent and sent[0] <= now - 60.0:
             sent.popleft()
@@ -42,8 +56,13 @@ class MessageRates:
         sent.append(now)
         return None
 
-    def notice_due(self, conversation_id: str, now: float) -> bool:
+    async def notice_due(self, conversation_id: str, now: float) -> bool:
         """Whether to say so in the chat now (once a minute, not once a post)."""
+        if self.shared is not None:
+            (wait,) = await self.shared.rate_take(
+                [(f"notice|{conversation_id}", 1)], now=time.time()
+            )
+            return wait == 0
         window = self._window(conversation_id)
         if now - window.noticed_at < 60.0:
             return False

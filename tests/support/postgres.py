@@ -33,8 +33,30 @@ def _free_port() -> int:
 
 
 class PostgresServer:
-    def __init__(self, bin_dir: Path, root: Path, port: int) -> None:
+    def __init__(
+        self, bin_dir: Path, root: Path, port: int, *, data: Path | None = None, options: str = ""
+    ) -> None:
         self.bin_dir, self.root, self.port = bin_dir, root, port
+        self.data, self.options = data or root / "data", options
+
+    def _ctl(self, *args: str) -> None:
+        subprocess.run(
+            as_postgres([str(self.bin_dir / "pg_ctl"), "-D", str(self.data), *args]),
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
+
+    def stop(self) -> None:
+        """`pg_ctl stop -m fast`: every connection is cut, and nothing listens until start()."""
+        self._ctl("-m", "fast", "-w", "stop")
+
+    def start(self) -> None:
+        self._ctl("-o", self.options, "-l", str(self.root / "log"), "-w", "start")
+
+    def restart(self) -> None:
+        """`pg_ctl restart -m fast` (about half a second without a server)."""
+        self._ctl("-o", self.options, "-l", str(self.root / "log"), "-m", "fast", "-w", "restart")
 
     @property
     def admin_url(self) -> str:
@@ -97,7 +119,7 @@ def postgres_server() -> Iterator[PostgresServer | None]:
         **run,  # type: ignore[call-overload]
     )
     try:
-        yield PostgresServer(bin_dir, root, port)
+        yield PostgresServer(bin_dir, root, port, data=data, options=options)
     finally:
         subprocess.run(
             as_postgres(
