@@ -39,7 +39,9 @@ from contacts.errors import ContactsError
 from contacts.service import ContactsService
 from flows.confirm import Confirmations
 from flows.create import CreateFlow
+from flows.duplicates import DuplicateFlow
 from flows.history import HistoryFlow
+from flows.merges import MergeFlow
 from flows.model_mode import ModelMode
 from flows.recent import RecentContacts
 from flows.router import Router
@@ -85,12 +87,16 @@ class ContactBot(ActivityHandler):
         # One roster cache for the owner of a new contact and the email the audit log records.
         self._owners = OwnerOfTurn(contacts.owners)
         confirmations = Confirmations(contacts=contacts, ledger=ledger)
+        updates = UpdateFlow(contacts=contacts, ledger=ledger, confirmations=confirmations)
+        duplicates = DuplicateFlow(contacts=contacts, updates=updates)
         self._router = Router(
             search=SearchFlow(contacts=contacts),
-            create=CreateFlow(contacts=contacts, ledger=ledger),
-            updates=UpdateFlow(contacts=contacts, ledger=ledger, confirmations=confirmations),
+            create=CreateFlow(contacts=contacts, ledger=ledger, duplicates=duplicates),
+            updates=updates,
             confirmations=confirmations,
             history=HistoryFlow(contacts=contacts, store=store),
+            duplicates=duplicates,
+            merges=MergeFlow(contacts=contacts, ledger=ledger),
             ledger=ledger,
             encoding=encoding,
             max_message_chars=settings.max_message_chars,

@@ -26,6 +26,13 @@ class Action(StrEnum):
     UPDATE_CANCEL = "update_cancel"  # data: pending_id
     OPEN_FORM = "open_form"  # data: form ("search" | "create" | "update")
     SHOW_CONTACT = "show_contact"  # data: contact_id ("Did you mean ...?" rows)
+    CREATE_ANYWAY = "create_anyway"  # data: pending_id (a create held for a duplicate check)
+    DUPLICATE_UPDATE = "duplicate_update"  # data: pending_id, contact_id (update that one)
+    FIND_DUPLICATES = "find_duplicates"  # inputs: the search fields (email, company; none: mine)
+    MERGE_PREVIEW = "merge_preview"  # data: contact_id (kept), other_id ("Merge…" on a pair)
+    MERGE_SWAP = "merge_swap"  # data: pending_id (keep the other contact instead)
+    MERGE_CONFIRM = "merge_confirm"  # data: pending_id
+    MERGE_CANCEL = "merge_cancel"  # data: pending_id
 
 
 START_ACTIONS = frozenset({Action.START_SEARCH, Action.START_CREATE, Action.START_UPDATE})

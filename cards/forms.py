@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from cards.actions import Action
-from cards.labels import ui
+from cards.labels import pick, ui
 from cards.parts import Card, button, button_data, form_card, form_input, korean_order
 from cards.render import shown
 from cards.values import PHONE_FIELDS, display_phone
@@ -41,6 +41,14 @@ def search_form(
                 needs_inputs=False,
             )
         )
+    # Likely duplicates of the email typed, at the company typed, or (neither) among the
+    # user's own contacts (flows/duplicates.py).
+    actions.append(
+        button(
+            pick(lang, {"en": "Find duplicates", "ko": "중복 찾기"}),
+            button_data(Action.FIND_DUPLICATES, nonce),
+        )
+    )
     return form_card(
         lang,
         ui(lang, "search_title"),

@@ -19,10 +19,11 @@ from collections import OrderedDict
 from collections.abc import Mapping
 from contextlib import nullcontext
 from dataclasses import replace
-from typing import Any
+from typing import Any, cast
 
 from contacts import deadline
 from contacts.batching import Batches, BatchingAdapter, NewCheck
+from contacts.dedupe import DedupeAdapter, Duplicates
 from contacts.errors import (
     ContactChanged,
     ContactNotFound,
@@ -76,6 +77,13 @@ class ContactsService:
         # same person at once get one contact and one "already exists", never a race.
         self._creates_by_email = KeyedLocks()
         self._recent: OrderedDict[str, tuple[float, Contact]] = OrderedDict()
+        # Likely duplicates and merges (contacts.dedupe), over the same adapter and budget;
+        # an adapter without `merge` (a test fake) fails only when a merge is asked for.
+        self.duplicates = Duplicates(
+            cast(DedupeAdapter, adapter),
+            default_region=default_region,
+            write_seconds=action_seconds,
+        )
 
     async def aclose(self) -> None:
         """Release the adapter's threads and connections (the app calls this on shutdown)."""

@@ -23,7 +23,9 @@ from cards.lifecycle import Outcome
 from contacts.model import SearchCriteria
 from flows.confirm import Confirmations
 from flows.create import CreateFlow
+from flows.duplicates import DuplicateFlow
 from flows.history import HistoryFlow
+from flows.merges import MergeFlow
 from flows.model_mode import ModelMode, remember
 from flows.refusals import record_refused
 from flows.search import SearchFlow
@@ -46,6 +48,11 @@ _WRITES = frozenset(
         Action.UPDATE_PICK,
         Action.UPDATE_SUBMIT,
         Action.UPDATE_CONFIRM,
+        Action.CREATE_ANYWAY,
+        Action.DUPLICATE_UPDATE,
+        Action.MERGE_PREVIEW,
+        Action.MERGE_SWAP,
+        Action.MERGE_CONFIRM,
     }
 )
 # Typed intents that write (or answer a write); refused for read-only users.
@@ -74,6 +81,8 @@ class Router:
         updates: UpdateFlow,
         confirmations: Confirmations,
         history: HistoryFlow,
+        duplicates: DuplicateFlow,
+        merges: MergeFlow,
         ledger: WriteLedger,
         encoding: Encoding,
         max_message_chars: int,
@@ -84,6 +93,8 @@ class Router:
         self._updates = updates
         self._confirmations = confirmations
         self._history = history
+        self._duplicates = duplicates
+        self._merges = merges
         self._ledger = ledger
         self._encoding = encoding
         self._max_chars = max_message_chars
@@ -164,6 +175,24 @@ class Router:
                 await self._confirmations.confirm(turn, submit.pending_id)
             case Action.UPDATE_CANCEL:
                 await self._confirmations.cancel(turn, submit.pending_id)
+            case Action.CREATE_ANYWAY:
+                await self._create_flow.create_anyway(turn, submit.pending_id)
+            case Action.DUPLICATE_UPDATE:
+                await self._duplicates.update_instead(turn, submit.pending_id, submit.contact_id)
+            case Action.FIND_DUPLICATES:
+                await self._duplicates.find(
+                    turn,
+                    email=submit.inputs.get("email", ""),
+                    company=submit.inputs.get("company", ""),
+                )
+            case Action.MERGE_PREVIEW:
+                await self._merges.preview(turn, submit.contact_id, submit.other_id)
+            case Action.MERGE_SWAP:
+                await self._merges.swap(turn, submit.pending_id)
+            case Action.MERGE_CONFIRM:
+                await self._merges.confirm(turn, submit.pending_id)
+            case Action.MERGE_CANCEL:
+                await self._merges.cancel(turn, submit.pending_id)
             case _:
                 assert_never(action)
 
@@ -245,6 +274,14 @@ class Router:
                 await self._find(turn, command)
             case "history":
                 await self._history.show(turn, command.target)
+            case "duplicates":
+                target = command.target
+                await self._duplicates.find(
+                    turn,
+                    email=target if "@" in target else "",
+                    company="" if "@" in target else target,
+                    mine=command.mine,
+                )
             case "yes" | "no":
                 await self._confirmations.answer(turn, yes=kind == "yes")
             case "create":

@@ -25,6 +25,10 @@ state written by an older version (or edited by hand) must load without breaking
                 company to Acme" with nothing in focus): {"properties": {...}, "at": time}
     queued      an update prepared for another contact while a confirmation waited: shown
                 once that one is confirmed or cancelled, never dropped unsaid
+    held        held_id -> a write waiting for the user's choice (flows/duplicates.py): a create
+                held for possible duplicates ({"kind": "create", "properties", "owner_id"}),
+                a merge waiting for Confirm ({"kind": "merge", "keep", "other", ...});
+                taken out on first use, so a second click writes nothing; at most MAX_HELD
     cards       the live card of each kind that ends when used, and recent final states
                 (bots/cardlife.py): {"live": {kind: {...}}, "ended": {card_id: {...}},
                 "viewers": [user ids Teams refreshes cards for]}
@@ -41,6 +45,7 @@ from contacts.model import PendingUpdate
 
 MAX_KNOWN_IDS = 200
 MAX_PENDING = 5
+MAX_HELD = 5
 SEEN_PER_LIST = 3  # of a list of results, the ones a user counts as "seen"
 MAX_FOCUS = 10  # a page of results
 FOCUS_SECONDS = 30 * 60  # after half an hour "her" no longer means the contact shown then
@@ -67,6 +72,7 @@ class ConversationData:
     focus_at: float = 0.0
     waiting: dict[str, Any] | None = None
     queued: dict[str, Any] | None = None
+    held: dict[str, dict[str, Any]] = field(default_factory=dict)
     seen_now: list[str] = field(default_factory=list, repr=False, compare=False)
 
     # -- known ids ----------------------------------------------------------------------------
@@ -163,6 +169,27 @@ class ConversationData:
         except (KeyError, TypeError, ValueError):
             return None
 
+    # -- held creates and merges ---------------------------------------------------------------
+
+    def hold(self, kind: str, item: dict[str, Any]) -> str:
+        """Keep a write until the user chooses (`kind`: "create" or "merge"); its id."""
+        held_id = secrets.token_urlsafe(9)
+        self.held[held_id] = {**item, "kind": kind}
+        while len(self.held) > MAX_HELD:
+            del self.held[next(iter(self.held))]
+        return held_id
+
+    def take_held(self, held_id: str, kind: str) -> dict[str, Any] | None:
+        """Remove and return a held write of `kind`; None when unknown or already used."""
+        item = self.held.get(held_id)
+        if item is None or item.get("kind") != kind:
+            return None
+        return self.held.pop(held_id)
+
+    def restore_held(self, held_id: str, item: dict[str, Any]) -> None:
+        """Put back a held write whose use failed before anything was written."""
+        self.held[held_id] = item
+
     # -- (de)serialisation --------------------------------------------------------------------
 
     def to_dict(self) -> dict[str, Any]:
@@ -181,6 +208,7 @@ class ConversationData:
             "focus_at": self.focus_at,
             "waiting": self.waiting,
             "queued": self.queued,
+            "held": dict(self.held),
         }
 
     @classmethod
@@ -219,6 +247,9 @@ class ConversationData:
             out.focus = [str(i) for i in focus if isinstance(i, str | int)][:MAX_FOCUS]
         if isinstance(data.get("focus_at"), int | float):
             out.focus_at = float(data["focus_at"])
+        held = data.get("held")
+        if isinstance(held, dict):
+            out.held = {str(k): v for k, v in held.items() if isinstance(v, dict)}
         for name in ("waiting", "queued"):
             if isinstance(data.get(name), dict):
                 setattr(out, name, data[name])

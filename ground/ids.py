@@ -37,3 +37,13 @@ def model_create_claim_key(activity: str, who: str) -> str:
 def update_claim_key(channel: str, conversation: str, pending_id: str) -> str:
     """A Confirm of one pending update, whichever turn or instance presses it."""
     return f"update/{channel}/{conversation}/{pending_id}"
+
+
+def held_create_claim_key(channel: str, conversation: str, held_id: str) -> str:
+    """A "Create anyway" of one create held for possible duplicates, whichever turn presses it."""
+    return f"create/{channel}/{conversation}/held/{held_id}"
+
+
+def merge_claim_key(channel: str, conversation: str, held_id: str) -> str:
+    """A Confirm of one merge preview, whichever turn or instance presses it."""
+    return f"merge/{channel}/{conversation}/{held_id}"
