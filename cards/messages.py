@@ -206,8 +206,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "HubSpot에서 직접 해 주세요.",
     },
     "unsupported_merge": {
-        "en": "To merge two contacts, type **find duplicates** (add **at** a company or **of** "
-        "an email) and press Merge… on a pair: you see the result before anything changes.",
+        "en": "I can't merge contacts here from a sentence. Type **find duplicates** (add **at** "
+        "a company or **of** an email) and press Merge… on a pair: you see the result before "
+        "anything changes.",
         "ko": "연락처를 합치려면 **중복 찾아줘**(회사 이름이나 이메일을 함께)라고 입력하고 쌍에서 "
         "합치기…를 누르세요. 바꾸기 전에 결과를 보여 드려요.",
     },
