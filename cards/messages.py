@@ -234,6 +234,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ko": "HubSpot 담당자로 등록되어 있지 않아서 내 연락처를 알 수 없어요. 회사 이름이나 "
         "이메일과 함께 **중복 찾아줘**라고 입력해 보세요.",
     },
+    "update_possible_duplicate": {
+        "en": "Possible duplicate: {who} ({why}). Check before you confirm.",
+        "ko": "중복일 수 있는 연락처: {who} ({why}). 확인하기 전에 살펴보세요.",
+    },
     "merge_already": {
         "en": "Those two are one contact already: {name}.",
         "ko": "두 연락처는 이미 하나예요: {name}",
