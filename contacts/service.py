@@ -31,10 +31,12 @@ from contacts.errors import (
     DuplicateContact,
     InvalidContact,
 )
+from contacts.hubspot_rules import JsonGetter, PortalRulesCache, rules_reader
 from contacts.links import RecordLinks
 from contacts.model import Change, Contact, CreateResult, PendingUpdate, SearchCriteria, SearchPage
 from contacts.near import MAX_SUGGESTIONS, near_searches, rank
 from contacts.owners import OWNER_PROPERTY, OwnerDirectory
+from contacts.portal_rules import check
 from contacts.search_body import build_search_body
 from contacts.validation import check_text, normalise_email, normalise_properties, problems_in
 from ground.locks import KeyedLocks
@@ -83,6 +85,13 @@ class ContactsService:
             cast(DedupeAdapter, adapter),
             default_region=default_region,
             write_seconds=action_seconds,
+        )
+        # The portal's validation rules (read once, cached, refreshed): checked before a
+        # write, so a form asks for what the portal requires instead of failing on save.
+        self.rules = (
+            PortalRulesCache(rules_reader(cast(JsonGetter, adapter)))
+            if hasattr(adapter, "get_json")
+            else None
         )
 
     async def aclose(self) -> None:
@@ -197,6 +206,7 @@ class ContactsService:
             raise InvalidContact(
                 "email", "empty", "A new contact needs at least an email address or a name."
             )
+        await self.check_rules(values, creating=True)
         with deadline.action(self._action_seconds):
             async with self._creates_by_email.hold(email) if email else nullcontext():
                 if email:
@@ -213,6 +223,10 @@ class ContactsService:
                         contact = await self._adapter.create(values)
                 except DuplicateContact as dup:  # HubSpot's 409 backstop
                     raise DuplicateContact(await self._existing(dup, email)) from dup
+                except InvalidContact:
+                    if self.rules is not None:  # a rule we did not know: read them again
+                        self.rules.invalidate()
+                    raise
                 await self._links_ready()
         same = [self._linked(c) for c in check.same_name if c.id != contact.id]
         return CreateResult(contact=self._seen(contact), same_name=same)
@@ -242,6 +256,7 @@ class ContactsService:
                 "*", "empty", f"{current.display_name} already has those values; nothing to change."
             )
         changed = {c.field: c.new for c in changes}
+        await self.check_rules(changed, creating=False)
         if "email" in changed:
             await self._check_email_free(changed["email"], current.id)
         return PendingUpdate(
@@ -268,6 +283,15 @@ class ContactsService:
             except DuplicateContact as dup:
                 raise DuplicateContact(await self._existing(dup, new_email or "")) from dup
         return self._seen(updated)
+
+    async def check_rules(self, values: Mapping[str, str], *, creating: bool) -> None:
+        """Raise InvalidContact for the first value (normalised) that breaks a portal rule
+        (a required field missing, a phone without its country code...)."""
+        if self.rules is None:
+            return
+        issues = check(values, await self.rules.rules(), creating=creating)
+        if issues:
+            raise issues[0].to_invalid()
 
     # -- helpers ------------------------------------------------------------------------------
 

@@ -58,11 +58,17 @@ class CreateFlow:
         error: str | None = None,
     ) -> None:
         intro = text(turn.lang, intro_key) if intro_key else ""
+        required = await self._required()
         await turn.say(
             intro,
-            cards.create_form(turn.lang, turn.nonce, dict(prefill or {}), error),
+            cards.create_form(turn.lang, turn.nonce, dict(prefill or {}), error, required=required),
             kind=CardKind.CREATE,
         )
+
+    async def _required(self) -> tuple[str, ...]:
+        """The fields the portal's validation rules require (cached; none when unknown)."""
+        rules = self._contacts.rules
+        return (await rules.rules()).required if rules is not None else ()
 
     async def ask_create(
         self,
@@ -113,7 +119,10 @@ class CreateFlow:
                 kind=CardKind.PICK,
             )
             await turn.card(
-                cards.create_form(turn.lang, turn.nonce, dict(properties)), kind=CardKind.CREATE
+                cards.create_form(
+                    turn.lang, turn.nonce, dict(properties), required=await self._required()
+                ),
+                kind=CardKind.CREATE,
             )
             return
         await self.show_create_form(turn, "create_check", properties)
@@ -247,7 +256,8 @@ class CreateFlow:
         """The create form again, filled in as sent, `message` in it naming what to fix; it
         takes the place of the form that was sent (a typed create gets a new one)."""
         turn.said.append(message)
-        card = cards.create_form(turn.lang, turn.nonce, dict(values), message)
+        required = await self._required()
+        card = cards.create_form(turn.lang, turn.nonce, dict(values), message, required=required)
         await turn.card(card, kind=CardKind.CREATE, in_place=True)
 
     async def _owner_by_email(self, turn: Turn, email: str) -> Owner | None:
