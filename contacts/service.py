@@ -31,7 +31,7 @@ from contacts.errors import (
     DuplicateContact,
     InvalidContact,
 )
-from contacts.hubspot_rules import JsonGetter, PortalRulesCache, rules_reader
+from contacts.hubspot_rules import PortalRulesCache
 from contacts.links import RecordLinks
 from contacts.model import Change, Contact, CreateResult, PendingUpdate, SearchCriteria, SearchPage
 from contacts.near import MAX_SUGGESTIONS, near_searches, rank
@@ -62,10 +62,13 @@ class ContactsService:
         batch_size: int = 100,
         owners: OwnerDirectory | None = None,
         links: RecordLinks | None = None,
+        rules: PortalRulesCache | None = None,
     ) -> None:
         """`owners` defaults to a directory over the adapter's owners calls when it has them
         (HubSpotAdapter does); without either, `owners` is None and nothing gets an owner.
-        `links` gives the contacts it returns their HubSpot record URL (`Contact.url`)."""
+        `links` gives the contacts it returns their HubSpot record URL (`Contact.url`).
+        `rules`, when given, are the portal's validation rules (contacts.hubspot_rules): a
+        write that breaks one is refused before HubSpot is asked (`check_rules`)."""
         self._adapter = adapter
         self.links = links
         calls = getattr(adapter, "owners", None)
@@ -88,11 +91,7 @@ class ContactsService:
         )
         # The portal's validation rules (read once, cached, refreshed): checked before a
         # write, so a form asks for what the portal requires instead of failing on save.
-        self.rules = (
-            PortalRulesCache(rules_reader(cast(JsonGetter, adapter)))
-            if hasattr(adapter, "get_json")
-            else None
-        )
+        self.rules = rules
 
     async def aclose(self) -> None:
         """Release the adapter's threads and connections (the app calls this on shutdown)."""
