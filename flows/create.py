@@ -132,8 +132,8 @@ class CreateFlow:
         the held id, so a second click or another instance writes nothing)."""
         actor = await turn.writer()
         key = held_create_claim_key(actor.channel, actor.conversation, held_id)
-        held = turn.data.take_held(held_id, HELD_CREATE)
-        if held is None:
+        held = turn.data.held.get(held_id)
+        if held is None or held.get("kind") != HELD_CREATE:
             turn.cards.outcome(Outcome.EXPIRED)
             earlier = await self._ledger.lookup(key)
             if earlier is None:
@@ -144,6 +144,9 @@ class CreateFlow:
         properties = {str(k): str(v) for k, v in dict(held.get("properties") or {}).items()}
         owner_id = str(held.get("owner_id") or "")
         await self.create(turn, properties, owner_id=owner_id, checked=True, claim_key=key)
+        if await self._ledger.lookup(key) is not None:  # written, or perhaps: used up
+            turn.data.take_held(held_id, HELD_CREATE)
+        # else nothing was written (the claim was given back): the same button may be retried
 
     async def create(
         self,

@@ -11,6 +11,7 @@ import asyncio
 import hubspot
 import pytest
 
+from hubspot_local.options import Faults
 from tests.support.botapp import Conversation, action_data, running_app, test_settings
 from tests.support.cardread import heading, texts
 
@@ -183,3 +184,22 @@ async def test_a_create_with_no_likely_duplicate_is_not_held(tmp_path, channel):
         replies = await chat.click({**action_data(form, "Create"), **typed, "phone": "4155550199"})
         assert any(r.cards and heading(r.cards[0]) == "Contact created" for r in replies)
         assert await _count(bot) == 2
+
+
+async def test_create_anyway_whose_answer_is_lost_is_not_written_twice(tmp_path, channel):
+    """HubSpot fails the create (a 503: it may have been written): the user is told the truth,
+    and a second press does not create blindly."""
+    async with running_app(test_settings(tmp_path)) as bot:
+        typed = {"firstname": "Jon", "lastname": "Smith", "phone": "(415) 555-0100"}
+        chat, _, card, _ = await _held(bot, channel, JONATHAN, typed)
+        anyway = action_data(card, "Create anyway")
+        controls = bot.hubspot_local.controls
+        controls.faults = Faults(
+            rate=1.0, statuses=(503,), after_commit_share=0.0, routes=frozenset({"create"})
+        )
+        replies = await chat.click(anyway)
+        assert "may or may not have been saved" in " ".join(r.text for r in replies)
+        controls.faults = Faults()
+        again = await chat.click(anyway)
+        assert not any(r.cards and heading(r.cards[0]) == "Contact created" for r in again)
+        assert await _count(bot) == 1

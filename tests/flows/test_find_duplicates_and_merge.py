@@ -13,6 +13,7 @@ import asyncio
 import hubspot
 import pytest
 
+from hubspot_local.options import Faults
 from store.memory import MemoryStore
 from tests.support.botapp import Conversation, action_data, running_app, test_settings
 from tests.support.cardread import facts, heading, texts
@@ -191,3 +192,24 @@ async def test_cancel_merges_nothing(tmp_path, channel, line):
         assert any(r.updated and "Cancelled" in texts(r.cards[0])[-1] for r in replies)
         await chat.click(action_data(preview, "Confirm merge"))
         assert (await bot.contacts.get(planted[4].id)).id == planted[4].id
+
+
+async def test_a_merge_whose_answer_is_lost_is_told_so_and_not_sent_again(tmp_path, channel):
+    store = MemoryStore()
+    async with running_app(test_settings(tmp_path), store=store) as bot:
+        chat, planted, preview = await _merge_preview(bot, channel)
+        confirm = action_data(preview, "Confirm merge")
+        controls = bot.hubspot_local.controls
+        controls.faults = Faults(
+            rate=1.0, statuses=(503,), after_commit_share=0.0, routes=frozenset({"merge"})
+        )
+        replies = await chat.click(confirm)
+        assert "may or may not have been saved" in " ".join(r.text for r in replies)
+        assert any(r.updated and "did not confirm" in texts(r.cards[0])[-1] for r in replies)
+        controls.faults = Faults()
+        sent = controls.counters["merge"].total
+        again = await chat.click(confirm)
+        assert not any(r.text.startswith("Merged.") for r in again)
+        assert controls.counters["merge"].total == sent
+        (entry,) = [e for e in await store.audit_log() if e.action == "merge"]
+        assert entry.outcome == "may-have-been-written"
