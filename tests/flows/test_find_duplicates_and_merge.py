@@ -213,3 +213,39 @@ async def test_a_merge_whose_answer_is_lost_is_told_so_and_not_sent_again(tmp_pa
         assert controls.counters["merge"].total == sent
         (entry,) = [e for e in await store.audit_log() if e.action == "merge"]
         assert entry.outcome == "may-have-been-written"
+
+
+TEAMS_USER = "29:1FAKE-user-00000000000000000000000000000000000000000000000000000000000000000000000"
+
+
+async def test_find_my_duplicates_pairs_the_users_own_contacts_with_anyone(tmp_path, channel):
+    """'find my duplicates' / '중복 찾아줘': the contacts the user owns in HubSpot, paired among
+    themselves and with contacts owned by others; a user who owns none is told how to ask."""
+    async with running_app(test_settings(tmp_path)) as bot:
+        ann = await bot.hubspot_local.controls.owners.add("ann.lee@acme.com", "Ann", "Lee")
+        other = await bot.hubspot_local.controls.owners.add("bob@acme.com", "Bob", "Stone")
+        await bot.contacts.create(ACME[0], owner_id=other["id"])  # Jonathan Smith, Bob's
+        await bot.contacts.create(ACME[4], owner_id=ann["id"])  # Jon Smith, the same phone
+        await bot.contacts.create(ACME[7], owner_id=ann["id"])  # Mary Major: no pair
+        await bot.contacts.create(ACME[1], owner_id=other["id"])  # Jane Doe: not Ann's
+        await bot.contacts.create(ACME[5], owner_id=other["id"])
+        channel.members[TEAMS_USER] = {
+            "id": TEAMS_USER,
+            "name": "Ann Lee",
+            "aadObjectId": "33333333-3333-3333-3333-333333333333",
+            "email": "ann.lee@acme.com",
+            "userPrincipalName": "ann.lee@acme.com",
+            "tenantId": "11111111-1111-1111-1111-111111111111",
+            "userRole": "user",
+        }
+        chat = Conversation(bot, channel, kind="teams")
+        await chat.start()
+        replies = await chat.say("find my duplicates")
+        assert replies[0].text == "Likely duplicates for your contacts: 1 pair(s)."
+        assert _rows(_pairs_card(replies)) == ["Jonathan Smith ↔ Jon Smith"]
+        replies = await chat.say("중복 찾아줘")
+        assert _rows(_pairs_card(replies)) == ["Jonathan Smith ↔ Jon Smith"]
+        nobody = Conversation(bot, channel)  # the Emulator's user owns nothing
+        await nobody.start()
+        (reply,) = await nobody.say("find my duplicates")
+        assert reply.text.startswith("You are not a HubSpot owner")
