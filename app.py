@@ -42,6 +42,7 @@ from bots.token_auth import StrictTokenAuthentication, token_before_body
 from config import Settings
 from contacts.budget import BudgetLimits, RequestBudget
 from contacts.hubspot import HubSpotAdapter
+from contacts.hubspot_rules import PortalRulesCache, rules_reader
 from contacts.links import RecordLinks
 from contacts.service import ContactsService
 from hubspot_local.embedded import start_embedded
@@ -148,6 +149,8 @@ def create_app(
             default_region=settings.default_phone_region,
             action_seconds=settings.hubspot_action_seconds,
             links=links,
+            # The portal's validation rules, read once and cached (issue 28).
+            rules=PortalRulesCache(rules_reader(hubspot)),
         )
         app[CONTACTS_KEY] = contacts
         # The tokenizer's tables take about a second to load and most of the app's memory: only

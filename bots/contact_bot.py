@@ -39,19 +39,11 @@ from cards.lifecycle import REFRESH_VERB, Outcome, expired_card
 from config import Settings
 from contacts.errors import ContactsError
 from contacts.service import ContactsService
-from flows.confirm import Confirmations
-from flows.create import CreateFlow
-from flows.history import HistoryFlow
-from flows.model_mode import ModelMode
-from flows.paste import PasteFlow
-from flows.paste_list import PasteLists
+from flows.bundle import build_flows
 from flows.recent import RecentContacts
 from flows.router import Router
-from flows.search import SearchFlow
 from flows.state import ConversationData
 from flows.submits import BadSubmit, submit_value
-from flows.updates import UpdateFlow
-from flows.writes import WriteLedger
 from ground.ids import turn_lock_key
 from store import Store
 
@@ -85,31 +77,12 @@ class ContactBot(ActivityHandler):
         self._accessor = conversation_state.create_property("contact_bot")
         self._settings = settings
         self._store = store
-        ledger = WriteLedger(store)
         # One roster cache for the owner of a new contact and the email the audit log records.
         self._owners = OwnerOfTurn(contacts.owners)
-        confirmations = Confirmations(contacts=contacts, ledger=ledger)
         self._router = Router(
-            search=SearchFlow(contacts=contacts),
-            create=CreateFlow(contacts=contacts, ledger=ledger),
-            updates=UpdateFlow(contacts=contacts, ledger=ledger, confirmations=confirmations),
-            confirmations=confirmations,
-            history=HistoryFlow(contacts=contacts, store=store),
-            paste=PasteFlow(
-                contacts=contacts,
-                confirmations=confirmations,
-                lists=PasteLists(contacts=contacts, ledger=ledger),
-            ),
-            ledger=ledger,
+            flows=build_flows(contacts=contacts, store=store, encoding=encoding, agent=agent),
             encoding=encoding,
             max_message_chars=settings.max_message_chars,
-            model=(
-                ModelMode(
-                    agent=agent, confirmations=confirmations, ledger=ledger, encoding=encoding
-                )
-                if agent
-                else None
-            ),
         )
         self._policy = policy or AccessPolicy.from_settings(settings)
         self._extensions = MessageExtensions(

@@ -30,6 +30,13 @@ class Action(StrEnum):
     PASTE_UPDATE_EXISTING = "paste_update_existing"  # data: list_id (its rows in HubSpot)
     PASTE_UPDATE_CONFIRM = "paste_update_confirm"  # data: list_id
     PASTE_UPDATE_CANCEL = "paste_update_cancel"  # data: list_id
+    CREATE_ANYWAY = "create_anyway"  # data: pending_id (a create held for a duplicate check)
+    DUPLICATE_UPDATE = "duplicate_update"  # data: pending_id, contact_id (update that one)
+    FIND_DUPLICATES = "find_duplicates"  # inputs: the search fields (email, company; none: mine)
+    MERGE_PREVIEW = "merge_preview"  # data: contact_id (kept), other_id ("Merge…" on a pair)
+    MERGE_SWAP = "merge_swap"  # data: pending_id (keep the other contact instead)
+    MERGE_CONFIRM = "merge_confirm"  # data: pending_id
+    MERGE_CANCEL = "merge_cancel"  # data: pending_id
 
 
 START_ACTIONS = frozenset({Action.START_SEARCH, Action.START_CREATE, Action.START_UPDATE})

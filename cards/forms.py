@@ -6,10 +6,10 @@ lifecycle stage, which HubSpot moves through its own pipeline values: one list, 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from cards.actions import Action
-from cards.labels import ui
+from cards.labels import pick, reason_text, ui
 from cards.parts import Card, button, button_data, form_card, form_input, korean_order
 from cards.render import shown
 from cards.values import PHONE_FIELDS, display_phone
@@ -41,6 +41,14 @@ def search_form(
                 needs_inputs=False,
             )
         )
+    # Likely duplicates of the email typed, at the company typed, or (neither) among the
+    # user's own contacts (flows/duplicates.py).
+    actions.append(
+        button(
+            pick(lang, {"en": "Find duplicates", "ko": "중복 찾기"}),
+            button_data(Action.FIND_DUPLICATES, nonce),
+        )
+    )
     return form_card(
         lang,
         ui(lang, "search_title"),
@@ -57,16 +65,26 @@ def create_form(
     error: str | None = None,
     *,
     intro: str | None = None,
+    required: Sequence[str] = (),
 ) -> Card:
-    """`intro` in place of the form's own (a paste's form says what was read from it)."""
+    """`intro` in place of the form's own (a paste's form says what was read from it);
+    `required`: the fields the portal's validation rules require (contacts.portal_rules):
+    marked so, and asked for even when the form does not usually show them."""
     prefill = prefill or {}
     # A typed command may give a mobile number; the form shows it rather than dropping it.
     names = korean_order(
         lang, CREATE_FIELDS + (("mobilephone",) if prefill.get("mobilephone") else ())
     )
-    # Nothing is marked required: HubSpot takes a name or an email, and ContactsService says
-    # which is missing in the user's language (a client-side rule would only duplicate it).
-    inputs = [form_input(lang, name, prefill.get(name)) for name in (*names, OWNER_INPUT)]
+    names += tuple(n for n in required if n not in names and n in EDITABLE_PROPERTIES)
+    # Otherwise nothing is marked required: HubSpot takes a name or an email, and
+    # ContactsService says which is missing in the user's language.
+    must = reason_text(lang, "required")
+    inputs = [
+        form_input(
+            lang, name, prefill.get(name), required_message=must if name in required else None
+        )
+        for name in (*names, OWNER_INPUT)
+    ]
     return form_card(
         lang,
         ui(lang, "create_title"),

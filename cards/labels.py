@@ -71,6 +71,25 @@ REASONS: dict[str, dict[str, str]] = {
         "en": "it contains characters that are not text; please type it again",
         "ko": "글자가 아닌 문자가 들어 있어요. 다시 입력해 주세요",
     },
+    # The portal's own validation rules (contacts.portal_rules), before a save or in
+    # HubSpot's VALIDATION_ERROR: what the portal asks for, in words.
+    "required": {
+        "en": "required in your HubSpot; please fill it in",
+        "ko": "HubSpot에서 필수로 정한 항목이에요. 입력해 주세요",
+    },
+    "too_short": {"en": "too short for your HubSpot's rules", "ko": "HubSpot 규칙보다 짧아요"},
+    "invalid_format": {
+        "en": "not in the format your HubSpot requires",
+        "ko": "HubSpot에서 요구하는 형식이 아니에요",
+    },
+    "invalid_url": {
+        "en": "not a web address (start it with https://)",
+        "ko": "웹 주소가 아니에요 (https://로 시작해 주세요)",
+    },
+    "phone_needs_country_code": {
+        "en": "your HubSpot needs the country code (e.g. +1 415 555 0100)",
+        "ko": "HubSpot에서 국가 번호가 필요해요 (예: +82 10-1234-5678)",
+    },
 }
 
 # Card captions. `{...}` are filled with str.format.

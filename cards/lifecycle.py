@@ -36,6 +36,8 @@ class CardKind(StrEnum):
     RESULTS = "results"  # a page of search results with More results
     PASTE_LIST = "paste_list"  # a pasted list's preview: Create all new / Update existing
     PASTE_CONFIRM = "paste_confirm"  # a pasted list's updates, old -> new, Confirm / Cancel
+    DUPLICATES = "duplicates"  # possible duplicates before a create: update one / create anyway
+    MERGE = "merge"  # a merge's preview: Confirm / keep the other / Cancel
 
 
 class Outcome(StrEnum):
@@ -52,6 +54,8 @@ class Outcome(StrEnum):
     REPLACED = "replaced"
     EXPIRED = "expired"
     DONE = "done"
+    MERGED = "merged"
+    HELD = "held"  # a create held for possible duplicates: the choice is below
     UNKNOWN = "unknown"  # not an ending: a click on a card this conversation never knew
 
 
@@ -63,10 +67,14 @@ ENDING_ACTIONS: dict[CardKind, frozenset[Action]] = {
     CardKind.RESULTS: frozenset({Action.SEARCH_MORE}),
     CardKind.PASTE_LIST: frozenset({Action.PASTE_CREATE_ALL, Action.PASTE_UPDATE_EXISTING}),
     CardKind.PASTE_CONFIRM: frozenset({Action.PASTE_UPDATE_CONFIRM, Action.PASTE_UPDATE_CANCEL}),
+    CardKind.DUPLICATES: frozenset({Action.CREATE_ANYWAY, Action.DUPLICATE_UPDATE}),
+    CardKind.MERGE: frozenset({Action.MERGE_CONFIRM, Action.MERGE_CANCEL, Action.MERGE_SWAP}),
 }
 KINDS = tuple(CardKind)
 # Their intro says what to press.
-INSTRUCTED = frozenset({CardKind.CONFIRM, CardKind.CREATE, CardKind.PICK})
+INSTRUCTED = frozenset(
+    {CardKind.CONFIRM, CardKind.CREATE, CardKind.PICK, CardKind.DUPLICATES, CardKind.MERGE}
+)
 INTRO_ID = "intro"
 _ACTING = ("Action.Submit", "Action.Execute")
 REFRESH_VERB = "refresh"
@@ -113,10 +121,19 @@ STATUS: dict[Outcome, dict[str, str]] = {
         "ko": "더 이상 확인을 기다리지 않아요 · {when}. 아무것도 저장하지 않았어요.",
     },
     Outcome.DONE: {"en": "Done · {by} · {when}", "ko": "{by} 완료했어요 · {when}"},
+    Outcome.HELD: {
+        "en": "Not created yet · {when}. Possible duplicates below: choose there.",
+        "ko": "아직 만들지 않았어요 · {when}. 아래의 중복일 수 있는 연락처에서 골라 주세요.",
+    },
+    Outcome.MERGED: {
+        "en": "✓ Merged into {name} · {by} · {when}",
+        "ko": "✓ {by} {name} 연락처로 합쳤어요 · {when}",
+    },
 }
 _COLOURS = {
     Outcome.SAVED: "Good",
     Outcome.CREATED: "Good",
+    Outcome.MERGED: "Good",
     Outcome.NOT_SAVED: "Attention",
     Outcome.IN_DOUBT: "Warning",
 }

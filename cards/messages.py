@@ -206,10 +206,45 @@ MESSAGES: dict[str, dict[str, str]] = {
         "HubSpot에서 직접 해 주세요.",
     },
     "unsupported_merge": {
-        "en": "I can't merge contacts here; you can search, create and update them. Merging is "
-        "done in HubSpot itself.",
-        "ko": "여기서는 연락처를 합칠 수 없어요. 검색, 만들기, 수정은 할 수 있어요. 병합은 "
-        "HubSpot에서 직접 해 주세요.",
+        "en": "I can't merge contacts here from a sentence. Type **find duplicates** (add **at** "
+        "a company or **of** an email) and press Merge… on a pair: you see the result before "
+        "anything changes.",
+        "ko": "연락처를 합치려면 **중복 찾아줘**(회사 이름이나 이메일을 함께)라고 입력하고 쌍에서 "
+        "합치기…를 누르세요. 바꾸기 전에 결과를 보여 드려요.",
+    },
+    # Duplicates and merges (flows/duplicates.py, flows/merges.py).
+    "held_expired": {
+        "en": "That choice is no longer waiting (it was already used, cancelled or replaced). "
+        "Nothing was written.",
+        "ko": "이 선택은 더 이상 기다리고 있지 않아요(이미 사용했거나 취소되었거나 바뀌었어요). "
+        "아무것도 저장하지 않았어요.",
+    },
+    "duplicates_none": {
+        "en": "I found no likely duplicates for {where}.",
+        "ko": "중복일 가능성이 높은 연락처를 찾지 못했어요: {where}",
+    },
+    "duplicates_found": {
+        "en": "Likely duplicates for {where}: {count} pair(s).",
+        "ko": "중복일 가능성이 높은 연락처 ({where}): {count}쌍",
+    },
+    "duplicates_your_contacts": {"en": "your contacts", "ko": "내 연락처"},
+    "duplicates_need_owner": {
+        "en": "You are not a HubSpot owner, so I can't tell which contacts are yours. Try "
+        "**find duplicates at** a company, or **of** an email.",
+        "ko": "HubSpot 담당자로 등록되어 있지 않아서 내 연락처를 알 수 없어요. 회사 이름이나 "
+        "이메일과 함께 **중복 찾아줘**라고 입력해 보세요.",
+    },
+    "update_possible_duplicate": {
+        "en": "Possible duplicate: {who} ({why}). Check before you confirm.",
+        "ko": "중복일 수 있는 연락처: {who} ({why}). 확인하기 전에 살펴보세요.",
+    },
+    "merge_already": {
+        "en": "Those two are one contact already: {name}.",
+        "ko": "두 연락처는 이미 하나예요: {name}",
+    },
+    "merged": {
+        "en": "Merged. The old record #{other_id} now opens {keep}.",
+        "ko": "합쳤어요. 예전 레코드(#{other_id})도 이제 이 연락처로 열려요: {keep}",
     },
     "unsupported_export": {
         "en": "I can't export contacts here; I can search and show them, ten at a time. For a "

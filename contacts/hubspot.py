@@ -18,7 +18,11 @@ from typing import Any
 
 from hubspot.crm.contacts import ApiClient, BasicApi, BatchApi, Configuration, SearchApi
 from hubspot.crm.contacts.exceptions import ApiException
-from hubspot.crm.contacts.models import SimplePublicObjectInput, SimplePublicObjectInputForCreate
+from hubspot.crm.contacts.models import (
+    PublicMergeInput,
+    SimplePublicObjectInput,
+    SimplePublicObjectInputForCreate,
+)
 
 from contacts.budget import RequestBudget
 from contacts.errors import ContactNotFound, ContactsError, HubSpotUnavailable
@@ -107,6 +111,14 @@ class HubSpotAdapter:
         obj = await self._calls.call(
             self._basic.update, contact_id, body, key=contact_id, write=True
         )
+        return to_contact(obj)
+
+    async def merge(self, primary_id: str, secondary_id: str) -> Contact:
+        """`POST /merge`: `secondary_id` merged into `primary_id` (irreversible); the merged
+        contact. A lost answer is `unconfirmed_change` (it may be merged), never retried
+        blindly as a fresh write would be: a repeat of a done merge is refused by HubSpot."""
+        body = PublicMergeInput(primary_object_id=primary_id, object_id_to_merge=secondary_id)
+        obj = await self._calls.call(self._basic.merge, body, key=secondary_id, write=True)
         return to_contact(obj)
 
     async def search(self, body: Mapping[str, Any]) -> SearchPage:

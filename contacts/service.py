@@ -19,10 +19,11 @@ from collections import OrderedDict
 from collections.abc import Mapping
 from contextlib import nullcontext
 from dataclasses import replace
-from typing import Any
+from typing import Any, cast
 
 from contacts import deadline
 from contacts.batching import Batches, BatchingAdapter, NewCheck
+from contacts.dedupe import DedupeAdapter, Duplicates
 from contacts.errors import (
     ContactChanged,
     ContactNotFound,
@@ -30,10 +31,12 @@ from contacts.errors import (
     DuplicateContact,
     InvalidContact,
 )
+from contacts.hubspot_rules import PortalRulesCache
 from contacts.links import RecordLinks
 from contacts.model import Change, Contact, CreateResult, PendingUpdate, SearchCriteria, SearchPage
 from contacts.near import MAX_SUGGESTIONS, near_searches, rank
 from contacts.owners import OWNER_PROPERTY, OwnerDirectory
+from contacts.portal_rules import check
 from contacts.search_body import build_search_body
 from contacts.validation import check_text, normalise_email, normalise_properties, problems_in
 from ground.locks import KeyedLocks
@@ -59,10 +62,13 @@ class ContactsService:
         batch_size: int = 100,
         owners: OwnerDirectory | None = None,
         links: RecordLinks | None = None,
+        rules: PortalRulesCache | None = None,
     ) -> None:
         """`owners` defaults to a directory over the adapter's owners calls when it has them
         (HubSpotAdapter does); without either, `owners` is None and nothing gets an owner.
-        `links` gives the contacts it returns their HubSpot record URL (`Contact.url`)."""
+        `links` gives the contacts it returns their HubSpot record URL (`Contact.url`).
+        `rules`, when given, are the portal's validation rules (contacts.hubspot_rules): a
+        write that breaks one is refused before HubSpot is asked (`check_rules`)."""
         self._adapter = adapter
         self.links = links
         calls = getattr(adapter, "owners", None)
@@ -76,6 +82,16 @@ class ContactsService:
         # same person at once get one contact and one "already exists", never a race.
         self._creates_by_email = KeyedLocks()
         self._recent: OrderedDict[str, tuple[float, Contact]] = OrderedDict()
+        # Likely duplicates and merges (contacts.dedupe), over the same adapter and budget;
+        # an adapter without `merge` (a test fake) fails only when a merge is asked for.
+        self.duplicates = Duplicates(
+            cast(DedupeAdapter, adapter),
+            default_region=default_region,
+            write_seconds=action_seconds,
+        )
+        # The portal's validation rules (read once, cached, refreshed): checked before a
+        # write, so a form asks for what the portal requires instead of failing on save.
+        self.rules = rules
 
     async def aclose(self) -> None:
         """Release the adapter's threads and connections (the app calls this on shutdown)."""
@@ -189,6 +205,7 @@ class ContactsService:
             raise InvalidContact(
                 "email", "empty", "A new contact needs at least an email address or a name."
             )
+        await self.check_rules(values, creating=True)
         with deadline.action(self._action_seconds):
             async with self._creates_by_email.hold(email) if email else nullcontext():
                 if email:
@@ -205,6 +222,10 @@ class ContactsService:
                         contact = await self._adapter.create(values)
                 except DuplicateContact as dup:  # HubSpot's 409 backstop
                     raise DuplicateContact(await self._existing(dup, email)) from dup
+                except InvalidContact:
+                    if self.rules is not None:  # a rule we did not know: read them again
+                        self.rules.invalidate()
+                    raise
                 await self._links_ready()
         same = [self._linked(c) for c in check.same_name if c.id != contact.id]
         return CreateResult(contact=self._seen(contact), same_name=same)
@@ -234,6 +255,7 @@ class ContactsService:
                 "*", "empty", f"{current.display_name} already has those values; nothing to change."
             )
         changed = {c.field: c.new for c in changes}
+        await self.check_rules(changed, creating=False)
         if "email" in changed:
             await self._check_email_free(changed["email"], current.id)
         return PendingUpdate(
@@ -260,6 +282,15 @@ class ContactsService:
             except DuplicateContact as dup:
                 raise DuplicateContact(await self._existing(dup, new_email or "")) from dup
         return self._seen(updated)
+
+    async def check_rules(self, values: Mapping[str, str], *, creating: bool) -> None:
+        """Raise InvalidContact for the first value (normalised) that breaks a portal rule
+        (a required field missing, a phone without its country code...)."""
+        if self.rules is None:
+            return
+        issues = check(values, await self.rules.rules(), creating=creating)
+        if issues:
+            raise issues[0].to_invalid()
 
     # -- helpers ------------------------------------------------------------------------------
 

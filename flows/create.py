@@ -24,10 +24,11 @@ from contacts.korean import has_hangul
 from contacts.model import Contact, SearchCriteria, SearchPage
 from contacts.owners import ActingOwner, Owner
 from contacts.service import ContactsService
+from flows.duplicates import HELD_CREATE, DuplicateFlow
 from flows.turn import Turn, creator_of
 from flows.updates import refusal_reason
 from flows.writes import WriteLedger, earlier_write_text
-from ground.ids import create_claim_key
+from ground.ids import create_claim_key, held_create_claim_key
 
 SAME_NAME_LIMIT = 10  # contacts with the same full name shown before a create
 log = logging.getLogger(__name__)
@@ -35,11 +36,19 @@ log = logging.getLogger(__name__)
 
 class CreateFlow:
     """Create. `contacts` is the shared ContactsService; the turn says which HubSpot owner the
-    user is (new contacts are theirs)."""
+    user is (new contacts are theirs). `duplicates`, when given, offers likely duplicates
+    before a create (flows/duplicates.py) and holds the create until the user chooses."""
 
-    def __init__(self, *, contacts: ContactsService, ledger: WriteLedger) -> None:
+    def __init__(
+        self,
+        *,
+        contacts: ContactsService,
+        ledger: WriteLedger,
+        duplicates: DuplicateFlow | None = None,
+    ) -> None:
         self._contacts = contacts
         self._ledger = ledger
+        self._duplicates = duplicates
 
     async def show_create_form(
         self,
@@ -49,11 +58,17 @@ class CreateFlow:
         error: str | None = None,
     ) -> None:
         intro = text(turn.lang, intro_key) if intro_key else ""
+        required = await self._required()
         await turn.say(
             intro,
-            cards.create_form(turn.lang, turn.nonce, dict(prefill or {}), error),
+            cards.create_form(turn.lang, turn.nonce, dict(prefill or {}), error, required=required),
             kind=CardKind.CREATE,
         )
+
+    async def _required(self) -> tuple[str, ...]:
+        """The fields the portal's validation rules require (cached; none when unknown)."""
+        rules = self._contacts.rules
+        return (await rules.rules()).required if rules is not None else ()
 
     async def ask_create(
         self,
@@ -104,17 +119,49 @@ class CreateFlow:
                 kind=CardKind.PICK,
             )
             await turn.card(
-                cards.create_form(turn.lang, turn.nonce, dict(properties)), kind=CardKind.CREATE
+                cards.create_form(
+                    turn.lang, turn.nonce, dict(properties), required=await self._required()
+                ),
+                kind=CardKind.CREATE,
             )
             return
         await self.show_create_form(turn, "create_check", properties)
 
+    async def create_anyway(self, turn: Turn, held_id: str) -> None:
+        """ "Create anyway" on the possible duplicates: the held create, once (claimed under
+        the held id, so a second click or another instance writes nothing)."""
+        actor = await turn.writer()
+        key = held_create_claim_key(actor.channel, actor.conversation, held_id)
+        held = turn.data.held.get(held_id)
+        if held is None or held.get("kind") != HELD_CREATE:
+            turn.cards.outcome(Outcome.EXPIRED)
+            earlier = await self._ledger.lookup(key)
+            if earlier is None:
+                await turn.say(text(turn.lang, "held_expired"))
+            else:
+                await turn.say(earlier_write_text(turn.lang, earlier, actor))
+            return
+        properties = {str(k): str(v) for k, v in dict(held.get("properties") or {}).items()}
+        owner_id = str(held.get("owner_id") or "")
+        await self.create(turn, properties, owner_id=owner_id, checked=True, claim_key=key)
+        if await self._ledger.lookup(key) is not None:  # written, or perhaps: used up
+            turn.data.take_held(held_id, HELD_CREATE)
+        # else nothing was written (the claim was given back): the same button may be retried
+
     async def create(
-        self, turn: Turn, properties: Mapping[str, str], *, owner_id: str = ""
+        self,
+        turn: Turn,
+        properties: Mapping[str, str],
+        *,
+        owner_id: str = "",
+        checked: bool = False,
+        claim_key: str | None = None,
     ) -> None:
-        """Create at once after the duplicate check; a bad value shows the form again, filled
+        """Create at once after the duplicate checks; a bad value shows the form again, filled
         in as the user left it, with the error naming the field. The contact's HubSpot owner
-        is `owner_id` when one is given, else the user's own (none when they have none)."""
+        is `owner_id` when one is given, else the user's own (none when they have none).
+        Likely duplicates beyond the same email hold the create until the user chooses,
+        unless `checked` (they chose "Create anyway"); `claim_key` is then the held one's."""
         turn.cards.outcome(Outcome.NOT_CREATED)  # until HubSpot says it was
         given_owner = (properties.get(OWNER_INPUT) or "").strip()
         properties = {k: v for k, v in properties.items() if k != OWNER_INPUT}
@@ -132,6 +179,13 @@ class CreateFlow:
                 )
                 return
             owner_id, owner_name = found.id, found.name
+        if (
+            not checked
+            and self._duplicates is not None
+            and await self._duplicates.offer(turn, properties, owner_id=owner_id)
+        ):
+            turn.cards.outcome(Outcome.HELD)
+            return
         if not owner_id:
             me = await self._creator(turn)
             if me.owner is not None:
@@ -139,7 +193,7 @@ class CreateFlow:
         # The claim is this activity's: a redelivery of a create that was cut off mid-write
         # (or that another instance is writing) is told so, not written a second time.
         actor = await turn.writer()
-        key = create_claim_key(turn.activity_key) if turn.activity_key else None
+        key = claim_key or (create_claim_key(turn.activity_key) if turn.activity_key else None)
         if key is not None:
             claim = await self._ledger.claim(key, actor)
             if not claim.fresh:
@@ -205,7 +259,8 @@ class CreateFlow:
         """The create form again, filled in as sent, `message` in it naming what to fix; it
         takes the place of the form that was sent (a typed create gets a new one)."""
         turn.said.append(message)
-        card = cards.create_form(turn.lang, turn.nonce, dict(values), message)
+        required = await self._required()
+        card = cards.create_form(turn.lang, turn.nonce, dict(values), message, required=required)
         await turn.card(card, kind=CardKind.CREATE, in_place=True)
 
     async def _owner_by_email(self, turn: Turn, email: str) -> Owner | None:

@@ -6,6 +6,7 @@ a typed create or change with values); opening a form or pressing a welcome butt
 
 from __future__ import annotations
 
+from cards import text
 from cards.actions import Action
 from flows.confirm import Confirmations
 from flows.submits import Submit
@@ -55,3 +56,16 @@ async def record_refused(
             )
     elif command is not None and command.kind == "yes" and turn.data.pending:
         await confirmations.refuse(turn, next(reversed(turn.data.pending)), reason)
+
+
+async def refuse_read_only(
+    ledger: WriteLedger,
+    confirmations: Confirmations,
+    turn: Turn,
+    *,
+    submit: Submit | None = None,
+    command: Command | None = None,
+) -> None:
+    """A read-only user asked for a write: recorded as refused, and told so."""
+    await record_refused(ledger, confirmations, turn, "read_only", submit=submit, command=command)
+    await turn.say(text(turn.lang, "read_only_user"))

@@ -28,6 +28,10 @@ state written by an older version (or edited by hand) must load without breaking
     pastes      list_id -> a pasted list waiting for Create all / Update existing (its rows as
                 previewed, flows/paste_list.py); taken out when used, so a second press writes
                 nothing; at most MAX_PASTES
+    held        held_id -> a write waiting for the user's choice (flows/duplicates.py): a create
+                held for possible duplicates ({"kind": "create", "properties", "owner_id"}),
+                a merge waiting for Confirm ({"kind": "merge", "keep", "other", ...});
+                taken out on first use, so a second click writes nothing; at most MAX_HELD
     cards       the live card of each kind that ends when used, and recent final states
                 (bots/cardlife.py): {"live": {kind: {...}}, "ended": {card_id: {...}},
                 "viewers": [user ids Teams refreshes cards for]}
@@ -45,6 +49,7 @@ from contacts.model import PendingUpdate
 MAX_KNOWN_IDS = 200
 MAX_PENDING = 5
 MAX_PASTES = 2  # pasted lists kept (each up to 200 rows)
+MAX_HELD = 5
 SEEN_PER_LIST = 3  # of a list of results, the ones a user counts as "seen"
 MAX_FOCUS = 10  # a page of results
 FOCUS_SECONDS = 30 * 60  # after half an hour "her" no longer means the contact shown then
@@ -72,6 +77,7 @@ class ConversationData:
     waiting: dict[str, Any] | None = None
     queued: dict[str, Any] | None = None
     pastes: dict[str, dict[str, Any]] = field(default_factory=dict)
+    held: dict[str, dict[str, Any]] = field(default_factory=dict)
     seen_now: list[str] = field(default_factory=list, repr=False, compare=False)
 
     # -- known ids ----------------------------------------------------------------------------
@@ -182,6 +188,27 @@ class ConversationData:
         """Remove and return a pasted list; None when unknown or already used."""
         return self.pastes.pop(list_id, None)
 
+    # -- held creates and merges ---------------------------------------------------------------
+
+    def hold(self, kind: str, item: dict[str, Any]) -> str:
+        """Keep a write until the user chooses (`kind`: "create" or "merge"); its id."""
+        held_id = secrets.token_urlsafe(9)
+        self.held[held_id] = {**item, "kind": kind}
+        while len(self.held) > MAX_HELD:
+            del self.held[next(iter(self.held))]
+        return held_id
+
+    def take_held(self, held_id: str, kind: str) -> dict[str, Any] | None:
+        """Remove and return a held write of `kind`; None when unknown or already used."""
+        item = self.held.get(held_id)
+        if item is None or item.get("kind") != kind:
+            return None
+        return self.held.pop(held_id)
+
+    def restore_held(self, held_id: str, item: dict[str, Any]) -> None:
+        """Put back a held write whose use failed before anything was written."""
+        self.held[held_id] = item
+
     # -- (de)serialisation --------------------------------------------------------------------
 
     def to_dict(self) -> dict[str, Any]:
@@ -201,6 +228,7 @@ class ConversationData:
             "waiting": self.waiting,
             "queued": self.queued,
             "pastes": dict(self.pastes),
+            "held": dict(self.held),
         }
 
     @classmethod
@@ -239,6 +267,9 @@ class ConversationData:
             out.focus = [str(i) for i in focus if isinstance(i, str | int)][:MAX_FOCUS]
         if isinstance(data.get("focus_at"), int | float):
             out.focus_at = float(data["focus_at"])
+        held = data.get("held")
+        if isinstance(held, dict):
+            out.held = {str(k): v for k, v in held.items() if isinstance(v, dict)}
         for name in ("waiting", "queued"):
             if isinstance(data.get(name), dict):
                 setattr(out, name, data[name])

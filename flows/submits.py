@@ -30,6 +30,8 @@ INPUTS: dict[Action, tuple[str, ...]] = {
     Action.UPDATE_SUBMIT: UPDATE_FIELDS,
     # the no-results card's Create: what was searched, to prefill the form with
     Action.START_CREATE: CREATE_FIELDS,
+    # the search form's Find duplicates: an email (of a contact), a company, or none (mine)
+    Action.FIND_DUPLICATES: SEARCH_FIELDS,
 }
 
 
@@ -66,6 +68,7 @@ class Submit:
     after: str = ""
     offset: int = 0
     mine: bool = False  # search_submit: only the contacts the user owns ("My contacts")
+    other_id: str = ""  # merge_preview: the contact merged into `contact_id`
 
 
 def submit_value(raw: Any) -> dict[str, Any] | None:
@@ -147,12 +150,32 @@ def parse_submit(value: dict[str, Any]) -> Submit:
         return Submit(action, nonce, inputs=inputs, contact_id=cid, mine=mine)
     if action in (Action.UPDATE_PICK, Action.SHOW_CONTACT):
         return Submit(action, nonce, contact_id=_contact_id(value))
-    if action in (Action.UPDATE_CONFIRM, Action.UPDATE_CANCEL):
+    if action in (
+        Action.UPDATE_CONFIRM,
+        Action.UPDATE_CANCEL,
+        Action.CREATE_ANYWAY,
+        Action.MERGE_SWAP,
+        Action.MERGE_CONFIRM,
+        Action.MERGE_CANCEL,
+    ):
         return Submit(
             action, nonce, pending_id=_string(value, "pending_id", required=True, limit=100)
         )
     if action in _PASTE_ACTIONS:
         return Submit(action, nonce, pending_id=_string(value, "list_id", required=True, limit=100))
+    if action is Action.DUPLICATE_UPDATE:
+        return Submit(
+            action,
+            nonce,
+            pending_id=_string(value, "pending_id", required=True, limit=100),
+            contact_id=_contact_id(value),
+        )
+    if action is Action.MERGE_PREVIEW:
+        other = _contact_id({"contact_id": value.get("other_id")})
+        keep = _contact_id(value)
+        if other == keep:
+            raise BadSubmit("a contact cannot be merged with itself", field="other_id")
+        return Submit(action, nonce, contact_id=keep, other_id=other)
     if action is Action.OPEN_FORM:
         form = value.get("form")
         if form not in FORMS:

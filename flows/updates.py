@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 
 import cards
 from cards import text
+from cards.duplicate_cards import reasons_text, summary
 from cards.lifecycle import CardKind, Outcome
 from contacts.errors import (
     ContactNotFound,
@@ -19,13 +20,15 @@ from contacts.errors import (
     DuplicateContact,
     InvalidContact,
 )
-from contacts.model import Contact, SearchCriteria
+from contacts.model import Contact, PendingUpdate, SearchCriteria
 from contacts.service import ContactsService
 from flows.confirm import Confirmations
 from flows.turn import Turn
 from flows.writes import WriteLedger
 
 MAX_CANDIDATES = 10
+# Fields whose change may make a contact look like another (a duplicate check before Confirm).
+_IDENTIFYING = frozenset({"firstname", "lastname", "phone", "mobilephone", "company"})
 
 
 def refusal_reason(exc: ContactsError) -> str:
@@ -175,7 +178,33 @@ class UpdateFlow:
         except ContactsError as exc:
             await turn.failed(exc)
             return
-        await self._confirmations.ask_confirm(turn, pending, contact=contact)
+        intro = await self._possible_duplicate(turn, contact, pending)
+        await self._confirmations.ask_confirm(turn, pending, intro, contact=contact)
+
+    async def _possible_duplicate(
+        self, turn: Turn, contact: Contact, pending: PendingUpdate
+    ) -> str:
+        """A change of name, phone or company that makes the contact look like another one
+        ("Possible duplicate: Jonathan Smith · ACME Inc. · +1 415-555-0100 (same phone
+        number)"), said above the preview; '' when none, or when the check cannot run (it costs
+        one or two searches, and a busy HubSpot costs only the warning)."""
+        if not {c.field for c in pending.changes} & _IDENTIFYING:
+            return ""
+        after = Contact(contact.id, {**contact.properties, **pending.properties})
+        try:
+            pairs = await self._contacts.duplicates.for_contact(after, region=turn.region)
+        except ContactsError:
+            return ""
+        if not pairs:
+            return ""
+        pair = pairs[0]
+        other = pair.keep if pair.other.id == contact.id else pair.other
+        return text(
+            turn.lang,
+            "update_possible_duplicate",
+            who=summary(turn.lang, other),
+            why=reasons_text(turn.lang, pair.reasons),
+        )
 
     async def _candidates(self, query: str) -> list[Contact]:
         q = query.strip()

@@ -42,3 +42,13 @@ def update_claim_key(channel: str, conversation: str, pending_id: str) -> str:
 def paste_claim_key(channel: str, conversation: str, list_id: str, row: int) -> str:
     """One row of a pasted list, written by Create all or by the Confirm of its updates."""
     return f"paste/{channel}/{conversation}/{list_id}/{row}"
+
+
+def held_create_claim_key(channel: str, conversation: str, held_id: str) -> str:
+    """A "Create anyway" of one create held for possible duplicates, whichever turn presses it."""
+    return f"create/{channel}/{conversation}/held/{held_id}"
+
+
+def merge_claim_key(channel: str, conversation: str, held_id: str) -> str:
+    """A Confirm of one merge preview, whichever turn or instance presses it."""
+    return f"merge/{channel}/{conversation}/{held_id}"

@@ -15,6 +15,7 @@ from contacts.korean import has_hangul, is_hangul
 from contacts.korean_names import is_common_given_name
 from typed.command import Command, Kind
 from typed.create import read_create
+from typed.duplicates import read_duplicates
 from typed.korean import is_common_name, verb
 from typed.questions import question
 from typed.search import read_search
@@ -104,6 +105,9 @@ def parse_command(text: str) -> Command:
     answer = _answer(chat)
     if answer:
         return Command(answer, language=language)
+    dupes = read_duplicates(line)
+    if dupes is not None:  # "find duplicates at Acme": not a search for "duplicates"
+        return Command("duplicates", target=dupes[0], mine=dupes[1], language=language)
     history = _history(line)
     if history is not None:
         return Command("history", target=history, language=language)

@@ -16,7 +16,9 @@ import pytest
 
 import cards
 from cards.actions import Action
+from cards.duplicate_cards import duplicate_pairs_card, merge_card, possible_duplicates_card
 from cards.paste import paste_list_card, paste_updates_card
+from contacts.duplicates import SAME_NAME_COMPANY, SAME_PHONE, SIMILAR_NAME_COMPANY, DuplicatePair
 from contacts.model import Change, Contact, PendingUpdate, SearchPage
 from flows.submits import parse_submit
 from tests.support.cardread import heading
@@ -81,6 +83,10 @@ EVIL = Contact(
     },
 )
 PEOPLE = [JANE, KIM, EMPTY, LONGC, EVIL] * 3  # 15: more than a page
+PAIRS = [
+    DuplicatePair(keep=JANE, other=KIM, reasons=(SAME_PHONE,)),
+    DuplicatePair(keep=LONGC, other=EVIL, reasons=(SAME_NAME_COMPANY, SIMILAR_NAME_COMPANY)),
+]
 PREFILL = {"firstname": "Jenifer", "lastname": "Tailor", "email": "x" * 300 + "@a.example"}
 PENDING = PendingUpdate(
     contact_id="101",
@@ -204,6 +210,16 @@ CASES = [
         lambda lang: paste_updates_card(
             lang, NONCE, "l-2", [("Jane Doe", [("company", "", LONG)]), (HOSTILE, [])] * 12
         ),
+    ),
+    # Duplicates (issue 28): offered before a create, pairs to merge, a merge's preview.
+    CardCase(
+        "possible_duplicates",
+        lambda lang: possible_duplicates_card(lang, NONCE, PAIRS, HOSTILE, "h-1"),
+    ),
+    CardCase("duplicate_pairs", lambda lang: duplicate_pairs_card(lang, NONCE, PAIRS)),
+    CardCase(
+        "merge",
+        lambda lang: merge_card(lang, NONCE, JANE, EVIL, {"firstname": HOSTILE}, "h-2"),
     ),
 ]
 

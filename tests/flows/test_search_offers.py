@@ -158,23 +158,23 @@ async def test_my_contacts_is_offered_only_to_a_hubspot_owner(tmp_path, channel)
         await emulator.start()
         (form,) = await emulator.say("search")
         assert heading(form.cards[0]) == "Search contacts"
-        assert _buttons(form.cards[0]) == ["Search"]
+        assert _buttons(form.cards[0]) == ["Search", "Find duplicates"]
         (form,) = await emulator.say("검색")
-        assert _buttons(form.cards[0]) == ["검색"]
+        assert _buttons(form.cards[0]) == ["검색", "중복 찾기"]
 
         stranger = Conversation(bot, channel, kind="teams")  # the connector does not know them
         await stranger.start()
         (form,) = await stranger.say("search")
-        assert _buttons(form.cards[0]) == ["Search"]
+        assert _buttons(form.cards[0]) == ["Search", "Find duplicates"]
 
         channel.members[TEAMS_USER] = _member("Ann.Lee@acme.com", "Ann Lee")
         lookups = len(channel.member_lookups)
         ann = Conversation(bot, channel, kind="teams")
         await ann.start()
         (form,) = await ann.say("search")
-        assert _buttons(form.cards[0]) == ["Search", "My contacts"]
+        assert _buttons(form.cards[0]) == ["Search", "My contacts", "Find duplicates"]
         (form,) = await ann.say("search")
-        assert _buttons(form.cards[0]) == ["Search", "My contacts"]
+        assert _buttons(form.cards[0]) == ["Search", "My contacts", "Find duplicates"]
         # The member lookup is kept per user: one for both forms, not one per form.
         assert channel.member_lookups[lookups:] == [TEAMS_USER]
 
@@ -186,4 +186,4 @@ async def test_a_teams_user_with_no_owner_gets_no_my_contacts(tmp_path, channel)
         chat = Conversation(bot, channel, kind="teams", locale="ko-KR")
         await chat.start()
         (form,) = await chat.say("연락처 검색")
-        assert _buttons(form.cards[0]) == ["검색"]
+        assert _buttons(form.cards[0]) == ["검색", "중복 찾기"]
