@@ -28,6 +28,7 @@ from bots.access import AccessDecision, AccessPolicy
 from bots.cardlife import Refused
 from bots.extensions import MessageExtensions
 from bots.inbox import delivery_key
+from bots.language import client_locale, turn_language
 from bots.owners import OwnerOfTurn
 from bots.turn import BotTurn
 from bots.typing import typing_while_slow
@@ -150,12 +151,7 @@ class ContactBot(ActivityHandler):
         self, turn_context: TurnContext, *, read_only: bool = False, admin: bool = False
     ) -> BotTurn:
         data: ConversationData = turn_context.turn_state[_DATA_KEY]
-        activity = turn_context.activity
-        locale = activity.locale or _client_info_locale(activity)
-        if locale and activity.type == ActivityTypes.message:
-            data.lang = cards.language_for(locale, self._settings.default_language)
-            data.lang_source = "message"
-        lang = data.lang or cards.language_for(locale, self._settings.default_language)
+        lang = turn_language(turn_context.activity, data, self._settings.default_language)
 
         async def save() -> None:
             await self._accessor.set(turn_context, data.to_dict())
@@ -189,13 +185,17 @@ class ContactBot(ActivityHandler):
         self, members_added: list[ChannelAccount], turn_context: TurnContext
     ) -> None:
         if self._access(turn_context).allowed and members_added:
-            await self._router.welcome(self._turn(turn_context))
+            turn = self._turn(turn_context)
+            locale = client_locale(turn_context.activity)
+            if locale:  # a welcome follows the client's locale, when the event says it
+                turn.lang = cards.language_for(locale, self._settings.default_language)
+            await self._router.welcome(turn)
 
     async def on_installation_update_add(self, turn_context: TurnContext) -> None:
         """Teams says the user's locale here (not on the bot-added conversationUpdate): adopt
         it for every later reply, and welcome in it if the welcome has not gone out yet."""
         turn = self._turn(turn_context)
-        locale = turn_context.activity.locale or _client_info_locale(turn_context.activity)
+        locale = client_locale(turn_context.activity)
         if locale:
             turn.data.lang = turn.lang = cards.language_for(locale, self._settings.default_language)
             turn.data.lang_source = "installation"
@@ -310,14 +310,6 @@ def _entity(entity: Any) -> dict[str, Any]:
     props = dict(getattr(entity, "additional_properties", None) or {})
     props["type"] = getattr(entity, "type", None)
     return props
-
-
-def _client_info_locale(activity: Any) -> str:
-    for entity in activity.entities or ():
-        props = _entity(entity)
-        if str(props.get("type") or "").lower() == "clientinfo" and props.get("locale"):
-            return str(props["locale"])
-    return ""
 
 
 def _group_chatter(activity: Any) -> bool:

@@ -19,6 +19,7 @@ from botbuilder.schema import Activity, ActivityTypes
 
 from bots.access import identity_of, user_id_of
 from bots.cardlife import CardLife
+from bots.language import stamped
 from bots.owners import OwnerOfTurn
 from cards import error_text
 from cards.lifecycle import CardKind
@@ -138,6 +139,8 @@ class BotTurn:
         turn acts on a card of that kind, the new card takes its place in the chat instead of
         coming as a new message (a form shown again with what to fix)."""
         text, card = printable(text), printable(card)
+        if card is not None:  # its buttons carry its language to what follows them
+            card = stamped(card, self.lang)
         card_id = ""
         if card is not None and kind is not None:
             card_id, card = self.cards.prepare(card, kind)
