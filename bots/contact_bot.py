@@ -25,6 +25,7 @@ import cards
 from agent.loop import ContactAgent
 from agent.memory import Encoding
 from bots.access import AccessDecision, AccessPolicy
+from bots.asides import aside
 from bots.cardlife import Refused
 from bots.extensions import MessageExtensions
 from bots.inbox import delivery_key
@@ -202,6 +203,26 @@ class ContactBot(ActivityHandler):
         if self._access(turn_context).allowed:
             await self._router.welcome(turn)
 
+    async def on_installation_update_remove(self, turn_context: TurnContext) -> None:
+        """Uninstalled: nothing is said (the chat is gone for the bot); a reinstall greets
+        again, and changes still waiting for Confirm are dropped."""
+        self._forget(turn_context)
+
+    async def on_members_removed_activity(
+        self, members_removed: list[ChannelAccount], turn_context: TurnContext
+    ) -> None:
+        """The bot removed from a team or group chat: as an uninstall. Someone else leaving
+        is not the bot's business: no reply."""
+        bot_id = getattr(turn_context.activity.recipient, "id", None)
+        if any(getattr(m, "id", None) == bot_id for m in members_removed or ()):
+            self._forget(turn_context)
+
+    @staticmethod
+    def _forget(turn_context: TurnContext) -> None:
+        data: ConversationData = turn_context.turn_state[_DATA_KEY]
+        data.welcomed = False
+        data.pending.clear()
+
     # -- messages -----------------------------------------------------------------------------
 
     async def on_message_activity(self, turn_context: TurnContext) -> None:
@@ -220,6 +241,11 @@ class ContactBot(ActivityHandler):
         except BadSubmit as exc:
             await self._router.bad_submit(turn, exc)
             return
+        kind = aside(activity)
+        if kind:
+            if kind == "attachment" and not _group_chatter(activity):
+                await turn.say(text(turn.lang, "attachment_only"))
+            return  # an inserted card shows itself: nothing to add
         try:
             if value is not None and (value.get("action") is not None or not activity.text):
                 await self._on_submit(turn, value)
