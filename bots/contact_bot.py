@@ -27,6 +27,7 @@ from agent.memory import Encoding
 from bots.access import AccessDecision, AccessPolicy
 from bots.asides import aside
 from bots.cardlife import Refused
+from bots.endings import EndedArchive
 from bots.extensions import MessageExtensions
 from bots.inbox import delivery_key
 from bots.language import client_locale, turn_language
@@ -152,7 +153,8 @@ class ContactBot(ActivityHandler):
         self, turn_context: TurnContext, *, read_only: bool = False, admin: bool = False
     ) -> BotTurn:
         data: ConversationData = turn_context.turn_state[_DATA_KEY]
-        lang = turn_language(turn_context.activity, data, self._settings.default_language)
+        activity = turn_context.activity
+        lang = turn_language(activity, data, self._settings.default_language)
 
         async def save() -> None:
             await self._accessor.set(turn_context, data.to_dict())
@@ -166,6 +168,11 @@ class ContactBot(ActivityHandler):
             admin=admin,
             save=save,
             owners=self._owners,
+            archive=EndedArchive(
+                self._store,
+                str(activity.channel_id or ""),
+                str(getattr(activity.conversation, "id", None) or ""),
+            ),
         )
 
     def _access(self, turn_context: TurnContext) -> AccessDecision:
@@ -274,7 +281,7 @@ class ContactBot(ActivityHandler):
         if verb == REFRESH_VERB:
             turn = self._turn(turn_context)
             card_id = data.get("card")
-            current = turn.cards.current(card_id) if isinstance(card_id, str) else None
+            current = await turn.cards.current(card_id) if isinstance(card_id, str) else None
             return _card_answer(current or expired_card(turn.lang))
         turn_context.activity.value = {"action": verb, **data}
         await self.on_message_activity(turn_context)
@@ -292,7 +299,7 @@ class ContactBot(ActivityHandler):
         submit = await self._router.accept(turn, value)
         if submit is None:
             return
-        refused = turn.cards.check(value, submit.action.value)
+        refused = await turn.cards.check(value, submit.action.value)
         if refused is not None:
             await self._card_refused(turn, refused)
             return

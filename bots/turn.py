@@ -19,6 +19,7 @@ from botbuilder.schema import Activity, ActivityTypes
 
 from bots.access import identity_of, user_id_of
 from bots.cardlife import CardLife
+from bots.endings import EndedArchive
 from bots.language import stamped
 from bots.owners import OwnerOfTurn
 from cards import error_text
@@ -57,6 +58,8 @@ class BotTurn:
     # The acting user's email and HubSpot owner (Teams: the roster, cached); asked only when a
     # write is recorded or an owner is needed, so a read costs no roster call.
     owners: OwnerOfTurn | None = None
+    # Where every ended card is kept (bots/endings.py); None keeps them in the state only.
+    archive: EndedArchive | None = None
     _roster_email: str | None = field(default=None, repr=False)
     cards: CardLife = field(init=False, repr=False)
 

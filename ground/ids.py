@@ -49,3 +49,8 @@ def model_create_claim_key(activity: str, who: str) -> str:
 def update_claim_key(channel: str, conversation: str, pending_id: str) -> str:
     """A Confirm of one pending update, whichever turn or instance presses it."""
     return f"update/{channel}/{conversation_key(conversation)}/{pending_id}"
+
+
+def ended_card_key(channel: str, conversation: str, card_id: str) -> str:
+    """A used card's final state, kept to answer a refresh or a repeated press of it."""
+    return f"ended-card/{channel}/{conversation_key(conversation)}/{card_id}"
