@@ -131,3 +131,21 @@ async def test_the_welcome_and_its_search_button_in_the_playground(playground, b
     await _see(page, "tell me what to look for")  # the search form, not a refusal
     assert await page.get_by_text("earlier conversation").count() == 0
     await page.screenshot(path=str(ARTIFACTS / "playground-search-form-en.png"))
+
+
+async def test_the_welcome_in_a_channel_works_from_its_thread(playground, browser):
+    """In a channel the welcome is posted on the channel; a press on its buttons arrives from
+    the post's thread (`<channel>;messageid=<root>`) and must find the card (issue 26, 1)."""
+    page = await browser.new_page(viewport={"width": 1280, "height": 900})
+    await page.goto(playground, timeout=TIMEOUT_MS)
+    await _see(page, "HubSpot Contact Assistant")
+    await page.get_by_text("General", exact=True).first.click()
+    # The Playground's log panel: the channel's install events, then its own welcome.
+    sent = page.get_by_text("User Application -> Microsoft 365 Agents Playground message")
+    await pw_expect(sent).to_have_count(2, timeout=TIMEOUT_MS)
+    await _see(page, "HubSpot Contact Assistant")
+    await page.get_by_role("button", name="Search contacts").last.click()
+    await _see(page, "tell me what to look for")
+    assert await page.get_by_text("earlier conversation").count() == 0
+    ARTIFACTS.mkdir(exist_ok=True)
+    await page.screenshot(path=str(ARTIFACTS / "playground-channel-search-form-en.png"))
