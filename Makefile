@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint bench package browser postgres oidc webchat-assets clean
+.PHONY: run test lint bench package browser postgres oidc playground webchat-assets clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -43,6 +43,15 @@ oidc:
 	      || echo "oidc-provider could not be installed: sign-in tests will skip"; \
 	  else echo "node or npm missing: sign-in tests will skip"; fi; }
 
+# Microsoft 365 Agents Playground (npm's @microsoft/m365agentsplayground, a local Teams-like
+# client) for the Teams browser tests: installed into tests/playground/ from its lock file.
+playground:
+	@[ -f tests/playground/node_modules/@microsoft/m365agentsplayground/package.json ] || { \
+	  if command -v npm >/dev/null 2>&1; then \
+	    (cd tests/playground && npm ci --no-audit --no-fund --loglevel=error >/dev/null) \
+	      || echo "the Agents Playground could not be installed: its tests will skip"; \
+	  else echo "node or npm missing: the Agents Playground tests will skip"; fi; }
+
 # A first run against the local HubSpot gets 25 demo contacts to search (only into an empty
 # store; set HUBSPOT_SEED_DEMO=0 to start empty). A real HubSpot token ignores it.
 run: $(STAMP) webchat-assets
@@ -59,7 +68,7 @@ lint: $(STAMP)
 
 # Lint first, then the suite: each test has a time limit (pyproject.toml) and the slowest are
 # listed, so a test that creeps towards it is seen before it fails.
-test: lint webchat-assets browser postgres oidc
+test: lint webchat-assets browser postgres oidc playground
 	$(PY) -m pytest -q -p no:cacheprovider --durations=5
 
 # Each bench is a module run from the repository root, so it imports the app and tests/support

@@ -22,7 +22,6 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
-from botbuilder.core import ConversationState
 from botbuilder.integration.aiohttp import (
     CloudAdapter,
     ConfigurationBotFrameworkAuthentication,
@@ -38,6 +37,7 @@ from bots import ContactBot, StoreStorage
 from bots.failures import on_turn_error, read_activity, store_unavailable
 from bots.inbox import InboxSettings, TurnInbox
 from bots.local_mode import loopback_host_only
+from bots.storage import ThreadedConversationState
 from bots.token_auth import StrictTokenAuthentication, token_before_body
 from config import Settings
 from contacts.budget import BudgetLimits, RequestBudget
@@ -114,7 +114,7 @@ def create_app(
     app[ADAPTER_KEY] = adapter
     store = store if store is not None else open_store(settings)
     app[STORE_KEY] = store
-    conversation_state = ConversationState(StoreStorage(store))
+    conversation_state = ThreadedConversationState(StoreStorage(store))
     client = openai_client if openai_client is not None else build_client(settings)
     inbox = app[INBOX_KEY] = TurnInbox(
         adapter=adapter,

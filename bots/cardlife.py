@@ -11,8 +11,9 @@ an ended card, or on one this conversation does not know, is refused and does no
 How the chat learns the final state depends on the client: Teams (Universal Actions) gets it as
 the answer to the `adaptiveCard/action` invoke, so the bot sends nothing more; every other
 client (Web Chat, the Emulator) gets an update of the card's activity (updateActivity with the
-id its send returned). Ended cards are kept, bounded, so a second Execute of the same card is
-answered with its final state and a refresh shows each viewer the current one.
+id its send returned). Ended cards are kept (bots/endings.py: compact, in the state and in the
+store), so a second Execute of any used card is answered with its final state and a refresh
+shows each viewer the current one.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from botbuilder.core import CardFactory, MessageFactory
 
+from bots.endings import keep_in_state, packed, rebuilt
 from cards.lifecycle import (
     ENDING_ACTIONS,
     INSTRUCTED,
@@ -45,7 +47,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-MAX_ENDED = 12  # final states kept to answer a repeat or a refresh of an ended card
 MAX_VIEWERS = 60  # Teams refreshes a card automatically for at most 60 users
 UNIVERSAL_CHANNELS = frozenset({"msteams"})  # clients that run Action.Execute
 
@@ -182,7 +183,7 @@ class CardLife:
 
     # -- a click ------------------------------------------------------------------------------
 
-    def check(self, value: dict[str, Any], action: str) -> Refused | None:
+    async def check(self, value: dict[str, Any], action: str) -> Refused | None:
         """None when the click may run (then `acting` says on which live card, if any); else
         why not. A click that ends a card must name a live card of this conversation."""
         activity = self._turn.context.activity
@@ -197,14 +198,26 @@ class CardLife:
             if isinstance(entry, dict) and entry.get("id") == card_id:
                 self.acting = Acting(card_id, kind, entry, ends=_ends(kind, action))
                 return None
-        gone = self._book["ended"].get(card_id)
-        if isinstance(gone, dict):
+        gone = await self._ended(card_id)
+        if gone is not None:
             return Refused(
                 str(gone.get("outcome") or Outcome.DONE),
-                gone.get("card"),
+                rebuilt(gone) if self._universal else None,
                 str(gone.get("status") or ""),
             )
         return Refused(Outcome.UNKNOWN, None)
+
+    async def _ended(self, card_id: str) -> dict[str, Any] | None:
+        """What is kept of an ended card: the state's copy, else the store's."""
+        gone = self._book["ended"].get(card_id)
+        if isinstance(gone, dict):
+            return gone
+        archive = self._turn.archive
+        return await archive.get(card_id) if archive is not None else None
+
+    @property
+    def _universal(self) -> bool:
+        return universal_actions(self._turn.context.activity.channel_id)
 
     def act_on_live(self, kind: str) -> None:
         """A typed answer ("cancel", "yes") acts on the live card of `kind`, if there is one."""
@@ -220,13 +233,13 @@ class CardLife:
         if self.acting is not None:
             self.acting.keep = True
 
-    def current(self, card_id: str) -> dict[str, Any] | None:
+    async def current(self, card_id: str) -> dict[str, Any] | None:
         """The card's state now, live or final (a refresh); None when unknown."""
         for entry in self._book["live"].values():
             if isinstance(entry, dict) and entry.get("id") == card_id:
                 return entry.get("card")
-        gone = self._book["ended"].get(card_id)
-        return gone.get("card") if isinstance(gone, dict) else None
+        gone = await self._ended(card_id)
+        return rebuilt(gone) if gone is not None else None
 
     async def finish(self, *, update: bool) -> dict[str, Any] | None:
         """End the card this turn acted on, when its action ended it; its state afterwards
@@ -237,14 +250,14 @@ class CardLife:
             return None
         if acting.replaced_by is not None:  # a new card took its place: that one is live
             card = acting.replaced_by["card"]
-            self._remember(acting.card_id, acting.kind, Outcome.REPLACED, "", card)
+            await self._remember(acting.card_id, acting.kind, Outcome.REPLACED, "", card)
             return acting.replaced_by["card"]  # type: ignore[no-any-return]
         live = self._book["live"].get(acting.kind)
         still_live = isinstance(live, dict) and live.get("id") == acting.card_id
         if not acting.ends or acting.keep:
             if still_live:
                 return acting.entry.get("card")
-            return self.current(acting.card_id)
+            return await self.current(acting.card_id)
         if still_live:
             del self._book["live"][acting.kind]
         acting.final = await self._end(
@@ -268,24 +281,22 @@ class CardLife:
             for data in acting_data(entry.get("card") or {}):
                 if isinstance(data.get("pending_id"), str):
                     turn.data.pending.pop(data["pending_id"], None)
-        self._remember(str(entry.get("id")), kind, outcome, status, final)
+        await self._remember(str(entry.get("id")), kind, outcome, status, final)
         activity_id = entry.get("activity")
         if update and isinstance(activity_id, str) and activity_id:
             await self._replace(activity_id, final)
         return final
 
-    def _remember(
+    async def _remember(
         self, card_id: str, kind: str, outcome: str, status: str, card: dict[str, Any]
     ) -> None:
-        """Keep what a later click on the ended card is told. Only Teams is answered with the
-        final card itself (a repeat Execute, a refresh); elsewhere the status line is enough,
-        and the conversation's state stays small."""
-        book = self._book["ended"]
-        book[card_id] = {"kind": kind, "outcome": outcome, "status": status}
-        if universal_actions(self._turn.context.activity.channel_id):
-            book[card_id]["card"] = card
-        while len(book) > MAX_ENDED:
-            del book[next(iter(book))]
+        """Keep what a later click on the ended card is told (bots/endings.py). Only Teams is
+        answered with the final card itself (a repeat Execute, a refresh); elsewhere the
+        status line is enough."""
+        entry = packed(kind, outcome, status, card if self._universal else None)
+        keep_in_state(self._book["ended"], card_id, entry)
+        if self._turn.archive is not None:
+            await self._turn.archive.put(card_id, entry)
 
     async def _replace(self, activity_id: str, card: dict[str, Any], text: str = "") -> None:
         """Update the card's activity in the chat; a client that cannot is only logged (the

@@ -26,10 +26,13 @@ import cards
 from agent.loop import ContactAgent
 from agent.memory import Encoding
 from bots.access import AccessDecision, AccessPolicy
+from bots.asides import aside
 from bots.cardlife import Refused
+from bots.endings import EndedArchive
 from bots.extensions import MessageExtensions
 from bots.failures import invoke_refusal
 from bots.inbox import delivery_key
+from bots.language import client_locale, turn_language
 from bots.owners import OwnerOfTurn
 from bots.turn import BotTurn
 from bots.typing import typing_while_slow
@@ -133,11 +136,7 @@ class ContactBot(ActivityHandler):
     ) -> BotTurn:
         data: ConversationData = turn_context.turn_state[_DATA_KEY]
         activity = turn_context.activity
-        locale = activity.locale or _client_info_locale(activity)
-        if locale and activity.type == ActivityTypes.message:
-            data.lang = cards.language_for(locale, self._settings.default_language)
-            data.lang_source = "message"
-        lang = data.lang or cards.language_for(locale, self._settings.default_language)
+        lang = turn_language(activity, data, self._settings.default_language)
 
         async def save() -> None:
             await self._accessor.set(turn_context, data.to_dict())
@@ -151,6 +150,11 @@ class ContactBot(ActivityHandler):
             admin=admin,
             save=save,
             owners=self._owners,
+            archive=EndedArchive(
+                self._store,
+                str(activity.channel_id or ""),
+                str(getattr(activity.conversation, "id", None) or ""),
+            ),
         )
 
     def _access(self, turn_context: TurnContext) -> AccessDecision:
@@ -175,18 +179,42 @@ class ContactBot(ActivityHandler):
         self, members_added: list[ChannelAccount], turn_context: TurnContext
     ) -> None:
         if self._access(turn_context).allowed and members_added:
-            await self._router.welcome(self._turn(turn_context))
+            turn = self._turn(turn_context)
+            locale = client_locale(turn_context.activity)
+            if locale:  # a welcome follows the client's locale, when the event says it
+                turn.lang = cards.language_for(locale, self._settings.default_language)
+            await self._router.welcome(turn)
 
     async def on_installation_update_add(self, turn_context: TurnContext) -> None:
         """Teams says the user's locale here (not on the bot-added conversationUpdate): adopt
         it for every later reply, and welcome in it if the welcome has not gone out yet."""
         turn = self._turn(turn_context)
-        locale = turn_context.activity.locale or _client_info_locale(turn_context.activity)
+        locale = client_locale(turn_context.activity)
         if locale:
             turn.data.lang = turn.lang = cards.language_for(locale, self._settings.default_language)
             turn.data.lang_source = "installation"
         if self._access(turn_context).allowed:
             await self._router.welcome(turn)
+
+    async def on_installation_update_remove(self, turn_context: TurnContext) -> None:
+        """Uninstalled: nothing is said (the chat is gone for the bot); a reinstall greets
+        again, and changes still waiting for Confirm are dropped."""
+        self._forget(turn_context)
+
+    async def on_members_removed_activity(
+        self, members_removed: list[ChannelAccount], turn_context: TurnContext
+    ) -> None:
+        """The bot removed from a team or group chat: as an uninstall. Someone else leaving
+        is not the bot's business: no reply."""
+        bot_id = getattr(turn_context.activity.recipient, "id", None)
+        if any(getattr(m, "id", None) == bot_id for m in members_removed or ()):
+            self._forget(turn_context)
+
+    @staticmethod
+    def _forget(turn_context: TurnContext) -> None:
+        data: ConversationData = turn_context.turn_state[_DATA_KEY]
+        data.welcomed = False
+        data.pending.clear()
 
     # -- messages -----------------------------------------------------------------------------
 
@@ -206,6 +234,11 @@ class ContactBot(ActivityHandler):
         except BadSubmit as exc:
             await self._router.bad_submit(turn, exc)
             return
+        kind = aside(activity)
+        if kind:
+            if kind == "attachment" and not _group_chatter(activity):
+                await turn.say(text(turn.lang, "attachment_only"))
+            return  # an inserted card shows itself: nothing to add
         try:
             if value is not None and (value.get("action") is not None or not activity.text):
                 await self._on_submit(turn, value)
@@ -234,7 +267,7 @@ class ContactBot(ActivityHandler):
         if verb == REFRESH_VERB:
             turn = self._turn(turn_context)
             card_id = data.get("card")
-            current = turn.cards.current(card_id) if isinstance(card_id, str) else None
+            current = await turn.cards.current(card_id) if isinstance(card_id, str) else None
             return _card_answer(current or expired_card(turn.lang))
         turn_context.activity.value = {"action": verb, **data}
         await self.on_message_activity(turn_context)
@@ -252,7 +285,7 @@ class ContactBot(ActivityHandler):
         submit = await self._router.accept(turn, value)
         if submit is None:
             return
-        refused = turn.cards.check(value, submit.action.value)
+        refused = await turn.cards.check(value, submit.action.value)
         if refused is not None:
             await self._card_refused(turn, refused)
             return
@@ -306,14 +339,6 @@ def _entity(entity: Any) -> dict[str, Any]:
     props = dict(getattr(entity, "additional_properties", None) or {})
     props["type"] = getattr(entity, "type", None)
     return props
-
-
-def _client_info_locale(activity: Any) -> str:
-    for entity in activity.entities or ():
-        props = _entity(entity)
-        if str(props.get("type") or "").lower() == "clientinfo" and props.get("locale"):
-            return str(props["locale"])
-    return ""
 
 
 def _group_chatter(activity: Any) -> bool:

@@ -7,7 +7,7 @@ HubSpot gets a clear message item, never a hang.
                                 opens: the user's recently seen contacts); answers preview items,
                                 each with the contact card (cards.shared) the user inserts
     composeExtension/queryLink  value.url a pasted link; a contact record of this account gives
-                                its card, anything else an empty result (Teams shows nothing)
+                                its card, anything else `no_preview` (the link stays a link)
 
 The access policy applies as for messages: a refused user gets a `message` result saying so.
 """
@@ -68,6 +68,16 @@ def _result(attachments: list[MessagingExtensionAttachment]) -> InvokeResponse:
     return InvokeResponse(status=200, body=MessagingExtensionResponse(compose_extension=result))
 
 
+def no_preview() -> InvokeResponse:
+    """The answer to a pasted link the bot has no card for: HTTP 200 with an empty response
+    (`{}`, no `composeExtension`). Teams documents only `result` (with a card) and `auth` /
+    `config` answers for link unfurling, no "no preview" result type; a `result` with an empty
+    attachment list is not a documented way to decline (the Agents Playground's link dialog
+    breaks on it), while an invoke acknowledged with nothing in it leaves the link as the
+    user pasted it, as the Bot Framework SDK answers when a bot returns nothing."""
+    return InvokeResponse(status=200, body=MessagingExtensionResponse())
+
+
 def _message(text: str) -> InvokeResponse:
     result = MessagingExtensionResult(type="message", text=text)
     return InvokeResponse(status=200, body=MessagingExtensionResponse(compose_extension=result))
@@ -108,7 +118,7 @@ class MessageExtensions:
         if not access.allowed:
             log.info("message extension refused: %s", access.reason or "not allowed")
             if activity.name == QUERY_LINK:
-                return _result([])  # a pasted link simply stays a link
+                return no_preview()  # a pasted link simply stays a link
             return _message(cards.refusal_text(lang, access.reason))
         user = user_key(str(activity.channel_id or ""), user_id_of(activity))
         try:
@@ -121,7 +131,7 @@ class MessageExtensions:
                     return await self._search(lang, user, _query_text(value))
         except TimeoutError:
             log.info("message extension: HubSpot did not answer in %.1fs", self.answer_seconds)
-            return _result([]) if activity.name == QUERY_LINK else _message(_slow(lang))
+            return no_preview() if activity.name == QUERY_LINK else _message(_slow(lang))
 
     async def _search(self, lang: str, user: str, query: str | None) -> InvokeResponse:
         if not query:
@@ -161,18 +171,18 @@ class MessageExtensions:
     async def _unfurl(self, lang: str, user: str, url: str) -> InvokeResponse:
         links = self._contacts.links
         if links is None:
-            return _result([])
+            return no_preview()
         await links.ready()
         contact_id = links.ours(url)
         if contact_id is None:  # another portal, not a contact record, or links unknown
-            return _result([])
+            return no_preview()
         try:
             contact = await self._contacts.get(contact_id)
         except ContactNotFound:
-            return _result([])
+            return no_preview()
         except ContactsError as exc:
             log.info("link not unfurled: %s", exc.code)
-            return _result([])
+            return no_preview()
         await self._recent.saw(user, [contact.id])
         return _result(await self._items(lang, [contact]))
 

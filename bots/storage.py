@@ -13,8 +13,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from botbuilder.core import Storage
+from botbuilder.core import ConversationState, Storage, TurnContext
 
+from ground.ids import conversation_key
 from store import Store
 
 
@@ -54,3 +55,17 @@ class StoreStorage(Storage):
 
     async def delete(self, keys: list[str]) -> None:
         await self._store.delete(list(keys))
+
+
+class ThreadedConversationState(ConversationState):
+    """The SDK's ConversationState keyed by `channel_id` and the conversation as
+    `ground.ids.conversation_key` names it: a Teams channel thread (`<channel>;messageid=<n>`)
+    reads and writes its channel's state, so a card posted at the channel's root and a press
+    on it that arrives from the thread find the same nonce and live cards."""
+
+    def get_storage_key(self, turn_context: TurnContext) -> object:
+        activity = turn_context.activity
+        conversation = getattr(activity.conversation, "id", None)
+        if not activity.channel_id or not conversation:
+            return super().get_storage_key(turn_context)  # the SDK's own error
+        return f"{activity.channel_id}/conversations/{conversation_key(str(conversation))}"

@@ -19,6 +19,8 @@ from botbuilder.schema import Activity, ActivityTypes
 
 from bots.access import identity_of, user_id_of
 from bots.cardlife import CardLife
+from bots.endings import EndedArchive
+from bots.language import stamped
 from bots.owners import OwnerOfTurn
 from cards import error_text
 from cards.lifecycle import CardKind
@@ -56,6 +58,8 @@ class BotTurn:
     # The acting user's email and HubSpot owner (Teams: the roster, cached); asked only when a
     # write is recorded or an owner is needed, so a read costs no roster call.
     owners: OwnerOfTurn | None = None
+    # Where every ended card is kept (bots/endings.py); None keeps them in the state only.
+    archive: EndedArchive | None = None
     _roster_email: str | None = field(default=None, repr=False)
     cards: CardLife = field(init=False, repr=False)
 
@@ -154,6 +158,8 @@ class BotTurn:
         turn acts on a card of that kind, the new card takes its place in the chat instead of
         coming as a new message (a form shown again with what to fix)."""
         text, card = printable(text), printable(card)
+        if card is not None:  # its buttons carry its language to what follows them
+            card = stamped(card, self.lang)
         card_id = ""
         if card is not None and kind is not None:
             card_id, card = self.cards.prepare(card, kind)

@@ -190,6 +190,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "shorten it.",
         "ko": "메시지가 너무 길어요({length}자, 최대 {limit}자). 줄여서 다시 보내 주세요.",
     },
+    # A message with only a file or an image (bots/asides.py).
+    "attachment_only": {
+        "en": "I can only read typed text and my cards' buttons, not files or images. Type "
+        "what you need, or **help** for examples.",
+        "ko": "파일이나 이미지는 읽지 못해요. 입력한 글과 카드의 버튼만 처리할 수 있어요. "
+        "원하는 작업을 입력하거나 **도움말**을 입력해 예시를 보세요.",
+    },
     "not_understood": {
         "en": "I didn't get that. Press a button, or type **help** for examples.",
         "ko": "잘 모르겠어요. 버튼을 누르거나 **도움말**을 입력해 예시를 보세요.",

@@ -19,9 +19,21 @@ def activity_key(channel: str, conversation: str, activity_id: str | None) -> st
     return f"{channel}/{conversation}/{activity_id}" if activity_id else None
 
 
+def conversation_key(conversation: str) -> str:
+    """The conversation a turn belongs to, as its state, turn lock and claims know it.
+
+    Teams writes a channel thread as `<channel id>;messageid=<root message id>`: a press on a
+    card posted at the channel's root arrives with the thread's id, a reply in a thread with
+    its own. A channel and its threads share one conversation (one state, one nonce, one set
+    of live cards), because a card and the clicks on it must meet in the same state whichever
+    of the two ids each arrives with; replies still go to the thread the activity came from.
+    """
+    return conversation.split(";messageid=", 1)[0]
+
+
 def turn_lock_key(channel: str, conversation: str) -> str:
     """The lock that runs one conversation's turns one at a time, across instances."""
-    return f"turn/{channel}/{conversation}"
+    return f"turn/{channel}/{conversation_key(conversation)}"
 
 
 def create_claim_key(activity: str) -> str:
@@ -36,19 +48,24 @@ def model_create_claim_key(activity: str, who: str) -> str:
 
 def update_claim_key(channel: str, conversation: str, pending_id: str) -> str:
     """A Confirm of one pending update, whichever turn or instance presses it."""
-    return f"update/{channel}/{conversation}/{pending_id}"
+    return f"update/{channel}/{conversation_key(conversation)}/{pending_id}"
 
 
 def paste_claim_key(channel: str, conversation: str, list_id: str, row: int) -> str:
     """One row of a pasted list, written by Create all or by the Confirm of its updates."""
-    return f"paste/{channel}/{conversation}/{list_id}/{row}"
+    return f"paste/{channel}/{conversation_key(conversation)}/{list_id}/{row}"
 
 
 def held_create_claim_key(channel: str, conversation: str, held_id: str) -> str:
     """A "Create anyway" of one create held for possible duplicates, whichever turn presses it."""
-    return f"create/{channel}/{conversation}/held/{held_id}"
+    return f"create/{channel}/{conversation_key(conversation)}/held/{held_id}"
 
 
 def merge_claim_key(channel: str, conversation: str, held_id: str) -> str:
     """A Confirm of one merge preview, whichever turn or instance presses it."""
-    return f"merge/{channel}/{conversation}/{held_id}"
+    return f"merge/{channel}/{conversation_key(conversation)}/{held_id}"
+
+
+def ended_card_key(channel: str, conversation: str, card_id: str) -> str:
+    """A used card's final state, kept to answer a refresh or a repeated press of it."""
+    return f"ended-card/{channel}/{conversation_key(conversation)}/{card_id}"

@@ -75,5 +75,5 @@ async def test_pending_confirm_survives_a_bot_restart(tmp_path, channel):
         assert heading(reply.cards[0]) == "연락처를 수정했어요" and ended.updated
         assert (await bot.contacts.get(jane.id)).get("company") == "Globex"
         chat.locale = None  # a message that says nothing about its locale...
-        (reply,) = await chat.say("help")  # ...is answered in the remembered language
+        (reply,) = await chat.say("?")  # ...nor its language: the remembered one
         assert heading(reply.cards[0]) == "사용 방법"

@@ -75,11 +75,15 @@ async def test_korean_conversation_end_to_end(tmp_path, channel):
         assert reply.text.startswith("카드에서 보낸 내용을 이해하지 못했어요")
 
 
-async def test_the_message_locale_switches_the_language(tmp_path, channel):
+async def test_a_click_follows_the_cards_language_and_a_typed_line_its_own(tmp_path, channel):
+    """The client's locale no longer switches the language: a button answers in its card's
+    language (issue 26), a typed line in the language it is written in."""
     async with running_app(test_settings(tmp_path)) as bot:
         chat = Conversation(bot, channel, locale="en-US")
         (welcome,) = await chat.start()
         assert welcome.text.startswith("Hi!")
         chat.locale = "ko-KR"
         (reply,) = await chat.click(action_data(welcome.cards[0], "Search contacts"))
-        assert reply.text.startswith("연락처 검색")
+        assert reply.text.startswith("Search contacts")
+        (reply,) = await chat.say("연락처 검색")
+        assert HANGUL.search(reply.text or heading(reply.cards[0]))

@@ -306,19 +306,7 @@ async def test_a_real_hubspot_record_link_of_this_portal_unfurls(bot):
     assert previews(await invoke(bot, query_link(eu, locale="ko-KR"))) == ["Jane Doe"]
 
 
-@pytest.mark.parametrize(
-    "url",
-    [
-        f"https://app.hubspot.com/contacts/{LOCAL_PORTAL_ID + 1}/record/0-1/{{id}}",  # foreign
-        f"https://app.hubspot.com/contacts/{LOCAL_PORTAL_ID}/record/0-1/999999",  # missing
-        f"https://app.hubspot.com/contacts/{LOCAL_PORTAL_ID}/record/0-2/{{id}}",  # a company
-        f"https://app.hubspot.com/contacts/{LOCAL_PORTAL_ID}/objects/0-1/views/all/list",
-        f"https://evil.example.com/contacts/{LOCAL_PORTAL_ID}/record/0-1/{{id}}",
-    ],
-)
-async def test_other_links_get_no_card_and_no_error(bot, url):
-    result = await invoke(bot, query_link(url.format(id=bot.jane.id)))
-    assert result == {"type": "result", "attachmentLayout": "list", "attachments": []}
+# Other links (another portal, a missing record, a company...): tests/bots/test_teams_unfurl.py
 
 
 # -- the links themselves ------------------------------------------------------------------------

@@ -72,8 +72,10 @@ async def test_teams_welcome_waits_for_nothing_and_adopts_the_installation_local
         )
         assert (await bot.post(install)).status in (200, 201, 202)
         assert len(channel.messages(chat.conversation_id)) == 1  # no second welcome
-        # A later activity that says nothing about the locale is answered in Korean.
-        message = act.teams_message(chat.conversation_id, channel.service_url, "help", None)
+        # A later activity that says nothing about the locale (nor its language: "?" is help
+        # in any language; a typed English word would be answered in English) is answered
+        # in Korean.
+        message = act.teams_message(chat.conversation_id, channel.service_url, "?", None)
         message.pop("entities")
         assert (await bot.post(message)).status in (200, 201, 202)
         help_reply = channel.messages(chat.conversation_id)[-1]

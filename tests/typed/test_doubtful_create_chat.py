@@ -73,18 +73,31 @@ DOUBTFUL = [
         {"lastname": "김", "firstname": "하나", "email": "hana@kakao"},
         ["입력한 이메일: hana@kakao — 올바른 이메일 주소가 아니에요"],
     ),
+    # A pasted signature goes to the paste reader (issue 27): its form says what was read.
     (
         "en-US",
         "add\nBest regards,\nTom Bad\nSales Director, Bad Corp\ntom@badcorp.com\n+1 415 555 0142",
-        {"firstname": "Tom", "lastname": "Bad", "email": "tom@badcorp.com"},
-        ["This looks like pasted text (a signature?), so I saved nothing"],
+        {
+            "firstname": "Tom",
+            "lastname": "Bad",
+            "email": "tom@badcorp.com",
+            "company": "Bad Corp",
+            "jobtitle": "Sales Director",
+        },
+        ["Read from your paste: First name, Last name, Email, Phone, Company, Job title."],
     ),
     (
         "ko-KR",
         "연락처 추가\n감사합니다.\n김민수 드림\n한빛소프트 영업팀 과장\n"
         "minsu@hanbit.kr\n010-1234-5678",
-        {"lastname": "김", "firstname": "민수", "email": "minsu@hanbit.kr", "jobtitle": "과장"},
-        ["붙여 넣은 글(서명 등)처럼 보여서 아무것도 저장하지 않았어요."],
+        {
+            "lastname": "김",
+            "firstname": "민수",
+            "email": "minsu@hanbit.kr",
+            "company": "한빛소프트",
+            "jobtitle": "영업팀 과장",
+        },
+        ["붙여 넣은 글에서 읽은 항목:"],
     ),
 ]
 
