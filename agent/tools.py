@@ -15,6 +15,8 @@ returns is always a compact JSON string for the model, including the errors it c
     refused         a rule says no (a second update in one turn; a write by a read-only
                     user, whose turn offers only SearchContact: a model may call the others
                     anyway, so the rule is kept here and not only in the tool list)
+    ungrounded      a value to write that neither the user nor a tool result gave ("field"
+                    names it; agent/guards.py): invented values are refused, never written
 
 Infrastructure failures (`HubSpotUnavailable`, `RateLimited`) are not the model's to fix: they
 propagate, and the loop ends the turn with a clear message.
@@ -33,6 +35,7 @@ from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from agent.guards import Grounding
 from contacts.errors import (
     ContactNotFound,
     ContactsError,
@@ -184,8 +187,10 @@ class ContactTools:
         region: str | None = None,
         read_only: bool = False,
         create_guard: CreateGuard | None = None,
+        grounding: Grounding | None = None,
     ) -> None:
         self._contacts = contacts
+        self._grounding = grounding
         self._read_only = read_only
         self._guard = create_guard
         self._known: set[str] = {str(i) for i in known_ids}
@@ -199,6 +204,8 @@ class ContactTools:
         for c in contacts:
             self.seen_ids.add(c.id)
             self._known.add(c.id)
+            if self._grounding is not None:
+                self._grounding.add_shown(c.get(k) for k in EDITABLE_PROPERTIES)
 
     async def call(self, name: str, arguments: str) -> str:
         """Run one tool call; the result is for the model. Raises only HubSpotUnavailable and
@@ -222,6 +229,16 @@ class ContactTools:
                 for e in exc.errors()[:3]
             )
             return _error("bad_arguments", problems)
+        if self._grounding is not None and isinstance(args, CreateContact | UpdateContact):
+            field = self._grounding.first_ungrounded(args.properties)
+            if field is not None:
+                return _error(
+                    "ungrounded",
+                    f"The user never gave this {field} ({args.properties[field]!r}). Never "
+                    "invent or guess a value: leave the field out, or ask the user. "
+                    "Nothing was written.",
+                    field=field,
+                )
         try:
             if isinstance(args, SearchContact):
                 return await self._search(args)
