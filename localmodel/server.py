@@ -43,6 +43,8 @@ class ServerOptions:
     threads: int = 2
     context: int = 8192
     api_key: str = ""  # empty: the server checks no key (it listens on loopback only)
+    # The template digest that means "a Qwen2.5 model": TEMPLATE is made for it.
+    ours_for_template: str = QWEN25_TEMPLATE_SHA256
 
     @classmethod
     def from_env(cls, binary: Path, gguf: Path) -> ServerOptions:
@@ -67,7 +69,7 @@ class ServerOptions:
     @property
     def uses_our_template(self) -> bool:
         try:
-            return template_digest(self.gguf) == QWEN25_TEMPLATE_SHA256
+            return template_digest(self.gguf) == self.ours_for_template
         except (NotGGUF, OSError):
             return False
 
