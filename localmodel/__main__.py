@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -71,6 +72,8 @@ def main(argv: list[str] | None = None) -> int:
             print_settings(opts)
             return 0
         server = LocalServer(opts, log_file=folder() / "server.log")
+        # A plain `kill` must stop the server too, not leave it running without us.
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         print(f"starting llama-server on {opts.host}:{opts.port} (log: {folder()}/server.log) ...")
         server.start()
         print_settings(opts)
