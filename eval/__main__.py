@@ -78,7 +78,7 @@ async def evaluate(
                 except Exception as exc:  # noqa: BLE001 - one broken run must not lose the rest
                     result = TaskRun(task, run, Grade(problems=[f"harness error: {exc!r}"]))
                 done.append(result)
-                verdict = "pass" if result.passed else "FAIL"
+                verdict = "pass" if result.passed else f"FAIL: {result.grade.problems[0]}"
                 print(
                     f"[{len(done)}/{total}] {task.id} run {run}: {verdict} "
                     f"({time.monotonic() - began:.1f} s)",
