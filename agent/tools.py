@@ -29,13 +29,13 @@ lookup proves exists: a made-up id is refused, not written.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Collection, Mapping
 from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from agent.guards import Grounding
+from agent.search import search_choices
 from contacts.errors import (
     ContactNotFound,
     ContactsError,
@@ -44,11 +44,10 @@ from contacts.errors import (
     InvalidContact,
     RateLimited,
 )
-from contacts.model import EDITABLE_PROPERTIES, Contact, PendingUpdate, SearchCriteria
+from contacts.model import EDITABLE_PROPERTIES, Contact, PendingUpdate
 from contacts.service import ContactsService
 
 MAX_RESULTS = 10
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PROPERTIES_HELP = "Only these keys: " + ",".join(EDITABLE_PROPERTIES)
 
 
@@ -279,13 +278,17 @@ class ContactTools:
         if not query and not args.filters:
             return _error("bad_arguments", "Give a query or at least one filter.")
         filters = tuple(f.model_dump() for f in args.filters)
-        # An email is matched exactly, not as free text: that is what the user means by it.
-        criteria = (
-            SearchCriteria(email=query, filters=filters)
-            if _EMAIL.match(query)
-            else SearchCriteria(text=query, filters=filters)
-        )
-        page = await self._contacts.search(criteria, limit=args.limit)
+        choices = search_choices(query, filters)
+        for i, criteria in enumerate(choices):
+            last = i == len(choices) - 1
+            try:
+                page = await self._contacts.search(criteria, limit=args.limit, region=self._region)
+            except InvalidContact:
+                if last:
+                    raise
+                continue
+            if page.results or last:
+                break
         results = list(page.results)[: args.limit]
         self._see(*results)
         self.found = results
