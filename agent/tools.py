@@ -278,23 +278,26 @@ class ContactTools:
         if not query and not args.filters:
             return _error("bad_arguments", "Give a query or at least one filter.")
         filters = tuple(f.model_dump() for f in args.filters)
-        choices = search_choices(query, filters)
-        for i, criteria in enumerate(choices):
-            last = i == len(choices) - 1
+        results: list[Contact] = []
+        total = 0
+        problem: InvalidContact | None = None
+        for criteria in search_choices(query, filters):
             try:
                 page = await self._contacts.search(criteria, limit=args.limit, region=self._region)
-            except InvalidContact:
-                if last:
-                    raise
+            except InvalidContact as exc:  # e.g. not searchable as a name: the next may be
+                problem = exc
                 continue
-            if page.results or last:
-                break
-        results = list(page.results)[: args.limit]
+            known = {c.id for c in results}
+            results += [c for c in page.results if c.id not in known]
+            total = max(total, page.total, len(results))
+        if problem is not None and not results:
+            raise problem
+        results = results[: args.limit]
         self._see(*results)
         self.found = results
-        out: dict[str, Any] = {"total": page.total, "contacts": [contact_brief(c) for c in results]}
-        if page.total > len(results):
-            out["note"] = f"{page.total - len(results)} more; ask the user to narrow the search."
+        out: dict[str, Any] = {"total": total, "contacts": [contact_brief(c) for c in results]}
+        if total > len(results):
+            out["note"] = f"{total - len(results)} more; ask the user to narrow the search."
         return dumps(out)
 
     async def _create(self, args: CreateContact) -> str:
