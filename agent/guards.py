@@ -18,6 +18,11 @@ How "comes from" is judged, forgiving what the app normalizes anyway:
     anything else    contained in the user's words, case, spaces and punctuation aside
                      ("김" and "민준" from "김민준", "Sales Director" from "sales director")
 
+**Truthful replies.** A model says "The title has been updated" with no tool call at all, or
+"saved" when it only prepared a change that waits for Confirm. `claims_write` spots a reply that
+says something was saved, created, updated or deleted; the loop then sends the agent's own
+words instead (nothing was changed / the change waits for Confirm).
+
 **Tool calls written as text.** Some models (Qwen2.5 1.5B among them) write the call as a bare or
 fenced JSON object `{"name": ..., "arguments": {...}}` instead of using the tool-call channel.
 `text_tool_call` reads such an answer as the call it is, when the name is one of the offered
@@ -118,3 +123,21 @@ def text_tool_call(content: str | None, tool_names: Collection[str]) -> tuple[st
         if isinstance(args, dict):
             return str(data["name"]), json.dumps(args, ensure_ascii=False)
     return None
+
+
+_CLAIM_EN = re.compile(
+    r"\b(?:has|have|had|was|were|is|are)\s+(?:now\s+|already\s+)?(?:been\s+)?"
+    r"(?:successfully\s+)?"
+    r"(?:updated|saved|created|added|changed|deleted|removed|confirmed)\b"
+    r"|\bI(?:'ve|\s+have)?\s+(?:successfully\s+)?"
+    r"(?:updated|saved|created|added|changed|deleted|removed|confirmed)\b",
+    re.IGNORECASE,
+)
+_CLAIM_KO = re.compile(
+    r"(?:업데이트|저장|생성|추가|변경|수정|삭제|등록|확인)(?:했|하였|되었|됐|완료)"
+)
+
+
+def claims_write(reply: str) -> bool:
+    """Does the reply say a change was made ("has been updated", "I've added", "저장했습니다")?"""
+    return bool(_CLAIM_EN.search(reply) or _CLAIM_KO.search(reply))

@@ -16,7 +16,9 @@ A bounded loop, whatever the model does (small local models loop, repeat and gar
 - a tool call written as JSON text (bare, fenced or in <tool_call> tags) is read as the call it
   is (agent/guards.py), instead of being shown to the user;
 - with `grounded_writes` (the default), values the model writes must come from the user's
-  messages or from contacts the tools returned (agent/guards.py).
+  messages or from contacts the tools returned (agent/guards.py);
+- a reply that claims a write this turn did not make ("has been updated" with nothing written,
+  "saved" for a change that waits for Confirm) is replaced by what did happen.
 
 `timeout_seconds` is the budget of a whole turn's model calls (each call gets what is left), so
 a user waits at most that long for the model however many steps it takes; tool calls are not
@@ -51,7 +53,7 @@ if TYPE_CHECKING:
     from openai.types.chat import ChatCompletionMessageParam, ChatCompletionToolUnionParam
 
 from agent import prompts
-from agent.guards import Grounding, text_tool_call
+from agent.guards import Grounding, claims_write, text_tool_call
 from agent.memory import Encoding, HistoryWindow, load_encoding
 from agent.tools import ContactTools, CreateGuard, tool_specs
 from contacts.errors import HubSpotRejectedToken, HubSpotUnavailable, RateLimited
@@ -163,7 +165,7 @@ class ContactAgent:
             )
             log.warning("agent turn ended: HubSpot %s", type(exc).__name__)
             return self._turn(tools, self._failure_reply(key, tools, lang), failed=True)
-        return self._turn(tools, reply)
+        return self._turn(tools, self._truthful(reply, tools, lang))
 
     async def _loop(
         self,
@@ -273,6 +275,19 @@ class ContactAgent:
         if not response.choices:
             raise _TurnFailed("model_error")
         return response.choices[0].message
+
+    @staticmethod
+    def _truthful(reply: str, tools: ContactTools, lang: str) -> str:
+        """The model's reply, unless it claims a write this turn did not make: then what did
+        happen, in the agent's own words (a create this turn made, or one made before that this
+        turn met again, is true to claim)."""
+        if tools.created is not None or tools.done_before or not claims_write(reply):
+            return reply
+        log.info("replaced a reply that claimed a write that did not happen")
+        if tools.pending_update is not None:
+            name = tools.pending_update.display_name or f"#{tools.pending_update.contact_id}"
+            return prompts.message("update_awaits_confirm", lang, name=name)
+        return prompts.message("nothing_written", lang)
 
     @staticmethod
     def _failure_reply(key: str, tools: ContactTools, lang: str) -> str:

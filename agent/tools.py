@@ -198,6 +198,9 @@ class ContactTools:
         self.found: list[Contact] = []
         self.created: Contact | None = None
         self.pending_update: PendingUpdate | None = None
+        # A create the model asked for was made before (a redelivered turn) or the contact
+        # exists (a duplicate): "was already added" is then true to say.
+        self.done_before = False
 
     def _see(self, *contacts: Contact) -> None:
         for c in contacts:
@@ -258,6 +261,7 @@ class ContactTools:
     def _duplicate(self, exc: DuplicateContact, *, creating: bool) -> str:
         """The existing contact goes to the model (to point the user to it) and to the bot."""
         extra: dict[str, Any] = {}
+        self.done_before = self.done_before or creating
         if exc.existing is not None:
             self._see(exc.existing)
             self.found = [exc.existing]
@@ -305,6 +309,7 @@ class ContactTools:
         if guard is not None:
             earlier = await guard.before(args.properties)
             if earlier is not None:
+                self.done_before = True
                 return _error("already_done", f"{earlier} Nothing was created now; say so.")
         try:
             owner = await guard.owner_id() if guard is not None else None
