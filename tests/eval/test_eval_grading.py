@@ -95,31 +95,34 @@ async def test_the_wrong_value_fails_and_unconfirmed_work_does_not_count(
     assert result.grade.problems == ["bob.jobtitle is 'Sales Manager', expected 'Sales Director'"]
 
 
-async def test_an_invented_value_fails_the_run_and_is_listed(
+async def test_a_value_the_user_did_not_give_fails_the_run_and_is_listed(
     model: ScriptedOpenAI, endpoint: Endpoint
 ) -> None:
+    """The agent lets the model copy a value from a contact it found (Jane's company); the
+    grader counts only the user's own words."""
     task = Task(
         id="create",
         lang="en",
         category="create",
         seed={"jane": JANE},
-        steps=("add Lena Fischer, lena@brightwave.de", CONFIRM),
+        steps=("add Lena Fischer, lena@brightwave.de, she works with Jane Doe", CONFIRM),
         created=({"name": "Lena Fischer", "email": "lena@brightwave.de"},),
     )
     props = {"firstname": "Lena", "lastname": "Fischer", "email": "lena@brightwave.de"}
     model.script(
-        tool_call("CreateContact", {"properties": {**props, "city": "Berlin"}}),
+        tool_call("SearchContact", {"query": "jane.doe@acme.com"}),
+        tool_call("CreateContact", {"properties": {**props, "company": "Acme"}}),
         text("Added Lena."),
     )
 
     result = await run_task(task, endpoint)
 
     assert not result.passed
-    assert [(w.field, w.value) for w in result.grade.ungrounded] == [("city", "Berlin")]
+    assert [(w.field, w.value) for w in result.grade.ungrounded] == [("company", "Acme")]
     assert result.unpreviewed == 1  # the model's create was written at once
     table = render([result], 1, heading="one run")
     assert "values written that the user did not give: 1" in table
-    assert "create lena@brightwave.de city='Berlin'" in table
+    assert "create lena@brightwave.de company='Acme'" in table
 
 
 async def test_what_the_user_was_not_shown_fails_the_run(
