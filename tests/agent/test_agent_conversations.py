@@ -196,7 +196,7 @@ async def test_invalid_email_goes_back_to_the_model_which_fixes_it(stack: AgentS
         text("Added Ana."),
     )
 
-    turn = await stack.agent().run("add Ana ana@example", history=[], lang="en", known_ids=())
+    turn = await stack.agent().run("add Ana ana@example.com", history=[], lang="en", known_ids=())
 
     error, created = stack.openai.requests[-1].tool_results()
     assert error["error"] == "invalid" and error["field"] == "email"

@@ -56,18 +56,14 @@ async def test_instructions_inside_contact_data_cause_no_write(stack: AgentStack
     # The injected text reached the model only as a JSON tool result (data).
     search_result = stack.openai.requests[1].tool_results()[0]
     assert INJECTION in [c.get("company") for c in search_result["contacts"]]
-    # Nothing was written, and at most one update waits for the user's Confirm.
+    # Nothing was written or prepared: the values came from contact data, not from the user
+    # (agent/guards.py), so each write is refused back to the model, naming the field.
     assert await stack.snapshot() == before
     results = stack.openai.requests[-1].tool_results()[1:]
-    assert [r.get("status") or r["error"] for r in results] == [
-        "awaiting_confirmation",
-        "refused",
-        "refused",
-        "refused",
-        "refused",
+    assert [(r["error"], r["field"]) for r in results] == [("ungrounded", "phone")] * 4 + [
+        ("ungrounded", "company")
     ]
-    pending = turn.pending_update
-    assert pending is not None and pending.contact_id == mallory.id
+    assert turn.pending_update is None
 
 
 async def test_a_read_only_turn_offers_search_only_and_refuses_writes(stack: AgentStack) -> None:
