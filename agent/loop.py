@@ -43,7 +43,7 @@ import asyncio
 import json
 import logging
 import time
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
@@ -125,10 +125,13 @@ class ContactAgent:
         known_ids: Collection[str],
         read_only: bool = False,
         create_guard: CreateGuard | None = None,
+        focus: Sequence[str] = (),
     ) -> AgentTurn:
-        """Answer one user message. `history` is the stored window (trimmed again here, so a
-        stale or oversized state cannot blow the budget); `known_ids` are ids the conversation
-        has seen in results, the only ones UpdateContact takes without a fresh lookup.
+        """Answer one user message. `focus`: the ids of the contacts the conversation is talking
+        about ("her"), given to the model as context (flows/state.py). `history` is the stored
+        window (trimmed again here, so a stale or oversized state cannot blow the budget);
+        `known_ids` are ids the conversation has seen in results, the only ones UpdateContact
+        takes without a fresh lookup.
         `read_only`: the model is offered SearchContact only, and a create or update it asks
         for anyway is refused as a tool error (nothing is written or prepared).
         `create_guard` stands around every create (the bot claims and records it)."""
@@ -145,6 +148,7 @@ class ContactAgent:
         messages: list[dict[str, Any]] = [
             {"role": "system", "content": prompts.system_prompt(lang, read_only=read_only)},
             *HistoryWindow(history, encoding=self._encoding).messages(),
+            *([{"role": "system", "content": prompts.focus_note(focus)}] if focus else []),
             {"role": "user", "content": text},
         ]
         try:

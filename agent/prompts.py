@@ -10,6 +10,8 @@ matters because contact fields are typed by anyone who ever filled in a form.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 LANGUAGE_NAMES = {"en": "English", "ko": "Korean (한국어)"}
 
 SYSTEM_PROMPT = """\
@@ -113,6 +115,18 @@ _MESSAGES: dict[str, dict[str, str]] = {
         "ko": "{name} 연락처의 변경 내용이 확인을 기다리고 있습니다.",
     },
 }
+
+
+def focus_note(contact_ids: Sequence[str]) -> str:
+    """The contacts the conversation is talking about, said just before the user's message (not
+    in the system prompt, so the prompt's prefix stays the same and servers can reuse it).
+    Context only: an update the model prepares still waits for the user's Confirm."""
+    ids = ", ".join(contact_ids)
+    return (
+        f"Contacts in focus (the ones just shown, newest first): {ids}. 'her', 'him', 'them', "
+        "'this one', '그분' and a change naming no contact mean these ids; with several, ask "
+        "which one."
+    )
 
 
 def message(key: str, lang: str, **values: str) -> str:

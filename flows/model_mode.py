@@ -122,6 +122,7 @@ class ModelMode:
             known_ids=tuple(turn.data.known_ids),
             read_only=turn.read_only,
             create_guard=ClaimedCreates(turn, self._ledger),
+            focus=tuple(turn.data.focused()),
         )
         turn.data.remember_ids(sorted(result.seen_ids))
         remember(turn, "user", message, self._encoding)
