@@ -6,7 +6,8 @@ at all instead of "I didn't get that".
   `<span class="inline-compose-card" ...>` with the card attached. The user shared a contact;
   the card already shows it, so the bot says nothing.
 - attachments without words (a file, an image): the bot reads typed text and its own cards'
-  buttons only, and says so once for that message.
+  buttons only, and says so once for that message. A vCard (text/vcard, or a file named
+  .vcf) is a request: the paste flow (flows/paste.py) previews it.
 
 Reactions, edits and deletions of messages (messageReaction, messageUpdate, messageDelete) are
 never requests either: the activity handler leaves them unanswered.
@@ -20,6 +21,7 @@ from typing import Any, Literal
 INSERTED_CARD = re.compile(r"<span[^>]{0,500}class=\"inline-compose-card\"", re.IGNORECASE)
 _TAGS = re.compile(r"<[^>]{0,2000}>")
 _SAMPLE_CHARS = 4000
+VCARD_TYPES = frozenset({"text/vcard", "text/x-vcard", "text/directory"})
 
 Aside = Literal["", "inserted_card", "attachment"]
 
@@ -32,9 +34,19 @@ def aside(activity: Any) -> Aside:
     if INSERTED_CARD.search(message):
         return "inserted_card"
     words = _TAGS.sub(" ", message).replace("&nbsp;", " ").strip()
-    if not words and _shared(activity.attachments):
+    if not words and _shared(activity.attachments) and not _vcards(activity.attachments):
         return "attachment"
     return ""
+
+
+def _vcards(attachments: Any) -> bool:
+    """Whether one of the attachments is a vCard, by its type or its file name."""
+    for attachment in attachments or ():
+        content_type = str(getattr(attachment, "content_type", None) or "").lower()
+        name = str(getattr(attachment, "name", None) or "").lower()
+        if content_type in VCARD_TYPES or name.endswith(".vcf"):
+            return True
+    return False
 
 
 def _shared(attachments: Any) -> bool:

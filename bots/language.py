@@ -61,8 +61,10 @@ def card_language(value: Any) -> str:
 
 def written_language(text: str) -> str:
     """'ko' for a line with Hangul, 'en' for one with English words, '' for one with
-    neither (an email, a number, a mention alone)."""
-    text = text[:SAMPLE_CHARS]
+    neither (an email, a number, a mention alone). A message of several lines (a paste: a
+    list, a signature) is read by its first line: a list of Korean names under an English
+    header is not the user writing Korean."""
+    text = next((line for line in text.splitlines() if line.strip()), "")[:SAMPLE_CHARS]
     if has_hangul(text):
         return "ko"
     words = _NOT_WORDS.sub(" ", text)
