@@ -162,6 +162,11 @@ class ContactsService:
             await self._links_ready()
         return [self._linked(c) for c in found]
 
+    def search_is_free(self) -> bool:
+        """Would a search leave at once (HubSpot's 5 a second has room, nobody queues)? Checks
+        that are worth a search only when it costs no wait ask this first."""
+        return self._adapter.search_is_free()
+
     async def get(self, contact_id: str) -> Contact:
         """Raises ContactNotFound."""
         key = str(contact_id).strip()

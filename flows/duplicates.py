@@ -48,6 +48,11 @@ class DuplicateFlow:
             return False
         if not any(values.get(k) for k in ("firstname", "lastname", "phone", "mobilephone")):
             return False  # only an email: the create's own check is the one that counts
+        if not self._contacts.search_is_free():
+            # HubSpot's 5 searches a second are all taken (a busy team): the create goes on
+            # with its own same-email check rather than queue every create behind the others.
+            log.info("duplicate check before a create skipped: the search budget is busy")
+            return False
         try:
             found = await self._contacts.duplicates.before_create(values, region=turn.region)
         except ContactsError as exc:
