@@ -118,11 +118,6 @@ class ConversationData:
         props = waiting.get("properties")
         return {str(k): str(v) for k, v in props.items()} if isinstance(props, dict) else {}
 
-    def peek_waiting(self, *, now: float | None = None) -> bool:
-        now = time.time() if now is None else now
-        at = float(self.waiting.get("at") or 0) if self.waiting else 0.0
-        return bool(self.waiting) and now - at <= WAITING_SECONDS
-
     # -- pending updates ----------------------------------------------------------------------
 
     def add_pending(self, pending: PendingUpdate) -> str:
