@@ -189,15 +189,44 @@ async def test_a_channel_thread_gets_its_answer_in_the_thread(page):
     await pw_expect(results_posts).to_have_count(1)
 
 
-async def test_a_group_chat_with_an_at_mention(page):
+async def open_group_chat(page: Page) -> None:
+    """Switch to the group chat and wait for its own welcome: the Playground installs the bot
+    there on the first visit (a second conversationUpdate in its log), and its welcome card
+    looks like the personal chat's."""
     await page.get_by_text("Group Chat", exact=True).first.click()
-    # The group chat gets its own welcome (its installation events).
-    await pw_expect(page.get_by_text(WELCOME)).to_have_count(1, timeout=TIMEOUT_MS)
+    installed = page.get_by_text("conversationUpdate 202", exact=True)
+    await pw_expect(installed).to_have_count(2, timeout=TIMEOUT_MS)
+    sent = page.get_by_text("User Application -> Microsoft 365 Agents Playground message 202")
+    await pw_expect(sent).to_have_count(2, timeout=TIMEOUT_MS)  # the group chat's welcome
+    await see(page, WELCOME)
+
+
+async def test_a_group_chat_with_an_at_mention(page):
+    await open_group_chat(page)
     await mention_and_say(page, page.get_by_role("textbox"), "find jane@acme.com")
     await see(page, "Search results")
     await see(page, "jane@acme.com")
     assert await page.get_by_text("I didn't get that").count() == 0
     await shot(page, "group-mention")
+    # The answer went to the group chat, not to the personal chat.
+    await page.get_by_text("Personal Chat", exact=True).first.click()
+    await see(page, WELCOME)
+    assert await page.get_by_text("Search results").count() == 0
+
+
+async def test_a_confirmation_in_a_group_chat_ends_for_everyone(page, app):
+    """In a group chat the used card's message is edited too (issue 26, 6): the Playground
+    logs that update (PUT, 200) after the invoke; in Teams the other members see it."""
+    await open_group_chat(page)
+    await mention_and_say(page, page.get_by_role("textbox"), "update jane@acme.com company Globex")
+    await see(page, "Acme → Globex")
+    edits = page.get_by_text("message 200", exact=True)
+    assert await edits.count() == 0
+    await press(page, "Confirm")
+    await see(page, "Saved by Alex Wilber")
+    await pw_expect(edits).to_have_count(1, timeout=TIMEOUT_MS)
+    await shot(page, "group-confirmed")
+    assert writes(app) == 1
 
 
 async def test_a_compose_box_search_inserts_the_contact(page):
