@@ -2,8 +2,9 @@
 `make playground`), driven in Chromium as a person would use Teams, against the real app and
 the local HubSpot: each welcome button, a search, a create and an update through their forms
 (the update's Confirm ends the card in place; a second Confirm writes nothing), a channel
-thread, a group chat with an @mention, the compose box's search (the message extension) and a
-reinstall that greets again.
+thread, a group chat with an @mention, a Confirm in a group chat (the card's message is edited
+for everyone), the compose box's search (the message extension) and a reinstall that greets
+again.
 
 The Playground's user is Alex Wilber and its locale is en-US (tests/playground/
 .m365agentsplayground.yml); the Korean paths stay covered by the HTTP tests (tests/bots/).
@@ -84,6 +85,12 @@ def field(page: Page, label: str) -> Locator:
 
 async def press(page: Page, button: str) -> None:
     await page.get_by_role("button", name=button, exact=True).last.click()
+
+
+def compose_box(where: Page | Locator) -> Locator:
+    """The message box at the bottom of a chat (or of a channel post's thread): the one
+    editable text area, not a card's inputs (which are textboxes too)."""
+    return where.locator('[contenteditable="true"][role="textbox"]').last
 
 
 async def mention_and_say(page: Page, box: Locator, text: str) -> None:
@@ -180,7 +187,7 @@ async def test_a_channel_thread_gets_its_answer_in_the_thread(page):
     # Each channel post is a group with its own reply box: the welcome's thread.
     welcome_post = page.get_by_role("group").filter(has_text=WELCOME)
     await pw_expect(welcome_post).to_have_count(1, timeout=TIMEOUT_MS)
-    await mention_and_say(page, welcome_post.get_by_role("textbox"), "find jane@acme.com")
+    await mention_and_say(page, compose_box(welcome_post), "find jane@acme.com")
     await see(welcome_post, "Search results")
     await see(welcome_post, "jane@acme.com")
     await shot(page, "channel-thread")
@@ -203,7 +210,7 @@ async def open_group_chat(page: Page) -> None:
 
 async def test_a_group_chat_with_an_at_mention(page):
     await open_group_chat(page)
-    await mention_and_say(page, page.get_by_role("textbox"), "find jane@acme.com")
+    await mention_and_say(page, compose_box(page), "find jane@acme.com")
     await see(page, "Search results")
     await see(page, "jane@acme.com")
     assert await page.get_by_text("I didn't get that").count() == 0
@@ -218,7 +225,7 @@ async def test_a_confirmation_in_a_group_chat_ends_for_everyone(page, app):
     """In a group chat the used card's message is edited too (issue 26, 6): the Playground
     logs that update (PUT, 200) after the invoke; in Teams the other members see it."""
     await open_group_chat(page)
-    await mention_and_say(page, page.get_by_role("textbox"), "update jane@acme.com company Globex")
+    await mention_and_say(page, compose_box(page), "update jane@acme.com company Globex")
     await see(page, "Acme → Globex")
     edits = page.get_by_text("message 200", exact=True)
     assert await edits.count() == 0
@@ -247,7 +254,7 @@ async def test_a_compose_box_search_inserts_the_contact(page):
     await see(page, "jane@acme.com")
     # The bot answers an inserted card with nothing (issue 26, 3); a typed command after it
     # is answered in turn, so by then any answer to the card would be on the page.
-    await page.get_by_role("textbox").click()
+    await compose_box(page).click()
     await page.keyboard.type("find jane@acme.com")
     await page.keyboard.press("Enter")
     await see(page, "Search results")
