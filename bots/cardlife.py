@@ -9,11 +9,16 @@ live card runs; the card then ends with its outcome (saved, cancelled, created..
 an ended card, or on one this conversation does not know, is refused and does nothing.
 
 How the chat learns the final state depends on the client: Teams (Universal Actions) gets it as
-the answer to the `adaptiveCard/action` invoke, so the bot sends nothing more; every other
-client (Web Chat, the Emulator) gets an update of the card's activity (updateActivity with the
-id its send returned). Ended cards are kept (bots/endings.py: compact, in the state and in the
-store), so a second Execute of any used card is answered with its final state and a refresh
-shows each viewer the current one.
+the answer to the `adaptiveCard/action` invoke; every other client (Web Chat, the Emulator)
+gets an update of the card's activity (updateActivity with the id its send returned). In a
+Teams group chat or channel the invoke's answer is the presser's own view only (Teams'
+user-specific views): the others keep the card as sent, whose `refresh` reaches only the
+`userIds` listed (at most 60) and only while they look at it. So there the card's activity is
+edited too, as Teams documents for cards that stay up to date for everyone ("Up-to-date
+cards": a message edit to all users): every member sees the end at once, however many.
+Ended cards are kept (bots/endings.py: compact, in the state and in the store), so a second
+Execute of any used card is answered with its final state and a refresh shows each viewer the
+current one.
 """
 
 from __future__ import annotations
@@ -49,6 +54,7 @@ log = logging.getLogger(__name__)
 
 MAX_VIEWERS = 60  # Teams refreshes a card automatically for at most 60 users
 UNIVERSAL_CHANNELS = frozenset({"msteams"})  # clients that run Action.Execute
+SHARED_CONVERSATIONS = frozenset({"groupChat", "channel"})  # Teams' types with many viewers
 
 
 def universal_actions(channel_id: str | None) -> bool:
@@ -216,6 +222,12 @@ class CardLife:
         return await archive.get(card_id) if archive is not None else None
 
     @property
+    def _shared(self) -> bool:
+        """A conversation where others see the card too (a Teams group chat or channel)."""
+        conversation = self._turn.context.activity.conversation
+        return getattr(conversation, "conversation_type", None) in SHARED_CONVERSATIONS
+
+    @property
     def _universal(self) -> bool:
         return universal_actions(self._turn.context.activity.channel_id)
 
@@ -244,10 +256,12 @@ class CardLife:
     async def finish(self, *, update: bool) -> dict[str, Any] | None:
         """End the card this turn acted on, when its action ended it; its state afterwards
         (the final card, or the card as it is when it stays live). `update`: send the final
-        state as an update of the card's activity (clients without Universal Actions)."""
+        state as an update of the card's activity (clients without Universal Actions); a
+        Teams group chat or channel gets that update as well as the invoke's answer."""
         acting = self.acting
         if acting is None:
             return None
+        update = update or self._shared
         if acting.replaced_by is not None:  # a new card took its place: that one is live
             card = acting.replaced_by["card"]
             await self._remember(acting.card_id, acting.kind, Outcome.REPLACED, "", card)

@@ -10,11 +10,6 @@ Its locale is en-US: the Korean paths stay covered by the HTTP tests (tests/bots
 
 from __future__ import annotations
 
-import asyncio
-import os
-import shutil
-import signal
-import socket
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -24,30 +19,26 @@ from playwright.async_api import expect as pw_expect
 
 from tests.support.botapp import RunningApp, running_app
 from tests.support.botapp import test_settings as make_settings
+from tests.support.playground import (
+    CHROMIUM_ARGS,
+    CHROMIUM_EXECUTABLE,
+    playground_installed,
+    running_playground,
+)
 
-PLAYGROUND = Path(__file__).resolve().parents[1] / "playground"
-CLI = PLAYGROUND / "node_modules" / "@microsoft" / "m365agentsplayground" / "cli.js"
-CHROMIUM = "/usr/bin/chromium"
-EXECUTABLE = CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
-NODE = shutil.which("node")
-ARGS = ["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--no-first-run"]
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 TIMEOUT_MS = 25_000
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(EXECUTABLE is None, reason="no Chromium (`make browser` installs it)"),
     pytest.mark.skipif(
-        NODE is None or not CLI.exists(),
+        CHROMIUM_EXECUTABLE is None, reason="no Chromium (`make browser` installs it)"
+    ),
+    pytest.mark.skipif(
+        not playground_installed(),
         reason="no node or no Agents Playground (`make playground` installs it)",
     ),
 ]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture
@@ -62,55 +53,16 @@ async def app(tmp_path) -> AsyncIterator[RunningApp]:
 @pytest.fixture
 async def playground(app, tmp_path) -> AsyncIterator[str]:
     """The Playground's page, talking to `app`; stopped (its own process group) after."""
-    port = _free_port()
-    env = {
-        **os.environ,
-        "TEAMSAPPTESTER_BROWSER": "none",
-        "M365_AGENTS_PLAYGROUND_LOGFILE": str(tmp_path / "playground.log"),
-    }
-    proc = await asyncio.create_subprocess_exec(
-        str(NODE),
-        "-r",
-        "./loopback.cjs",
-        str(CLI),
-        "-e",
-        f"{app.url}/api/messages",
-        "-c",
-        "msteams",
-        "--port",
-        str(port),
-        "--disable-telemetry",
-        cwd=PLAYGROUND,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT,
-        start_new_session=True,
-    )
-    try:
-        assert proc.stdout is not None
-        async with asyncio.timeout(30):
-            while True:
-                line = (await proc.stdout.readline()).decode(errors="replace")
-                assert line, "the Playground ended before it listened"
-                if line.startswith("Listening on"):
-                    port = int(line.split()[-1])
-                    break
-        yield f"http://127.0.0.1:{port}/"
-    finally:
-        if proc.returncode is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                async with asyncio.timeout(10):
-                    await proc.wait()
-            except TimeoutError:
-                os.killpg(proc.pid, signal.SIGKILL)
-                await proc.wait()
+    async with running_playground(
+        f"{app.url}/api/messages", log=tmp_path / "playground.log"
+    ) as url:
+        yield url
 
 
 @pytest.fixture
 async def browser() -> AsyncIterator[Browser]:
     async with async_playwright() as pw:
-        browser = await pw.chromium.launch(executable_path=EXECUTABLE, args=ARGS)
+        browser = await pw.chromium.launch(executable_path=CHROMIUM_EXECUTABLE, args=CHROMIUM_ARGS)
         try:
             yield browser
         finally:
