@@ -35,6 +35,22 @@ def refused_first(route: str, *, then_answered: int = 8, status: int = 503) -> F
     raise AssertionError("no seed gives that pattern")
 
 
+def in_order(steps: list[tuple[str, bool]], *, status: int = 503) -> Faults:
+    """Faults decided request by request as `steps` say: (route, faulted), in the order the
+    requests arrive (a fault on a write route comes after the write committed). E.g. a read
+    answered, the update faulted after it committed, the reads after it refused: an update
+    whose outcome HubSpot cannot tell."""
+    routes = frozenset(route for route, _ in steps)
+    for seed in range(1_000_000):
+        faults = Faults(
+            rate=0.5, seed=seed, statuses=(status,), after_commit_share=1.0, routes=routes
+        )
+        injector = FaultInjector(faults)
+        if all((injector.decide(route) is not None) == hit for route, hit in steps):
+            return faults
+    raise AssertionError("no seed gives that pattern")
+
+
 def held(route: str, *, after_commit: bool) -> Faults:
     """Every request on `route` held `HOLD_SECONDS` (the client times out): before the write
     (then refused with 504, nothing written) or after it committed (the answer comes too late)."""
