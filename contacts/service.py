@@ -47,6 +47,7 @@ log = logging.getLogger(__name__)
 # What the service needs from HubSpot (contacts.hubspot.HubSpotAdapter provides it).
 ContactsAdapter = BatchingAdapter
 ACTION_SECONDS = 12.0  # the most one action waits for HubSpot, retries included
+LEASE_MARGIN_SECONDS = 5.0  # a create's claim lasts its action's deadline and this much more
 REUSE_SECONDS = 2.0  # a contact read this long ago may stand in for a new read in a preview
 _RECENT_MAX = 512
 
@@ -84,8 +85,10 @@ class ContactsService:
         # Creates for one email run one at a time (in this process, and across instances
         # through `leases`), so two users adding the same person at once get one contact and
         # one "already exists", never a race. The lease outlives any create (the action's
-        # deadline bounds it) and runs out when its instance died mid-create.
-        self._creates_by_email = EmailClaims(leases, lease_seconds=max(30.0, 2.5 * action_seconds))
+        # deadline bounds the HubSpot calls) and runs out soon after its instance died.
+        self._creates_by_email = EmailClaims(
+            leases, lease_seconds=action_seconds + LEASE_MARGIN_SECONDS
+        )
         self._recent: OrderedDict[str, tuple[float, Contact]] = OrderedDict()
         # Likely duplicates and merges (contacts.dedupe), over the same adapter and budget;
         # an adapter without `merge` (a test fake) fails only when a merge is asked for.
