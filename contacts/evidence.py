@@ -16,11 +16,13 @@ an outcome the same way, here:
 Values are compared as HubSpot stores them (hubspot_local/properties.py does the same): an
 email trimmed and lower-cased; "" and a missing value alike (HubSpot clears a property set to
 ""); a datetime by its instant (HubSpot answers ISO 8601 whatever form was sent); a multiple
-choice ("a;b") as a set; anything else as text, ignoring surrounding spaces.
+choice ("a;b") as a set; anything else as text, ignoring surrounding spaces and the Unicode
+form (a Korean name typed decomposed is the same name).
 """
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 from datetime import UTC, datetime
 
@@ -30,7 +32,7 @@ from contacts.model import Contact
 
 def same(name: str, sent: str | None, held: str | None) -> bool:
     """Does HubSpot holding `held` for property `name` mean it holds `sent`?"""
-    a, b = (sent or "").strip(), (held or "").strip()
+    a, b = _text(sent), _text(held)
     if a == b:
         return True
     if not a or not b:
@@ -77,6 +79,10 @@ def resend(
             if name in expected and not same(name, expected[name], contact.properties.get(name)):
                 raise ContactChanged(contact)
     return todo
+
+
+def _text(value: str | None) -> str:
+    return unicodedata.normalize("NFC", (value or "").strip())
 
 
 def _choices(value: str) -> frozenset[str]:
