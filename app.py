@@ -151,6 +151,7 @@ def create_app(
             links=links,
             # The portal's validation rules, read once and cached (issue 28).
             rules=PortalRulesCache(rules_reader(hubspot)),
+            leases=store,  # the claim on a new contact's email, across instances (issue 23)
         )
         app[CONTACTS_KEY] = contacts
         # The tokenizer's tables take about a second to load and most of the app's memory: only

@@ -28,6 +28,8 @@ K = TypeVar("K", bound=Hashable)
 I = TypeVar("I")  # noqa: E741 - the item type
 V = TypeVar("V")
 MAX_BATCH = 100
+# An update as a caller submits it: (contact id, new values, the values the preview showed).
+_Update = tuple[str, Mapping[str, str], Mapping[str, str] | None]
 WAIT_GRACE_SECONDS = 0.25
 
 
@@ -42,9 +44,18 @@ class BatchingAdapter(Protocol):
     async def create_many(
         self, items: Sequence[Mapping[str, str]]
     ) -> list[Contact | ContactsError]: ...
-    async def update(self, contact_id: str, properties: Mapping[str, str]) -> Contact: ...
+    async def update(
+        self,
+        contact_id: str,
+        properties: Mapping[str, str],
+        *,
+        expected: Mapping[str, str] | None = None,
+    ) -> Contact: ...
     async def update_many(
-        self, items: Sequence[tuple[str, Mapping[str, str]]]
+        self,
+        items: Sequence[tuple[str, Mapping[str, str]]],
+        *,
+        expected: Sequence[Mapping[str, str] | None] | None = None,
     ) -> list[Contact | ContactsError]: ...
     async def search(self, body: Mapping[str, Any]) -> SearchPage: ...
     def search_is_free(self) -> bool: ...
@@ -167,7 +178,7 @@ class Batches:
         self._creates: Coalescer[str, Mapping[str, str], Contact] = Coalescer(
             self._create, window=w, max_size=n, share=False, writes=True
         )
-        self._updates: Coalescer[str, tuple[str, Mapping[str, str]], Contact] = Coalescer(
+        self._updates: Coalescer[str, _Update, Contact] = Coalescer(
             self._update, window=w, max_size=n, share=False, writes=True
         )
 
@@ -190,8 +201,15 @@ class Batches:
         """`properties` with an email; the caller holds that email's create lock."""
         return await self._creates.submit(properties["email"], properties)
 
-    async def update(self, contact_id: str, properties: Mapping[str, str]) -> Contact:
-        return await self._updates.submit(contact_id, (contact_id, properties))
+    async def update(
+        self,
+        contact_id: str,
+        properties: Mapping[str, str],
+        expected: Mapping[str, str] | None = None,
+    ) -> Contact:
+        """`expected`: the values the preview showed for these fields (what a re-send after a
+        lost answer checks first, contacts.evidence.resend)."""
+        return await self._updates.submit(contact_id, (contact_id, properties, expected))
 
     async def aclose(self) -> None:
         for c in (self._emails, self._ids, self._checks, self._creates, self._updates):
@@ -248,12 +266,13 @@ class Batches:
             return [await self._adapter.create(items[0])]
         return await self._adapter.create_many(items)
 
-    async def _update(
-        self, items: list[tuple[str, Mapping[str, str]]]
-    ) -> Sequence[Contact | ContactsError]:
+    async def _update(self, items: list[_Update]) -> Sequence[Contact | ContactsError]:
         if len(items) == 1:
-            return [await self._adapter.update(*items[0])]
-        return await self._adapter.update_many(items)
+            contact_id, properties, expected = items[0]
+            return [await self._adapter.update(contact_id, properties, expected=expected)]
+        return await self._adapter.update_many(
+            [(cid, props) for cid, props, _ in items], expected=[was for _, _, was in items]
+        )
 
 
 @dataclass(frozen=True)

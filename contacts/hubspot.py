@@ -6,9 +6,13 @@ Why it looks the way it does:
   (`contacts.hubspot_calls`), shared with the batch and owners calls; this module says which
   calls exist and what a repeat of each one means.
 - SDK models stop here (`contacts.translate`): callers get `contacts.model`.
-- A create is never repeated blindly. After a timeout or 5xx the contact may or may not exist,
-  so we look its email up first; if it is there, that is the contact our request made. The
-  batch calls (`contacts.hubspot_batch`) keep the same rule per input.
+- No write is repeated blindly, and its outcome is settled by evidence (`contacts.evidence`),
+  not inferred. After a failed create the contact may or may not exist, so its email is looked
+  up first: a contact carrying every value the attempt sent is ours; one that does not was
+  made by someone else (DuplicateContact, with that contact). After a failed update the
+  contact is read first: only the fields not yet holding their new values are sent again, and
+  only while they still hold what the preview showed (else ContactChanged). The batch calls
+  (`contacts.hubspot_batch`) keep the same rules per input.
 """
 
 from __future__ import annotations
@@ -25,9 +29,10 @@ from hubspot.crm.contacts.models import (
 )
 
 from contacts.budget import RequestBudget
-from contacts.errors import ContactNotFound, ContactsError, HubSpotUnavailable
+from contacts.errors import ContactNotFound, ContactsError, DuplicateContact, HubSpotUnavailable
+from contacts.evidence import carries, resend
 from contacts.hubspot_batch import BatchCalls
-from contacts.hubspot_calls import HubSpotCalls, unknown_outcome
+from contacts.hubspot_calls import HubSpotCalls, unconfirmed_change, unknown_outcome
 from contacts.hubspot_owners import OwnerCalls, owners_api
 from contacts.links import Account
 from contacts.model import DISPLAY_PROPERTIES, Contact, SearchPage
@@ -105,13 +110,45 @@ class HubSpotAdapter:
         obj = await self._calls.call(self._basic.get_by_id, id_or_email, key=id_or_email, **kwargs)
         return to_contact(obj)
 
-    async def update(self, contact_id: str, properties: Mapping[str, str]) -> Contact:
-        """PATCH; repeating it is harmless (same values), so it is retried like a read."""
-        body = SimplePublicObjectInput(properties=dict(properties))
-        obj = await self._calls.call(
-            self._basic.update, contact_id, body, key=contact_id, write=True
+    async def update(
+        self,
+        contact_id: str,
+        properties: Mapping[str, str],
+        *,
+        expected: Mapping[str, str] | None = None,
+    ) -> Contact:
+        """PATCH. Never re-sent blindly: after a failed try the contact is read, and only the
+        fields not yet holding their new values are sent again (none: the update is done, the
+        contact as read is the answer). `expected` are the values the preview showed: a field
+        that holds neither them nor the new value was changed by someone else since, and
+        raises ContactChanged instead of being overwritten (contacts.evidence.resend). A lost
+        answer past the retries is `unconfirmed_change` (it may be saved)."""
+        todo = dict(properties)
+
+        async def attempt(retrying: bool) -> Contact:
+            nonlocal todo
+            if retrying:
+                current = to_contact(
+                    await self._calls.look(
+                        self._basic.get_by_id,
+                        contact_id,
+                        key=contact_id,
+                        properties=self._with(properties),
+                        archived=False,
+                    )
+                )
+                todo = resend(current, properties, expected)
+                if not todo:
+                    return current  # an earlier try of ours wrote it all
+            body = SimplePublicObjectInput(properties=todo)
+            return to_contact(await self._calls.send(self._basic.update, contact_id, body))
+
+        async def give_up(final: ContactsError, written: bool, cause: BaseException) -> Contact:
+            raise (unconfirmed_change() if written else final) from cause
+
+        return await self._calls.retrying(
+            attempt, key=contact_id, what="update", write=True, give_up=give_up
         )
-        return to_contact(obj)
 
     async def merge(self, primary_id: str, secondary_id: str) -> Contact:
         """`POST /merge`: `secondary_id` merged into `primary_id` (irreversible); the merged
@@ -145,10 +182,14 @@ class HubSpotAdapter:
         return await self._batches.create(items)
 
     async def update_many(
-        self, items: Sequence[tuple[str, Mapping[str, str]]]
+        self,
+        items: Sequence[tuple[str, Mapping[str, str]]],
+        *,
+        expected: Sequence[Mapping[str, str] | None] | None = None,
     ) -> list[Contact | ContactsError]:
-        """Up to 100 updates of distinct ids in one batch/update; each input's own outcome."""
-        return await self._batches.update(items)
+        """Up to 100 updates of distinct ids in one batch/update; each input's own outcome.
+        `expected[i]`: the values item i's preview showed (the re-send rule of `update`)."""
+        return await self._batches.update(items, expected)
 
     async def account_info(self) -> Account:
         """`GET /account-info/v3/details` (portalId, uiDomain), through `get_json`."""
@@ -183,30 +224,32 @@ class HubSpotAdapter:
 
     async def create(self, properties: Mapping[str, str]) -> Contact:
         """Create once. One call makes at most one contact: after any failed try the email is
-        looked up before posting again (and before giving up); if the outcome cannot be known,
-        HubSpotUnavailable says `write_may_have_happened=True`. A 409 is DuplicateContact
-        (with `existing_id`) unless an earlier try of ours may have made that contact.
+        looked up before posting again (and before giving up). The contact found is ours only
+        if it carries every value this call sent (contacts.evidence.carries); any other is
+        someone else's, and the answer is DuplicateContact with it. If the outcome cannot be
+        known, HubSpotUnavailable says `write_may_have_happened=True`. A 409 on the first try
+        is DuplicateContact (with `existing_id`).
 
-        Two callers creating the same email at once must be serialised by the caller
-        (ContactsService does): "the contact exists now" is read as "our try made it"."""
+        Callers still serialise creates of one email (ContactsService's claim, across
+        instances): the evidence is the second line, for a create made outside the claim."""
         email = properties.get("email") or ""
         body = SimplePublicObjectInputForCreate(properties=dict(properties))
 
         async def attempt(retrying: bool) -> Contact:
             if retrying and email:
-                found = await self._lookup_after_failure(email)
+                found = await self._lookup_after_failure(email, properties)
                 if found is not None:
-                    return found  # an earlier try of ours made it
+                    return _ours(found, properties)
             try:
                 return to_contact(await self._calls.send(self._basic.create, body))
             except ApiException as exc:
                 if retrying and email and exc.status == 409:
-                    return await self._find_created(email, exc)  # our lost try made it
+                    return _ours(await self._find_created(email, properties, exc), properties)
                 raise
 
         async def give_up(final: ContactsError, uncertain: bool, cause: BaseException) -> Contact:
-            if uncertain and (found := await self._last_look(email, cause)):
-                return found
+            if uncertain and (found := await self._last_look(email, properties, cause)):
+                return _ours(found, properties)
             raise final from cause
 
         # Without an email there is nothing to look up, so nothing proves a retry safe.
@@ -224,24 +267,41 @@ class HubSpotAdapter:
 
     # -- internals ----------------------------------------------------------------------------
 
-    async def _last_look(self, email: str, cause: BaseException) -> Contact | None:
-        """Before giving up on a create a try of ours may have written: if the contact is
-        there, our try made it; if it is not, a try may still write it: the outcome is unknown."""
-        found = await self._lookup_after_failure(email) if email else None
+    def _with(self, sent: Mapping[str, str]) -> list[str]:
+        """The properties a read for evidence asks for: the shown ones and every one sent."""
+        return list(dict.fromkeys([*self._properties, *sent]))
+
+    async def _last_look(
+        self, email: str, sent: Mapping[str, str], cause: BaseException
+    ) -> Contact | None:
+        """Before giving up on a create a try of ours may have written: the contact there (the
+        caller judges whose it is); if none is, a try may still write it: the outcome is
+        unknown."""
+        found = await self._lookup_after_failure(email, sent) if email else None
         if found is None:
             raise unknown_outcome() from cause
         return found
 
-    async def _lookup_after_failure(self, email: str) -> Contact | None:
+    async def _lookup_after_failure(self, email: str, sent: Mapping[str, str]) -> Contact | None:
         try:
-            return await self.get(email, id_property="email")
+            return await self.get(email, id_property="email", properties=self._with(sent))
         except ContactNotFound:
             return None
         except ContactsError as exc:
             raise unknown_outcome() from exc
 
-    async def _find_created(self, email: str, cause: BaseException) -> Contact:
-        found = await self._lookup_after_failure(email)
+    async def _find_created(
+        self, email: str, sent: Mapping[str, str], cause: BaseException
+    ) -> Contact:
+        found = await self._lookup_after_failure(email, sent)
         if found is None:  # 409 said it exists; a read that disagrees leaves us unsure
             raise unknown_outcome() from cause
         return found
+
+
+def _ours(found: Contact, sent: Mapping[str, str]) -> Contact:
+    """The contact found after a failed create: ours if it carries what we sent, else the
+    email was taken by someone else meanwhile (the user is told so and shown it)."""
+    if carries(found, sent):
+        return found
+    raise DuplicateContact(found)

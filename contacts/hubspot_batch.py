@@ -5,9 +5,14 @@ and answers a mixed outcome with 207 Multi-Status: `results` for the inputs that
 `errors` (each naming its trace id) for the rest. Every input's outcome goes back to its own
 caller: one caller's invalid field or 409 never fails the others.
 
-The single-create rule holds per input: after a failed try, the emails still open are looked
-up (one batch/read) before anything is posted again, and before giving up; an input whose
-outcome cannot be known is reported as "may or may not have been created".
+The single calls' rules hold per input, settled by evidence (`contacts.evidence`): after a
+failed create, the emails still open are looked up (one batch/read) before anything is posted
+again, and before giving up; a contact found is the input's own only if it carries every value
+the input sent, else the input is DuplicateContact (someone else took the email meanwhile); an
+input whose outcome cannot be known is reported as "may or may not have been created". After a
+failed update the open inputs' contacts are read (one batch/read) before a re-send: an input
+whose contact holds its new values is done, one changed since its preview is ContactChanged,
+the rest send again only the fields not yet written.
 
 If HubSpot refuses a batch as a whole (a 400 or 409 that names no input) the inputs are sent
 one by one instead, so the refusal lands on the caller it belongs to.
@@ -19,9 +24,8 @@ are passed in, so this module does not import the adapter.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 from hubspot.crm.contacts import BatchApi
 from hubspot.crm.contacts.models import (
@@ -33,24 +37,39 @@ from hubspot.crm.contacts.models import (
     SimplePublicObjectId,
 )
 
+from contacts.batch_outcomes import Outcome, Outcomes, one_by_one, settle
 from contacts.errors import (
+    ContactChanged,
     ContactNotFound,
     ContactsError,
     DuplicateContact,
     HubSpotUnavailable,
     InvalidContact,
 )
+from contacts.evidence import carries, resend
 from contacts.hubspot_calls import HubSpotCalls, unconfirmed_change, unknown_outcome
 from contacts.model import Contact
-from contacts.translate import Transient, batch_error, to_contact
+from contacts.translate import Transient, to_contact
 
 MAX_INPUTS = 100
 _ADDITIONAL = "hs_additional_emails"
-Outcome = Contact | ContactsError
-# The single calls a refused batch falls back to (the adapter's `create` and `update`).
+# The single create a refused batch falls back to (the adapter's `create`).
 CreateOne = Callable[[Mapping[str, str]], Awaitable[Contact]]
-UpdateOne = Callable[[str, Mapping[str, str]], Awaitable[Contact]]
 Send = Callable[[Any], Awaitable[Any]]
+# Read by email or id, with these properties besides the shown ones: what evidence needs.
+Read = Callable[[list[str], Sequence[str]], Awaitable[dict[str, Contact]]]
+
+
+class UpdateOne(Protocol):
+    """The single update a refused batch falls back to (the adapter's `update`)."""
+
+    async def __call__(
+        self,
+        contact_id: str,
+        properties: Mapping[str, str],
+        *,
+        expected: Mapping[str, str] | None = None,
+    ) -> Contact: ...
 
 
 class BatchCalls:
@@ -73,23 +92,35 @@ class BatchCalls:
         self._create_one = create_one
         self._update_one = update_one
 
-    async def read(self, keys: Sequence[str], id_property: str | None) -> dict[str, Contact]:
+    async def read(
+        self,
+        keys: Sequence[str],
+        id_property: str | None,
+        extra: Sequence[str] = (),
+        *,
+        once: bool = False,
+    ) -> dict[str, Contact]:
         """batch/read by id or by email (HubSpot answers 207 with OBJECT_NOT_FOUND `errors` for
         the ones it lacks: those are simply absent here). By email, a contact is also found by
-        one of its additional emails, as a single GET by email finds it."""
+        one of its additional emails, as a single GET by email finds it. `extra`: properties
+        to read besides the shown ones; `once`: one try, as a write's evidence is read
+        (`HubSpotCalls.look`), else retried as any read."""
         if not keys:
             return {}
         if len(keys) > MAX_INPUTS:
             raise ValueError(f"at most {MAX_INPUTS} keys per batch read")
         by_email = id_property == "email"
-        shown = list(self._properties)
+        shown = list(dict.fromkeys([*self._properties, *extra]))
         body = BatchReadInputSimplePublicObjectId(
             inputs=[SimplePublicObjectId(id=k) for k in keys],
             properties=shown + ([_ADDITIONAL] if by_email and _ADDITIONAL not in shown else []),
             id_property=id_property,
         )
-        answer = await self._calls.call(
-            self._api.read, body, key=keys[0] if len(keys) == 1 else "batch", archived=False
+        key = keys[0] if len(keys) == 1 else "batch"
+        answer = await (
+            self._calls.look(self._api.read, body, key=key, archived=False)
+            if once
+            else self._calls.call(self._api.read, body, key=key, archived=False)
         )
         found: dict[str, Contact] = {}
         for obj in getattr(answer, "results", None) or []:
@@ -117,8 +148,8 @@ class BatchCalls:
         async def send(body: Any) -> Any:
             return await self._calls.send(self._api.create, body)
 
-        async def read(keys: list[str]) -> dict[str, Contact]:
-            return await self.read(keys, "email")
+        async def read(keys: list[str], extra: Sequence[str]) -> dict[str, Contact]:
+            return await self.read(keys, "email", extra)
 
         creates = _Creates(items, emails, send=send, read=read)
         return await self._run(
@@ -129,27 +160,36 @@ class BatchCalls:
             one=lambda i: self._create_one(items[i]),
         )
 
-    async def update(self, items: Sequence[tuple[str, Mapping[str, str]]]) -> list[Outcome]:
-        """PATCHes of distinct ids; repeating one is harmless, so failed batches are retried."""
+    async def update(
+        self,
+        items: Sequence[tuple[str, Mapping[str, str]]],
+        expected: Sequence[Mapping[str, str] | None] | None = None,
+    ) -> list[Outcome]:
+        """PATCHes of distinct ids, never re-sent blindly: a re-send is decided by reading the
+        open inputs' contacts first. `expected[i]`: the values input i's preview showed."""
         ids = [cid for cid, _ in items]
         if len(set(ids)) != len(ids):
             raise ValueError("batch updates need distinct ids")
+        was = list(expected) if expected is not None else [None] * len(items)
 
         async def send(body: Any) -> Any:
             return await self._calls.send(self._api.update, body)
 
-        updates = _Updates(items, send=send)
+        async def read(keys: list[str], extra: Sequence[str]) -> dict[str, Contact]:
+            return await self.read(keys, None, extra, once=True)
+
+        updates = _Updates(items, was, send=send, read=read)
         return await self._run(
             updates.outcomes,
             updates.attempt,
             updates.give_up,
             what="batch update",
-            one=lambda i: self._update_one(ids[i], items[i][1]),
+            one=lambda i: self._update_one(ids[i], items[i][1], expected=was[i]),
         )
 
     async def _run(
         self,
-        outcomes: _Outcomes,
+        outcomes: Outcomes,
         attempt: Callable[[bool], Awaitable[None]],
         give_up: Callable[[ContactsError, bool, BaseException], Awaitable[None]],
         *,
@@ -164,45 +204,26 @@ class BatchCalls:
         except (InvalidContact, DuplicateContact, ContactNotFound):
             if len(outcomes.still_open()) == 1:
                 raise
-            await _one_by_one(outcomes.still_open(), outcomes.done, one)
+            await one_by_one(outcomes.still_open(), outcomes.done, one)
         except ContactsError as exc:
             for i in outcomes.still_open():
                 outcomes.done[i] = exc
         return outcomes.in_order()
 
 
-class _Outcomes:
-    """Each input's outcome, by its index, as it becomes known; the rest are still open."""
-
-    def __init__(self, count: int) -> None:
-        self._count = count
-        self.done: dict[int, Outcome] = {}
-
-    def still_open(self) -> list[int]:
-        return [i for i in range(self._count) if i not in self.done]
-
-    def in_order(self) -> list[Outcome]:
-        return [self.done[i] for i in range(self._count)]
-
-
 class _Creates:
-    """One batch create's tries. The single-create rule per input: an email that exists after
-    a failed try of ours was made by that try (the caller holds the email), so it is looked up
-    before anything is posted again and before giving up."""
+    """One batch create's tries. The single-create rule per input: after a failed try of ours
+    the emails still open are looked up before anything is posted again and before giving up;
+    a contact found is the input's own only if it carries the input's values."""
 
     def __init__(
-        self,
-        items: Sequence[Mapping[str, str]],
-        emails: list[str],
-        *,
-        send: Send,
-        read: Callable[[list[str]], Awaitable[dict[str, Contact]]],
+        self, items: Sequence[Mapping[str, str]], emails: list[str], *, send: Send, read: Read
     ) -> None:
         self._items = items
         self._emails = emails
         self._send = send
         self._read = read
-        self.outcomes = _Outcomes(len(items))
+        self.outcomes = Outcomes(len(items))
 
     async def attempt(self, retrying: bool) -> None:
         if retrying:
@@ -223,7 +244,7 @@ class _Creates:
             raise Transient("a batch answer without some inputs", maybe_done=True)
 
     async def give_up(self, final: ContactsError, uncertain: bool, cause: BaseException) -> None:
-        if uncertain:  # a try may have written: what is there now is ours, the rest unknown
+        if uncertain:  # a try may have written: what is there now is settled, the rest unknown
             try:
                 await self._claim_existing(self.outcomes.still_open())
             except HubSpotUnavailable:
@@ -236,7 +257,7 @@ class _Creates:
         """One answer's outcomes. After a failed try a 409 may be our own lost create: the
         email is looked up before the caller hears "duplicate"."""
         ours_maybe: list[int] = []
-        for i, outcome in _settle(answer, todo, key_of=lambda i: self._emails[i], by="email"):
+        for i, outcome in settle(answer, todo, key_of=lambda i: self._emails[i], by="email"):
             if retrying and isinstance(outcome, DuplicateContact):
                 ours_maybe.append(i)  # our lost try may have made it: look before saying
             else:
@@ -247,96 +268,86 @@ class _Creates:
                 self.outcomes.done.setdefault(i, unknown_outcome())
 
     async def _claim_existing(self, indexes: list[int]) -> None:
-        """Emails that exist now were made by an earlier try of ours (we hold them)."""
+        """Settle the inputs whose email exists now: a contact carrying the input's values was
+        made by an earlier try of ours; any other was made by someone else (DuplicateContact,
+        with it). An email not there stays open."""
         if not indexes:
             return
+        sent = list(dict.fromkeys(name for i in indexes for name in self._items[i]))
         try:
-            found = await self._read([self._emails[i] for i in indexes])
+            found = await self._read([self._emails[i] for i in indexes], sent)
         except ContactsError as exc:
             raise unknown_outcome() from exc
         for i in indexes:
-            if self._emails[i] in found:
-                self.outcomes.done[i] = found[self._emails[i]]
+            contact = found.get(self._emails[i])
+            if contact is not None:
+                ours = carries(contact, self._items[i])
+                self.outcomes.done[i] = contact if ours else DuplicateContact(contact)
 
 
 class _Updates:
-    """One batch update's tries: the inputs HubSpot left unanswered are sent again."""
+    """One batch update's tries. A re-send follows the single update's rule: the open inputs'
+    contacts are read first (one batch/read, one try), and each input is settled by what its
+    contact holds (`contacts.evidence.resend`) before only what is left is sent again."""
 
-    def __init__(self, items: Sequence[tuple[str, Mapping[str, str]]], *, send: Send) -> None:
+    def __init__(
+        self,
+        items: Sequence[tuple[str, Mapping[str, str]]],
+        expected: Sequence[Mapping[str, str] | None],
+        *,
+        send: Send,
+        read: Read,
+    ) -> None:
         self._items = items
         self._ids = [cid for cid, _ in items]
+        self._expected = expected
+        self._todo = [dict(properties) for _, properties in items]
         self._send = send
-        self.outcomes = _Outcomes(len(items))
+        self._read = read
+        self.outcomes = Outcomes(len(items))
 
     async def attempt(self, retrying: bool) -> None:
+        if retrying:
+            await self._settle_by_reading(self.outcomes.still_open())
         todo = self.outcomes.still_open()
+        if not todo:
+            return
         body = BatchInputSimplePublicObjectBatchInput(
             inputs=[
                 SimplePublicObjectBatchInput(
-                    id=self._ids[i],
-                    properties=dict(self._items[i][1]),
-                    object_write_trace_id=str(i),
+                    id=self._ids[i], properties=self._todo[i], object_write_trace_id=str(i)
                 )
                 for i in todo
             ]
         )
         answer = await self._send(body)
-        for i, outcome in _settle(answer, todo, key_of=lambda i: self._ids[i], by="id"):
+        for i, outcome in settle(answer, todo, key_of=lambda i: self._ids[i], by="id"):
             self.outcomes.done[i] = outcome
         if self.outcomes.still_open():
             raise Transient("a batch answer without some inputs", maybe_done=True)
+
+    async def _settle_by_reading(self, indexes: list[int]) -> None:
+        """Before a re-send: done (the contact holds the new values), ContactChanged (changed
+        since its preview), ContactNotFound (gone), or still open with fewer fields."""
+        if not indexes:
+            return
+        names = list(dict.fromkeys(name for i in indexes for name in self._items[i][1]))
+        found = await self._read([self._ids[i] for i in indexes], names)
+        for i in indexes:
+            current = found.get(self._ids[i])
+            if current is None:
+                self.outcomes.done[i] = ContactNotFound(self._ids[i])
+                continue
+            try:
+                self._todo[i] = resend(current, self._items[i][1], self._expected[i])
+            except ContactChanged as changed:
+                self.outcomes.done[i] = changed
+                continue
+            if not self._todo[i]:
+                self.outcomes.done[i] = current  # an earlier try of ours wrote it all
 
     async def give_up(
         self, final: ContactsError, maybe_written: bool, cause: BaseException
     ) -> None:
         for i in self.outcomes.still_open():
             self.outcomes.done[i] = unconfirmed_change() if maybe_written else final
-
-
-async def _one_by_one(
-    indexes: list[int], done: dict[int, Outcome], send: Callable[[int], Awaitable[Contact]]
-) -> None:
-    outcomes = await asyncio.gather(*(send(i) for i in indexes), return_exceptions=True)
-    for i, outcome in zip(indexes, outcomes, strict=True):
-        if isinstance(outcome, Contact | ContactsError):
-            done[i] = outcome
-        else:
-            raise outcome
-
-
-def _settle(answer: Any, todo: list[int], *, key_of: Any, by: str) -> list[tuple[int, Outcome]]:
-    """Pair a batch answer's results and errors with the inputs they belong to: by the trace
-    id HubSpot echoes, else by the input's email / id (results are not in input order)."""
-    open_ = set(todo)
-    by_key = {key_of(i): i for i in todo}
-    out: list[tuple[int, Outcome]] = []
-
-    def take(i: int | None, outcome: Outcome) -> None:
-        if i is not None and i in open_:
-            open_.discard(i)
-            out.append((i, outcome))
-
-    for obj in getattr(answer, "results", None) or []:
-        contact = to_contact(obj)
-        key = contact.email.lower() if by == "email" else contact.id
-        i = _trace(getattr(obj, "object_write_trace_id", None))
-        take(i if i is not None else by_key.get(key), contact)
-    loose = []
-    for err in getattr(answer, "errors", None) or []:
-        traces = (getattr(err, "context", None) or {}).get("objectWriteTraceId") or []
-        i = _trace(traces[0]) if traces else None
-        if i is None:
-            loose.append(err)
-        else:
-            take(i, batch_error(err, key=str(key_of(i))))
-    if len(loose) == 1 and len(open_) == 1:  # one error naming no input, one input unanswered
-        i = next(iter(open_))
-        take(i, batch_error(loose[0], key=str(key_of(i))))
-    return out
-
-
-def _trace(value: Any) -> int | None:
-    try:
-        return int(str(value)) if value is not None else None
-    except ValueError:
-        return None

@@ -31,7 +31,7 @@ from contacts import deadline
 from contacts.budget import RequestBudget
 from contacts.errors import ContactsError, HubSpotRejectedToken, HubSpotUnavailable, RateLimited
 from contacts.retrying import RetryPolicy
-from contacts.translate import Throttled, translate
+from contacts.translate import Throttled, Transient, translate
 
 # The adapter's logger, as before the core moved out of it: operators' filters keep working.
 log = logging.getLogger("contacts.hubspot")
@@ -123,6 +123,20 @@ class HubSpotCalls:
             return await loop.run_in_executor(self._executor, call)
         finally:
             self._slots.release()
+
+    async def look(self, fn: Callable[..., T], *args: Any, key: str, **kwargs: Any) -> T:
+        """One try of a read made inside a write's attempt (the evidence a re-send is decided
+        by), not retried on its own: its failure is the attempt's, for the write's loop to
+        retry, and a read that failed never makes the write "may have been written"."""
+        try:
+            return await self.send(fn, *args, **kwargs)
+        except OutOfTime:
+            raise
+        except Exception as exc:  # noqa: BLE001 - translated right here
+            problem = translate(exc, key=key, retry=self._retry)
+            if isinstance(problem, Transient):
+                raise Transient(f"a read for evidence: {problem}", maybe_done=False) from exc
+            raise problem from exc
 
     async def call(
         self,

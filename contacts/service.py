@@ -23,6 +23,7 @@ from typing import Any, cast
 
 from contacts import deadline
 from contacts.batching import Batches, BatchingAdapter, NewCheck
+from contacts.claims import EmailClaims, Leases
 from contacts.dedupe import DedupeAdapter, Duplicates
 from contacts.errors import (
     ContactChanged,
@@ -39,7 +40,6 @@ from contacts.owners import OWNER_PROPERTY, OwnerDirectory
 from contacts.portal_rules import check
 from contacts.search_body import build_search_body
 from contacts.validation import check_text, normalise_email, normalise_properties, problems_in
-from ground.locks import KeyedLocks
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +47,7 @@ log = logging.getLogger(__name__)
 # What the service needs from HubSpot (contacts.hubspot.HubSpotAdapter provides it).
 ContactsAdapter = BatchingAdapter
 ACTION_SECONDS = 12.0  # the most one action waits for HubSpot, retries included
+LEASE_MARGIN_SECONDS = 5.0  # a create's claim lasts its action's deadline and this much more
 REUSE_SECONDS = 2.0  # a contact read this long ago may stand in for a new read in a preview
 _RECENT_MAX = 512
 
@@ -63,12 +64,15 @@ class ContactsService:
         owners: OwnerDirectory | None = None,
         links: RecordLinks | None = None,
         rules: PortalRulesCache | None = None,
+        leases: Leases | None = None,
     ) -> None:
         """`owners` defaults to a directory over the adapter's owners calls when it has them
         (HubSpotAdapter does); without either, `owners` is None and nothing gets an owner.
         `links` gives the contacts it returns their HubSpot record URL (`Contact.url`).
         `rules`, when given, are the portal's validation rules (contacts.hubspot_rules): a
-        write that breaks one is refused before HubSpot is asked (`check_rules`)."""
+        write that breaks one is refused before HubSpot is asked (`check_rules`). `leases`
+        is the shared store when several instances share it: the claim on a new contact's
+        email (`contacts.claims`) then holds across them, not only in this process."""
         self._adapter = adapter
         self.links = links
         calls = getattr(adapter, "owners", None)
@@ -78,9 +82,13 @@ class ContactsService:
         self._hub = Batches(adapter, window_seconds=batch_window_seconds, max_size=batch_size)
         self._default_region = default_region.upper()
         self._action_seconds = action_seconds
-        # Creates for one email run one at a time in this process, so two users adding the
-        # same person at once get one contact and one "already exists", never a race.
-        self._creates_by_email = KeyedLocks()
+        # Creates for one email run one at a time (in this process, and across instances
+        # through `leases`), so two users adding the same person at once get one contact and
+        # one "already exists", never a race. The lease outlives any create (the action's
+        # deadline bounds the HubSpot calls) and runs out soon after its instance died.
+        self._creates_by_email = EmailClaims(
+            leases, lease_seconds=action_seconds + LEASE_MARGIN_SECONDS
+        )
         self._recent: OrderedDict[str, tuple[float, Contact]] = OrderedDict()
         # Likely duplicates and merges (contacts.dedupe), over the same adapter and budget;
         # an adapter without `merge` (a test fake) fails only when a merge is asked for.
@@ -282,8 +290,11 @@ class ContactsService:
             new_email = pending.properties.get("email")
             if new_email:
                 await self._check_email_free(new_email, current.id)
+            # The preview's old values: a re-send after a lost answer overwrites nobody's
+            # change made since (contacts.evidence.resend).
+            was = {c.field: c.old for c in pending.changes}
             try:
-                updated = await self._hub.update(current.id, dict(pending.properties))
+                updated = await self._hub.update(current.id, dict(pending.properties), was)
             except DuplicateContact as dup:
                 raise DuplicateContact(await self._existing(dup, new_email or "")) from dup
         return self._seen(updated)
@@ -306,6 +317,8 @@ class ContactsService:
 
     async def _existing(self, dup: DuplicateContact, email: str) -> Contact | None:
         """The contact a 409 was about, so the user can be shown it (best effort)."""
+        if dup.existing is not None:  # read already (a create settled by evidence)
+            return self._linked(dup.existing)
         try:
             if dup.existing_id:
                 return self._linked(await self._hub.get(dup.existing_id))

@@ -55,7 +55,10 @@ class Throttled(Exception):
 def translate(
     exc: BaseException, *, key: str, retry: RetryPolicy
 ) -> ContactsError | Transient | Throttled:
-    """An SDK / transport exception as one of ours, or as a reason to retry."""
+    """An SDK / transport exception as one of ours, or as a reason to retry (one raised as
+    such by a caller's attempt passes through as it is)."""
+    if isinstance(exc, Transient | Throttled):
+        return exc
     if isinstance(exc, ApiException | OwnersApiException):
         status = int(exc.status or 0)
         body = _body(exc)

@@ -46,6 +46,12 @@ def model_create_claim_key(activity: str, who: str) -> str:
     return f"create/{activity}/model/{who}"
 
 
+def new_email_claim_key(email: str) -> str:
+    """The claim on a new contact's email while one create of it runs, across instances (a
+    lease in the store: `contacts.claims`). `email` as ContactsService normalises it."""
+    return f"new-email/{email.strip().lower()}"
+
+
 def update_claim_key(channel: str, conversation: str, pending_id: str) -> str:
     """A Confirm of one pending update, whichever turn or instance presses it."""
     return f"update/{channel}/{conversation_key(conversation)}/{pending_id}"

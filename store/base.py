@@ -188,6 +188,15 @@ class Store(Protocol):
     async def release(self, key: str) -> None:
         """Give a claim back: nothing was written, the write may be tried again."""
 
+    # -- short leases on a name, across instances (one create of a new email at a time) -------
+    async def lease_take(self, key: str, *, owner: str, seconds: float) -> bool:
+        """Hold `key` for `owner` for `seconds`, unless another owner holds it and its lease
+        has not run out: True when `owner` holds it now (also when it held it already, so a
+        repeat after a lost answer is no refusal). A lease left by a dead process runs out."""
+
+    async def lease_drop(self, key: str, *, owner: str) -> None:
+        """Let go of `key` if `owner` still holds it (never another owner's lease)."""
+
     # -- who wrote what -----------------------------------------------------------------------
     async def record(self, entry: AuditEntry) -> None: ...
 

@@ -47,6 +47,7 @@ class MemoryStore:
         self._docs: dict[str, Doc] = {}
         self._processed: dict[str, float] = {}
         self._claims: dict[str, Claim] = {}
+        self._leases: dict[str, tuple[str, float]] = {}  # key -> (owner, held until)
         self._audit: list[AuditEntry] = []
         self._secrets: dict[str, str] = {}
         self._turns = KeyedLocks()
@@ -159,6 +160,19 @@ class MemoryStore:
 
     async def release(self, key: str) -> None:
         self._claims.pop(key, None)
+
+    async def lease_take(self, key: str, *, owner: str, seconds: float) -> bool:
+        now = self._clock()
+        held = self._leases.get(key)
+        if held is not None and held[0] != owner and held[1] > now:
+            return False
+        self._leases[key] = (owner, now + seconds)
+        return True
+
+    async def lease_drop(self, key: str, *, owner: str) -> None:
+        held = self._leases.get(key)
+        if held is not None and held[0] == owner:
+            del self._leases[key]
 
     async def record(self, entry: AuditEntry) -> None:
         self._audit.append(entry)

@@ -54,6 +54,8 @@ from store.sql import (
     audit_select,
     audit_values,
     claim_from_row,
+    lease_drop,
+    lease_take,
     schema,
 )
 
@@ -61,6 +63,7 @@ log = logging.getLogger(__name__)
 
 SCHEMA_LOCK = 0x5C0A_57A7  # any constant: the advisory lock that serializes migrations
 AUDIT_INSERT = audit_insert("%s")
+LEASE_TAKE = lease_take("%s")
 # An audit_log made by an older version gains the columns added since (run after the schema,
 # under the same schema lock).
 AUDIT_MIGRATION = [
@@ -305,6 +308,19 @@ class PostgresStore:
     async def release(self, key: str) -> None:
         async with self._conn() as conn:
             await conn.execute("DELETE FROM write_claims WHERE key = %s", (key,))
+
+    # -- leases (one create of a new email at a time; a repeat by its owner holds it again) ----
+    @idempotent
+    async def lease_take(self, key: str, *, owner: str, seconds: float) -> bool:
+        now = self._clock()
+        async with self._conn() as conn:
+            cur = await conn.execute(LEASE_TAKE, (key, owner, now + seconds, now))
+            return await cur.fetchone() is not None
+
+    @idempotent
+    async def lease_drop(self, key: str, *, owner: str) -> None:
+        async with self._conn() as conn:
+            await conn.execute(lease_drop("%s"), (key, owner))
 
     # -- audit --------------------------------------------------------------------------------
     @once

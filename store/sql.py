@@ -89,7 +89,32 @@ def schema(d: Dialect) -> list[str]:
         "ON channel_conversations (last_active)",
         "CREATE TABLE IF NOT EXISTS channel_activities (conversation TEXT NOT NULL, "
         f"seq {d.bigint} NOT NULL, activity TEXT NOT NULL, PRIMARY KEY (conversation, seq))",
+        LEASE_SCHEMA.format(real=d.real),
     ]
+
+
+# Short leases on a name (`Store.lease_take`): one create of a new email at a time, across
+# instances. A take is one statement: a row nobody holds, or one whose lease ran out, or one
+# this owner already holds (a repeat after a lost answer), becomes this owner's until `until`.
+LEASE_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS leases (key TEXT PRIMARY KEY, owner TEXT NOT NULL, "
+    "held_until {real} NOT NULL)"
+)
+
+
+def lease_take(mark: str) -> str:
+    """The take, with the driver's placeholder; parameters (key, owner, until, now). Returns
+    a row when the lease is the owner's now."""
+    return (
+        f"INSERT INTO leases(key, owner, held_until) VALUES ({mark}, {mark}, {mark}) "
+        "ON CONFLICT(key) DO UPDATE SET owner = excluded.owner, held_until = excluded.held_until "
+        f"WHERE leases.held_until <= {mark} OR leases.owner = excluded.owner RETURNING key"
+    )
+
+
+def lease_drop(mark: str) -> str:
+    """Let go of a lease, only the owner's own; parameters (key, owner)."""
+    return f"DELETE FROM leases WHERE key = {mark} AND owner = {mark}"
 
 
 # Made by the audit migration, once the columns it covers are there.

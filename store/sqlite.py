@@ -31,11 +31,20 @@ from store.base import (
     InboxItem,
     check_etag,
 )
-from store.sql import audit_entry, audit_insert, audit_select, audit_values, claim_from_row
+from store.sql import (
+    audit_entry,
+    audit_insert,
+    audit_select,
+    audit_values,
+    claim_from_row,
+    lease_drop,
+    lease_take,
+)
 from store.sqlite_channel import SqliteChannel
 from store.sqlite_db import SqliteDb
 
 AUDIT_INSERT = audit_insert("?")
+LEASE_TAKE = lease_take("?")
 
 
 class SqliteStore:
@@ -219,6 +228,18 @@ class SqliteStore:
 
     async def release(self, key: str) -> None:
         await asyncio.to_thread(self._db.run, "DELETE FROM write_claims WHERE key = ?", (key,))
+
+    # -- leases (one create of a new email at a time) -----------------------------------------
+    async def lease_take(self, key: str, *, owner: str, seconds: float) -> bool:
+        now = self._clock()
+        return await asyncio.to_thread(self._lease_take, (key, owner, now + seconds, now))
+
+    def _lease_take(self, params: tuple[str, str, float, float]) -> bool:
+        with self._db.connection(write=True) as conn:
+            return conn.execute(LEASE_TAKE, params).fetchone() is not None
+
+    async def lease_drop(self, key: str, *, owner: str) -> None:
+        await asyncio.to_thread(self._db.run, lease_drop("?"), (key, owner))
 
     # -- audit --------------------------------------------------------------------------------
     async def record(self, entry: AuditEntry) -> None:

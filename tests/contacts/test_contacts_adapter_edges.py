@@ -257,10 +257,12 @@ async def test_409_after_our_own_lost_create_is_our_contact() -> None:
 async def test_update_whose_answer_never_came_may_have_been_saved() -> None:
     async with scripted_hubspot() as (hs, adapter):
         hs.script("update", lambda _r: error(500, "Internal error"))
+        hs.script("read", ok(contact_json("7", "kim@example.com")))  # city not Seoul yet
         with pytest.raises(HubSpotUnavailable) as caught:
             await adapter.update("7", {"city": "Seoul"})
     assert caught.value.write_may_have_happened is True
-    assert [r for r, _ in hs.seen] == ["update"] * 3  # PATCH is safe to repeat
+    # Never re-sent blindly (issue 23): each re-send is decided by a read of the contact.
+    assert [r for r, _ in hs.seen] == ["update", "read", "update", "read", "update"]
 
 
 async def test_create_whose_outcome_cannot_be_known_says_so() -> None:

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from hubspot_local.options import Faults
+from tests.support.aimed_faults import in_order
 from tests.support.botapp import Conversation, action_data, running_app, test_settings
 from tests.support.cardread import heading
 
@@ -98,13 +99,12 @@ async def _session(bot: Any, channel: Any) -> dict[str, str]:
     (reply,) = await bob.say("change phone of jane@acme.com to +1 415 555 0199")
     assert reply.text.startswith("You have read-only access")
 
-    # HubSpot applies the change and the answer is lost: the bot cannot know it was written.
+    # HubSpot applies the change and the answer is lost, and the contact cannot be read
+    # afterwards (the evidence a re-send is decided by): the bot cannot know it was written.
     (reply,) = await ann.say("change job title of jane@acme.com to CTO")
     confirm = action_data(reply.cards[0], "Confirm")
     controls = bot.hubspot_local.controls
-    controls.faults = Faults(
-        rate=1.0, statuses=(503,), after_commit_share=1.0, routes=frozenset({"update"})
-    )
+    controls.faults = in_order([("read", False), ("update", True)] + [("read", True)] * 6)
     reply, _ended = await ann.click(confirm)
     controls.faults = Faults()
     assert reply.text.startswith("HubSpot did not confirm"), reply.text
