@@ -31,6 +31,7 @@ from psycopg import AsyncConnection, OperationalError
 from psycopg_pool import AsyncConnectionPool
 
 from ground.json_input import storable_json
+from store import postgres_attempts as attempts
 from store.base import (
     PROCESSED_TTL_SECONDS,
     AuditEntry,
@@ -47,6 +48,7 @@ from store.postgres_rates import RATE_SCHEMA, PostgresRates
 from store.retry import Retry, idempotent, once
 from store.sql import (
     AUDIT_ADDED,
+    AUDIT_CLAIM_INDEX,
     AUDIT_CONTACT_INDEX,
     POSTGRES,
     audit_entry,
@@ -65,7 +67,7 @@ AUDIT_INSERT = audit_insert("%s")
 # under the same schema lock).
 AUDIT_MIGRATION = [
     f"ALTER TABLE audit_log ADD COLUMN IF NOT EXISTS {name} {kind}" for name, kind in AUDIT_ADDED
-] + [AUDIT_CONTACT_INDEX]
+] + [AUDIT_CONTACT_INDEX, AUDIT_CLAIM_INDEX]
 
 
 class PostgresStore:
@@ -299,12 +301,28 @@ class PostgresStore:
                 (storable_json(result), key),
             )
             if audit is not None:
-                await conn.execute(AUDIT_INSERT, audit_values(audit))
+                await attempts.put(conn, key, audit)
 
     @idempotent
-    async def release(self, key: str) -> None:
+    async def release(self, key: str, *, audit: AuditEntry | None = None) -> None:
+        async with self._conn() as conn, conn.transaction():
+            await attempts.release(conn, key, audit)
+
+    @once
+    async def claim_attempt(self, key: str, *, by: str, attempt: AuditEntry) -> Claim:
+        async with self._conn() as conn, conn.transaction():
+            return await attempts.claim(conn, key, by, self._clock(), attempt)
+
+    @idempotent
+    async def open_attempt(self, key: str) -> AuditEntry | None:
         async with self._conn() as conn:
-            await conn.execute("DELETE FROM write_claims WHERE key = %s", (key,))
+            found = await attempts.open_attempt(conn, key)
+        return None if found is None else found[1]
+
+    @once
+    async def resolve(self, key: str, entry: AuditEntry) -> None:
+        async with self._conn() as conn, conn.transaction():
+            await attempts.put(conn, key, entry)
 
     # -- audit --------------------------------------------------------------------------------
     @once
