@@ -186,15 +186,20 @@ class Confirmations:
         self, turn: Turn, claim: Claim, pending_id: str, pending: PendingUpdate
     ) -> bool:
         """A claim whose writer was cut off: HubSpot read (flows/settle.py) and the user told
-        what it holds: saved, or not (the Confirm card stays, to save it now). False when
-        there was nothing to settle or HubSpot could not say (the caller says "can't tell")."""
+        what it holds: saved, or not (the Confirm card stays, to save it now). When HubSpot
+        could not be read the card stays too: pressing it again reads HubSpot again (the
+        claim is still taken, so it never writes blind). False when there was nothing to
+        settle (the caller says what became of the earlier claim)."""
         settled = await self._settler.settle(claim, turn.actor)
-        if settled is None or settled.outcome is Settled.UNKNOWN:
+        if settled is None:
             return False
-        if settled.outcome is Settled.NOT_SAVED:
+        if settled.outcome is not Settled.SAVED:
             turn.data.restore_pending(pending_id, pending)
             turn.cards.keep()
-            await turn.say(text(turn.lang, "settled_update_not_saved"))
+            saved_not = settled.outcome is Settled.NOT_SAVED
+            await turn.say(
+                text(turn.lang, "settled_update_not_saved" if saved_not else "write_in_doubt")
+            )
             return True
         contact = settled.contact
         assert contact is not None  # saved: read just now

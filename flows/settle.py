@@ -32,6 +32,7 @@ from contacts.errors import ContactNotFound, ContactsError
 from contacts.model import Contact
 from contacts.service import ContactsService
 from flows.writes import Actor, WriteLedger
+from ground.ids import conversation_key
 from store import AuditEntry, Claim
 
 MARGIN_SECONDS = 3.0  # past the writer's deadline: a request it sent has landed or failed
@@ -74,9 +75,9 @@ class Settler:
         if claim.state != "claimed":
             return None
         attempt = await self._ledger.open_attempt(claim.key)
-        if attempt is None or (attempt.channel, attempt.conversation) != (
-            actor.channel,
-            actor.conversation,
+        if attempt is None or (
+            attempt.channel != actor.channel
+            or conversation_key(attempt.conversation) != conversation_key(actor.conversation)
         ):
             return None
         wait = claim.at + self._contacts.action_seconds + MARGIN_SECONDS - self._clock()

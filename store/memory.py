@@ -193,7 +193,7 @@ class MemoryStore:
     def _put(self, key: str, entry: AuditEntry) -> None:
         found = self._open(key)
         if found is None:
-            self._audit.append(replace(entry, claim=key))
+            self._audit.append(entry)
         else:
             self._audit[found] = replace(entry, claim=key)
 

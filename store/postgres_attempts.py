@@ -58,13 +58,12 @@ async def open_attempt(conn: AsyncConnection[Any], key: str) -> tuple[int, Audit
 
 
 async def put(conn: AsyncConnection[Any], key: str, entry: AuditEntry) -> None:
-    """`entry` takes the place of the claim's open record, or is recorded anew."""
+    """`entry` takes the place of the claim's open record, or is recorded as it is."""
     found = await open_attempt(conn, key)
-    entry = replace(entry, claim=key)
     if found is None:
         await conn.execute(INSERT, audit_values(entry))
     else:
-        await conn.execute(UPDATE, (*audit_values(entry), found[0]))
+        await conn.execute(UPDATE, (*audit_values(replace(entry, claim=key)), found[0]))
 
 
 async def release(conn: AsyncConnection[Any], key: str, audit: AuditEntry | None) -> None:

@@ -341,10 +341,9 @@ def _replace(conn: sqlite3.Connection, row_id: int, entry: AuditEntry) -> None:
 
 
 def _put(conn: sqlite3.Connection, key: str, entry: AuditEntry) -> None:
-    """`entry` takes the place of the claim's open record, or is recorded anew."""
+    """`entry` takes the place of the claim's open record, or is recorded as it is."""
     found = _open_attempt(conn, key)
-    entry = replace(entry, claim=key)
     if found is None:
         conn.execute(AUDIT_INSERT, audit_values(entry))
     else:
-        _replace(conn, found[0], entry)
+        _replace(conn, found[0], replace(entry, claim=key))
