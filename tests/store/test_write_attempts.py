@@ -8,6 +8,8 @@ from dataclasses import replace
 
 from store import AuditEntry
 from store.base import APPLIED, ATTEMPTED, IN_DOUBT, NOT_DONE, REFUSED
+from store.sqlite import SqliteStore
+from tests.flows.test_audit_trail import audit_command
 from tests.store.test_store import store  # noqa: F401  (the three stores, as a fixture)
 
 ASKED = AuditEntry(
@@ -40,7 +42,11 @@ async def test_an_applied_write_takes_the_place_of_its_attempt(store):  # noqa: 
     applied = replace(ASKED, at=6.0, contact_id="51", target="")
     await store.finish("create/a", {"contact_id": "51"}, audit=applied)
     (entry,) = await store.audit_log()
-    assert (entry.outcome, entry.contact_id, entry.actor_email) == (APPLIED, "51", ASKED.actor_email)
+    assert (entry.outcome, entry.contact_id, entry.actor_email) == (
+        APPLIED,
+        "51",
+        ASKED.actor_email,
+    )
     assert await store.open_attempt("create/a") is None
     assert (await store.lookup_claim("create/a")).state == "done"
 
@@ -77,3 +83,16 @@ async def test_the_audit_filters_find_an_attempted_create_by_its_email_and_user(
     assert by_email.outcome == ATTEMPTED
     assert len(await store.audit_log(contacts=["kim@acme.kr"])) == 2
     assert await store.audit_log(user="nobody@contoso.com") == []
+
+
+async def test_the_audit_command_prints_an_attempted_create_found_by_its_email(tmp_path):
+    sqlite = SqliteStore(tmp_path / "state.sqlite3")
+    await sqlite.open()
+    await sqlite.claim_attempt("create/a", by="aad-ann", attempt=ASKED)
+    await sqlite.close()
+    done = await asyncio.to_thread(audit_command, tmp_path, "--contact", "kim@acme.kr", "--json")
+    assert done.returncode == 0, done.stderr
+    (line,) = done.stdout.splitlines()
+    assert '"outcome": "attempted"' in line and '"actor_email": "ann@contoso.com"' in line
+    table = await asyncio.to_thread(audit_command, tmp_path, "--user", "ann@contoso.com")
+    assert "attempted" in table.stdout and "kim@acme.kr" in table.stdout
