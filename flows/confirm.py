@@ -209,7 +209,9 @@ class Confirmations:
             turn.lang, turn.nonce, contact, "updated", owner=await self.owner_name(contact)
         )
         old = {c.field: c.old for c in pending.changes}
-        await turn.say(text(turn.lang, "settled_update_saved"), highlight(card, turn.lang, old))
+        # The card comes on its own, as after any save: its headline says "Contact updated".
+        await turn.say(text(turn.lang, "settled_update_saved"))
+        await turn.card(highlight(card, turn.lang, old))
         return True
 
     async def _tell_earlier(self, turn: Turn, claim: Claim, pending: PendingUpdate) -> None:

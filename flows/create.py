@@ -281,7 +281,8 @@ class CreateFlow:
         if contact.owner_id and self._contacts.owners is not None:
             owner = await self._contacts.owners.name_of(contact.owner_id)
         card = cards.contact_card(turn.lang, turn.nonce, contact, "created", owner=owner)
-        await turn.say(text(turn.lang, "settled_create_saved"), card)
+        await turn.say(text(turn.lang, "settled_create_saved"))
+        await turn.card(card)  # on its own, as after any create: "Contact created"
         return True
 
     async def _form_again(self, turn: Turn, values: Mapping[str, str], message: str) -> None:

@@ -99,10 +99,10 @@ async def test_a_cut_confirm_that_hubspot_holds_is_told_saved(tmp_path, channel)
         await bot.contacts.apply_update(
             await bot.contacts.plan_update(jane.id, {"company": "Globex"})
         )
-        reply, ended = await chat.click(confirm)
+        reply, card, ended = await chat.click(confirm)
         assert reply.text.startswith("I was interrupted while saving this"), reply.text
         assert "the change was saved" in reply.text
-        assert heading(reply.cards[0]) == "Contact updated"
+        assert heading(card.cards[0]) == "Contact updated"
         assert ended.updated and "did not confirm" not in texts(ended.cards[0])[-1]
         (entry,) = await store.audit_log()
         assert (entry.outcome, entry.contact_id, entry.properties) == (
@@ -177,9 +177,9 @@ async def test_a_cut_create_that_hubspot_holds_is_told_created(tmp_path, channel
         kim = (await bot.contacts.create(dict(KIM))).contact  # it landed, then the kill
         start = len(channel.messages(chat.conversation_id))
         await bot.post(activity)  # the channel delivers it again (or the inbox takes it over)
-        (reply,) = channel.messages(chat.conversation_id)[start:]
+        reply, card = channel.messages(chat.conversation_id)[start:]
         assert "it was created" in reply.text, reply.text
-        assert heading(reply.cards[0]) == "Contact created"
+        assert heading(card.cards[0]) == "Contact created"
         (entry,) = await store.audit_log()
         assert (entry.outcome, entry.action, entry.contact_id) == (APPLIED, "create", kim.id)
         assert entry.properties["email"] == "kim@park.kr" and entry.actor_id

@@ -109,7 +109,7 @@ async def test_a_confirm_cut_by_its_instance_dying_is_settled_by_the_other(
                 hs.controls.faults = Faults()
                 await until(lambda: chat.replies_to(click["id"]), within=60, what="b's answer")
                 replies = chat.replies_to(click["id"])
-                assert [r.text for r in replies if not r.updated] == [SAVED]
+                assert texts(replies) == [SAVED, "Contact updated — Jane Doe"]
                 assert "took over" in b.tail(400)
 
         # HubSpot holds two updates: each has exactly one audit record, applied, naming who
