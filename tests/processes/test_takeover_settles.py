@@ -107,9 +107,13 @@ async def test_a_confirm_cut_by_its_instance_dying_is_settled_by_the_other(
                 )
                 await a.kill()
                 hs.controls.faults = Faults()
-                await until(lambda: chat.replies_to(click["id"]), within=60, what="b's answer")
-                replies = chat.replies_to(click["id"])
-                assert texts(replies) == [SAVED, "Contact updated — Jane Doe"]
+                await until(
+                    lambda: len(texts(chat.replies_to(click["id"]))) >= 2,
+                    within=60,
+                    what="b's answer and the contact's card",
+                )
+                await asyncio.sleep(0.5)  # anything more would be on its way by now
+                assert texts(chat.replies_to(click["id"])) == [SAVED, "Contact updated — Jane Doe"]
                 assert "took over" in b.tail(400)
 
         # HubSpot holds two updates: each has exactly one audit record, applied, naming who
