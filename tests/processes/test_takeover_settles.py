@@ -19,6 +19,8 @@ from tests.processes.test_processes import (  # noqa: F401  (reaper: a fixture)
     reaper,
     texts,
 )
+from tests.support.botapp import action_data, find_nonce
+from tests.support.cardread import texts as card_texts
 from tests.support.channel import TestChannel
 from tests.support.gate import HubSpotGate
 from tests.support.processes import AppProcesses, shared_hubspot
@@ -27,6 +29,7 @@ from tests.support.waiting import until
 
 NOT_SAVED = "I was interrupted before HubSpot took this change"
 SAVED = "I was interrupted while saving this, so I checked HubSpot: the change was saved."
+CREATED = "I was interrupted while creating this contact, so I checked HubSpot: it was created."
 
 
 async def audit_of(url: str) -> list:
@@ -130,3 +133,81 @@ async def test_a_confirm_cut_by_its_instance_dying_is_settled_by_the_other(
         ]
         sender = chat.message("x")["from"]
         assert {(e.actor_id, e.contact_id) for e in log} == {(sender["id"], jane)}
+
+
+@pytest.mark.timeout(170)
+async def test_a_create_cut_by_its_instance_dying_is_settled_by_the_other(
+    tmp_path,
+    postgres,
+    reaper,  # noqa: F811
+):
+    url = await asyncio.to_thread(postgres.new_database)
+    async with shared_hubspot() as hs, TestChannel() as channel:
+        async with AppProcesses(tmp_path, database_url=url, hubspot=hs) as apps:
+            reaper.append(apps)
+            env = {"TURN_ANSWER_SECONDS": "0", "HUBSPOT_ACTION_SECONDS": "4"}
+            a, b = apps.add("a", **env), apps.add("b", **env)
+            await asyncio.gather(a.start(), b.start())
+            async with aiohttp.ClientSession() as session:
+                chat = RemoteChat(session, a.url, channel, reply_wait=60)
+                await chat.start()
+
+                # 1. HubSpot created it, the instance died before the answer: told created.
+                hs.controls.faults = hanging("create", after_commit=True)
+                add = chat.message("add Kim Park kim@park.kr Acme")
+                assert await post_activity(session, a.url, add) == "202"
+                await until(lambda: hs.counters["create"].committed == 1, within=20, what="made")
+                await a.kill()
+                hs.controls.faults = Faults()
+                await until(
+                    lambda: len(texts(chat.replies_to(add["id"]))) >= 2,
+                    within=60,
+                    what="b's answer and the contact's card",
+                )
+                assert texts(chat.replies_to(add["id"])) == [CREATED, "Contact created — Kim Park"]
+
+                # 2. The instance died while HubSpot held the create, unwritten: told not
+                # created, with the form to send again (at the survivor): created once.
+                await a.start()
+                hs.controls.faults = hanging("create", after_commit=False)
+                faulted = hs.counters["create"].faulted
+                add = chat.message("add Lea Kang lea@kang.kr Acme")
+                assert await post_activity(session, a.url, add) == "202"
+                await until(
+                    lambda: hs.counters["create"].faulted > faulted,
+                    within=20,
+                    what="the create held at HubSpot",
+                )
+                await a.kill()
+                hs.controls.faults = Faults()
+                await until(lambda: chat.replies_to(add["id"]), within=60, what="b's answer")
+                (form,) = [c for r in chat.replies_to(add["id"]) for c in r.cards]
+                assert any("it was not created" in t for t in card_texts(form)), card_texts(form)
+                assert hs.counters["create"].committed == 1
+                chat.url, chat.nonce = b.url, find_nonce(form)  # the form came by a raw POST
+                values = {"firstname": "Lea", "lastname": "Kang", "email": "lea@kang.kr"}
+                made = texts(await chat.click({**action_data(form, "Create"), **values}))
+                assert made == ["Contact created — Lea Kang"], made
+
+        assert hs.counters["create"].committed == 2
+        (kim,) = await contacts_with_email(hs, "kim@park.kr")
+        (lea,) = await contacts_with_email(hs, "lea@kang.kr")
+        log = [e for e in await audit_of(url) if e.action == "create"]
+        assert [(e.outcome, e.contact_id, e.properties["email"]) for e in log] == [
+            ("applied", kim["id"], "kim@park.kr"),
+            ("not-done", "", "lea@kang.kr"),
+            ("applied", lea["id"], "lea@kang.kr"),
+        ]
+        sender = chat.message("x")["from"]
+        assert {e.actor_id for e in log} == {sender["id"]}
+
+
+def hanging(route: str, *, after_commit: bool) -> Faults:
+    """Every `route` request held 6 s at HubSpot, after writing or before (then nothing is)."""
+    return Faults(
+        rate=1.0,
+        routes=frozenset({route}),
+        hang_share=1.0,
+        hang_seconds=6,
+        after_commit_share=1.0 if after_commit else 0.0,
+    )
