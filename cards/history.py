@@ -18,7 +18,13 @@ if TYPE_CHECKING:
     from store.base import AuditEntry
 
 MAX_ENTRIES = 20  # the card's length; the audit command shows the rest
-_COLORS = {"applied": None, "refused": "Attention", "may-have-been-written": "Warning"}
+_COLORS = {
+    "applied": None,
+    "refused": "Attention",
+    "may-have-been-written": "Warning",
+    "attempted": "Warning",
+    "not-done": "Attention",
+}
 # (outcome, action) -> the caption's key; a refusal's reason -> its key
 _WHAT = {
     ("applied", "create"): "history_create",
@@ -27,6 +33,10 @@ _WHAT = {
     ("refused", "update"): "history_refused_update",
     ("may-have-been-written", "create"): "history_doubt_create",
     ("may-have-been-written", "update"): "history_doubt_update",
+    ("attempted", "create"): "history_attempt_create",
+    ("attempted", "update"): "history_attempt_update",
+    ("not-done", "create"): "history_not_done_create",
+    ("not-done", "update"): "history_not_done_update",
 }
 _REASONS = {
     "read_only": "history_reason_read_only",

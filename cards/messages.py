@@ -292,6 +292,28 @@ MESSAGES: dict[str, dict[str, str]] = {
         "written again.",
         "ko": "이 대화의 다른 사용자가 이미 저장했어요({when}). 다시 저장하지 않았어요.",
     },
+    # A takeover read HubSpot for a write whose writer was cut off (flows/settle.py).
+    "settled_update_saved": {
+        "en": "I was interrupted while saving this, so I checked HubSpot: the change was saved.",
+        "ko": "저장하는 중에 중단되어 HubSpot을 확인했어요. 변경 내용이 저장되었어요.",
+    },
+    "settled_update_not_saved": {
+        "en": "I was interrupted before HubSpot took this change, and it holds the old values: "
+        "nothing was saved. Press Confirm to save it now.",
+        "ko": "HubSpot이 변경 내용을 받기 전에 중단되었어요. 저장된 것은 없어요. 지금 저장하려면 "
+        "확인을 누르세요.",
+    },
+    "settled_create_saved": {
+        "en": "I was interrupted while creating this contact, so I checked HubSpot: it was "
+        "created.",
+        "ko": "연락처를 만드는 중에 중단되어 HubSpot을 확인했어요. 연락처가 만들어졌어요.",
+    },
+    "settled_create_not_saved": {
+        "en": "I was interrupted before HubSpot took this contact: it was not created. Send the "
+        "form to create it now.",
+        "ko": "HubSpot이 연락처를 받기 전에 중단되었어요. 만들어지지 않았어요. 지금 만들려면 "
+        "양식을 보내세요.",
+    },
     "write_in_doubt": {
         "en": "I can't tell whether this was saved: I was interrupted while saving it. Check the "
         "contact before trying again.",

@@ -101,6 +101,11 @@ class ContactsService:
         # write, so a form asks for what the portal requires instead of failing on save.
         self.rules = rules
 
+    @property
+    def action_seconds(self) -> float:
+        """The most one action waits for HubSpot: a write older than that has had its answer."""
+        return self._action_seconds
+
     async def aclose(self) -> None:
         """Release the adapter's threads and connections (the app calls this on shutdown)."""
         await self._hub.aclose()

@@ -26,6 +26,7 @@ from contacts.errors import (
 )
 from contacts.model import EDITABLE_PROPERTIES, Contact, PendingUpdate
 from contacts.service import ContactsService
+from flows.settle import Settled, Settler
 from flows.turn import Turn
 from flows.writes import WriteLedger, earlier_write_text
 from ground.ids import update_claim_key
@@ -43,9 +44,12 @@ def _audited(pending: PendingUpdate) -> dict[str, Any]:
 
 
 class Confirmations:
-    def __init__(self, *, contacts: ContactsService, ledger: WriteLedger) -> None:
+    def __init__(
+        self, *, contacts: ContactsService, ledger: WriteLedger, settler: Settler | None = None
+    ) -> None:
         self._contacts = contacts
         self._ledger = ledger
+        self._settler = settler or Settler(contacts=contacts, ledger=ledger)
 
     async def ask_confirm(
         self,
@@ -126,16 +130,16 @@ class Confirmations:
             else:
                 await turn.say(earlier_write_text(turn.lang, earlier, actor))
             return
-        claim = await self._ledger.claim(key, actor)
+        claim = await self._ledger.claim(key, actor, **_audited(pending))
         if not claim.fresh:
-            await self._tell_earlier(turn, claim, pending)
+            if not await self._settled(turn, claim, pending_id, pending):
+                await self._tell_earlier(turn, claim, pending)
             return
         turn.cards.outcome(Outcome.NOT_SAVED)
         try:
             contact = await self._contacts.apply_update(pending)
         except ContactChanged as exc:
-            await self._ledger.not_done(key)
-            await self._ledger.refused(actor, reason="changed", **_audited(pending))
+            await self._ledger.refused(actor, reason="changed", key=key, **_audited(pending))
             await turn.failed(
                 exc,
                 cards.contact_card(
@@ -154,7 +158,7 @@ class Confirmations:
                 turn.cards.keep()
             else:
                 turn.cards.outcome(Outcome.IN_DOUBT)
-                await self._ledger.in_doubt(actor, **_audited(pending))
+                await self._ledger.in_doubt(actor, key=key, **_audited(pending))
             await turn.failed(exc)
             return
         except ContactsError as exc:
@@ -177,6 +181,38 @@ class Confirmations:
         if pending is not None:
             turn.data.restore_pending(pending_id, pending)
             await self._ledger.refused(await turn.writer(), reason=reason, **_audited(pending))
+
+    async def _settled(
+        self, turn: Turn, claim: Claim, pending_id: str, pending: PendingUpdate
+    ) -> bool:
+        """A claim whose writer was cut off: HubSpot read (flows/settle.py) and the user told
+        what it holds: saved, or not (the Confirm card stays, to save it now). When HubSpot
+        could not be read the card stays too: pressing it again reads HubSpot again (the
+        claim is still taken, so it never writes blind). False when there was nothing to
+        settle (the caller says what became of the earlier claim)."""
+        settled = await self._settler.settle(claim, turn.actor)
+        if settled is None:
+            return False
+        if settled.outcome is not Settled.SAVED:
+            turn.data.restore_pending(pending_id, pending)
+            turn.cards.keep()
+            saved_not = settled.outcome is Settled.NOT_SAVED
+            await turn.say(
+                text(turn.lang, "settled_update_not_saved" if saved_not else "write_in_doubt")
+            )
+            return True
+        contact = settled.contact
+        assert contact is not None  # saved: read just now
+        turn.data.focus_on([contact.id])
+        turn.cards.outcome(Outcome.SAVED)
+        card = cards.contact_card(
+            turn.lang, turn.nonce, contact, "updated", owner=await self.owner_name(contact)
+        )
+        old = {c.field: c.old for c in pending.changes}
+        # The card comes on its own, as after any save: its headline says "Contact updated".
+        await turn.say(text(turn.lang, "settled_update_saved"))
+        await turn.card(highlight(card, turn.lang, old))
+        return True
 
     async def _tell_earlier(self, turn: Turn, claim: Claim, pending: PendingUpdate) -> None:
         """The claim was taken before: say how that went, with the contact as it is now."""

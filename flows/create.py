@@ -25,10 +25,12 @@ from contacts.model import Contact, SearchCriteria, SearchPage
 from contacts.owners import ActingOwner, Owner
 from contacts.service import ContactsService
 from flows.duplicates import HELD_CREATE, DuplicateFlow
+from flows.settle import Settled, Settler
 from flows.turn import Turn, creator_of
 from flows.updates import refusal_reason
 from flows.writes import WriteLedger, earlier_write_text
 from ground.ids import create_claim_key, held_create_claim_key
+from store import Claim
 
 SAME_NAME_LIMIT = 10  # contacts with the same full name shown before a create
 log = logging.getLogger(__name__)
@@ -45,10 +47,12 @@ class CreateFlow:
         contacts: ContactsService,
         ledger: WriteLedger,
         duplicates: DuplicateFlow | None = None,
+        settler: Settler | None = None,
     ) -> None:
         self._contacts = contacts
         self._ledger = ledger
         self._duplicates = duplicates
+        self._settler = settler or Settler(contacts=contacts, ledger=ledger)
 
     async def show_create_form(
         self,
@@ -195,9 +199,12 @@ class CreateFlow:
         actor = await turn.writer()
         key = claim_key or (create_claim_key(turn.activity_key) if turn.activity_key else None)
         if key is not None:
-            claim = await self._ledger.claim(key, actor)
+            claim = await self._ledger.claim(
+                key, actor, action="create", contact_id="", properties=properties
+            )
             if not claim.fresh:
-                await turn.say(earlier_write_text(turn.lang, claim, actor))
+                if not await self._settled(turn, claim, properties):
+                    await turn.say(earlier_write_text(turn.lang, claim, actor))
                 return
         try:
             result = await self._contacts.create(
@@ -207,7 +214,7 @@ class CreateFlow:
             if exc.write_may_have_happened:
                 turn.cards.outcome(Outcome.IN_DOUBT)
                 await self._ledger.in_doubt(
-                    actor, action="create", contact_id="", properties=properties
+                    actor, action="create", contact_id="", properties=properties, key=key
                 )
             else:
                 turn.cards.keep()  # nothing was written: the same form may be sent again
@@ -216,8 +223,6 @@ class CreateFlow:
             await turn.failed(exc)
             return
         except ContactsError as exc:
-            if key is not None:
-                await self._ledger.not_done(key)
             if isinstance(exc, InvalidContact | DuplicateContact):
                 existing = getattr(exc, "existing", None)
                 await self._ledger.refused(
@@ -226,7 +231,10 @@ class CreateFlow:
                     reason=refusal_reason(exc),
                     contact_id=existing.id if existing is not None else "",
                     properties=properties,
+                    key=key,  # the claim is given back with it
                 )
+            elif key is not None:
+                await self._ledger.not_done(key)
             await self._create_failed(turn, exc, properties)
             return
         contact = result.contact
@@ -254,6 +262,28 @@ class CreateFlow:
                     name=contact.full_name,
                 )
             )
+
+    async def _settled(self, turn: Turn, claim: Claim, properties: Mapping[str, str]) -> bool:
+        """A create whose writer was cut off: HubSpot read by the email (flows/settle.py) and
+        the user told what it holds: created (its card), or not (the form again, filled in,
+        to create it now). False when there was nothing to settle or HubSpot could not say."""
+        settled = await self._settler.settle(claim, turn.actor)
+        if settled is None or settled.outcome is Settled.UNKNOWN:
+            return False
+        contact = settled.contact
+        if settled.outcome is Settled.NOT_SAVED or contact is None:
+            await self._form_again(turn, properties, text(turn.lang, "settled_create_not_saved"))
+            return True
+        turn.data.remember_ids([contact.id])
+        turn.data.focus_on([contact.id])
+        turn.cards.outcome(Outcome.CREATED, contact.display_name)
+        owner = ""
+        if contact.owner_id and self._contacts.owners is not None:
+            owner = await self._contacts.owners.name_of(contact.owner_id)
+        card = cards.contact_card(turn.lang, turn.nonce, contact, "created", owner=owner)
+        await turn.say(text(turn.lang, "settled_create_saved"))
+        await turn.card(card)  # on its own, as after any create: "Contact created"
+        return True
 
     async def _form_again(self, turn: Turn, values: Mapping[str, str], message: str) -> None:
         """The create form again, filled in as sent, `message` in it naming what to fix; it

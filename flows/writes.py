@@ -2,16 +2,20 @@
 
 Why claim first: a Confirm can reach two instances at once, be redelivered by Teams, or be
 replayed after a crash. Whoever takes the claim writes; everyone else is told what happened
-instead of writing again. A claim whose writer died before saying how it went stays "claimed",
-and the user is told the truth: it may or may not have been saved.
+instead of writing again. A claim whose writer died before saying how it went stays "claimed";
+the turn that meets it reads HubSpot to learn how it went (flows/settle.py).
 
-The audit log records every write a user asked for, with one of three outcomes: "applied"
-(HubSpot confirmed it; the row goes in with the claim's "done", in one transaction),
-"may-have-been-written" (HubSpot was asked and did not answer how it went) and "refused" (the
-bot said no before HubSpot was asked: a read-only user, a user the access lists keep out, a
-value that does not validate, an email already taken, a contact changed since its preview).
-Opening a form or pressing a welcome button is not a write and is not recorded; neither is a
-second Confirm told "already saved" (the first is the write).
+Why an "attempted" record with the claim: an instance killed between HubSpot's answer and the
+record would leave a write HubSpot holds that the log lacks. So a claimed write (`claim` given
+what it will write) goes into the audit log as "attempted" in the claim's own transaction,
+naming who asked and the values, and that one record is resolved in place: "applied" (HubSpot
+confirmed it: with the claim's "done"), "not-done" (HubSpot did not take it: the claim is
+given back), "may-have-been-written" (HubSpot was asked and did not say how it went), or
+"refused" (the bot said no after the claim, e.g. a contact changed since its preview). Writes
+refused before any claim (a read-only user, a user the access lists keep out, a value that does
+not validate, an email already taken) are recorded "refused" on their own. Opening a form or
+pressing a welcome button is not a write and is not recorded; neither is a second Confirm told
+"already saved" (the first is the write).
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from typing import Any
 from cards import text
 from cards.times import from_timestamp, local_time
 from store import AuditEntry, Claim, Store
-from store.base import APPLIED, IN_DOUBT, REFUSED
+from store.base import APPLIED, ATTEMPTED, IN_DOUBT, REFUSED
 
 
 @dataclass(frozen=True)
@@ -48,13 +52,46 @@ class WriteLedger:
         self._store = store
         self._clock = clock
 
-    async def claim(self, key: str, actor: Actor) -> Claim:
-        """Take the write `key` for `actor`, or learn who took it (`Claim.fresh` says which)."""
-        return await self._store.claim(key, by=actor.id)
+    async def claim(
+        self,
+        key: str,
+        actor: Actor,
+        *,
+        action: str = "",
+        contact_id: str = "",
+        properties: Mapping[str, str] | None = None,
+        old: Mapping[str, str] | None = None,
+    ) -> Claim:
+        """Take the write `key` for `actor`, or learn who took it (`Claim.fresh` says which).
+        Given the `action` it will make, the write is recorded "attempted" with the claim (in
+        one transaction), with what a takeover needs to read HubSpot for it: the contact (or
+        the create's email), the new values and the old ones."""
+        if not action:
+            return await self._store.claim(key, by=actor.id)
+        entry = self._entry(actor, action, contact_id, properties or {}, old, ATTEMPTED)
+        return await self._store.claim_attempt(key, by=actor.id, attempt=entry)
 
     async def lookup(self, key: str) -> Claim | None:
         """The claim on `key`, if anyone took it."""
         return await self._store.lookup_claim(key)
+
+    async def open_attempt(self, key: str) -> AuditEntry | None:
+        """The record of the write claimed under `key` while nobody knows how it went."""
+        return await self._store.open_attempt(key)
+
+    async def settled(self, key: str, attempt: AuditEntry, *, saved: str | None) -> None:
+        """A takeover read HubSpot: the write is there (`saved`: the contact's id; the claim is
+        done and the record applied, still naming who asked), it is not (None: the claim is
+        given back, the record not-done)."""
+        if saved is None:
+            await self._store.release(key)
+            return
+        entry = replace(attempt, at=self._clock(), contact_id=saved, outcome=APPLIED, target="")
+        await self._store.finish(key, {"contact_id": saved}, audit=entry)
+
+    async def still_in_doubt(self, key: str, attempt: AuditEntry) -> None:
+        """A takeover could not read HubSpot: the record says so; the claim stays taken."""
+        await self._store.resolve(key, replace(attempt, outcome=IN_DOUBT))
 
     async def done(
         self,
@@ -82,9 +119,15 @@ class WriteLedger:
         contact_id: str,
         properties: Mapping[str, str],
         old: Mapping[str, str] | None = None,
+        key: str | None = None,
     ) -> None:
-        """HubSpot was asked and did not say how it went: recorded so; the claim stays taken."""
-        await self._store.record(self._entry(actor, action, contact_id, properties, old, IN_DOUBT))
+        """HubSpot was asked and did not say how it went: recorded so (the claim `key`'s
+        attempted record becomes this); the claim stays taken."""
+        entry = self._entry(actor, action, contact_id, properties, old, IN_DOUBT)
+        if key is None:
+            await self._store.record(entry)
+        else:
+            await self._store.resolve(key, entry)
 
     async def refused(
         self,
@@ -96,12 +139,16 @@ class WriteLedger:
         properties: Mapping[str, str] | None = None,
         old: Mapping[str, str] | None = None,
         target: str = "",
+        key: str | None = None,
     ) -> None:
-        """The bot refused the write before HubSpot was asked (`reason`: see AuditEntry)."""
+        """The bot refused the write before HubSpot was asked (`reason`: see AuditEntry).
+        With the claim `key`: the claim is given back and its attempted record says this."""
         entry = self._entry(actor, action, contact_id, properties or {}, old, REFUSED)
-        await self._store.record(
-            replace(entry, reason=reason, target=(target or entry.target)[:200])
-        )
+        entry = replace(entry, reason=reason, target=(target or entry.target)[:200])
+        if key is None:
+            await self._store.record(entry)
+        else:
+            await self._store.release(key, audit=entry)
 
     def _entry(
         self,
@@ -132,7 +179,8 @@ class WriteLedger:
         )
 
     async def not_done(self, key: str) -> None:
-        """Nothing was written: the claim is given back, so the same write may be tried again."""
+        """Nothing was written: the claim is given back, so the same write may be tried again
+        (its attempted record, if any, becomes not-done)."""
         await self._store.release(key)
 
 

@@ -63,6 +63,10 @@ class Claim:
 APPLIED = "applied"  # HubSpot confirmed it
 REFUSED = "refused"  # the bot refused it before HubSpot was asked (`reason` says why)
 IN_DOUBT = "may-have-been-written"  # HubSpot was asked and did not say how it went
+ATTEMPTED = "attempted"  # written with the claim, before HubSpot is asked; resolved after
+NOT_DONE = "not-done"  # an attempted write HubSpot did not take (nothing was written)
+# The outcomes of a claim's record that a later turn may still settle by reading HubSpot.
+OPEN_OUTCOMES = (ATTEMPTED, IN_DOUBT)
 
 
 @dataclass(frozen=True)
@@ -71,7 +75,8 @@ class AuditEntry:
 
     `properties` are the new values, `old` what they replaced (empty for a create). A refused
     write names its contact by `contact_id` when known, else by `target` as the user typed it
-    (an email or a name)."""
+    (an email or a name). `claim`: the write claim an attempted record was written with
+    (flows/writes.py), by which it is resolved; "" for a record written on its own."""
 
     at: float
     actor_id: str
@@ -87,6 +92,7 @@ class AuditEntry:
     actor_email: str = ""
     actor_tenant: str = ""
     target: str = ""
+    claim: str = ""
 
 
 @dataclass(frozen=True)
@@ -183,10 +189,23 @@ class Store(Protocol):
         self, key: str, result: dict[str, Any], *, audit: AuditEntry | None = None
     ) -> None:
         """Mark the claim done with `result`, and record `audit` in the same transaction: a
-        crash between the two would leave a write told "already saved" that the log lacks."""
+        crash between the two would leave a write told "already saved" that the log lacks.
+        `audit` takes the place of the claim's open record (`claim_attempt`), if it has one."""
 
-    async def release(self, key: str) -> None:
-        """Give a claim back: nothing was written, the write may be tried again."""
+    async def release(self, key: str, *, audit: AuditEntry | None = None) -> None:
+        """Give a claim back: nothing was written, the write may be tried again. The claim's
+        open record becomes `audit` (a write refused after its claim), else "not-done"."""
+
+    async def claim_attempt(self, key: str, *, by: str, attempt: AuditEntry) -> Claim:
+        """`claim`, and when taken now, `attempt` recorded as "attempted" (with `claim` =
+        `key`) in the same transaction: a crash between the two cannot leave a write claimed
+        with no record of who asked, nor a record of a write nobody claimed."""
+
+    async def open_attempt(self, key: str) -> AuditEntry | None:
+        """The claim's record still open (`OPEN_OUTCOMES`), newest; None when it has none."""
+
+    async def resolve(self, key: str, entry: AuditEntry) -> None:
+        """The claim's open record becomes `entry` (recorded anew when it has none)."""
 
     # -- short leases on a name, across instances (one create of a new email at a time) -------
     async def lease_take(self, key: str, *, owner: str, seconds: float) -> bool:

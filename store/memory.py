@@ -10,11 +10,14 @@ import uuid
 from collections import OrderedDict, deque
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ground.locks import KeyedLocks
 from store.base import (
+    ATTEMPTED,
+    NOT_DONE,
+    OPEN_OUTCOMES,
     PROCESSED_TTL_SECONDS,
     AuditEntry,
     ChannelConversation,
@@ -156,10 +159,44 @@ class MemoryStore:
             return
         self._claims[key] = Claim(key, "done", claim.by, claim.at, result=dict(result))
         if audit is not None:
-            self._audit.append(audit)
+            self._put(key, audit)
 
-    async def release(self, key: str) -> None:
-        self._claims.pop(key, None)
+    async def release(self, key: str, *, audit: AuditEntry | None = None) -> None:
+        if self._claims.pop(key, None) is None:
+            return
+        found = self._open(key)
+        if audit is not None:
+            self._put(key, audit)
+        elif found is not None:
+            self._audit[found] = replace(self._audit[found], outcome=NOT_DONE)
+
+    async def claim_attempt(self, key: str, *, by: str, attempt: AuditEntry) -> Claim:
+        claim = await self.claim(key, by=by)
+        if claim.fresh:
+            self._audit.append(replace(attempt, outcome=ATTEMPTED, claim=key))
+        return claim
+
+    async def open_attempt(self, key: str) -> AuditEntry | None:
+        found = self._open(key)
+        return None if found is None else self._audit[found]
+
+    async def resolve(self, key: str, entry: AuditEntry) -> None:
+        self._put(key, entry)
+
+    def _open(self, key: str) -> int | None:
+        """The index of the claim's open record in the log, newest."""
+        for index in range(len(self._audit) - 1, -1, -1):
+            entry = self._audit[index]
+            if entry.claim == key and entry.outcome in OPEN_OUTCOMES:
+                return index
+        return None
+
+    def _put(self, key: str, entry: AuditEntry) -> None:
+        found = self._open(key)
+        if found is None:
+            self._audit.append(entry)
+        else:
+            self._audit[found] = replace(entry, claim=key)
 
     async def lease_take(self, key: str, *, owner: str, seconds: float) -> bool:
         now = self._clock()

@@ -31,6 +31,7 @@ from psycopg import AsyncConnection, OperationalError
 from psycopg_pool import AsyncConnectionPool
 
 from ground.json_input import storable_json
+from store import postgres_attempts as attempts
 from store.base import (
     PROCESSED_TTL_SECONDS,
     AuditEntry,
@@ -47,13 +48,13 @@ from store.postgres_rates import RATE_SCHEMA, PostgresRates
 from store.retry import Retry, idempotent, once
 from store.sql import (
     AUDIT_ADDED,
+    AUDIT_CLAIM_INDEX,
     AUDIT_CONTACT_INDEX,
     POSTGRES,
     audit_entry,
     audit_insert,
     audit_select,
     audit_values,
-    claim_from_row,
     lease_drop,
     lease_take,
     schema,
@@ -68,7 +69,7 @@ LEASE_TAKE = lease_take("%s")
 # under the same schema lock).
 AUDIT_MIGRATION = [
     f"ALTER TABLE audit_log ADD COLUMN IF NOT EXISTS {name} {kind}" for name, kind in AUDIT_ADDED
-] + [AUDIT_CONTACT_INDEX]
+] + [AUDIT_CONTACT_INDEX, AUDIT_CLAIM_INDEX]
 
 
 class PostgresStore:
@@ -270,27 +271,12 @@ class PostgresStore:
     @once
     async def claim(self, key: str, *, by: str) -> Claim:
         async with self._conn() as conn:
-            cur = await conn.execute(
-                "INSERT INTO write_claims(key, state, by_whom, at) VALUES (%s, 'claimed', %s, %s) "
-                "ON CONFLICT(key) DO NOTHING RETURNING key",
-                (key, by, self._clock()),
-            )
-            taken = await cur.fetchone() is not None
-            cur = await conn.execute(
-                "SELECT state, by_whom, at, result FROM write_claims WHERE key = %s", (key,)
-            )
-            row = await cur.fetchone()
-        assert row is not None  # claims are never deleted while someone may hold them
-        return claim_from_row(key, row, taken)
+            return await attempts.claim(conn, key, by, self._clock(), None)
 
     @idempotent
     async def lookup_claim(self, key: str) -> Claim | None:
         async with self._conn() as conn:
-            cur = await conn.execute(
-                "SELECT state, by_whom, at, result FROM write_claims WHERE key = %s", (key,)
-            )
-            row = await cur.fetchone()
-        return None if row is None else claim_from_row(key, row, False)
+            return await attempts.lookup(conn, key)
 
     @once
     async def finish(
@@ -302,12 +288,28 @@ class PostgresStore:
                 (storable_json(result), key),
             )
             if audit is not None:
-                await conn.execute(AUDIT_INSERT, audit_values(audit))
+                await attempts.put(conn, key, audit)
 
     @idempotent
-    async def release(self, key: str) -> None:
+    async def release(self, key: str, *, audit: AuditEntry | None = None) -> None:
+        async with self._conn() as conn, conn.transaction():
+            await attempts.release(conn, key, audit)
+
+    @once
+    async def claim_attempt(self, key: str, *, by: str, attempt: AuditEntry) -> Claim:
+        async with self._conn() as conn, conn.transaction():
+            return await attempts.claim(conn, key, by, self._clock(), attempt)
+
+    @idempotent
+    async def open_attempt(self, key: str) -> AuditEntry | None:
         async with self._conn() as conn:
-            await conn.execute("DELETE FROM write_claims WHERE key = %s", (key,))
+            found = await attempts.open_attempt(conn, key)
+        return None if found is None else found[1]
+
+    @once
+    async def resolve(self, key: str, entry: AuditEntry) -> None:
+        async with self._conn() as conn, conn.transaction():
+            await attempts.put(conn, key, entry)
 
     # -- leases (one create of a new email at a time; a repeat by its owner holds it again) ----
     @idempotent

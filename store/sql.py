@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ground.json_input import storable_json
-from store.base import AuditEntry, Claim
+from store.base import OPEN_OUTCOMES, AuditEntry, Claim
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,7 @@ AUDIT_COLUMNS = (
     "actor_email",
     "actor_tenant",
     "target",
+    "claim_key",
 )
 # Columns added after the first schema: (name, SQL type with default), for the migration at
 # open, which adds whichever an older table lacks.
@@ -57,6 +58,7 @@ AUDIT_ADDED = (
     ("actor_email", "TEXT NOT NULL DEFAULT ''"),
     ("actor_tenant", "TEXT NOT NULL DEFAULT ''"),
     ("target", "TEXT NOT NULL DEFAULT ''"),
+    ("claim_key", "TEXT NOT NULL DEFAULT ''"),
 )
 
 
@@ -119,12 +121,13 @@ def lease_drop(mark: str) -> str:
 
 # Made by the audit migration, once the columns it covers are there.
 AUDIT_CONTACT_INDEX = "CREATE INDEX IF NOT EXISTS audit_log_contact ON audit_log (contact_id)"
+AUDIT_CLAIM_INDEX = "CREATE INDEX IF NOT EXISTS audit_log_claim ON audit_log (claim_key)"
 
 
 def audit_entry(row: tuple[Any, ...]) -> AuditEntry:
     """An audit row as the SQL stores select it (`AUDIT_COLUMNS`; the dicts as JSON text)."""
     at, actor_id, actor_name, channel, conversation, action, contact_id, properties, *more = row
-    old, outcome, reason, email, tenant, target = more
+    old, outcome, reason, email, tenant, target, claim = more
     return AuditEntry(
         at=float(at),
         actor_id=str(actor_id),
@@ -140,6 +143,7 @@ def audit_entry(row: tuple[Any, ...]) -> AuditEntry:
         actor_email=str(email),
         actor_tenant=str(tenant),
         target=str(target),
+        claim=str(claim),
     )
 
 
@@ -147,6 +151,21 @@ def audit_insert(mark: str) -> str:
     """The INSERT of one audit row, with the driver's placeholder (`?` or `%s`)."""
     marks = ", ".join([mark] * len(AUDIT_COLUMNS))
     return f"INSERT INTO audit_log({', '.join(AUDIT_COLUMNS)}) VALUES ({marks})"
+
+
+def open_attempt_select(mark: str) -> str:
+    """The id and row of a claim's open record (`store.base.OPEN_OUTCOMES`), newest first."""
+    outcomes = ", ".join(f"'{o}'" for o in OPEN_OUTCOMES)
+    return (
+        f"SELECT id, {', '.join(AUDIT_COLUMNS)} FROM audit_log WHERE claim_key = {mark} "
+        f"AND outcome IN ({outcomes}) ORDER BY id DESC LIMIT 1"
+    )
+
+
+def audit_update(mark: str) -> str:
+    """The UPDATE that makes audit row `id` (the last parameter) hold another entry."""
+    sets = ", ".join(f"{name} = {mark}" for name in AUDIT_COLUMNS)
+    return f"UPDATE audit_log SET {sets} WHERE id = {mark}"
 
 
 def audit_select(
@@ -203,6 +222,7 @@ def audit_values(entry: AuditEntry) -> tuple[Any, ...]:
         _text(entry.actor_email),
         _text(entry.actor_tenant),
         _text(entry.target),
+        entry.claim,
     )
 
 

@@ -12,16 +12,20 @@ from __future__ import annotations
 import asyncio
 import json
 import secrets
+import sqlite3
 import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from ground.json_input import storable_json
 from ground.locks import KeyedLocks
 from store.base import (
+    ATTEMPTED,
+    NOT_DONE,
     PROCESSED_TTL_SECONDS,
     AuditEntry,
     ChannelConversation,
@@ -35,16 +39,20 @@ from store.sql import (
     audit_entry,
     audit_insert,
     audit_select,
+    audit_update,
     audit_values,
     claim_from_row,
     lease_drop,
     lease_take,
+    open_attempt_select,
 )
 from store.sqlite_channel import SqliteChannel
 from store.sqlite_db import SqliteDb
 
 AUDIT_INSERT = audit_insert("?")
 LEASE_TAKE = lease_take("?")
+AUDIT_UPDATE = audit_update("?")
+OPEN_ATTEMPT = open_attempt_select("?")
 
 
 class SqliteStore:
@@ -191,13 +199,17 @@ class SqliteStore:
     async def claim(self, key: str, *, by: str) -> Claim:
         return await asyncio.to_thread(self._claim, key, by, self._clock())
 
-    def _claim(self, key: str, by: str, now: float) -> Claim:
+    def _claim(self, key: str, by: str, now: float, attempt: AuditEntry | None = None) -> Claim:
         with self._db.connection(write=True) as conn:
             taken = conn.execute(
                 "INSERT INTO write_claims(key, state, by_whom, at) VALUES (?, 'claimed', ?, ?) "
                 "ON CONFLICT(key) DO NOTHING",
                 (key, by, now),
             ).rowcount
+            if taken and attempt is not None:
+                conn.execute(
+                    AUDIT_INSERT, audit_values(replace(attempt, outcome=ATTEMPTED, claim=key))
+                )
             row = conn.execute(
                 "SELECT state, by_whom, at, result FROM write_claims WHERE key = ?", (key,)
             ).fetchone()
@@ -224,10 +236,38 @@ class SqliteStore:
                 "UPDATE write_claims SET state = 'done', result = ? WHERE key = ?", (result, key)
             )
             if audit is not None:
-                conn.execute(AUDIT_INSERT, audit_values(audit))
+                _put(conn, key, audit)
 
-    async def release(self, key: str) -> None:
-        await asyncio.to_thread(self._db.run, "DELETE FROM write_claims WHERE key = ?", (key,))
+    async def release(self, key: str, *, audit: AuditEntry | None = None) -> None:
+        await asyncio.to_thread(self._release, key, audit)
+
+    def _release(self, key: str, audit: AuditEntry | None) -> None:
+        with self._db.connection(write=True) as conn:
+            if not conn.execute("DELETE FROM write_claims WHERE key = ?", (key,)).rowcount:
+                return
+            found = _open_attempt(conn, key)
+            if audit is not None:
+                _put(conn, key, audit)
+            elif found is not None:
+                _replace(conn, found[0], replace(found[1], outcome=NOT_DONE))
+
+    async def claim_attempt(self, key: str, *, by: str, attempt: AuditEntry) -> Claim:
+        return await asyncio.to_thread(self._claim, key, by, self._clock(), attempt)
+
+    async def open_attempt(self, key: str) -> AuditEntry | None:
+        found = await asyncio.to_thread(self._open_attempt, key)
+        return None if found is None else found[1]
+
+    def _open_attempt(self, key: str) -> tuple[int, AuditEntry] | None:
+        with self._db.connection() as conn:
+            return _open_attempt(conn, key)
+
+    async def resolve(self, key: str, entry: AuditEntry) -> None:
+        await asyncio.to_thread(self._resolve, key, entry)
+
+    def _resolve(self, key: str, entry: AuditEntry) -> None:
+        with self._db.connection(write=True) as conn:
+            _put(conn, key, entry)
 
     # -- leases (one create of a new email at a time) -----------------------------------------
     async def lease_take(self, key: str, *, owner: str, seconds: float) -> bool:
@@ -303,3 +343,22 @@ class SqliteStore:
                 "SELECT value FROM shared_secrets WHERE name = ?", (name,)
             ).fetchone()
         return str(value)
+
+
+# -- a claim's audit record (store/postgres_attempts.py says why), in a held connection ------
+def _open_attempt(conn: sqlite3.Connection, key: str) -> tuple[int, AuditEntry] | None:
+    row = conn.execute(OPEN_ATTEMPT, (key,)).fetchone()
+    return None if row is None else (int(row[0]), audit_entry(tuple(row[1:])))
+
+
+def _replace(conn: sqlite3.Connection, row_id: int, entry: AuditEntry) -> None:
+    conn.execute(AUDIT_UPDATE, (*audit_values(entry), row_id))
+
+
+def _put(conn: sqlite3.Connection, key: str, entry: AuditEntry) -> None:
+    """`entry` takes the place of the claim's open record, or is recorded as it is."""
+    found = _open_attempt(conn, key)
+    if found is None:
+        conn.execute(AUDIT_INSERT, audit_values(entry))
+    else:
+        _replace(conn, found[0], replace(entry, claim=key))

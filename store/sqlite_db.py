@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from store.sql import AUDIT_ADDED, AUDIT_CONTACT_INDEX, SQLITE, schema
+from store.sql import AUDIT_ADDED, AUDIT_CLAIM_INDEX, AUDIT_CONTACT_INDEX, SQLITE, schema
 
 
 def migrate_audit_log(conn: sqlite3.Connection) -> None:
@@ -29,6 +29,7 @@ def migrate_audit_log(conn: sqlite3.Connection) -> None:
         if name not in have:
             conn.execute(f"ALTER TABLE audit_log ADD COLUMN {name} {kind}")
     conn.execute(AUDIT_CONTACT_INDEX)
+    conn.execute(AUDIT_CLAIM_INDEX)
 
 
 class SqliteDb:
