@@ -28,6 +28,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
+from contacts import evidence
 from contacts.errors import ContactNotFound, ContactsError
 from contacts.model import Contact
 from contacts.service import ContactsService
@@ -102,7 +103,7 @@ class Settler:
         except ContactsError:
             return Settled.UNKNOWN, None
         changed = {k: v for k, v in attempt.properties.items() if attempt.old.get(k, "") != v}
-        held = [_same(current.get(k), v) for k, v in changed.items()]
+        held = [evidence.same(k, v, current.get(k)) for k, v in changed.items()]
         if all(held):
             return Settled.SAVED, current
         # An update is one PATCH: all of it or none. Some fields new and some not means
@@ -125,8 +126,6 @@ class Settler:
 
 
 def _carries(contact: Contact, asked: Mapping[str, str]) -> bool:
-    return all(_same(contact.get(k), v) for k, v in asked.items() if k in CREATE_FIELDS and v)
-
-
-def _same(held: str, wanted: str) -> bool:
-    return " ".join(held.split()).casefold() == " ".join(wanted.split()).casefold()
+    """The create's identifying values held as HubSpot stores them (contacts.evidence)."""
+    fields = {k: v for k, v in asked.items() if k in CREATE_FIELDS and v}
+    return evidence.carries(contact, fields)
