@@ -3,7 +3,8 @@
     POST /api/messages   Bot Framework activities (Teams, Emulator, the local Web Chat channel);
                          answered once accepted, the turn going on in the background
     GET  /healthz        liveness
-    GET  /readyz         readiness: 503 while the store (PostgreSQL) cannot be reached
+    GET  /readyz         readiness: 503 while starting, or while the store (PostgreSQL) cannot
+                         be reached
     /  and /v3/...       the Web Chat page and its Direct Line 3.0-compatible channel (webchat/),
                          which hands activities to the same adapter and bot in-process
 
@@ -37,6 +38,7 @@ from bots import ContactBot, StoreStorage
 from bots.failures import on_turn_error, read_activity, store_unavailable
 from bots.inbox import InboxSettings, TurnInbox
 from bots.local_mode import loopback_host_only
+from bots.starting import BackgroundStart
 from bots.storage import ThreadedConversationState
 from bots.token_auth import StrictTokenAuthentication, token_before_body
 from config import Settings
@@ -100,14 +102,20 @@ def create_app(
     openai_client: AsyncOpenAI | None = None,
     store: Store | None = None,
     auth: BotFrameworkAuthentication | None = None,
+    background_start: bool = False,
 ) -> web.Application:
     """Build the aiohttp app. Tests pass `store` (memory), `openai_client` (a scripted
-    server) and `auth` (a BotFrameworkAuthentication pointed at a local OpenID server)."""
+    server) and `auth` (a BotFrameworkAuthentication pointed at a local OpenID server).
+    `background_start` (the served app, `main`): listen at once and start behind, answering
+    503 until started (bots/starting.py), so waiting for PostgreSQL does not keep the port shut."""
     local_only = not settings.app_id and not settings.allow_remote
     app = web.Application(
         client_max_size=MAX_ACTIVITY_BYTES,
         middlewares=[*([loopback_host_only] if local_only else []), store_unavailable],
     )
+    starting = BackgroundStart(always_open={"/healthz", "/readyz"}) if background_start else None
+    if starting is not None:
+        app.middlewares.append(starting.middleware)
     app[SETTINGS_KEY] = settings
     adapter = CloudAdapter(auth or bot_framework_auth(settings))
     adapter.on_turn_error = on_turn_error  # no traceback in the log or the chat
@@ -211,7 +219,9 @@ def create_app(
         return web.json_response({"status": "ok"})
 
     async def readyz(request: web.Request) -> web.Response:
-        """Whether this instance can take turns now: its store is reachable."""
+        """Whether this instance can take turns now: started, and its store is reachable."""
+        if starting is not None and not starting.started:
+            return web.json_response({"status": "starting"}, status=503)
         if await store.reachable():
             return web.json_response({"status": "ready"})
         return web.json_response({"status": "store unreachable"}, status=503)
@@ -221,6 +231,8 @@ def create_app(
     app.router.add_get("/readyz", readyz)
     # After start_collaborators in on_startup: the store is open when the channel starts.
     webchat.setup(app, settings=settings, adapter=adapter, bot=lambda: app[BOT_KEY], store=store)
+    if starting is not None:
+        starting.take_over(app)  # last: every start-up step above runs after the server listens
     return app
 
 
@@ -264,7 +276,7 @@ def main(argv: list[str] | None = None) -> None:
         flush=True,
     )
     web.run_app(
-        create_app(settings),
+        create_app(settings, background_start=True),
         host=host,
         port=settings.port,
         print=None,

@@ -3,7 +3,7 @@ port, with its own DATA_DIR, one shared PostgreSQL and one shared HubSpot (serve
 
     async with shared_hubspot() as hs, TestChannel() as channel:
         async with AppProcesses(tmp_path, database_url=url, hubspot=hs) as apps:
-            a, b = await apps.start("a", "b")          # each answers /healthz
+            a, b = await apps.start("a", "b")          # each answers /readyz with 200
             await a.kill()                             # SIGKILL: no shutdown, no goodbye
             await a.start()                            # the same port again
 
@@ -23,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -66,23 +67,68 @@ class Write:
 @dataclass
 class SharedHubSpot(LocalHubSpot):
     writes: list[Write] = field(default_factory=list)
+    # Each contact a batch create or update wrote, as a single write of its own (route "create"
+    # or "update"): `writes` keeps the batch call itself.
+    batch_items: list[Write] = field(default_factory=list)
 
     def updates_of(self, contact_id: str) -> list[dict[str, Any]]:
-        """The properties of every update HubSpot applied to this contact, in order."""
+        """The properties of every update HubSpot applied to this contact (singly or in a
+        batch), in order."""
         return [
-            w.properties for w in self.writes if w.route == "update" and w.contact_id == contact_id
+            w.properties
+            for w in self.applied("update")
+            if w.route == "update" and w.contact_id == contact_id
         ]
+
+    def applied(self, kind: str) -> list[Write]:
+        """Every "create" or "update" HubSpot applied, one per contact, batches included."""
+        return [w for w in [*self.writes, *self.batch_items] if w.route == kind]
+
+
+BATCH_ITEMS = {"batch_create": "create", "batch_update": "update"}
+
+
+def _batch_items(route: str, body: bytes, resp: web.StreamResponse) -> list[Write]:
+    """The contacts a batch wrote: its answer's results, with the properties each input set."""
+    try:
+        inputs = json.loads(body or b"{}").get("inputs") or []
+        results = json.loads(getattr(resp, "body", b"") or b"{}").get("results") or []
+    except (ValueError, AttributeError):
+        return []
+    if route == "batch_update":
+        sent = {str(i.get("id")): dict(i.get("properties") or {}) for i in inputs}
+        return [Write("update", str(r["id"]), sent.get(str(r["id"]), {})) for r in results]
+    by_email = {
+        str((i.get("properties") or {}).get("email", "")).lower(): dict(i.get("properties") or {})
+        for i in inputs
+    }
+    return [
+        Write(
+            "create",
+            str(r["id"]),
+            by_email.get(str((r.get("properties") or {}).get("email", "")).lower(), {}),
+        )
+        for r in results
+    ]
 
 
 @asynccontextmanager
-async def shared_hubspot() -> AsyncIterator[SharedHubSpot]:
-    """The local HubSpot (rate limits off) mounted under /hubspot of a recording parent app."""
+async def shared_hubspot(
+    *, lag: tuple[float, float] | None = None, seed: int = 0
+) -> AsyncIterator[SharedHubSpot]:
+    """The local HubSpot (rate limits off) mounted under /hubspot of a recording parent app.
+    `lag`: every request is held a random time in this range (seconds, seeded) before HubSpot
+    sees it, as a distant HubSpot answers; faults are set on `hs.controls.faults`."""
     api = create_hubspot(token=TEST_TOKEN, rate_limits=None)
     writes: list[Write] = []
+    batch_items: list[Write] = []
+    rng = random.Random(seed)
 
     @web.middleware
     async def record(request: web.Request, handler: Any) -> web.StreamResponse:
         body = await request.read()
+        if lag is not None:
+            await asyncio.sleep(rng.uniform(*lag))
         resp = await handler(request)
         route = request.match_info.route.name or ""
         if route in WRITE_ROUTES and resp.status < 300:
@@ -91,6 +137,8 @@ async def shared_hubspot() -> AsyncIterator[SharedHubSpot]:
             except (ValueError, AttributeError):
                 properties = {}
             writes.append(Write(route, request.match_info.get("contact_id", ""), properties))
+            if route in BATCH_ITEMS:
+                batch_items.extend(_batch_items(route, body, resp))
         return resp
 
     parent = web.Application(middlewares=[record])
@@ -99,6 +147,7 @@ async def shared_hubspot() -> AsyncIterator[SharedHubSpot]:
     hs = SharedHubSpot(
         **{f: getattr(running, f) for f in ("url", "token", "app", "runner", "controls")},
         writes=writes,
+        batch_items=batch_items,
     )
     try:
         yield hs
@@ -135,7 +184,8 @@ class AppProcess:
         return self._proc is not None and self._proc.poll() is None
 
     async def start(self, *, ready_within: float = 60) -> None:
-        """Spawn and wait until /healthz answers (the store is open, the bot is built)."""
+        """Spawn and wait until /readyz answers 200 (the store is open, the bot is built): the
+        app listens before it has started (bots/starting.py), so /healthz alone says too little."""
         assert not self.running, f"{self.name} is already running"
         self.starts += 1
         # Spawned off the loop (fork and exec block), and kept by the thread itself: a test
@@ -150,16 +200,14 @@ class AppProcess:
                     self._proc = None
                     raise RuntimeError(f"{self.name} exited with {code}:\n{self.tail()}")
                 try:
-                    async with session.get(f"{self.url}/healthz") as resp:
+                    async with session.get(f"{self.url}/readyz") as resp:
                         if resp.status == 200:
                             return
                 except (aiohttp.ClientError, TimeoutError):
                     pass
                 if time.monotonic() > deadline:
                     self.kill_now()
-                    raise TimeoutError(
-                        f"{self.name} not healthy in {ready_within} s:\n{self.tail()}"
-                    )
+                    raise TimeoutError(f"{self.name} not ready in {ready_within} s:\n{self.tail()}")
                 await asyncio.sleep(0.05)
 
     def _spawn(self) -> None:
