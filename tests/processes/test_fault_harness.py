@@ -248,7 +248,7 @@ class Page:
         await _again(lambda: dl.start(conv))
         if not await _bot_said(dl, conv, lambda a: bool(a.get("attachments"))):
             self.lost.append("welcome")
-        activity = {
+        activity: dict[str, Any] = {
             "type": "message",
             "text": f"add {self.name} {self.email} {self.company}",
             "locale": "en-US",
@@ -359,7 +359,8 @@ class Report:
         hs = self.cl.hs
         deliveries = [d for u in self.users for d in u.chat.deliveries]
         claims: Counter[str] = Counter()
-        for user in [*self.users, *self.pages]:
+        everyone: list[User | Page] = [*self.users, *self.pages]
+        for user in everyone:
             claims.update(f"{step}:{claim}" for step, claim in user.claims.items())
         faulted = sum(c.faulted for c in hs.counters.snapshot().values())
         after = sum(c.faulted_after_commit for c in hs.counters.snapshot().values())
@@ -371,8 +372,8 @@ class Report:
             f"(redeliveries {sum(d.redeliveries for d in deliveries)}); "
             f"Web Chat sends: {sum(p.sends for p in self.pages)}; "
             f"HubSpot faults: {faulted} ({after} after a commit); "
-            f"writes committed: creates {hs.counters['create'].committed}, "
-            f"updates {hs.counters['update'].committed}; claims: {dict(sorted(claims.items()))}; "
+            f"writes committed: creates {len(hs.applied('create'))}, "
+            f"updates {len(hs.applied('update'))}; claims: {dict(sorted(claims.items()))}; "
             f"{figures}"
         )
 
@@ -449,7 +450,7 @@ async def _check(cl: Cluster, report: Report) -> dict[str, list[str]]:
     audit = await cl.audit_log()
     applied = [e for e in audit if e.outcome == "applied"]
     owner_of_contact: dict[str, str] = {}  # contact id -> the user whose values it holds
-    people = {u.email: [] for u in everyone}  # email -> who added it
+    people: dict[str, list[Any]] = {u.email: [] for u in everyone}  # email -> who added it
     for person in everyone:
         people[person.email].append(person)
     for email, adders in people.items():
@@ -535,9 +536,7 @@ def _check_audit(
             problems["audit of writes HubSpot does not hold"].append(f"create of {contact_id}")
 
     held = Counter(
-        (w.contact_id, tuple(sorted(w.properties.items())))
-        for w in cl.hs.writes
-        if w.route == "update"
+        (w.contact_id, tuple(sorted(w.properties.items()))) for w in cl.hs.applied("update")
     )
     audited = Counter(
         (e.contact_id, tuple(sorted(e.properties.items()))) for e in applied if e.action == "update"
