@@ -38,7 +38,7 @@ from bots import ContactBot, StoreStorage
 from bots.failures import on_turn_error, read_activity, store_unavailable
 from bots.inbox import InboxSettings, TurnInbox
 from bots.local_mode import loopback_host_only
-from bots.starting import BackgroundStart
+from bots.starting import BackgroundStart, keep_state
 from bots.storage import ThreadedConversationState
 from bots.token_auth import StrictTokenAuthentication, token_before_body
 from config import Settings
@@ -64,6 +64,7 @@ BOT_KEY = web.AppKey("bot", ContactBot)
 CONTACTS_KEY = web.AppKey("contacts", ContactsService)
 HUBSPOT_LOCAL_KEY = web.AppKey("hubspot_local", RunningHubSpot)
 INBOX_KEY = web.AppKey("inbox", TurnInbox)
+STARTING_KEY = web.AppKey("starting", BackgroundStart)
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,7 @@ def create_app(
     starting = BackgroundStart(always_open={"/healthz", "/readyz"}) if background_start else None
     if starting is not None:
         app.middlewares.append(starting.middleware)
+        app[STARTING_KEY] = starting
     app[SETTINGS_KEY] = settings
     adapter = CloudAdapter(auth or bot_framework_auth(settings))
     adapter.on_turn_error = on_turn_error  # no traceback in the log or the chat
@@ -140,7 +142,7 @@ def create_app(
         await store.open()
         if settings.local_hubspot:
             local = await start_embedded(settings)
-            app[HUBSPOT_LOCAL_KEY] = local
+            keep_state(app, HUBSPOT_LOCAL_KEY, local)
             # The embedded API does not throttle: a budget for HubSpot would only slow it.
             token, host, budget = local.token, local.url, RequestBudget.off()
         else:
@@ -160,7 +162,7 @@ def create_app(
             # The portal's validation rules, read once and cached (issue 28).
             rules=PortalRulesCache(rules_reader(hubspot)),
         )
-        app[CONTACTS_KEY] = contacts
+        keep_state(app, CONTACTS_KEY, contacts)
         # The tokenizer's tables take about a second to load and most of the app's memory: only
         # with a model, once, off the event loop. Guided mode sizes its window in UTF-8 bytes,
         # an upper bound on tokens.
@@ -176,7 +178,7 @@ def create_app(
                 timeout_seconds=settings.model_timeout_seconds,
                 encoding=encoding,
             )
-        app[BOT_KEY] = ContactBot(
+        bot = ContactBot(
             conversation_state=conversation_state,
             contacts=contacts,
             store=store,
@@ -184,6 +186,7 @@ def create_app(
             encoding=encoding,
             agent=agent,
         )
+        keep_state(app, BOT_KEY, bot)
         await inbox.start()  # last: what a dead instance left needs the bot
 
     async def finish_turns(app: web.Application) -> None:
@@ -275,8 +278,10 @@ def main(argv: list[str] | None = None) -> None:
         f"  Bot Framework Emulator:      {base}/api/messages (no app id / password)\n",
         flush=True,
     )
+    app = create_app(settings, background_start=True)
+    app[STARTING_KEY].exit_on_failure = True  # a start-up that cannot succeed ends the process
     web.run_app(
-        create_app(settings, background_start=True),
+        app,
         host=host,
         port=settings.port,
         print=None,

@@ -8,8 +8,9 @@ it, and a channel's POST meets a refused connection instead of an answer it can 
 While the steps run, `/healthz` answers 200 (the process is alive), `/readyz` 503 ("starting"),
 and every other route 503 with Retry-After, as when the store is unreachable later
 (bots/failures.py): the channel delivers again, the page sends again. A step that fails for
-any other reason is a bug or a bad setting: it is logged and the process stops, as it did when
-start-up ran before listening.
+any other reason is a bug or a bad setting: it is logged, `/healthz` answers 503 from then on,
+and with `exit_on_failure` (the served app) the process stops, as it did when start-up ran
+before listening.
 
     starting = BackgroundStart(always_open={"/healthz", "/readyz"})
     app.middlewares.append(starting.middleware)
@@ -23,7 +24,9 @@ import asyncio
 import logging
 import os
 import signal
+import warnings
 from collections.abc import Awaitable, Callable, Collection
+from typing import TypeVar
 
 from aiohttp import web
 
@@ -31,13 +34,25 @@ from bots.failures import RETRY_AFTER_SECONDS, brief
 
 log = logging.getLogger(__name__)
 
+T = TypeVar("T")
 Step = Callable[[web.Application], Awaitable[object]]
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
+def keep_state(app: web.Application, key: web.AppKey[T], value: T) -> None:
+    """`app[key] = value` from a start-up step. In the background the app is already frozen
+    and aiohttp warns that changing its state is deprecated; what a step sets is what the
+    routes wait for (they answer 503 until then), so nothing reads it half-made."""
+    with warnings.catch_warnings():  # no await inside: no other task runs meanwhile
+        warnings.filterwarnings("ignore", "Changing state of started", DeprecationWarning)
+        app[key] = value
+
+
 class BackgroundStart:
-    def __init__(self, *, always_open: Collection[str]) -> None:
+    def __init__(self, *, always_open: Collection[str], exit_on_failure: bool = False) -> None:
         self._always_open = frozenset(always_open)
+        self.exit_on_failure = exit_on_failure
+        self.failed = False
         self._steps: list[Step] = []
         self._task: asyncio.Task[None] | None = None
         self._done = asyncio.Event()
@@ -67,8 +82,10 @@ class BackgroundStart:
         except asyncio.CancelledError:
             raise
         except Exception as exc:
-            log.error("start-up failed, stopping: %s", brief(exc))
-            os.kill(os.getpid(), signal.SIGTERM)  # run_app's handler: a graceful exit
+            self.failed = True
+            log.error("start-up failed: %s", brief(exc))
+            if self.exit_on_failure:
+                os.kill(os.getpid(), signal.SIGTERM)  # run_app's handler: a graceful exit
             return
         self._done.set()
         log.info("started: taking turns")
@@ -84,6 +101,8 @@ class BackgroundStart:
 
     @web.middleware
     async def middleware(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        if self.failed:
+            return web.json_response({"status": "start-up failed"}, status=503)
         if self._done.is_set() or request.path in self._always_open:
             return await handler(request)
         return web.json_response(

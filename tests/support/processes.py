@@ -67,49 +67,56 @@ class Write:
 @dataclass
 class SharedHubSpot(LocalHubSpot):
     writes: list[Write] = field(default_factory=list)
-    # Each contact a batch create or update wrote, as a single write of its own (route "create"
-    # or "update"): `writes` keeps the batch call itself.
-    batch_items: list[Write] = field(default_factory=list)
+    # Every write HubSpot committed, one per contact (a batch's too), whether or not its caller
+    # saw the answer: a fault after the commit (hs.controls.faults) answers an error or hangs.
+    committed: list[Write] = field(default_factory=list)
 
     def updates_of(self, contact_id: str) -> list[dict[str, Any]]:
         """The properties of every update HubSpot applied to this contact (singly or in a
-        batch), in order."""
-        return [
-            w.properties
-            for w in self.applied("update")
-            if w.route == "update" and w.contact_id == contact_id
-        ]
+        batch, answered or not), in order."""
+        return [w.properties for w in self.applied("update") if w.contact_id == contact_id]
 
     def applied(self, kind: str) -> list[Write]:
-        """Every "create" or "update" HubSpot applied, one per contact, batches included."""
-        return [w for w in [*self.writes, *self.batch_items] if w.route == kind]
+        """Every "create" or "update" HubSpot committed, one per contact."""
+        return [w for w in self.committed if w.route == kind]
 
 
-BATCH_ITEMS = {"batch_create": "create", "batch_update": "update"}
-
-
-def _batch_items(route: str, body: bytes, resp: web.StreamResponse) -> list[Write]:
-    """The contacts a batch wrote: its answer's results, with the properties each input set."""
+def _committed(request: web.Request, body: bytes, resp: web.StreamResponse) -> list[Write]:
+    """The contacts a write that HubSpot answered 2xx wrote, one Write each."""
+    route = request.match_info.route.name or ""
     try:
-        inputs = json.loads(body or b"{}").get("inputs") or []
-        results = json.loads(getattr(resp, "body", b"") or b"{}").get("results") or []
-    except (ValueError, AttributeError):
+        sent = json.loads(body or b"{}")
+        answer = json.loads(getattr(resp, "body", b"") or b"{}")
+    except (ValueError, TypeError):
         return []
+    if not isinstance(sent, dict) or not isinstance(answer, dict):
+        return []
+    if route == "create":
+        return [Write("create", str(answer.get("id", "")), dict(sent.get("properties") or {}))]
+    if route == "update":
+        contact_id = request.match_info.get("contact_id", "")
+        return [Write("update", contact_id, dict(sent.get("properties") or {}))]
+    inputs = sent.get("inputs") or []
+    results = answer.get("results") or []
     if route == "batch_update":
-        sent = {str(i.get("id")): dict(i.get("properties") or {}) for i in inputs}
-        return [Write("update", str(r["id"]), sent.get(str(r["id"]), {})) for r in results]
-    by_email = {
-        str((i.get("properties") or {}).get("email", "")).lower(): dict(i.get("properties") or {})
-        for i in inputs
-    }
-    return [
-        Write(
-            "create",
-            str(r["id"]),
-            by_email.get(str((r.get("properties") or {}).get("email", "")).lower(), {}),
-        )
-        for r in results
-    ]
+        by_id = {str(i.get("id")): dict(i.get("properties") or {}) for i in inputs}
+        return [Write("update", str(r["id"]), by_id.get(str(r["id"]), {})) for r in results]
+    if route == "batch_create":
+        by_email = {
+            str((i.get("properties") or {}).get("email", "")).lower(): dict(
+                i.get("properties") or {}
+            )
+            for i in inputs
+        }
+        return [
+            Write(
+                "create",
+                str(r["id"]),
+                by_email.get(str((r.get("properties") or {}).get("email", "")).lower(), {}),
+            )
+            for r in results
+        ]
+    return []
 
 
 @asynccontextmanager
@@ -121,7 +128,7 @@ async def shared_hubspot(
     sees it, as a distant HubSpot answers; faults are set on `hs.controls.faults`."""
     api = create_hubspot(token=TEST_TOKEN, rate_limits=None)
     writes: list[Write] = []
-    batch_items: list[Write] = []
+    committed: list[Write] = []
     rng = random.Random(seed)
 
     @web.middleware
@@ -137,17 +144,24 @@ async def shared_hubspot(
             except (ValueError, AttributeError):
                 properties = {}
             writes.append(Write(route, request.match_info.get("contact_id", ""), properties))
-            if route in BATCH_ITEMS:
-                batch_items.extend(_batch_items(route, body, resp))
         return resp
 
+    @web.middleware
+    async def commits(request: web.Request, handler: Any) -> web.StreamResponse:
+        # Inside the local HubSpot's own middleware: the answer before a fault replaces it.
+        resp = await handler(request)
+        if (request.match_info.route.name or "") in WRITE_ROUTES and resp.status < 300:
+            committed.extend(_committed(request, await request.read(), resp))
+        return resp
+
+    api.middlewares.append(commits)
     parent = web.Application(middlewares=[record])
     parent.add_subapp(MOUNT, api)
     running = await serve(parent, api=api, mount=MOUNT)
     hs = SharedHubSpot(
         **{f: getattr(running, f) for f in ("url", "token", "app", "runner", "controls")},
         writes=writes,
-        batch_items=batch_items,
+        committed=committed,
     )
     try:
         yield hs
