@@ -65,7 +65,7 @@ __all__ = ["reaper", "stacks_dumped_before_the_timeout"]  # fixtures, used by na
 
 USERS = 200  # Teams users, each alone with their own contact
 PAIRS = 20  # pairs of Teams users adding the same email at once, one through each instance
-PAGES = 6  # Web Chat users
+PAGES = 12  # Web Chat users
 AT_ONCE = 24
 SEED = 23
 FAULTS = Faults(rate=0.3, seed=SEED, hang_share=0.2, hang_seconds=5.0, after_commit_share=0.5)
@@ -232,6 +232,7 @@ class Page:
     said: list[str] = field(default_factory=list)
     lost: list[str] = field(default_factory=list)
     sends: int = 0
+    shown_twice: int = 0  # the page's message in the chat twice (sent again after a cut)
     error: str = ""
 
     @property
@@ -286,6 +287,8 @@ class Page:
         await asyncio.sleep(1.0)  # the rest of the turn's replies
         await _bot_said(dl, conv, lambda a: True)
         replies = [a for a in conv.seen if _after(conv, sent, a)]
+        mine = [a for a in conv.seen if a.get("from", {}).get("role") != "bot"]
+        self.shown_twice = sum(a.get("text") == activity["text"] for a in mine) > 1
         said = [a.get("text") or _card_head(a) for a in replies]
         self.said += said
         if any(t.startswith("Contact created — ") for t in said):
@@ -385,7 +388,8 @@ class Report:
             f"+ {len(self.pages)} Web Chat; kills: {len(self.kills)} {dict(Counter(self.kills))}; "
             f"Teams turns: {len(deliveries)} "
             f"(redeliveries {sum(d.redeliveries for d in deliveries)}); "
-            f"Web Chat sends: {sum(p.sends for p in self.pages)}; "
+            f"Web Chat sends: {sum(p.sends for p in self.pages)} "
+            f"(messages shown twice: {sum(p.shown_twice for p in self.pages)}); "
             f"HubSpot faults: {faulted} ({after} after a commit); "
             f"writes committed: creates {len(hs.applied('create'))}, "
             f"updates {len(hs.applied('update'))}; claims: {dict(sorted(claims.items()))}; "
