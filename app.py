@@ -3,7 +3,8 @@
     POST /api/messages   Bot Framework activities (Teams, Emulator, the local Web Chat channel);
                          answered once accepted, the turn going on in the background
     GET  /healthz        liveness
-    GET  /readyz         readiness: 503 while the store (PostgreSQL) cannot be reached
+    GET  /readyz         readiness: 503 while starting, or while the store (PostgreSQL) cannot
+                         be reached
     /  and /v3/...       the Web Chat page and its Direct Line 3.0-compatible channel (webchat/),
                          which hands activities to the same adapter and bot in-process
 
@@ -37,6 +38,7 @@ from bots import ContactBot, StoreStorage
 from bots.failures import on_turn_error, read_activity, store_unavailable
 from bots.inbox import InboxSettings, TurnInbox
 from bots.local_mode import loopback_host_only
+from bots.starting import BackgroundStart, keep_state
 from bots.storage import ThreadedConversationState
 from bots.token_auth import StrictTokenAuthentication, token_before_body
 from config import Settings
@@ -62,6 +64,7 @@ BOT_KEY = web.AppKey("bot", ContactBot)
 CONTACTS_KEY = web.AppKey("contacts", ContactsService)
 HUBSPOT_LOCAL_KEY = web.AppKey("hubspot_local", RunningHubSpot)
 INBOX_KEY = web.AppKey("inbox", TurnInbox)
+STARTING_KEY = web.AppKey("starting", BackgroundStart)
 
 
 @dataclass(frozen=True)
@@ -100,14 +103,21 @@ def create_app(
     openai_client: AsyncOpenAI | None = None,
     store: Store | None = None,
     auth: BotFrameworkAuthentication | None = None,
+    background_start: bool = False,
 ) -> web.Application:
     """Build the aiohttp app. Tests pass `store` (memory), `openai_client` (a scripted
-    server) and `auth` (a BotFrameworkAuthentication pointed at a local OpenID server)."""
+    server) and `auth` (a BotFrameworkAuthentication pointed at a local OpenID server).
+    `background_start` (the served app, `main`): listen at once and start behind, answering
+    503 until started (bots/starting.py), so waiting for PostgreSQL does not keep the port shut."""
     local_only = not settings.app_id and not settings.allow_remote
     app = web.Application(
         client_max_size=MAX_ACTIVITY_BYTES,
         middlewares=[*([loopback_host_only] if local_only else []), store_unavailable],
     )
+    starting = BackgroundStart(always_open={"/healthz", "/readyz"}) if background_start else None
+    if starting is not None:
+        app.middlewares.append(starting.middleware)
+        app[STARTING_KEY] = starting
     app[SETTINGS_KEY] = settings
     adapter = CloudAdapter(auth or bot_framework_auth(settings))
     adapter.on_turn_error = on_turn_error  # no traceback in the log or the chat
@@ -132,7 +142,7 @@ def create_app(
         await store.open()
         if settings.local_hubspot:
             local = await start_embedded(settings)
-            app[HUBSPOT_LOCAL_KEY] = local
+            keep_state(app, HUBSPOT_LOCAL_KEY, local)
             # The embedded API does not throttle: a budget for HubSpot would only slow it.
             token, host, budget = local.token, local.url, RequestBudget.off()
         else:
@@ -153,7 +163,7 @@ def create_app(
             rules=PortalRulesCache(rules_reader(hubspot)),
             leases=store,  # the claim on a new contact's email, across instances (issue 23)
         )
-        app[CONTACTS_KEY] = contacts
+        keep_state(app, CONTACTS_KEY, contacts)
         # The tokenizer's tables take about a second to load and most of the app's memory: only
         # with a model, once, off the event loop. Guided mode sizes its window in UTF-8 bytes,
         # an upper bound on tokens.
@@ -169,7 +179,7 @@ def create_app(
                 timeout_seconds=settings.model_timeout_seconds,
                 encoding=encoding,
             )
-        app[BOT_KEY] = ContactBot(
+        bot = ContactBot(
             conversation_state=conversation_state,
             contacts=contacts,
             store=store,
@@ -177,6 +187,7 @@ def create_app(
             encoding=encoding,
             agent=agent,
         )
+        keep_state(app, BOT_KEY, bot)
         await inbox.start()  # last: what a dead instance left needs the bot
 
     async def finish_turns(app: web.Application) -> None:
@@ -212,7 +223,9 @@ def create_app(
         return web.json_response({"status": "ok"})
 
     async def readyz(request: web.Request) -> web.Response:
-        """Whether this instance can take turns now: its store is reachable."""
+        """Whether this instance can take turns now: started, and its store is reachable."""
+        if starting is not None and not starting.started:
+            return web.json_response({"status": "starting"}, status=503)
         if await store.reachable():
             return web.json_response({"status": "ready"})
         return web.json_response({"status": "store unreachable"}, status=503)
@@ -222,6 +235,8 @@ def create_app(
     app.router.add_get("/readyz", readyz)
     # After start_collaborators in on_startup: the store is open when the channel starts.
     webchat.setup(app, settings=settings, adapter=adapter, bot=lambda: app[BOT_KEY], store=store)
+    if starting is not None:
+        starting.take_over(app)  # last: every start-up step above runs after the server listens
     return app
 
 
@@ -264,8 +279,10 @@ def main(argv: list[str] | None = None) -> None:
         f"  Bot Framework Emulator:      {base}/api/messages (no app id / password)\n",
         flush=True,
     )
+    app = create_app(settings, background_start=True)
+    app[STARTING_KEY].exit_on_failure = True  # a start-up that cannot succeed ends the process
     web.run_app(
-        create_app(settings),
+        app,
         host=host,
         port=settings.port,
         print=None,

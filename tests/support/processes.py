@@ -3,7 +3,7 @@ port, with its own DATA_DIR, one shared PostgreSQL and one shared HubSpot (serve
 
     async with shared_hubspot() as hs, TestChannel() as channel:
         async with AppProcesses(tmp_path, database_url=url, hubspot=hs) as apps:
-            a, b = await apps.start("a", "b")          # each answers /healthz
+            a, b = await apps.start("a", "b")          # each answers /readyz with 200
             await a.kill()                             # SIGKILL: no shutdown, no goodbye
             await a.start()                            # the same port again
 
@@ -23,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -66,23 +67,75 @@ class Write:
 @dataclass
 class SharedHubSpot(LocalHubSpot):
     writes: list[Write] = field(default_factory=list)
+    # Every write HubSpot committed, one per contact (a batch's too), whether or not its caller
+    # saw the answer: a fault after the commit (hs.controls.faults) answers an error or hangs.
+    committed: list[Write] = field(default_factory=list)
 
     def updates_of(self, contact_id: str) -> list[dict[str, Any]]:
-        """The properties of every update HubSpot applied to this contact, in order."""
+        """The properties of every update HubSpot applied to this contact (singly or in a
+        batch, answered or not), in order."""
+        return [w.properties for w in self.applied("update") if w.contact_id == contact_id]
+
+    def applied(self, kind: str) -> list[Write]:
+        """Every "create" or "update" HubSpot committed, one per contact."""
+        return [w for w in self.committed if w.route == kind]
+
+
+def _committed(request: web.Request, body: bytes, resp: web.StreamResponse) -> list[Write]:
+    """The contacts a write that HubSpot answered 2xx wrote, one Write each."""
+    route = request.match_info.route.name or ""
+    try:
+        sent = json.loads(body or b"{}")
+        answer = json.loads(getattr(resp, "body", b"") or b"{}")
+    except (ValueError, TypeError):
+        return []
+    if not isinstance(sent, dict) or not isinstance(answer, dict):
+        return []
+    if route == "create":
+        return [Write("create", str(answer.get("id", "")), dict(sent.get("properties") or {}))]
+    if route == "update":
+        contact_id = request.match_info.get("contact_id", "")
+        return [Write("update", contact_id, dict(sent.get("properties") or {}))]
+    inputs = sent.get("inputs") or []
+    results = answer.get("results") or []
+    if route == "batch_update":
+        by_id = {str(i.get("id")): dict(i.get("properties") or {}) for i in inputs}
+        return [Write("update", str(r["id"]), by_id.get(str(r["id"]), {})) for r in results]
+    if route == "batch_create":
+        by_email = {
+            str((i.get("properties") or {}).get("email", "")).lower(): dict(
+                i.get("properties") or {}
+            )
+            for i in inputs
+        }
         return [
-            w.properties for w in self.writes if w.route == "update" and w.contact_id == contact_id
+            Write(
+                "create",
+                str(r["id"]),
+                by_email.get(str((r.get("properties") or {}).get("email", "")).lower(), {}),
+            )
+            for r in results
         ]
+    return []
 
 
 @asynccontextmanager
-async def shared_hubspot() -> AsyncIterator[SharedHubSpot]:
-    """The local HubSpot (rate limits off) mounted under /hubspot of a recording parent app."""
+async def shared_hubspot(
+    *, lag: tuple[float, float] | None = None, seed: int = 0
+) -> AsyncIterator[SharedHubSpot]:
+    """The local HubSpot (rate limits off) mounted under /hubspot of a recording parent app.
+    `lag`: every request is held a random time in this range (seconds, seeded) before HubSpot
+    sees it, as a distant HubSpot answers; faults are set on `hs.controls.faults`."""
     api = create_hubspot(token=TEST_TOKEN, rate_limits=None)
     writes: list[Write] = []
+    committed: list[Write] = []
+    rng = random.Random(seed)
 
     @web.middleware
     async def record(request: web.Request, handler: Any) -> web.StreamResponse:
         body = await request.read()
+        if lag is not None:
+            await asyncio.sleep(rng.uniform(*lag))
         resp = await handler(request)
         route = request.match_info.route.name or ""
         if route in WRITE_ROUTES and resp.status < 300:
@@ -93,12 +146,22 @@ async def shared_hubspot() -> AsyncIterator[SharedHubSpot]:
             writes.append(Write(route, request.match_info.get("contact_id", ""), properties))
         return resp
 
+    @web.middleware
+    async def commits(request: web.Request, handler: Any) -> web.StreamResponse:
+        # Inside the local HubSpot's own middleware: the answer before a fault replaces it.
+        resp = await handler(request)
+        if (request.match_info.route.name or "") in WRITE_ROUTES and resp.status < 300:
+            committed.extend(_committed(request, await request.read(), resp))
+        return resp
+
+    api.middlewares.append(commits)
     parent = web.Application(middlewares=[record])
     parent.add_subapp(MOUNT, api)
     running = await serve(parent, api=api, mount=MOUNT)
     hs = SharedHubSpot(
         **{f: getattr(running, f) for f in ("url", "token", "app", "runner", "controls")},
         writes=writes,
+        committed=committed,
     )
     try:
         yield hs
@@ -135,7 +198,8 @@ class AppProcess:
         return self._proc is not None and self._proc.poll() is None
 
     async def start(self, *, ready_within: float = 60) -> None:
-        """Spawn and wait until /healthz answers (the store is open, the bot is built)."""
+        """Spawn and wait until /readyz answers 200 (the store is open, the bot is built): the
+        app listens before it has started (bots/starting.py), so /healthz alone says too little."""
         assert not self.running, f"{self.name} is already running"
         self.starts += 1
         # Spawned off the loop (fork and exec block), and kept by the thread itself: a test
@@ -150,16 +214,14 @@ class AppProcess:
                     self._proc = None
                     raise RuntimeError(f"{self.name} exited with {code}:\n{self.tail()}")
                 try:
-                    async with session.get(f"{self.url}/healthz") as resp:
+                    async with session.get(f"{self.url}/readyz") as resp:
                         if resp.status == 200:
                             return
                 except (aiohttp.ClientError, TimeoutError):
                     pass
                 if time.monotonic() > deadline:
                     self.kill_now()
-                    raise TimeoutError(
-                        f"{self.name} not healthy in {ready_within} s:\n{self.tail()}"
-                    )
+                    raise TimeoutError(f"{self.name} not ready in {ready_within} s:\n{self.tail()}")
                 await asyncio.sleep(0.05)
 
     def _spawn(self) -> None:
