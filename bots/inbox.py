@@ -22,6 +22,11 @@ kills its instance must not kill the next one too.
 
 Invokes and `expectReplies` deliveries are answered with what the turn produced, so they run
 inline as before.
+
+The built-in Web Chat channel (webchat/bridge.py) hands its pages' activities to `accept`, the
+same door minus the token check (it authenticated the page itself). Its turns reply to the
+accepting process's own loopback address, so an instance taking one over asks the channel's
+`Door` for its own address and credentials instead of rebuilding them from the record.
 """
 
 from __future__ import annotations

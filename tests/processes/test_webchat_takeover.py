@@ -1,8 +1,10 @@
 """Issue 23, finding 2: a Web Chat turn outlives the instance running it. The page's Confirm is
 kept in the shared inbox before its POST is answered; the instance running the turn is killed
 (kill -9) while the turn waits on HubSpot; the other instance takes the turn over, the page sees
-the outcome once, and HubSpot holds the update once. The client posting the same activity again
-(as Web Chat does after a failed POST) gets the first post's id: one message, one turn.
+one reply, and HubSpot holds the update at most once, as the reply says (a turn cut after its
+write was claimed is told "can't tell" until takeovers read HubSpot: issue 23). The client
+posting the same activity again (as Web Chat does after a failed POST) gets the first post's
+id: one message, one turn.
 
 At the protocol level, as botframework-directlinejs makes the calls, through a round-robin
 balancer in front of two real app processes on one PostgreSQL; and one process on SQLite whose
