@@ -30,6 +30,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ground.json_input import InvalidUnicode, check_unicode, loads_limited
+from ground.locks import KeyedLocks
 from store.base import ChannelConversation, ChannelFull, SharedRates, channel_activity_id
 from webchat.bridge import BotBridge
 from webchat.conversations import ConversationLog, Sockets
@@ -131,6 +132,7 @@ class DirectLineChannel:
         self.rates = MessageRates(messages_per_minute, shared=shared_rates)
         self._clock = clock
         self.answer_seconds = min(answer_seconds, MAX_ANSWER_SECONDS)
+        self._posting = KeyedLocks()
         self._tasks: set[asyncio.Task[None]] = set()
 
     # -- conversations --------------------------------------------------------------------------
@@ -284,9 +286,10 @@ class DirectLineChannel:
         else:
             activity.pop("locale", None)
         client_id = client_activity_id(body)
-        # One post of a conversation at a time, across instances, so a client's second post
-        # of one activity finds the first one's echo.
-        async with self.conversations.posting(conv.id):
+        # One post of a conversation at a time here, so a client's second post of one activity
+        # finds the first one's echo. (Across instances the two would have to arrive at the
+        # same moment: a client posts again only after its first POST failed.)
+        async with self._posting.hold(conv.id):
             echo = await self.conversations.find_client_activity(conv.id, client_id)
             if echo is None:
                 echo = dict(activity)

@@ -28,7 +28,6 @@ import json
 import logging
 import secrets
 from collections.abc import Coroutine
-from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -93,11 +92,6 @@ class ConversationLog:
         self, conversation_id: str, watermark: int | None, *, limit: int = PAGE
     ) -> tuple[list[dict[str, Any]], int]:
         return await self.store.channel_since(conversation_id, watermark, limit)
-
-    def posting(self, conversation_id: str) -> AbstractAsyncContextManager[None]:
-        """Held while a user's post is checked for a repeat and kept: one at a time per
-        conversation, across instances (released when its holder dies)."""
-        return self.store.turn(f"post/directline/{conversation_id}")
 
     async def find_client_activity(
         self, conversation_id: str, client_id: str | None
