@@ -6,7 +6,7 @@
     GET  /readyz         readiness: 503 while starting, or while the store (PostgreSQL) cannot
                          be reached
     /  and /v3/...       the Web Chat page and its Direct Line 3.0-compatible channel (webchat/),
-                         which hands activities to the same adapter and bot in-process
+                         whose activities enter the same inbox, adapter and bot in-process
 
 With no HUBSPOT_ACCESS_TOKEN the app starts `hubspot_local` on its own loopback-only listener
 (even when the bot itself listens publicly) and points the official SDK at it with a random
@@ -234,7 +234,14 @@ def create_app(
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     # After start_collaborators in on_startup: the store is open when the channel starts.
-    webchat.setup(app, settings=settings, adapter=adapter, bot=lambda: app[BOT_KEY], store=store)
+    webchat.setup(
+        app,
+        settings=settings,
+        adapter=adapter,
+        bot=lambda: app[BOT_KEY],
+        store=store,
+        inbox=inbox,
+    )
     if starting is not None:
         starting.take_over(app)  # last: every start-up step above runs after the server listens
     return app

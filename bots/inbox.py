@@ -22,6 +22,11 @@ kills its instance must not kill the next one too.
 
 Invokes and `expectReplies` deliveries are answered with what the turn produced, so they run
 inline as before.
+
+The built-in Web Chat channel (webchat/bridge.py) hands its pages' activities to `accept`, the
+same door minus the token check (it authenticated the page itself). Its turns reply to the
+accepting process's own loopback address, so an instance taking one over asks the channel's
+`Door` for its own address and credentials instead of rebuilding them from the record.
 """
 
 from __future__ import annotations
@@ -30,7 +35,7 @@ import asyncio
 import contextlib
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,6 +50,10 @@ from ground.ids import activity_key
 from store import Store, StoreUnavailable
 
 log = logging.getLogger(__name__)
+
+# How an in-process channel readies a turn it did not accept here (`TurnInbox.add_door`): the
+# activity (its serviceUrl may be set) in, the authentication the turn runs with out.
+Door = Callable[[Activity], Awaitable[AuthenticateRequestResult]]
 
 
 @dataclass(frozen=True)
@@ -100,6 +109,7 @@ class TurnInbox:
         self._sweeper: asyncio.Task[None] | None = None
         self._closing = False
         self._exclusive = exclusive
+        self._doors: dict[str, Door] = {}
 
     # -- the POST -----------------------------------------------------------------------------
     async def process(
@@ -120,39 +130,57 @@ class TurnInbox:
             )
         except PermissionError as exc:
             raise web.HTTPUnauthorized() from exc
-        key = delivery_key(activity) or f"no-id/{uuid.uuid4().hex}"
-        running = self._running.get(key)
-        if running is None:
-            await self._slots.acquire()
-            try:
-                kept = await self._store.inbox_accept(
-                    key,
-                    _record(body, auth),
-                    owner=self.owner,
-                    lease_seconds=self._settings.lease_seconds,
-                )
-            except BaseException:
-                self._slots.release()
-                raise
-            if not kept:  # a repeat of a delivery some instance accepted
-                self._slots.release()
-                # The channel delivers again when its first POST failed: the instance that
-                # took it may have died. If its lease ran out, this one runs it now.
-                await self.take_over()
-                running = self._running.get(key)
-                if running is None:  # still in another live instance's hands
-                    log.info("a redelivered %s activity is already in hand", activity.type)
-                    return web.Response(status=202)
-            else:
-                running = self._start(key, activity, auth)
+        running = await self.accept(body, activity, auth)
+        if running is None:  # still in another live instance's hands
+            log.info("a redelivered %s activity is already in hand", activity.type)
+            return web.Response(status=202)
         if self._settings.answer_seconds > 0:
             await asyncio.wait({running}, timeout=self._settings.answer_seconds)
         return web.Response(status=201 if running.done() else 202)
 
+    async def accept(
+        self, body: dict[str, Any], activity: Activity, auth: AuthenticateRequestResult
+    ) -> asyncio.Task[None] | None:
+        """Keep an authenticated activity in the store and run its turn here; its task, or None
+        when another live instance has it in hand (a repeat of a delivery it accepted). Also
+        the door of the in-process Web Chat channel, which authenticates its pages itself."""
+        key = delivery_key(activity) or f"no-id/{uuid.uuid4().hex}"
+        running = self._running.get(key)
+        if running is not None:
+            return running
+        await self._slots.acquire()
+        try:
+            kept = await self._store.inbox_accept(
+                key,
+                _record(body, auth),
+                owner=self.owner,
+                lease_seconds=self._settings.lease_seconds,
+            )
+        except BaseException:
+            self._slots.release()
+            raise
+        if kept:
+            return self._start(key, activity, auth)
+        self._slots.release()  # a repeat of a delivery some instance accepted
+        # The channel delivers again when its first POST failed: the instance that took it may
+        # have died. If its lease ran out, this one runs it now.
+        await self.take_over()
+        return self._running.get(key)
+
+    def add_door(self, caller_id: str, door: Door) -> None:
+        """Turns whose record carries `caller_id` come from an in-process channel: when this
+        instance takes one over, `door` gives the turn its authentication and its way back
+        (the serviceUrl of the instance that accepted it may be a dead one's)."""
+        self._doors[caller_id] = door
+
     def _start(
-        self, key: str, activity: Activity, auth: AuthenticateRequestResult
+        self,
+        key: str,
+        activity: Activity,
+        auth: AuthenticateRequestResult | None,
+        door: Door | None = None,
     ) -> asyncio.Task[None]:
-        task = asyncio.get_running_loop().create_task(self._run(key, activity, auth))
+        task = asyncio.get_running_loop().create_task(self._run(key, activity, auth, door))
         self._running[key] = task
 
         def ended(_: asyncio.Task[None]) -> None:
@@ -162,7 +190,20 @@ class TurnInbox:
         task.add_done_callback(ended)
         return task
 
-    async def _run(self, key: str, activity: Activity, auth: AuthenticateRequestResult) -> None:
+    async def _run(
+        self,
+        key: str,
+        activity: Activity,
+        auth: AuthenticateRequestResult | None,
+        door: Door | None,
+    ) -> None:
+        if door is not None:
+            try:
+                auth = await door(activity)
+            except Exception as exc:  # the item stays: taken again once its lease runs out
+                log.error("could not ready a taken-over %s turn: %s", activity.type, brief(exc))
+                return
+        assert auth is not None
         wait = 0.25
         deadline = asyncio.get_running_loop().time() + self._settings.store_wait_seconds
         while True:
@@ -232,19 +273,20 @@ class TurnInbox:
                 log.error("gave up an activity after %d attempts", item.attempts - 1)
                 await self._done(item.key)
                 continue
+            door = self._doors.get(str(item.record.get("caller_id")))
             try:
-                activity, auth = self._rebuild(item.record)
+                activity = Activity().deserialize(item.record["activity"])
+                auth = None if door is not None else self._rebuild(item.record)
             except Exception as exc:  # not something this version can run: drop it
                 log.error("dropped an unreadable inbox item: %s", brief(exc))
                 await self._done(item.key)
                 continue
             log.info("took over a %s activity another instance accepted", activity.type)
             await self._slots.acquire()
-            self._start(item.key, activity, auth)
+            self._start(item.key, activity, auth, door)
         return len(items)
 
-    def _rebuild(self, record: dict[str, Any]) -> tuple[Activity, AuthenticateRequestResult]:
-        activity = Activity().deserialize(record["activity"])
+    def _rebuild(self, record: dict[str, Any]) -> AuthenticateRequestResult:
         identity = ClaimsIdentity(
             record.get("claims") or {},
             bool(record.get("authenticated")),
@@ -257,7 +299,7 @@ class TurnInbox:
         auth.connector_factory = (
             self._adapter.bot_framework_authentication.create_connector_factory(identity)
         )
-        return activity, auth
+        return auth
 
     # -- for shutdown and tests ---------------------------------------------------------------
     async def finished(self, key: str) -> None:

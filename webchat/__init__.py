@@ -23,13 +23,14 @@ from typing import Any
 
 from aiohttp import web
 
+from bots.inbox import TurnInbox
 from config import Settings
 from store.base import SharedRates, Store
 from webchat.bridge import BotBridge
 from webchat.channel import DirectLineChannel
 from webchat.connector import ConnectorApi
 from webchat.conversations import ConversationLog
-from webchat.directline import DirectLineApi
+from webchat.directline import DirectLineApi, service_url_at
 from webchat.limits import StartLimits
 from webchat.page import WebChatPage, policy_on_every_page
 from webchat.sessions import SESSION_KEY_NAME
@@ -60,13 +61,15 @@ def setup(
     adapter: Any,
     bot: Callable[[], Any],
     store: Store,
+    inbox: TurnInbox | None = None,
     token_ttl_seconds: int = 1800,
 ) -> WebChat:
     """Add the page, the Direct Line API and the connector routes to `app`.
 
     `adapter` is the app's CloudAdapter (the same one /api/messages uses); `bot` returns the
     bot once the app has started; `store` is the app's, opened by the app before this part's
-    own start-up step (which fetches the shared token key) runs."""
+    own start-up step (which fetches the shared token key) runs. `inbox` is the app's door for
+    turns (bots/inbox.py): a page's turns enter there, as /api/messages's do."""
     settings.check_webchat()  # Settings built by hand (tests) get the check from_env makes
     tokens = TokenSigner(
         ttl_seconds=token_ttl_seconds,
@@ -82,7 +85,13 @@ def setup(
         trusted_proxies=settings.webchat_trusted_proxies,
         shared=shared,
     )
-    bridge = BotBridge(adapter=adapter, bot=bot, app_id=settings.app_id)
+    bridge = BotBridge(
+        adapter=adapter,
+        bot=bot,
+        app_id=settings.app_id,
+        inbox=inbox,
+        service_url=service_url_at(settings.bind_host, settings.port),
+    )
     conversations = ConversationLog(
         store,
         max_conversations=settings.webchat_max_conversations,
@@ -95,6 +104,7 @@ def setup(
         max_message_chars=settings.max_message_chars,
         messages_per_minute=settings.messages_per_minute,
         shared_rates=shared,
+        answer_seconds=settings.turn_answer_seconds,
     )
     api = DirectLineApi(
         channel=channel,

@@ -6,6 +6,12 @@ This is what lets one app serve Teams (where /api/messages demands Microsoft's t
 intranet page (which needs nothing from Azure) at the same time: the activity never crosses the
 network, so there is nothing to authenticate, and `/api/messages` stays closed to outsiders.
 
+The turn enters through the app's inbox (bots/inbox.py), the same door as /api/messages: kept
+in the store before the page hears its message was sent, leased and renewed while it runs here,
+taken over by another instance (or the restart) when this one dies. A taken-over turn gets the
+taking instance's own serviceUrl and connector token (`take_over`): the replies of a dead
+instance's turn reach the page through the store, whichever instance holds its socket.
+
 Outbound, the bot replies like to any channel: its ConnectorClient POSTs to the activity's
 `serviceUrl`, which is this app's own loopback address plus `/webchat-connector/`. The client's
 credentials put a per-process random bearer token on those calls, and the connector routes
@@ -14,10 +20,13 @@ credentials put a per-process random bearer token on those calls, and the connec
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
+import time
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 from botbuilder.core import CloudAdapterBase
@@ -31,6 +40,7 @@ from botframework.connector.auth import (
 )
 from msrest.authentication import Authentication
 
+from bots.inbox import TurnInbox
 from ground.ids import PAGE_CALLER_ID
 
 log = logging.getLogger(__name__)
@@ -42,6 +52,9 @@ CONNECTOR_PREFIX = "/webchat-connector"
 # by a shutdown (its connection accepted just as the listener closed, never answered, never
 # closed) hold the process's worker thread, and so the shutdown, for a minute and a half.
 REPLY_TIMEOUT_SECONDS = 10.0
+# How long a turn taken over at start-up waits for this process to listen (its replies come
+# back to its own connector routes, which answer only once the server is up).
+LISTEN_WAIT_SECONDS = 60.0
 
 
 class ChannelCredentials(Authentication):
@@ -93,7 +106,12 @@ class BotBridge:
         app_id: str = "",
         connector_token: str | None = None,
         reply_timeout: float = REPLY_TIMEOUT_SECONDS,
+        inbox: TurnInbox | None = None,
+        service_url: str = "",
     ) -> None:
+        """`inbox`: the app's (None: turns run inline, as `deliver`). `service_url`: this
+        process's own connector address, for turns taken over before any page called it (the
+        address a page's request arrived on replaces it)."""
         self._adapter = adapter
         self._bot = bot
         self._app_id = app_id
@@ -101,6 +119,10 @@ class BotBridge:
         self._factory = _LocalConnectorFactory(
             ChannelCredentials(self.connector_token), reply_timeout
         )
+        self._inbox = inbox
+        self.service_url = service_url
+        if inbox is not None:
+            inbox.add_door(PAGE_CALLER_ID, self.take_over)
 
     def _auth_result(self) -> AuthenticateRequestResult:
         result = AuthenticateRequestResult()
@@ -130,5 +152,42 @@ class BotBridge:
             self._auth_result(), Activity().deserialize(activity), bot.on_turn
         )
 
+    async def accept(self, activity: dict[str, Any]) -> asyncio.Task[None] | None:
+        """Hand the turn of `activity` to the inbox; once this returns it is in the store. The
+        turn's task when it runs here (None: another live instance has it in hand)."""
+        if isinstance(activity.get("serviceUrl"), str):
+            self.service_url = activity["serviceUrl"]
+        if self._inbox is None:
+            return asyncio.get_running_loop().create_task(self.deliver(activity))
+        return await self._inbox.accept(
+            activity, Activity().deserialize(activity), self._auth_result()
+        )
+
+    async def take_over(self, activity: Activity) -> AuthenticateRequestResult:
+        """Ready a turn another instance (or this process's previous run) accepted: replies to
+        this process, once it listens."""
+        if self.service_url:
+            activity.service_url = self.service_url
+            await _listening(self.service_url, LISTEN_WAIT_SECONDS)
+        return self._auth_result()
+
     async def close(self) -> None:
         await self._factory.close()
+
+
+async def _listening(url: str, within: float) -> None:
+    """Return once something accepts connections at `url`'s host and port."""
+    parts = urlsplit(url)
+    host, port = parts.hostname or "127.0.0.1", parts.port or 80
+    deadline = time.monotonic() + within
+    while True:
+        try:
+            _, writer = await asyncio.open_connection(host, port)
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            await asyncio.sleep(0.1)
+            continue
+        writer.close()
+        await writer.wait_closed()
+        return

@@ -5,9 +5,14 @@ What a user posts is stamped the way Direct Line stamps it (id, timestamp, chann
 `from` forced to the token's user, the conversation's locale when the client sent none); for a
 signed-in user `from` also carries their name and, in `from.properties`, email, tenant and
 subject (webchat/identity.py), whatever the client put there,
-echoed into the conversation's history, then handed to the bot; one turn at a time per
-conversation, so a double-clicked card button cannot race its own first click. Refusals (size,
-rate) are ChannelErrors with the Direct Line ErrorResponse code, plus a notice in the chat.
+echoed into the conversation's history, then handed to the bot through the app's inbox
+(bridge.py): the POST is answered with the activity's id once both are in the store, so a turn
+whose instance dies is taken over and its page still gets the reply. A client posting again
+what it posted before (the same `channelData.clientActivityID`, as Web Chat does when a POST
+failed) gets the first post's id, and the message is neither shown nor run twice. The bot runs
+one conversation's turns one at a time, across instances (bots/contact_bot.py), so a
+double-clicked card button cannot race its own first click. Refusals (size, rate) are
+ChannelErrors with the Direct Line ErrorResponse code, plus a notice in the chat.
 """
 
 from __future__ import annotations
@@ -47,6 +52,11 @@ GONE = (
     "This chat has expired (it was idle and ended to make room for others, or the server no "
     "longer has it). Start a new chat."
 )
+# How long a page's POST waits for its turn before it is answered (the answer never waits for
+# more than the message being in the store; waiting for the turn too only makes the reply come
+# before the answer, as some clients expect). Below DirectLineJS's 20 s request timeout.
+MAX_ANSWER_SECONDS = 15.0
+MAX_CLIENT_ID_CHARS = 200
 _LOCALE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$")
 
 
@@ -80,6 +90,16 @@ def user_account(user_id: str, user: PageUser | None, name: Any = None) -> dict[
     return account
 
 
+def client_activity_id(body: dict[str, Any]) -> str | None:
+    """The id the client gave its activity (Web Chat's `channelData.clientActivityID`, the same
+    when it posts the activity again), or None."""
+    data = body.get("channelData")
+    found = data.get("clientActivityID") if isinstance(data, dict) else None
+    if isinstance(found, str) and 0 < len(found) <= MAX_CLIENT_ID_CHARS:
+        return found
+    return None
+
+
 def new_user_id() -> str:
     return f"dl_{secrets.token_urlsafe(12)}"
 
@@ -99,7 +119,10 @@ class DirectLineChannel:
         messages_per_minute: int,
         clock: Callable[[], float] = time.monotonic,
         shared_rates: SharedRates | None = None,
+        answer_seconds: float = 0.0,
     ) -> None:
+        """`answer_seconds`: how long a page's POST waits for its turn (TURN_ANSWER_SECONDS,
+        at most MAX_ANSWER_SECONDS) before it is answered anyway."""
         self.bridge = bridge
         self.conversations = conversations
         self.sockets = Sockets(conversations)
@@ -108,7 +131,8 @@ class DirectLineChannel:
         self.messages_per_minute = messages_per_minute
         self.rates = MessageRates(messages_per_minute, shared=shared_rates)
         self._clock = clock
-        self._turns = KeyedLocks()
+        self.answer_seconds = min(answer_seconds, MAX_ANSWER_SECONDS)
+        self._posting = KeyedLocks()
         self._tasks: set[asyncio.Task[None]] = set()
 
     # -- conversations --------------------------------------------------------------------------
@@ -159,17 +183,14 @@ class DirectLineChannel:
         }
         if conv.locale:
             update["locale"] = conv.locale
-        task = asyncio.get_running_loop().create_task(self._turn(conv, update))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self._track(await self.bridge.accept(update))
         return conv, True
 
-    async def _turn(self, conv: ChannelConversation, activity: dict[str, Any]) -> None:
-        async with self._turns.hold(conv.id):
-            try:
-                await self.bridge.deliver(activity)
-            except Exception as exc:  # a background turn has nobody to answer but the log
-                log.error("conversationUpdate failed: %s: %s", type(exc).__name__, exc)
+    def _track(self, turn: asyncio.Task[None] | None) -> None:
+        """Keep a turn running here in sight of `settle`."""
+        if turn is not None and not turn.done():
+            self._tasks.add(turn)
+            turn.add_done_callback(self._tasks.discard)
 
     async def _append(
         self, conversation_id: str, activity: dict[str, Any], *, keep_id: bool = False
@@ -264,20 +285,22 @@ class DirectLineChannel:
             activity["locale"] = locale
         else:
             activity.pop("locale", None)
-        activity_id = await self._append(conv.id, activity)  # the echo: clients see their own
-        to_bot = copy.deepcopy(activity)
-        to_bot["serviceUrl"] = service_url
-        to_bot["id"] = activity_id
-        async with self._turns.hold(conv.id):
-            try:
-                await self.bridge.deliver(to_bot)
-            except Exception as exc:
-                log.error("bot turn failed: %s: %s", type(exc).__name__, exc)
-                await self._notice(conv, "bot_error")
-                raise ChannelError(
-                    502, "BotError", "The bot could not handle the activity."
-                ) from exc
-        return activity_id
+        client_id = client_activity_id(body)
+        # One post of a conversation at a time here, so a client's second post of one activity
+        # finds the first one's echo. (Across instances the two would have to arrive at the
+        # same moment: a client posts again only after its first POST failed.)
+        async with self._posting.hold(conv.id):
+            echo = await self.conversations.find_client_activity(conv.id, client_id)
+            if echo is None:
+                echo = dict(activity)
+                echo["id"] = await self._append(conv.id, activity)  # clients see their own
+            to_bot = copy.deepcopy(echo)
+            to_bot["serviceUrl"] = service_url
+            turn = await self.bridge.accept(to_bot)  # kept in the store when this returns
+        self._track(turn)
+        if turn is not None and self.answer_seconds > 0:
+            await asyncio.wait({turn}, timeout=self.answer_seconds)
+        return str(echo["id"])
 
     async def _notice(self, conv: ChannelConversation, key: str, **values: object) -> None:
         await self._append(

@@ -36,6 +36,9 @@ from store.base import ChannelConversation, Store
 log = logging.getLogger(__name__)
 
 PAGE = 100  # activities per GET, and per socket frame when a socket catches up
+# How far back a post looks for an earlier post of the same client activity: a client posts
+# again within seconds of a failed POST, a handful of activities later at most.
+CLIENT_LOOKBACK = PAGE
 # How a socket of a dropped conversation is closed: DirectLineJS would only reconnect, hear 404
 # and stop without a word, so the page (static/chat.js) looks for this code and says so.
 ENDED_CLOSE_CODE = 4404
@@ -89,6 +92,28 @@ class ConversationLog:
         self, conversation_id: str, watermark: int | None, *, limit: int = PAGE
     ) -> tuple[list[dict[str, Any]], int]:
         return await self.store.channel_since(conversation_id, watermark, limit)
+
+    async def find_client_activity(
+        self, conversation_id: str, client_id: str | None
+    ) -> dict[str, Any] | None:
+        """The user's activity the client gave `client_id`, among the newest ones, or None."""
+        if client_id is None:
+            return None
+        conv = await self.get(conversation_id)
+        if conv is None:
+            return None
+        recent, _ = await self.since(
+            conversation_id, max(conv.seq - CLIENT_LOOKBACK, 0), limit=CLIENT_LOOKBACK
+        )
+        for activity in recent:
+            data = activity.get("channelData")
+            if (
+                isinstance(data, dict)
+                and data.get("clientActivityID") == client_id
+                and (activity.get("from") or {}).get("role") == "user"
+            ):
+                return activity
+        return None
 
 
 @dataclass

@@ -68,6 +68,11 @@ def own_service_url(request: web.Request) -> str:
     come back here from inside the process, whatever proxy stands in front of the page."""
     sockname = request.transport.get_extra_info("sockname") if request.transport else None
     host, port = ("127.0.0.1", 80) if not sockname else (sockname[0], sockname[1])
+    return service_url_at(host, port)
+
+
+def service_url_at(host: str, port: int) -> str:
+    """The connector address of a process listening on `host` and `port`."""
     if host in ("0.0.0.0", ""):
         host = "127.0.0.1"
     elif host == "::":

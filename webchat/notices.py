@@ -28,13 +28,6 @@ NOTICES: dict[str, dict[str, str]] = {
         "ko": "메시지를 너무 빨리 보내고 있어요(1분에 최대 {limit}개). "
         "{seconds}초 후에 다시 시도해 주세요.",
     },
-    "bot_error": {
-        # The turn failed somewhere unknown: it may have written already, so never claim not.
-        "en": "Sorry, the assistant could not finish handling that message. If it was a change, "
-        "look the contact up before trying again.",
-        "ko": "죄송해요, 도우미가 그 메시지를 끝까지 처리하지 못했어요. 변경 요청이었다면 "
-        "다시 시도하기 전에 연락처를 먼저 확인해 주세요.",
-    },
 }
 
 
