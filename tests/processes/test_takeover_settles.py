@@ -12,7 +12,7 @@ import pytest
 
 from hubspot_local.options import Faults
 from store.postgres import PostgresStore
-from tests.processes.test_processes import (  # noqa: F401  (reaper: a fixture)
+from tests.support.cluster import (  # noqa: F401  (reaper: a fixture)
     add_contact,
     confirm_of,
     contacts_with_email,
