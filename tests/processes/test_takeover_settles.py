@@ -12,6 +12,9 @@ import pytest
 
 from hubspot_local.options import Faults
 from store.postgres import PostgresStore
+from tests.support.botapp import action_data, find_nonce
+from tests.support.cardread import texts as card_texts
+from tests.support.channel import TestChannel
 from tests.support.cluster import (  # noqa: F401  (reaper: a fixture)
     add_contact,
     confirm_of,
@@ -19,9 +22,6 @@ from tests.support.cluster import (  # noqa: F401  (reaper: a fixture)
     reaper,
     texts,
 )
-from tests.support.botapp import action_data, find_nonce
-from tests.support.cardread import texts as card_texts
-from tests.support.channel import TestChannel
 from tests.support.gate import HubSpotGate
 from tests.support.processes import AppProcesses, shared_hubspot
 from tests.support.remote_chat import RemoteChat, post_activity
