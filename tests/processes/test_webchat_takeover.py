@@ -2,7 +2,8 @@
 kept in the shared inbox before its POST is answered; the instance running the turn is killed
 (kill -9) while the turn waits on HubSpot; the other instance takes the turn over, the page sees
 one reply, and HubSpot holds the update at most once, as the reply says (a turn cut after its
-write was claimed is told "can't tell" until takeovers read HubSpot: issue 23). The client
+write was claimed reads HubSpot: "updated", "nothing was saved", or "can't tell" only when
+HubSpot cannot be read: flows/settle.py). The client
 posting the same activity again (as Web Chat does after a failed POST) gets the first post's
 id: one message, one turn.
 
@@ -37,8 +38,9 @@ from tests.support.web_balancer import WebBalancer
 
 UPDATED = "Contact updated"
 GENERIC_ERROR = "Something went wrong"
-# What the instance taking over a turn cut after its write was claimed says today (it does not
-# read HubSpot yet: issue 23, "takeovers that settle the truth").
+# What the instance taking over a turn cut after its write was claimed may say (flows/settle.py):
+# HubSpot holds the old values, or it could not be read.
+NOT_SAVED = "nothing was saved"
 IN_DOUBT = "I can't tell whether this was saved"
 
 
@@ -103,7 +105,7 @@ def outcome_shown(conv: DirectLineConversation, post_id: str) -> bool:
     return any(
         said in shown
         for shown in replies_after(conv, post_id).values()
-        for said in (UPDATED, IN_DOUBT, GENERIC_ERROR)
+        for said in (UPDATED, NOT_SAVED, IN_DOUBT, GENERIC_ERROR)
     )
 
 
@@ -131,10 +133,13 @@ async def post(dl: DirectLineClient, conv: DirectLineConversation, activity: dic
 
 def told_true(shown: str, updates: list[dict[str, Any]]) -> None:
     """The one reply matches what HubSpot holds: "updated" only for an update it holds once,
-    "can't tell" for one it holds once or not at all; never twice."""
+    "nothing was saved" for one it does not hold, "can't tell" for one it holds once or not at
+    all; never twice."""
     assert GENERIC_ERROR not in shown, shown
     if UPDATED in shown:
         assert updates == [{"company": "Globex"}], (shown, updates)
+    elif NOT_SAVED in shown:
+        assert updates == [], (shown, updates)
     else:
         assert IN_DOUBT in shown, shown
         assert updates in ([], [{"company": "Globex"}]), (shown, updates)
