@@ -28,6 +28,7 @@ import re
 from collections.abc import Iterable
 
 from typed import Command
+from typed.references import reference
 
 _NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
 _SPLIT = re.compile(r"[\s,;:!?()\"“”]+")
@@ -114,6 +115,30 @@ def _names(properties: dict[str, str]) -> list[str]:
     return [last + first, f"{first} {last}"] if first or last else []
 
 
+def _clean_value(value: str) -> bool:
+    """A value as a person would type it alone: no sentence word in it, no filler at its ends
+    ("Procurement Lead now" was cut from a sentence; "Head of Marketing" was not)."""
+    words = _words(value)
+    if _SENTENCE & set(words):
+        return False
+    return not words or (words[0] not in _FILLERS and words[-1] not in _FILLERS)
+
+
+def _names_one(target: str) -> bool:
+    """An update's target that names a contact: an email, a record id, "her" / the focus, or
+    a name of at most three words, each capitalized when written in Latin letters
+    ("Robert Stone", "이서연"; not "Omar got promoted")."""
+    target = target.strip()
+    if "@" in target or target.isdigit() or reference(target) is not None:
+        return True
+    words = target.split()
+    return (
+        0 < len(words) <= 3
+        and all(w[:1].isupper() or not w[:1].isascii() for w in words if w[:1].isalpha())
+        and _clean_value(target)
+    )
+
+
 def parser_reads(command: Command, message: str) -> bool:
     """Does the parser read `message` (parsed as `command`) with certainty?"""
     kind = command.kind
@@ -132,7 +157,7 @@ def parser_reads(command: Command, message: str) -> bool:
             return True
         return accounted(message, [criteria.name])
     values = [*command.properties.values(), *_names(command.properties)]
-    if any(_SENTENCE & set(_words(v)) for v in command.properties.values()):
+    if not all(_clean_value(v) for v in command.properties.values()):
         return False
     if kind == "create":
         return (
@@ -141,7 +166,9 @@ def parser_reads(command: Command, message: str) -> bool:
             and accounted(message, values, command.properties)
         )
     if kind == "update":
-        return bool(command.properties) and accounted(
-            message, [*values, command.target], command.properties
+        return (
+            bool(command.properties)
+            and _names_one(command.target)
+            and accounted(message, [*values, command.target], command.properties)
         )
     return False
