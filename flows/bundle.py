@@ -62,7 +62,7 @@ def build_flows(
             confirmations=confirmations,
             ledger=ledger,
             encoding=encoding,
-            creates=ModelCreates(create=create),
+            creates=ModelCreates(create=create, contacts=contacts),
         )
         if agent
         else None

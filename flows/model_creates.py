@@ -17,8 +17,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import cards
 from agent import prompts
+from cards import text
 from cards.lifecycle import CardKind, Outcome
+from contacts.errors import ContactsError
+from contacts.service import ContactsService
 from flows.create import CreateFlow
 from flows.turn import Turn
 
@@ -26,18 +30,43 @@ HELD_MODEL_CREATE = "model_create"
 
 
 class ModelCreates:
-    def __init__(self, *, create: CreateFlow) -> None:
+    def __init__(self, *, create: CreateFlow, contacts: ContactsService) -> None:
         self._create = create
+        self._contacts = contacts
 
     async def preview(self, turn: Turn, properties: Mapping[str, str], intro: str = "") -> None:
-        """Show the new contact with Create; nothing is written now."""
+        """Show the new contact with Create; nothing is written now. An email HubSpot already
+        has is shown as that contact instead (a typed line's create; the model's own create
+        tool checks it before)."""
         values = {str(k): str(v) for k, v in properties.items() if v}
         self.forget(turn)  # one new contact waits at a time: the newest
+        if await self._exists(turn, values.get("email", ""), intro):
+            return
         turn.data.hold(HELD_MODEL_CREATE, {"properties": values, "after": list(turn.data.pending)})
         await turn.checkpoint()
         if intro:
             await turn.say(intro)
         await self._create.ask_create(turn, values)
+
+    async def _exists(self, turn: Turn, email: str, intro: str) -> bool:
+        """The contact with this email, shown with why nothing will be created (True), or
+        False when there is none (or HubSpot cannot say now: the Create click checks again)."""
+        if not email:
+            return False
+        try:
+            existing = await self._contacts.find_by_email(email)
+        except ContactsError:  # an unreadable email, HubSpot busy: the form checks again
+            return False
+        if existing is None:
+            return False
+        turn.data.remember_ids([existing.id])
+        turn.data.focus_on([existing.id])
+        said = text(turn.lang, "duplicate", email=existing.email or email)
+        await turn.say(
+            f"{intro}\n\n{said}" if intro else said,
+            cards.duplicate_card(turn.lang, turn.nonce, existing),
+        )
+        return True
 
     @staticmethod
     def waiting(turn: Turn) -> str | None:

@@ -134,3 +134,16 @@ async def test_a_muddled_model_hands_the_line_to_the_parser(app, model, channel)
     replies = await chat.say("who is Jane at Acme?")
     assert "jane@acme.com" in str([r.cards for r in replies])
     assert all("could not finish" not in r.text for r in replies)
+
+
+async def test_a_typed_create_for_an_email_hubspot_has_shows_that_contact(app, model, channel):
+    chat = Conversation(app, channel)
+    await chat.start()
+    (reply,) = await chat.say("add Jane Doe, jane@acme.com")
+    assert (
+        reply.text
+        == "A contact with the email jane@acme.com already exists, so I did not create another one."
+    )
+    assert "Create contact" not in str(reply.cards)
+    assert await app.hubspot_local.store.count() == 1
+    assert model.requests == []
