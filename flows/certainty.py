@@ -115,7 +115,7 @@ def _names(properties: dict[str, str]) -> list[str]:
     return [last + first, f"{first} {last}"] if first or last else []
 
 
-def _clean_value(value: str) -> bool:
+def clean_value(value: str) -> bool:
     """A value as a person would type it alone: no sentence word in it, no filler at its ends
     ("Procurement Lead now" was cut from a sentence; "Head of Marketing" was not)."""
     words = _words(value)
@@ -135,7 +135,7 @@ def _names_one(target: str) -> bool:
     return (
         0 < len(words) <= 3
         and all(w[:1].isupper() or not w[:1].isascii() for w in words if w[:1].isalpha())
-        and _clean_value(target)
+        and clean_value(target)
     )
 
 
@@ -157,7 +157,7 @@ def parser_reads(command: Command, message: str) -> bool:
             return True
         return accounted(message, [criteria.name])
     values = [*command.properties.values(), *_names(command.properties)]
-    if not all(_clean_value(v) for v in command.properties.values()):
+    if not all(clean_value(v) for v in command.properties.values()):
         return False
     if kind == "create":
         return (

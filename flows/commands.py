@@ -25,6 +25,7 @@ from cards import text
 from contacts.model import SearchCriteria
 from flows.bundle import Flows
 from flows.certainty import parser_reads
+from flows.followups import follow_up
 from flows.model_mode import remember
 from flows.paste import MAX_PASTE_CHARS, is_paste
 from flows.refusals import refuse_read_only
@@ -79,6 +80,8 @@ class TypedLines:
         if self._flows.model is not None and not parser_reads(command, message):
             if await self._named_among_focus(turn, message):
                 return  # "the one at Globex": the contact a waiting change was for
+            if not turn.read_only and await self._follow_up(turn, message):
+                return  # "her email is ...": one more value for the contact in question
             await self._flows.model.run(  # read-only users get a search-only agent
                 turn, message, fallback=lambda: self._parser_fallback(turn, message)
             )
@@ -97,6 +100,23 @@ class TypedLines:
         if command.kind == "unknown":
             return False
         await self._by_parser(turn, command, message)
+        return True
+
+    async def _follow_up(self, turn: Turn, message: str) -> bool:
+        """A line that only gives one value (flows/followups.py): it joins the new contact
+        waiting for Create, or becomes an update of the one contact in focus (its preview)."""
+        values = follow_up(message)
+        model = self._flows.model
+        if not values or model is None:
+            return False
+        if not await model.creates.add_values(turn, values):
+            ids = turn.data.focused()
+            if len(ids) != 1:
+                return False  # none or several: the model asks
+            await self._flows.updates.for_focus(turn, ids, values)
+        remember(turn, "user", message, self._encoding)
+        if turn.said:
+            remember(turn, "assistant", "\n".join(turn.said), self._encoding)
         return True
 
     async def _named_among_focus(self, turn: Turn, message: str) -> bool:
@@ -197,8 +217,8 @@ class TypedLines:
     async def _create(self, turn: Turn, command: Command) -> None:
         if not command.properties:
             await self._flows.create.show_create_form(turn)
-        elif command.certain and self._flows.model is not None:
-            await self._flows.model.creates.preview(turn, command.properties)
+        elif self._flows.model is not None:  # every create waits for Create in model mode
+            await self._flows.model.creates.preview(turn, command.properties, doubts=command.doubts)
         elif command.certain:
             await self._flows.create.create(turn, command.properties)
         else:

@@ -34,10 +34,16 @@ class ModelCreates:
         self._create = create
         self._contacts = contacts
 
-    async def preview(self, turn: Turn, properties: Mapping[str, str], intro: str = "") -> None:
+    async def preview(
+        self,
+        turn: Turn,
+        properties: Mapping[str, str],
+        intro: str = "",
+        doubts: Mapping[str, str] | None = None,
+    ) -> None:
         """Show the new contact with Create; nothing is written now. An email HubSpot already
         has is shown as that contact instead (a typed line's create; the model's own create
-        tool checks it before)."""
+        tool checks it before). `doubts`: a typed line's doubtful values, named on the form."""
         values = {str(k): str(v) for k, v in properties.items() if v}
         self.forget(turn)  # one new contact waits at a time: the newest
         if await self._exists(turn, values.get("email", ""), intro):
@@ -46,7 +52,18 @@ class ModelCreates:
         await turn.checkpoint()
         if intro:
             await turn.say(intro)
-        await self._create.ask_create(turn, values)
+        await self._create.ask_create(turn, values, doubts)
+
+    async def add_values(self, turn: Turn, values: Mapping[str, str]) -> bool:
+        """More values for the new contact waiting for Create ("her email is ..."): shown again
+        with them, still waiting. False when no new contact waits."""
+        held_id = self.waiting(turn)
+        item = turn.data.held.get(held_id) if held_id else None
+        if item is None:
+            return False
+        properties = {str(k): str(v) for k, v in dict(item.get("properties") or {}).items()}
+        await self.preview(turn, {**properties, **values})
+        return True
 
     async def _exists(self, turn: Turn, email: str, intro: str) -> bool:
         """The contact with this email, shown with why nothing will be created (True), or
