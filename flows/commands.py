@@ -17,6 +17,7 @@ that names one; "her", "the first one" or no name at all go to the conversation'
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import assert_never
 
 import cards
@@ -95,10 +96,14 @@ class TypedLines:
             remember(turn, "assistant", "\n".join(turn.said), self._encoding)
 
     async def _parser_fallback(self, turn: Turn, message: str) -> bool:
-        """The model could not finish: the parser answers, unless it understands nothing."""
+        """The model could not finish: the parser answers, unless it understands nothing. Values
+        of an update it is not sure of are left out: the contact's edit form comes instead of a
+        preview of what may be a misreading ("has moved to Denver" read as a company)."""
         command = parse_command(message)
         if command.kind == "unknown":
             return False
+        if command.kind == "update" and not parser_reads(command, message):
+            command = replace(command, properties={})
         await self._by_parser(turn, command, message)
         return True
 

@@ -147,3 +147,19 @@ async def test_a_typed_create_for_an_email_hubspot_has_shows_that_contact(app, m
     assert "Create contact" not in str(reply.cards)
     assert await app.hubspot_local.store.count() == 1
     assert model.requests == []
+
+
+async def test_an_update_the_parser_is_unsure_of_opens_the_form_when_the_model_fails(
+    app, model, channel
+):
+    """The parser reads "has moved to Denver" as a company: with the model down, the contact's
+    edit form comes, not a preview of that misreading."""
+    chat = Conversation(app, channel)
+    await chat.start()
+    model.script(*[http_error(500)] * 4)
+    replies = await chat.say("jane@acme.com has moved to Denver, please update her city")
+    assert "Denver" not in str([r.cards for r in replies])
+    assert any(heading(c).startswith("Update") for r in replies for c in r.cards), [
+        heading(c) for r in replies for c in r.cards
+    ]
+    assert "update_confirm" not in str([r.cards for r in replies])
