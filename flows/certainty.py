@@ -7,8 +7,9 @@ without the model; the model gets what the parser cannot read. Certain means:
     yes / no, history      always (with nothing waiting the bot says so, not the model)
     help, hello, thanks    always; a job this bot does not do (delete, send an email...) too:
                            the bot's own answer says what it does instead
-    a find                 by an email or a phone alone; by a name when every word of the line
-                           is accounted for ("can you look up Priya Natarajan")
+    a find                 by an email or a phone alone; by a name or a company when every
+                           word of the line is accounted for ("can you look up Priya
+                           Natarajan", "show me our contacts at Globex")
     a create               the parser's own `certain` (an email, a clear name, no doubt) and
                            every word accounted for ("Product Lead at Brightwave" is not: the
                            parser would keep "Product" and drop "Lead"), no value that reads
@@ -36,9 +37,10 @@ _FILLERS = frozenset(
     """a an the for please pls can could would you i me my we our to is are was be of and with
     at now new contact contacts add create make change set update edit modify find search look
     up show who whose whom what is it his her him their them its named called as also ok just
-    details info information number person
+    details info information number person people everyone anyone work works working
     새 새로 연락처 추가 추가해 추가해줘 만들어 만들어줘 등록 등록해 줘 주세요 해 해줘 바꿔 바꿔줘
     변경 변경해 수정 수정해 찾아 찾아줘 검색 검색해 보여 알려 누구 누구야 좀 그분 이분 그 정보
+    담당자 직원 사람 사람들 분들
     """.split()
 )
 _LABELS = {
@@ -151,11 +153,11 @@ def parser_reads(command: Command, message: str) -> bool:
         if criteria is None or command.mine or criteria.filters or criteria.text:
             return False
         given = [v for v in (criteria.email, criteria.phone, criteria.name, criteria.company) if v]
-        if len(given) != 1 or criteria.company:
+        if len(given) != 1:
             return False
         if criteria.email or criteria.phone:
             return True
-        return accounted(message, [criteria.name])
+        return accounted(message, given)
     values = [*command.properties.values(), *_names(command.properties)]
     if not all(clean_value(v) for v in command.properties.values()):
         return False

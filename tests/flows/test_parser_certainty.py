@@ -14,7 +14,9 @@ CASES = [
     ("whose number is +1 415 555 0100?", True),
     ("can you look up Priya Natarajan", True),
     ("김민준 찾아 줘", True),
-    ("show me our contacts at Globex", False),  # a company: the model lists and narrows
+    ("show me our contacts at Globex", True),
+    ("who works at Acme?", True),
+    ("대한물산 담당자 검색해 줘", True),
     ("what does Mallory Quinn do?", False),
     # creates
     ("add Marco Rossi, marco.rossi@trattoria.it", True),
