@@ -10,6 +10,9 @@ A bounded loop, whatever the model does (small local models loop, repeat and gar
   is told its result is already above; a third time ends the turn;
 - malformed arguments get one repair attempt: the first is answered with the error, a second
   one in the same turn ends it;
+- a model call that fails on the server's side (HTTP 5xx, a dropped connection, a rate limit)
+  is tried again, with a short pause, as long as the turn's deadline leaves time for it: a local
+  llama-server answers 500 now and then, and the user should not see that;
 - every request sets `temperature` (0: the same request gets the same answer, so a user who
   retries is not surprised, and evaluations repeat) and `max_completion_tokens`, so one
   answer cannot run on for minutes;
@@ -53,9 +56,11 @@ if TYPE_CHECKING:
     from openai.types.chat import ChatCompletionMessageParam, ChatCompletionToolUnionParam
 
 from agent import prompts
-from agent.guards import Grounding, claims_write, text_tool_call
+from agent.guards import Grounding, text_tool_call
 from agent.memory import Encoding, HistoryWindow, load_encoding
-from agent.tools import ContactTools, CreateGuard, tool_specs
+from agent.replies import failure_reply, truthful
+from agent.schemas import tool_specs
+from agent.tools import ContactTools, CreateGuard
 from contacts.errors import HubSpotRejectedToken, HubSpotUnavailable, RateLimited
 from contacts.model import Contact, PendingUpdate
 from contacts.service import ContactsService
@@ -73,14 +78,34 @@ class AgentTurn:
     found: list[Contact] = field(default_factory=list)  # contacts to show as a results list
     created: Contact | None = None  # a contact created this turn
     pending_update: PendingUpdate | None = None  # an update awaiting the user's Confirm
+    pending_create: dict[str, str] | None = None  # a new contact awaiting the user's Create
+    # several contacts an update could be for, not told apart by the user: show the choice,
+    # `choice_properties` waiting for the pick
+    choice: list[Contact] = field(default_factory=list)
+    choice_properties: dict[str, str] = field(default_factory=dict)
     seen_ids: set[str] = field(default_factory=set)  # ids this turn saw (add to state's known ids)
     failed: bool = False  # infrastructure failure: show the three buttons
+    # the model could not finish (timeout, errors, too many steps), HubSpot was not the cause:
+    # the typed parser may still read the message
+    model_failed: bool = False
+
+    @property
+    def did_something(self) -> bool:
+        """A write, a prepared write or a choice came out of the turn (the bot must show it)."""
+        return bool(self.created or self.pending_update or self.pending_create or self.choice)
+
+
+MODEL_FAILURES = frozenset({"model_timeout", "model_busy", "model_error", "too_many_steps"})
+RETRY_PAUSES = (0.5, 1.0, 2.0)  # seconds before each retry of a failed model call
 
 
 class _TurnFailed(Exception):
-    def __init__(self, key: str):
+    """`retry`: the failure was the server's (5xx, connection, rate limit); another try may work."""
+
+    def __init__(self, key: str, *, retry: bool = False):
         super().__init__(key)
         self.key = key
+        self.retry = retry
 
 
 class ContactAgent:
@@ -99,6 +124,7 @@ class ContactAgent:
         temperature: float = 0.0,
         max_tokens: int = 512,
         grounded_writes: bool = True,
+        preview_creates: bool = True,
     ) -> None:
         if max_model_calls < 1:
             raise ValueError("max_model_calls must be at least 1")
@@ -110,6 +136,7 @@ class ContactAgent:
         self._temperature = temperature
         self._max_tokens = max_tokens
         self._grounded_writes = grounded_writes
+        self._preview_creates = preview_creates
         self._tools = tool_specs()
         self._read_only_tools = tool_specs(read_only=True)
         # Loading the tokenizer takes about a second: the app loads it off the event loop and
@@ -144,6 +171,9 @@ class ContactAgent:
             grounding=Grounding([m["content"] for m in history if m.get("role") == "user"] + [text])
             if self._grounded_writes
             else None,
+            preview_creates=self._preview_creates,
+            focus=focus,
+            words=text,
         )
         messages: list[dict[str, Any]] = [
             {"role": "system", "content": prompts.system_prompt(lang, read_only=read_only)},
@@ -156,7 +186,13 @@ class ContactAgent:
                 messages, tools, lang, self._read_only_tools if read_only else self._tools
             )
         except _TurnFailed as exc:
-            return self._turn(tools, self._failure_reply(exc.key, tools, lang), failed=True)
+            # Too many steps is the model's muddle, not a broken service: no welcome buttons.
+            return self._turn(
+                tools,
+                failure_reply(exc.key, tools, lang),
+                failed=exc.key != "too_many_steps",
+                model_failed=exc.key in MODEL_FAILURES,
+            )
         except (HubSpotUnavailable, RateLimited) as exc:
             key = (
                 "hubspot_rate_limited"
@@ -168,8 +204,8 @@ class ContactAgent:
                 else "hubspot_unavailable"
             )
             log.warning("agent turn ended: HubSpot %s", type(exc).__name__)
-            return self._turn(tools, self._failure_reply(key, tools, lang), failed=True)
-        return self._turn(tools, self._truthful(reply, tools, lang))
+            return self._turn(tools, failure_reply(key, tools, lang), failed=True)
+        return self._turn(tools, truthful(reply, tools, lang))
 
     async def _loop(
         self,
@@ -205,7 +241,7 @@ class ContactAgent:
             if call == self._max_calls:
                 # No call left to report results: running these tools would act unseen.
                 log.info("agent turn stopped at the %d-model-call limit", self._max_calls)
-                return self._failure_reply("too_many_steps", tools, lang)
+                raise _TurnFailed("too_many_steps")
             messages.append(
                 {
                     "role": "assistant",
@@ -241,10 +277,27 @@ class ContactAgent:
                 messages.append({"role": "tool", "tool_call_id": cid, "content": result})
             if repeats > MAX_REPEATS or bad_arguments > MAX_BAD_ARGUMENTS:
                 log.info("agent turn stopped: repeated or malformed calls")
-                return self._failure_reply("too_many_steps", tools, lang)
+                raise _TurnFailed("too_many_steps")
         raise AssertionError("unreachable")  # pragma: no cover - the loop always returns
 
     async def _complete(
+        self, messages: list[dict[str, Any]], specs: list[dict[str, Any]], deadline: float
+    ) -> Any:
+        """One model call, tried again after a server-side failure while the turn's deadline
+        leaves time for it (each pause and try fits in what is left)."""
+        for pause in (*RETRY_PAUSES, None):
+            try:
+                return await self._complete_once(messages, specs, deadline)
+            except _TurnFailed as exc:
+                if not exc.retry or pause is None:
+                    raise
+                if deadline - time.monotonic() <= pause + 1.0:  # no time for another try
+                    raise
+                log.info("model call failed (%s); trying again in %.1f s", exc.key, pause)
+                await asyncio.sleep(pause)
+        raise AssertionError("unreachable")  # pragma: no cover - the last try raises
+
+    async def _complete_once(
         self, messages: list[dict[str, Any]], specs: list[dict[str, Any]], deadline: float
     ) -> Any:
         """One model call within what is left of the turn's time, errors mapped to _TurnFailed.
@@ -269,11 +322,15 @@ class ContactAgent:
             raise _TurnFailed("model_timeout") from exc
         except openai.RateLimitError as exc:
             log.warning("model rate limited (HTTP %s)", exc.status_code)
-            raise _TurnFailed("model_busy") from exc
+            raise _TurnFailed("model_busy", retry=True) from exc
         except openai.APIStatusError as exc:
             log.warning("model call failed: HTTP %s", exc.status_code)
-            raise _TurnFailed("model_error") from exc
-        except openai.OpenAIError as exc:  # connection errors, malformed responses
+            # A 4xx other than 429 is our request's fault: trying it again cannot help.
+            raise _TurnFailed("model_error", retry=exc.status_code >= 500) from exc
+        except openai.APIConnectionError as exc:
+            log.warning("model call failed: %s", type(exc).__name__)
+            raise _TurnFailed("model_error", retry=True) from exc
+        except openai.OpenAIError as exc:  # malformed responses
             log.warning("model call failed: %s", type(exc).__name__)
             raise _TurnFailed("model_error") from exc
         if not response.choices:
@@ -281,41 +338,20 @@ class ContactAgent:
         return response.choices[0].message
 
     @staticmethod
-    def _truthful(reply: str, tools: ContactTools, lang: str) -> str:
-        """The model's reply, unless it claims a write this turn did not make: then what did
-        happen, in the agent's own words (a create this turn made, or one made before that this
-        turn met again, is true to claim)."""
-        if tools.created is not None or tools.done_before or not claims_write(reply):
-            return reply
-        log.info("replaced a reply that claimed a write that did not happen")
-        if tools.pending_update is not None:
-            name = tools.pending_update.display_name or f"#{tools.pending_update.contact_id}"
-            return prompts.message("update_awaits_confirm", lang, name=name)
-        return prompts.message("nothing_written", lang)
-
-    @staticmethod
-    def _failure_reply(key: str, tools: ContactTools, lang: str) -> str:
-        """The agent's own message, plus what the turn had already done, so a user never
-        believes a write did not happen (and repeats it) or misses a waiting Confirm."""
-        parts = [prompts.message(key, lang)]
-        if tools.created is not None:
-            parts.append(
-                prompts.message("created_before_failure", lang, name=tools.created.display_name)
-            )
-        if tools.pending_update is not None:
-            name = tools.pending_update.display_name or f"#{tools.pending_update.contact_id}"
-            parts.append(prompts.message("update_awaits_confirm", lang, name=name))
-        return " ".join(parts)
-
-    @staticmethod
-    def _turn(tools: ContactTools, reply: str, *, failed: bool = False) -> AgentTurn:
+    def _turn(
+        tools: ContactTools, reply: str, *, failed: bool = False, model_failed: bool = False
+    ) -> AgentTurn:
         return AgentTurn(
             reply=reply,
             found=list(tools.found),
             created=tools.created,
             pending_update=tools.pending_update,
+            pending_create=tools.pending_create,
+            choice=list(tools.choice),
+            choice_properties=dict(tools.choice_properties),
             seen_ids=set(tools.seen_ids),
             failed=failed,
+            model_failed=model_failed,
         )
 
 

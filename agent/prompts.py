@@ -110,6 +110,15 @@ _MESSAGES: dict[str, dict[str, str]] = {
         "en": "Before that, {name} was created.",
         "ko": "그 전에 {name} 연락처는 생성되었습니다.",
     },
+    "create_awaits_confirm": {
+        "en": "The new contact is not saved yet: check it and press Create (or type yes).",
+        "ko": "새 연락처는 아직 저장되지 않았습니다. 내용을 확인하고 만들기를 누르거나 '네'라고 "
+        "입력해 주세요.",
+    },
+    "create_cancelled": {
+        "en": "OK, I did not create that contact. Nothing was saved.",
+        "ko": "알겠습니다. 그 연락처는 만들지 않았습니다. 저장된 것은 없습니다.",
+    },
     "update_awaits_confirm": {
         "en": "The prepared change for {name} is waiting for your Confirm.",
         "ko": "{name} 연락처의 변경 내용이 확인을 기다리고 있습니다.",

@@ -1,9 +1,4 @@
-"""The agent's three tools: SearchContact, CreateContact, UpdateContact.
-
-Each tool is a pydantic model (its arguments) whose docstring is the description the model reads.
-`tool_specs()` turns them into compact JSON schemas: titles, defaults and `$ref`s are stripped or
-inlined because every model call re-sends them (`bench/tokens.py` holds all three under 300
-tokens).
+"""Running the agent's three tools (agent/schemas.py: SearchContact, CreateContact, UpdateContact).
 
 `ContactTools` runs one turn's tool calls against the shared `ContactsService`. What a tool
 returns is always a compact JSON string for the model, including the errors it can act on:
@@ -17,6 +12,8 @@ returns is always a compact JSON string for the model, including the errors it c
                     anyway, so the rule is kept here and not only in the tool list)
     ungrounded      a value to write that neither the user nor a tool result gave ("field"
                     names it; agent/guards.py): invented values are refused, never written
+    ambiguous       an update on one of several contacts that match, which the user has not
+                    told apart (agent/choice.py): the bot shows them as a choice instead
 
 Infrastructure failures (`HubSpotUnavailable`, `RateLimited`) are not the model's to fix: they
 propagate, and the loop ends the turn with a clear message.
@@ -24,17 +21,31 @@ propagate, and the loop ends the turn with a clear message.
 UpdateContact never writes. It prepares a `PendingUpdate` that the bot shows on the same Confirm
 card as the guided flow, and only for an id the conversation has seen in results or that a fresh
 lookup proves exists: a made-up id is refused, not written.
+
+CreateContact never writes either (`preview_creates`, the default): it checks the values and the
+email and prepares `pending_create`, which the bot shows as the prefilled contact with Create.
+Every model-made write is previewed; without `preview_creates` it writes at once (tests, tools).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Mapping
-from typing import Any, Literal, Protocol, assert_never
+from collections.abc import Collection, Mapping, Sequence
+from typing import Any, Protocol, assert_never
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import ValidationError
 
+from agent.choice import Candidates, told_apart
 from agent.guards import Grounding
+from agent.schemas import (
+    READ_ONLY_TOOLS,
+    TOOLS,
+    CreateContact,
+    SearchContact,
+    ToolArgs,
+    UpdateContact,
+    tool_specs,
+)
 from agent.search import search_choices
 from contacts.errors import (
     ContactNotFound,
@@ -47,96 +58,7 @@ from contacts.errors import (
 from contacts.model import EDITABLE_PROPERTIES, Contact, PendingUpdate
 from contacts.service import ContactsService
 
-MAX_RESULTS = 10
-_PROPERTIES_HELP = "Only these keys: " + ",".join(EDITABLE_PROPERTIES)
-
-
-class _Args(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-
-class Filter(_Args):
-    propertyName: str  # noqa: N815  (HubSpot's own name for it)
-    operator: Literal["EQ", "CONTAINS_TOKEN", "HAS_PROPERTY", "NOT_HAS_PROPERTY"] = "EQ"
-    value: str = ""
-
-
-class SearchContact(_Args):
-    """Find contacts by free text (name, email, phone, company) or ANDed filters."""
-
-    query: str = ""
-    filters: list[Filter] = Field(default_factory=list)
-    limit: int = 5  # clamped to 1..MAX_RESULTS below, so the schema need not say it
-
-    @field_validator("limit", mode="before")
-    @classmethod
-    def _clamp(cls, v: Any) -> Any:
-        return max(1, min(MAX_RESULTS, v)) if isinstance(v, int) else v
-
-
-class CreateContact(_Args):
-    """Create a contact now; if its email is taken, returns that contact instead."""
-
-    properties: dict[str, str] = Field(description=_PROPERTIES_HELP)
-
-
-class UpdateContact(_Args):
-    """Prepare a change to a contact found by SearchContact; saved only when the user presses
-    Confirm."""
-
-    contact_id: str
-    properties: dict[str, str] = Field(
-        description="Only the changed fields, keys as in CreateContact"
-    )
-
-
-# Adding a tool: its arguments model above, a member of this union, a case in
-# `ContactTools.call` (mypy's assert_never names the place) and its tests.
-ToolArgs = SearchContact | CreateContact | UpdateContact
-TOOLS: dict[str, type[ToolArgs]] = {
-    m.__name__: m for m in (SearchContact, CreateContact, UpdateContact)
-}
-READ_ONLY_TOOLS = ("SearchContact",)
-
-
-def _compact(node: Any, defs: Mapping[str, Any]) -> Any:
-    """Inline `$ref`s and drop what the model does not need (titles, defaults, the
-    `additionalProperties: false` that only our own validation needs)."""
-    if isinstance(node, list):
-        return [_compact(n, defs) for n in node]
-    if not isinstance(node, dict):
-        return node
-    if "$ref" in node:
-        return _compact(defs[node["$ref"].rsplit("/", 1)[-1]], defs)
-    out: dict[str, Any] = {}
-    for key, value in node.items():
-        if key in {"title", "default", "$defs"} or (
-            key == "additionalProperties" and value is False
-        ):
-            continue
-        if key == "properties" and isinstance(value, dict):  # field names, not keywords
-            out[key] = {name: _compact(v, defs) for name, v in value.items()}
-        else:
-            out[key] = _compact(value, defs)
-    return out
-
-
-def tool_specs(*, read_only: bool = False) -> list[dict[str, Any]]:
-    """The `tools` parameter of a Chat Completions request (SearchContact only, read-only)."""
-    specs = []
-    for name, model in TOOLS.items():
-        if read_only and name not in READ_ONLY_TOOLS:
-            continue
-        schema = model.model_json_schema()
-        description = " ".join((schema.pop("description", "") or "").split())
-        params = _compact(schema, schema.get("$defs", {}))
-        specs.append(
-            {
-                "type": "function",
-                "function": {"name": name, "description": description, "parameters": params},
-            }
-        )
-    return specs
+__all__ = ["ContactTools", "CreateGuard", "contact_brief", "dumps", "tool_specs"]
 
 
 def dumps(value: Any) -> str:
@@ -190,8 +112,17 @@ class ContactTools:
         read_only: bool = False,
         create_guard: CreateGuard | None = None,
         grounding: Grounding | None = None,
+        preview_creates: bool = True,
+        focus: Sequence[str] = (),
+        words: str = "",
     ) -> None:
+        """`focus`: the contacts the conversation is talking about (several: a choice the user
+        has not made); `words`: the user's message this turn, which may make that choice."""
         self._contacts = contacts
+        self._preview = preview_creates
+        self._candidates = Candidates(focus)
+        self._words = words
+        self._shown: dict[str, Contact] = {}
         self._grounding = grounding
         self._read_only = read_only
         self._guard = create_guard
@@ -201,12 +132,18 @@ class ContactTools:
         self.found: list[Contact] = []
         self.created: Contact | None = None
         self.pending_update: PendingUpdate | None = None
+        self.pending_create: dict[str, str] | None = None  # a new contact awaiting Create
+        # Several contacts the model could not tell apart for an update, and the values asked
+        # for: the bot shows them as a choice (the values wait for the pick).
+        self.choice: list[Contact] = []
+        self.choice_properties: dict[str, str] = {}
         # A create the model asked for was made before (a redelivered turn) or the contact
         # exists (a duplicate): "was already added" is then true to say.
         self.done_before = False
 
     def _see(self, *contacts: Contact) -> None:
         for c in contacts:
+            self._shown[c.id] = c
             self.seen_ids.add(c.id)
             self._known.add(c.id)
             if self._grounding is not None:
@@ -305,13 +242,41 @@ class ContactTools:
             raise problem
         results = results[: args.limit]
         self._see(*results)
+        self._candidates.add(results)
         self.found = results
         out: dict[str, Any] = {"total": total, "contacts": [contact_brief(c) for c in results]}
         if total > len(results):
             out["note"] = f"{total - len(results)} more; ask the user to narrow the search."
         return dumps(out)
 
+    async def _prepare_create(self, args: CreateContact) -> str:
+        """The new contact, checked (values, the same email) but not written: the bot shows it
+        with Create, and the user's click or typed yes writes it."""
+        if self.pending_create is not None:
+            return _error(
+                "refused",
+                "A new contact is already waiting for the user's Create. "
+                "Only one new contact per message.",
+            )
+        values = self._contacts.normalise(args.properties, region=self._region, partial=True)
+        email = values.get("email", "")
+        existing = await self._contacts.find_by_email(email) if email else None
+        if existing is not None:
+            return self._duplicate(DuplicateContact(existing=existing), creating=True)
+        self.pending_create = {k: v for k, v in args.properties.items() if v}
+        draft = contact_brief(Contact(id="new", properties=values))
+        draft.pop("id", None)
+        return dumps(
+            {
+                "status": "awaiting_confirmation",
+                "contact": draft,
+                "note": "Not created yet: the user must press Create on the card.",
+            }
+        )
+
     async def _create(self, args: CreateContact) -> str:
+        if self._preview:
+            return await self._prepare_create(args)
         guard = self._guard
         if guard is not None:
             earlier = await guard.before(args.properties)
@@ -361,6 +326,11 @@ class ContactTools:
                 )
             self.seen_ids.add(contact_id)
             self._known.add(contact_id)
+        rivals = self._candidates.rivals(contact_id)
+        if rivals:
+            refusal = await self._not_told_apart(contact_id, rivals, args.properties)
+            if refusal is not None:
+                return refusal
         try:
             pending = await self._contacts.plan_update(
                 contact_id, args.properties, region=self._region
@@ -384,4 +354,34 @@ class ContactTools:
                 ],
                 "note": "Not saved yet: the user must press Confirm on the card.",
             }
+        )
+
+    async def _not_told_apart(
+        self, contact_id: str, rivals: list[str], properties: Mapping[str, str]
+    ) -> str | None:
+        """The refusal of an update on one of several matches the user has not told apart
+        (the group becomes the bot's choice card), or None when their words single it out."""
+        group: list[Contact] = []
+        for cid in [contact_id, *rivals]:
+            contact = self._shown.get(cid)
+            if contact is None:
+                try:
+                    contact = await self._contacts.get(cid)
+                except ContactNotFound:
+                    continue
+                self._see(contact)
+            group.append(contact)
+        if len(group) < 2 or group[0].id != contact_id:
+            return None
+        if told_apart(group[0], group[1:], self._words):
+            return None
+        self.choice = group
+        self.choice_properties = {k: v for k, v in properties.items() if v}
+        self.found = []
+        return _error(
+            "ambiguous",
+            f"{len(group)} contacts match and the user has not said which one: "
+            + ", ".join(f"{c.id} {c.display_name}" for c in group)
+            + ". Do not pick one. Ask the user which one; they are shown the choice. "
+            "Nothing was prepared.",
         )

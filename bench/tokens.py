@@ -283,7 +283,7 @@ async def run() -> list[tuple[int, dict[str, int]]]:
     rows: list[tuple[int, dict[str, int]]] = []
     async with agent_stack() as stack:
         ids = await seed(stack)
-        agent = stack.agent()
+        agent = stack.agent(preview_creates=False)  # the scripted creates write: turn 4 finds Ana
         window = HistoryWindow()
         known: set[str] = set()
         for number, (lang, said, steps) in enumerate(conversation(ids), start=1):

@@ -17,6 +17,7 @@ from flows.create import CreateFlow
 from flows.duplicates import DuplicateFlow
 from flows.history import HistoryFlow
 from flows.merges import MergeFlow
+from flows.model_creates import ModelCreates
 from flows.model_mode import ModelMode
 from flows.paste import PasteFlow
 from flows.paste_list import PasteLists
@@ -54,14 +55,21 @@ def build_flows(
     confirmations = Confirmations(contacts=contacts, ledger=ledger)
     updates = UpdateFlow(contacts=contacts, ledger=ledger, confirmations=confirmations)
     duplicates = DuplicateFlow(contacts=contacts, updates=updates)
+    create = CreateFlow(contacts=contacts, ledger=ledger, duplicates=duplicates)
     model = (
-        ModelMode(agent=agent, confirmations=confirmations, ledger=ledger, encoding=encoding)
+        ModelMode(
+            agent=agent,
+            confirmations=confirmations,
+            ledger=ledger,
+            encoding=encoding,
+            creates=ModelCreates(create=create, contacts=contacts),
+        )
         if agent
         else None
     )
     return Flows(
         search=SearchFlow(contacts=contacts),
-        create=CreateFlow(contacts=contacts, ledger=ledger, duplicates=duplicates),
+        create=create,
         updates=updates,
         confirmations=confirmations,
         history=HistoryFlow(contacts=contacts, store=store),

@@ -1,8 +1,15 @@
-"""Typed lines: the model when one is configured, else the parser's `Command`, routed through one
-exhaustive table (`match` over `typed.command.Kind` + `assert_never`: an intent added to the
-parser is a mypy error here until it is routed).
+"""Typed lines: the parser's `Command` when it reads the line with certainty (flows/certainty.py),
+else the model when one is configured, routed through one exhaustive table (`match` over
+`typed.command.Kind` + `assert_never`: an intent added to the parser is a mypy error here until
+it is routed).
 
-    typed line -> text (a paste? too long? empty? the model?) -> command: Kind -> flow
+    typed line -> text (a paste? too long? empty? certain? the model?) -> command: Kind -> flow
+
+The parser first, in model mode too: a line it reads with certainty runs without the model (a
+typed yes/no is always the bot's to answer, "nothing waits" included); the model gets the rest,
+and when the model cannot finish, the parser gets the line before the user is told. In model
+mode every create is previewed (flows/model_creates.py), a certain typed one included; without
+a model a certain typed create is written at once, as before.
 
 A change still waiting for its contact ("which contact should I update?") takes the next line
 that names one; "her", "the first one" or no name at all go to the conversation's focus.
@@ -10,6 +17,7 @@ that names one; "her", "the first one" or no name at all go to the conversation'
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import assert_never
 
 import cards
@@ -17,6 +25,8 @@ from agent.memory import Encoding
 from cards import text
 from contacts.model import SearchCriteria
 from flows.bundle import Flows
+from flows.certainty import parser_reads
+from flows.followups import follow_up
 from flows.model_mode import remember
 from flows.paste import MAX_PASTE_CHARS, is_paste
 from flows.refusals import refuse_read_only
@@ -67,27 +77,70 @@ class TypedLines:
         if not message:
             await turn.card(cards.help_card(turn.lang, turn.nonce, self._flows.model is not None))
             return
-        if self._flows.model is not None and not self._typed_answer(turn, message):
-            await self._flows.model.run(turn, message)  # read-only users get a search-only agent
+        command = parse_command(message)
+        if self._flows.model is not None and not parser_reads(command, message):
+            if await self._named_among_focus(turn, message):
+                return  # "the one at Globex": the contact a waiting change was for
+            if not turn.read_only and await self._follow_up(turn, message):
+                return  # "her email is ...": one more value for the contact in question
+            await self._flows.model.run(  # read-only users get a search-only agent
+                turn, message, fallback=lambda: self._parser_fallback(turn, message)
+            )
             return
-        await self.command(turn, parse_command(message), message)
+        await self._by_parser(turn, command, message)
+
+    async def _by_parser(self, turn: Turn, command: Command, message: str) -> None:
+        await self.command(turn, command, message)
         remember(turn, "user", message, self._encoding)
         if turn.said:
             remember(turn, "assistant", "\n".join(turn.said), self._encoding)
+
+    async def _parser_fallback(self, turn: Turn, message: str) -> bool:
+        """The model could not finish: the parser answers, unless it understands nothing. Values
+        of an update it is not sure of are left out: the contact's edit form comes instead of a
+        preview of what may be a misreading ("has moved to Denver" read as a company)."""
+        command = parse_command(message)
+        if command.kind == "unknown":
+            return False
+        if command.kind == "update" and not parser_reads(command, message):
+            command = replace(command, properties={})
+        await self._by_parser(turn, command, message)
+        return True
+
+    async def _follow_up(self, turn: Turn, message: str) -> bool:
+        """A line that only gives one value (flows/followups.py): it joins the new contact
+        waiting for Create, or becomes an update of the one contact in focus (its preview)."""
+        values = follow_up(message)
+        model = self._flows.model
+        if not values or model is None:
+            return False
+        if not await model.creates.add_values(turn, values):
+            ids = turn.data.focused()
+            if len(ids) != 1:
+                return False  # none or several: the model asks
+            await self._flows.updates.for_focus(turn, ids, values)
+        remember(turn, "user", message, self._encoding)
+        if turn.said:
+            remember(turn, "assistant", "\n".join(turn.said), self._encoding)
+        return True
+
+    async def _named_among_focus(self, turn: Turn, message: str) -> bool:
+        """A change waits for its contact among several shown ("which Omar?") and the line names
+        something only one of them has ("the one at Globex", "누리상사 박지호요"): that one is
+        picked, as a click on it would, and the change goes on to its preview."""
+        ids = turn.data.focused()
+        if not turn.data.waiting or len(ids) < 2 or turn.read_only:
+            return False
+        if not await self._flows.updates.pick_named(turn, ids, message):
+            return False
+        remember(turn, "user", message, self._encoding)
+        return True
 
     @staticmethod
     def _pasted(message: str) -> bool:
         """Several lines are a paste unless they parse as a command that is not a create."""
         kind = parse_command(message).kind
         return kind in ("create", "search", "unknown")
-
-    @staticmethod
-    def _typed_answer(turn: Turn, message: str) -> bool:
-        """A typed "yes" / "취소" while a confirmation card waits is that card's answer, with a
-        model too: the model never writes an update, the user's Confirm does. A history request
-        is answered from the audit log, not by the model."""
-        kind = parse_command(message).kind
-        return kind == "history" or bool(turn.data.pending) and kind in ("yes", "no")
 
     async def command(self, turn: Turn, command: Command, message: str = "") -> None:
         """Typed commands without a model; the same flows as the buttons. What to answer is
@@ -130,7 +183,9 @@ class TypedLines:
                     mine=command.mine,
                 )
             case "yes" | "no":
-                await self._flows.confirmations.answer(turn, yes=kind == "yes")
+                model = self._flows.model
+                if model is None or not await model.creates.answer(turn, yes=kind == "yes"):
+                    await self._flows.confirmations.answer(turn, yes=kind == "yes")
             case "create":
                 await self._create(turn, command)
             case "update":
@@ -167,6 +222,8 @@ class TypedLines:
     async def _create(self, turn: Turn, command: Command) -> None:
         if not command.properties:
             await self._flows.create.show_create_form(turn)
+        elif self._flows.model is not None:  # every create waits for Create in model mode
+            await self._flows.model.creates.preview(turn, command.properties, doubts=command.doubts)
         elif command.certain:
             await self._flows.create.create(turn, command.properties)
         else:

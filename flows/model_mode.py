@@ -1,16 +1,22 @@
 """Typed text when a model is configured: the agent answers, the bot shows what it did.
 
 Why the bot and not the agent shows results: the agent returns what happened (`AgentTurn`:
-contacts found or created, an update prepared), and the bot turns that into the same cards the
-guided flows use. A prepared update goes through `UpdateFlow.ask_confirm`, so the model can
-never write an update itself: the user's Confirm click does, through the same path as a form.
+contacts found, a contact or an update prepared, several contacts to choose from), and the bot
+turns that into the same cards the guided flows use. Every model-made write is previewed: a
+prepared update goes through `Confirmations.ask_confirm`, a prepared contact through
+flows/model_creates.py (the prefilled form with Create), so the model never writes: the user's
+click (or typed yes) does, through the same path as a form. Several contacts an update could be
+for are shown as a choice (the pick card), the values asked for waiting for the pick.
 A read-only user's text goes to the agent too, with `read_only=True`: it can only search.
+
+When the model cannot finish (timeouts, errors, a muddle of steps) and nothing came of the turn,
+`fallback` (the typed parser) gets the message before the user is told.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 
 import cards
 from agent.loop import ContactAgent
@@ -19,6 +25,7 @@ from cards import text
 from cards.lifecycle import CardKind
 from contacts.model import Contact, SearchPage
 from flows.confirm import Confirmations
+from flows.model_creates import ModelCreates
 from flows.turn import Turn, creator_of
 from flows.writes import WriteLedger, earlier_write_text
 from ground.ids import model_create_claim_key
@@ -93,8 +100,10 @@ class ModelMode:
         confirmations: Confirmations,
         ledger: WriteLedger,
         encoding: Encoding,
+        creates: ModelCreates,
     ) -> None:
         self._agent = agent
+        self.creates = creates
         self._confirmations = confirmations
         self._ledger = ledger
         self._encoding = encoding
@@ -113,7 +122,15 @@ class ModelMode:
         )
         remember(turn, "assistant", question, self._encoding)
 
-    async def run(self, turn: Turn, message: str) -> None:
+    async def run(
+        self,
+        turn: Turn,
+        message: str,
+        *,
+        fallback: Callable[[], Awaitable[bool]] | None = None,
+    ) -> None:
+        """Answer a typed line with the agent. `fallback`: the typed parser, tried when the model
+        could not finish and nothing came of the turn (True: it answered)."""
         await turn.typing()
         result = await self._agent.run(
             message,
@@ -125,10 +142,18 @@ class ModelMode:
             focus=tuple(turn.data.focused()),
         )
         turn.data.remember_ids(sorted(result.seen_ids))
+        if result.model_failed and not result.did_something and fallback is not None:
+            log.info("the model could not finish: the typed parser reads the message")
+            if await fallback():
+                return
         remember(turn, "user", message, self._encoding)
         remember(turn, "assistant", result.reply, self._encoding)
         if result.failed:
             await turn.say(result.reply, cards.welcome_card(turn.lang, turn.nonce))
+        elif result.choice:
+            await self._choose(turn, result.reply, result.choice, result.choice_properties)
+        elif result.pending_create is not None and not result.created:
+            await self.creates.preview(turn, result.pending_create, intro=result.reply)
         elif result.found and not result.created and not result.pending_update:
             page = SearchPage(total=len(result.found), results=list(result.found))
             turn.data.remember_ids(c.id for c in result.found)
@@ -149,7 +174,10 @@ class ModelMode:
                 await turn.card(card)
             else:
                 await turn.say(result.reply, card)
+        if result.failed and result.pending_create is not None:
+            await self.creates.preview(turn, result.pending_create)
         if result.pending_update is not None:
+            turn.data.take_waiting()  # a change waiting for its contact has found it
             # The reply (when not already said) goes above the confirmation card.
             said = result.failed or result.created is not None
             await self._confirmations.ask_confirm(
@@ -157,3 +185,16 @@ class ModelMode:
                 result.pending_update,
                 intro="" if said else result.reply,  # the card itself says to confirm
             )
+
+    @staticmethod
+    async def _choose(
+        turn: Turn, reply: str, choice: list[Contact], properties: Mapping[str, str]
+    ) -> None:
+        """Several contacts an update could be for: the user picks (the values wait)."""
+        turn.data.remember_ids(c.id for c in choice)
+        turn.data.focus_on(c.id for c in choice)
+        if properties:
+            turn.data.wait_for_contact(dict(properties))
+        await turn.say(
+            reply, cards.pick_contact_card(turn.lang, turn.nonce, choice), kind=CardKind.PICK
+        )

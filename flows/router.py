@@ -23,6 +23,7 @@ from cards.lifecycle import Outcome
 from contacts.model import SearchCriteria
 from flows.bundle import Flows
 from flows.commands import TypedLines
+from flows.model_creates import ModelCreates
 from flows.refusals import record_refused, refuse_read_only
 from flows.submits import BadSubmit, Submit, parse_submit
 from flows.turn import Turn
@@ -124,6 +125,7 @@ class Router:
                     offset=submit.offset,
                 )
             case Action.CREATE_SUBMIT:
+                ModelCreates.forget(turn)  # a new contact held for a typed yes: this is its use
                 await self._flows.create.create(turn, submit.inputs)
             case Action.UPDATE_FIND:  # a change asked for before ("which contact?") goes on
                 waiting = turn.data.take_waiting()

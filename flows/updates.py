@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 import cards
+from agent.choice import told_apart
 from cards import text
 from cards.duplicate_cards import reasons_text, summary
 from cards.lifecycle import CardKind, Outcome
@@ -99,6 +100,19 @@ class UpdateFlow:
             await self.plan(turn, found[0], properties)
         else:
             await turn.card(cards.update_form(turn.lang, turn.nonce, found[0]))
+
+    async def pick_named(self, turn: Turn, ids: Sequence[str], words: str) -> bool:
+        """Of several contacts shown (`ids`), the one the user's `words` name alone ("the one at
+        Globex"): picked as a click on it would be. False when they name none or several."""
+        try:
+            shown = [await self._contacts.get(contact_id) for contact_id in ids]
+        except ContactsError:
+            return False
+        named = [c for c in shown if told_apart(c, [o for o in shown if o is not c], words)]
+        if len(named) != 1:
+            return False
+        await self.pick(turn, named[0].id)
+        return True
 
     async def pick(self, turn: Turn, contact_id: str) -> None:
         try:

@@ -101,7 +101,7 @@ async def test_create_from_free_text(stack: AgentStack) -> None:
         text("I added Ana Lima."),
     )
 
-    turn = await stack.agent().run(
+    turn = await stack.agent(preview_creates=False).run(
         "add Ana Lima, Ana.Lima@Example.com, +1 415 555 0100, Example",
         history=[],
         lang="en",
@@ -196,7 +196,9 @@ async def test_invalid_email_goes_back_to_the_model_which_fixes_it(stack: AgentS
         text("Added Ana."),
     )
 
-    turn = await stack.agent().run("add Ana ana@example.com", history=[], lang="en", known_ids=())
+    turn = await stack.agent(preview_creates=False).run(
+        "add Ana ana@example.com", history=[], lang="en", known_ids=()
+    )
 
     error, created = stack.openai.requests[-1].tool_results()
     assert error["error"] == "invalid" and error["field"] == "email"

@@ -26,7 +26,9 @@ async def stack() -> AsyncIterator[AgentStack]:
 async def test_rate_limited_after_sdk_retries(stack: AgentStack) -> None:
     stack.openai.script(http_error(429), http_error(429), text("never reached"))
 
-    turn = await stack.agent(max_retries=1).run("find Jane", history=[], lang="en", known_ids=())
+    turn = await stack.agent(max_retries=1, timeout_seconds=1).run(  # no time to try again
+        "find Jane", history=[], lang="en", known_ids=()
+    )
 
     assert turn.failed
     assert turn.reply == prompts.message("model_busy", "en")
@@ -36,7 +38,9 @@ async def test_rate_limited_after_sdk_retries(stack: AgentStack) -> None:
 async def test_server_error_after_sdk_retries_in_korean(stack: AgentStack) -> None:
     stack.openai.script(http_error(500), http_error(500), http_error(500))
 
-    turn = await stack.agent(max_retries=2).run("제인 찾아줘", history=[], lang="ko", known_ids=())
+    turn = await stack.agent(max_retries=2, timeout_seconds=1).run(
+        "제인 찾아줘", history=[], lang="ko", known_ids=()
+    )
 
     assert turn.failed
     assert turn.reply == prompts.message("model_error", "ko")
@@ -88,7 +92,7 @@ async def test_a_contact_created_before_the_model_failed_is_still_reported(
         http_error(500),
     )
 
-    turn = await stack.agent().run(
+    turn = await stack.agent(preview_creates=False).run(
         "add Ana Lima ana@example.com", history=[], lang="en", known_ids=()
     )
 

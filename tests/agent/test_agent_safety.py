@@ -116,7 +116,7 @@ async def test_korean_turn(stack: AgentStack) -> None:
         text("김민수 님을 추가했습니다."),
     )
 
-    turn = await stack.agent().run(
+    turn = await stack.agent(preview_creates=False).run(
         "김민수 minsu@example.kr 010-1234-5678 추가해줘", history=[], lang="ko", known_ids=()
     )
 

@@ -69,7 +69,7 @@ async def test_values_from_earlier_messages_and_in_other_forms_are_the_users(
     }
     stack.openai.script(tool_call("CreateContact", {"properties": properties}), text("추가했어요."))
 
-    turn = await stack.agent().run(
+    turn = await stack.agent(preview_creates=False).run(
         "jimin.han@sora.kr 입니다", history=history, lang="ko", known_ids=()
     )
 

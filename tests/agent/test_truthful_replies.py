@@ -70,7 +70,7 @@ async def test_a_create_made_this_turn_may_be_claimed(stack: AgentStack) -> None
         text("I've added Ann Lee."),
     )
 
-    turn = await stack.agent().run(
+    turn = await stack.agent(preview_creates=False).run(
         "add Ann Lee ann@globex.com", history=[], lang="en", known_ids=()
     )
 

@@ -201,7 +201,7 @@ async def test_no_secret_reaches_logs_chat_model_or_browser(tmp_path, channel, c
             ),
             text("Added Ann."),
         )
-        await chat.say("add Ann Lee, ann@globex.com")  # create
+        await chat.say("Ann Lee from Globex should be in our contacts, ann@globex.com")  # create
         model.script(
             tool_call("UpdateContact", {"contact_id": jane.id, "properties": {"jobtitle": "CTO"}}),
             text("Please confirm."),
@@ -225,7 +225,7 @@ async def test_no_secret_reaches_logs_chat_model_or_browser(tmp_path, channel, c
         conv = await dl.page_token(SIGNED_IN)
         seen.append(json.dumps((await dl.start(conv)).body))
         model.script(text("Hello from the model."))
-        await dl.say(conv, "hello there")
+        await dl.say(conv, "tell me something about yourself")  # the model answers
         await dl.wait_for(conv, lambda a: a.get("text") == "Hello from the model.")
         seen.append(json.dumps(conv.seen))
         for path, body in (

@@ -61,7 +61,8 @@ UPDATE_TITLE = Task(
     lang="en",
     category="update",
     seed={"bob": BOB, "jane": JANE},
-    steps=("change Robert Stone's job title to Sales Director", CONFIRM),
+    # Worded so the typed parser cannot read it: the model does the work.
+    steps=("Robert Stone got promoted, he is Sales Director now", CONFIRM),
     updated={"bob": {"jobtitle": "Sales Director"}},
 )
 
@@ -119,7 +120,7 @@ async def test_a_value_the_user_did_not_give_fails_the_run_and_is_listed(
 
     assert not result.passed
     assert [(w.field, w.value) for w in result.grade.ungrounded] == [("company", "Acme")]
-    assert result.unpreviewed == 1  # the model's create was written at once
+    assert result.unpreviewed == 0  # previewed: written by the Create click
     table = render([result], 1, heading="one run")
     assert "values written that the user did not give: 1" in table
     assert "create lena@brightwave.de company='Acme'" in table
@@ -133,7 +134,7 @@ async def test_what_the_user_was_not_shown_fails_the_run(
         lang="ko",
         category="search",
         seed={"jane": JANE},
-        steps=("jane.doe@acme.com 찾아 줘",),
+        steps=("jane.doe@acme.com 이 사람 누구였지? 기억이 안 나",),  # not the parser's to read
         shown=("jane.doe@acme.com",),
     )
     model.script(text("찾을 수 없습니다."))

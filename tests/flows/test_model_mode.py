@@ -9,9 +9,25 @@ import pytest
 from app import STORE_KEY
 from contacts.model import SearchCriteria
 from tests.support import activities as act
-from tests.support.botapp import Conversation, action_data, running_app, test_settings
+from tests.support.botapp import (
+    Conversation,
+    action_data,
+    card_nodes,
+    running_app,
+    test_settings,
+)
 from tests.support.cardread import facts, heading
 from tests.support.scripted_openai import ScriptedOpenAI, text, tool_call
+
+
+def create_data(form: dict) -> dict:
+    """What pressing Create on a prefilled form sends: its inputs as shown, and the button's."""
+    inputs = {
+        n["id"]: n.get("value", "")
+        for n in card_nodes(form)
+        if str(n.get("type", "")).startswith("Input.") and n.get("id")
+    }
+    return {**inputs, **action_data(form, "Create")}
 
 
 @pytest.fixture
@@ -52,15 +68,15 @@ async def test_typed_request_searches_and_shows_results(app, model, channel):
     assert reply.text == "I found Jane Doe."
     assert action_data(reply.cards[0], "Update")["contact_id"] == app.jane.id
     # The next turn's model call sees this exchange in its history.
-    model.script(text("You're welcome."))
-    await chat.say("thanks")
+    model.script(text("Her title is not on record."))
+    await chat.say("and what is her title?")
     assert model.requests[-1].history()[-2:] == [
         {"role": "user", "content": "who is Jane at Acme?"},
         {"role": "assistant", "content": "I found Jane Doe."},
     ]
 
 
-async def test_typed_create_shows_the_new_contact(app, model, channel):
+async def test_a_model_create_is_previewed_and_written_by_the_create_click(app, model, channel):
     chat = Conversation(app, channel)
     await chat.start()
     model.script(
@@ -68,40 +84,25 @@ async def test_typed_create_shows_the_new_contact(app, model, channel):
             "CreateContact",
             {"properties": {"firstname": "Ann", "lastname": "Lee", "email": "ann@globex.com"}},
         ),
-        text("Added Ann Lee."),
+        text("Here is Ann Lee; press Create to add her."),
     )
-    (reply,) = await chat.say("add Ann Lee, ann@globex.com")
-    assert reply.text == "Added Ann Lee."
-    assert heading(reply.cards[0]) == "Contact created"
+    replies = await chat.say("Ann Lee from Globex should be in our contacts too, ann@globex.com")
+    assert replies[0].text == "Here is Ann Lee; press Create to add her."
+    form = replies[-1].cards[0]
+    assert heading(form) == "Create contact"
+    assert await app.contacts.find_by_email("ann@globex.com") is None  # nothing written yet
+    clicked = await chat.click(create_data(form))
+    assert [heading(r.cards[0]) for r in clicked if r.cards and not r.updated] == [
+        "Contact created"
+    ]
     stored = await app.contacts.find_by_email("ann@globex.com")
     assert stored is not None and stored.full_name == "Ann Lee"
-    (entry,) = await app.app[STORE_KEY].audit_log()  # the model's write is audited too
+    (entry,) = await app.app[STORE_KEY].audit_log()  # the write is audited
     assert (entry.action, entry.contact_id) == ("create", stored.id)
     assert entry.properties["email"] == "ann@globex.com" and entry.actor_id
-
-
-async def test_a_model_create_redelivered_after_a_crash_is_not_written_twice(app, model, channel):
-    """The instance died after HubSpot created the contact but before the activity was marked
-    processed; Teams redelivers it and the model asks for the same create again."""
-    chat = Conversation(app, channel)
-    await chat.start()
-    create = tool_call("CreateContact", {"properties": {"firstname": "Ann", "lastname": "Lee"}})
-    model.script(create, text("Added Ann Lee."))
-    activity = act.emulator_message(chat.conversation_id, channel.service_url, "add Ann Lee")
-    await app.post(activity)
-    store = app.app[STORE_KEY]
-    store.forget_processed(f"emulator/{chat.conversation_id}/{activity['id']}")
-    model.script(create, lambda body: text("Ann Lee was already added."))
-    start = len(channel.messages(chat.conversation_id))
-    await app.post(activity)
-    assert [r.text for r in channel.messages(chat.conversation_id)[start:]] == [
-        "Ann Lee was already added."
-    ]
-    (told,) = model.requests[-1].tool_results()
-    assert told["error"] == "already_done" and "You already saved this at" in told["message"]
+    await chat.click(create_data(form))  # a second click writes nothing
     page = await app.contacts.search(SearchCriteria(text="Ann Lee"), limit=10)
     assert [c.full_name for c in page.results] == ["Ann Lee"]
-    assert [e.action for e in await store.audit_log()] == ["create"]
 
 
 def _script_cto_update(model, app) -> None:
@@ -151,8 +152,8 @@ async def test_model_failure_answers_with_the_buttons(app, model, channel):
 
     chat = Conversation(app, channel)
     await chat.start()
-    model.script(http_error(500))
-    (reply,) = await chat.say("find Jane")
+    model.script(*[http_error(500)] * 4)  # the first try and the agent's three more
+    (reply,) = await chat.say("hmm, the thing from before")  # nothing the parser reads either
     assert "not available right now" in reply.text
     assert [a["data"]["action"] for a in reply.cards[0]["actions"]] == [
         "start_search",
@@ -198,7 +199,9 @@ async def test_a_read_only_user_searches_through_the_model_but_cannot_write(
             ),
             text("You can only search, so I did not add Ann."),
         )
-        (reply,) = await chat.say("add Ann Lee, ann@globex.com")
+        (reply,) = await chat.say(
+            "Ann Lee from Globex should be in our contacts too, ann@globex.com"
+        )
         assert reply.text == "You can only search, so I did not add Ann."
         assert reply.cards == []
         assert model.requests[-1].tool_results()[-1]["error"] == "refused"
@@ -216,9 +219,9 @@ async def test_a_typed_yes_answers_the_waiting_card_without_the_model(app, model
     assert heading(reply.cards[0]) == "Contact updated" and ended.updated
     assert len(model.requests) == calls  # the model was not asked
     assert (await app.contacts.get(app.jane.id)).get("jobtitle") == "CTO"
-    model.script(text("Anything else?"))
-    (reply,) = await chat.say("yes")  # nothing waits any more: the model answers
-    assert reply.text == "Anything else?"
+    (reply,) = await chat.say("yes")  # nothing waits any more: the bot says so, not the model
+    assert reply.text == "There is no change waiting for your confirmation."
+    assert len(model.requests) == calls
 
 
 async def test_the_models_create_is_its_creators_in_hubspot(app, model, channel):
@@ -232,9 +235,10 @@ async def test_the_models_create_is_its_creators_in_hubspot(app, model, channel)
             "CreateContact",
             {"properties": {"firstname": "Kim", "lastname": "Park", "email": "kim@globex.com"}},
         ),
-        text("Added Kim Park."),
+        text("Press Create to add Kim Park."),
     )
-    (reply,) = await chat.say("add Kim Park, kim@globex.com")
-    assert facts(reply.cards[0])["Owner"] == "Ann Lee"
+    replies = await chat.say("Kim Park from Globex should be in our contacts too, kim@globex.com")
+    (created,) = [r for r in await chat.click(create_data(replies[-1].cards[0])) if not r.updated]
+    assert facts(created.cards[0])["Owner"] == "Ann Lee"
     stored = await app.contacts.find_by_email("kim@globex.com")
     assert stored is not None and stored.owner_id == owner["id"]

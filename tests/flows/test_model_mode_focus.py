@@ -30,7 +30,7 @@ async def test_the_model_is_told_the_contact_in_focus_and_its_update_waits_for_c
         chat = Conversation(bot, channel)
         await chat.start()
         model.script(tool_call("SearchContact", {"query": "jane@acme.com"}), text("Found her."))
-        await chat.say("who is jane@acme.com?")
+        await chat.say("what do we know about jane@acme.com?")
         # Before anything is in focus, no focus note is sent.
         assert not [m for m in model.requests[0].messages if "in focus" in m["content"]]
         model.script(
