@@ -9,11 +9,13 @@ activity before HubSpot is called, so a redelivery never creates twice.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Mapping
 
 import cards
 from cards import OWNER_INPUT, text
 from cards.lifecycle import CardKind, Outcome
+from contacts import deadline
 from contacts.errors import (
     ContactsError,
     DuplicateContact,
@@ -198,6 +200,10 @@ class CreateFlow:
         # (or that another instance is writing) is told so, not written a second time.
         actor = await turn.writer()
         key = claim_key or (create_claim_key(turn.activity_key) if turn.activity_key else None)
+        # The write's deadline starts before its claim: no request of it can land later than
+        # the claim's time plus `action_seconds`, the moment a settlement may read HubSpot
+        # (flows/settle.py, flows/settle_sweep.py).
+        due = time.monotonic() + self._contacts.action_seconds
         if key is not None:
             claim = await self._ledger.claim(
                 key, actor, action="create", contact_id="", properties=properties
@@ -207,9 +213,10 @@ class CreateFlow:
                     await turn.say(earlier_write_text(turn.lang, claim, actor))
                 return
         try:
-            result = await self._contacts.create(
-                dict(properties), region=turn.region, owner_id=owner_id or None
-            )
+            with deadline.until(due):
+                result = await self._contacts.create(
+                    dict(properties), region=turn.region, owner_id=owner_id or None
+                )
         except HubSpotUnavailable as exc:
             if exc.write_may_have_happened:
                 turn.cards.outcome(Outcome.IN_DOUBT)

@@ -84,6 +84,14 @@ class Settler:
         wait = claim.at + self._contacts.action_seconds + MARGIN_SECONDS - self._clock()
         if wait > 0:
             await self._sleep(wait)
+        return await self._resolve(claim, attempt)
+
+    async def resolve(self, claim: Claim, attempt: AuditEntry) -> Settled:
+        """Read HubSpot for `attempt` (the open record of `claim`) and resolve it, now: for a
+        caller that knows the writer's requests can no longer land (flows/settle_sweep.py)."""
+        return (await self._resolve(claim, attempt)).outcome
+
+    async def _resolve(self, claim: Claim, attempt: AuditEntry) -> Settlement:
         if attempt.action == "update":
             outcome, contact = await self._read_update(attempt)
         else:
