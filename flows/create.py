@@ -18,6 +18,7 @@ from cards.lifecycle import CardKind, Outcome
 from contacts import deadline
 from contacts.errors import (
     ContactsError,
+    CreateInProgress,
     DuplicateContact,
     HubSpotUnavailable,
     InvalidContact,
@@ -218,11 +219,13 @@ class CreateFlow:
                     dict(properties), region=turn.region, owner_id=owner_id or None
                 )
         except HubSpotUnavailable as exc:
-            if exc.write_may_have_happened:
+            if exc.write_may_have_happened or isinstance(exc, CreateInProgress):
                 turn.cards.outcome(Outcome.IN_DOUBT)
                 await self._ledger.in_doubt(
                     actor, action="create", contact_id="", properties=properties, key=key
                 )
+                if not exc.write_may_have_happened:  # the other create may have made it
+                    exc = HubSpotUnavailable(str(exc), write_may_have_happened=True)
             else:
                 turn.cards.keep()  # nothing was written: the same form may be sent again
                 if key is not None:

@@ -35,6 +35,7 @@ from contacts.service import ContactsService
 from flows.writes import Actor, WriteLedger
 from ground.ids import conversation_key
 from store import AuditEntry, Claim
+from store.base import APPLIED
 
 MARGIN_SECONDS = 3.0  # past the writer's deadline: a request it sent has landed or failed
 # What identifies a created contact as the one this create asked for (a phone is stored as
@@ -128,9 +129,26 @@ class Settler:
             return Settled.UNKNOWN, None
         if found is None:
             return Settled.NOT_SAVED, None
-        if _carries(found, attempt.properties):
+        if _carries(found, attempt.properties) or await self._changed_since(found, attempt):
             return Settled.SAVED, found
         return Settled.NOT_SAVED, found  # someone else's contact holds the email
+
+    async def _changed_since(self, found: Contact, attempt: AuditEntry) -> bool:
+        """The create's values, but for fields that updates recorded applied to this very
+        contact since set to what it holds now: a contact made by this create and edited
+        afterwards (a sweep reads late, after the user found it and changed it)."""
+        asked = {k: v for k, v in attempt.properties.items() if k in CREATE_FIELDS and v}
+        differ = {k for k, v in asked.items() if not evidence.same(k, v, found.get(k))}
+        if not differ or "email" in differ:
+            return not differ
+        for entry in await self._ledger.history(found.id):
+            if entry.action == "update" and entry.outcome == APPLIED and entry.at >= attempt.at:
+                differ -= {
+                    k
+                    for k, v in entry.properties.items()
+                    if k in differ and evidence.same(k, v, found.get(k))
+                }
+        return not differ
 
 
 def _carries(contact: Contact, asked: Mapping[str, str]) -> bool:

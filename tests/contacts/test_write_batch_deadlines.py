@@ -29,11 +29,9 @@ async def test_a_write_batch_ends_at_its_earliest_callers_deadline_a_read_at_the
         seen.append(deadline.current())
         return list(items)
 
-    writes = Coalescer(run, window=0.02, share=False, writes=True)
-    reads = Coalescer(run, window=0.02, share=True, writes=False)
-    (early, a), (_, b) = await asyncio.gather(
-        _caller(writes, "a", 2.0), _caller(writes, "b", 5.0)
-    )
+    writes: Coalescer[str, str, str] = Coalescer(run, window=0.02, share=False, writes=True)
+    reads: Coalescer[str, str, str] = Coalescer(run, window=0.02, share=True, writes=False)
+    (early, a), (_, b) = await asyncio.gather(_caller(writes, "a", 2.0), _caller(writes, "b", 5.0))
     (_, c), (late, d) = await asyncio.gather(_caller(reads, "c", 2.0), _caller(reads, "d", 5.0))
     assert (a, b, c, d) == ("a", "b", "c", "d")
     assert seen == [early, late]
@@ -44,7 +42,9 @@ async def test_a_write_batch_that_broke_unforeseen_may_have_been_written():
         raise RuntimeError("something nobody foresaw")
 
     for writes in (True, False):
-        batches = Coalescer(run, window=0.01, share=not writes, writes=writes)
+        batches: Coalescer[str, str, str] = Coalescer(
+            run, window=0.01, share=not writes, writes=writes
+        )
         with pytest.raises(HubSpotUnavailable) as failed:
             await _caller(batches, "a", 2.0)
         assert failed.value.write_may_have_happened is writes

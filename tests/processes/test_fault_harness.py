@@ -80,6 +80,11 @@ PAIR_FAULTS = Faults(
 LAG = (0.1, 0.8)
 SETTINGS = {"HUBSPOT_ACTION_SECONDS": "4"}  # less than a hang: a hung call is unanswered
 REPLY_SECONDS = 60  # a turn not answered within this is lost
+# A takeover that read HubSpot and found the write there says so (flows/settle.py).
+SETTLED_SAVED = (
+    "I was interrupted while creating this contact, so I checked HubSpot: it was created",
+    "I was interrupted while saving this, so I checked HubSpot: the change was saved",
+)
 
 
 @dataclass
@@ -141,7 +146,7 @@ class User:
         said = said + [
             " — ".join(card_texts(r.cards[0])[:2]) for r in replies if r.cards and not r.updated
         ]
-        if any(t.startswith((saved, *ALREADY_SAVED)) for t in said):
+        if any(t.startswith((saved, *ALREADY_SAVED, *SETTLED_SAVED)) for t in said):
             self.claims[step] = "saved"
         elif any(t.startswith(IN_DOUBT) for t in said):
             self.claims[step] = "doubt"
@@ -298,7 +303,7 @@ class Page:
         said = [a.get("text") or _card_head(a) for a in replies]
         self.said += said
         said += [_card_head(a) for a in replies if a.get("text")]
-        if any(t.startswith("Contact created — ") for t in said):
+        if any(t.startswith(("Contact created — ", *SETTLED_SAVED)) for t in said):
             self.claims["create"] = "saved"
         elif any(t.startswith(IN_DOUBT) for t in said):
             self.claims["create"] = "doubt"
@@ -649,10 +654,15 @@ async def _details(cl: Cluster, report: Report, problems: dict[str, list[str]]) 
         for person in by_email.get(email, []):
             lines.append(f"    {_actor(person) or 'page'} told {person.claims}: {person.said}")
 
-    for problem in problems["missing audit"] + problems["told not saved, yet saved"]:
+    explained = (
+        problems["missing audit"]
+        + problems["duplicate audit"]
+        + problems["told not saved, yet saved"]
+    )
+    for problem in explained:
         lines.append(f"  {problem}:")
         if problem.startswith("create of "):
-            contact_id = problem.removeprefix("create of ")
+            contact_id = problem.removeprefix("create of ").split(":")[0]
             about(contact_id, ids.get(contact_id, ""))
         elif problem.startswith("update ("):
             contact_id = problem.split("'")[1]
