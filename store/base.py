@@ -190,7 +190,9 @@ class Store(Protocol):
     ) -> None:
         """Mark the claim done with `result`, and record `audit` in the same transaction: a
         crash between the two would leave a write told "already saved" that the log lacks.
-        `audit` takes the place of the claim's open record (`claim_attempt`), if it has one."""
+        `audit` takes the place of the claim's open record (`claim_attempt`), if it has one.
+        A claim done already (someone else settled it first) is left as it is; one given back
+        meanwhile (a takeover read HubSpot too early) still gets `audit`: HubSpot confirmed it."""
 
     async def release(self, key: str, *, audit: AuditEntry | None = None) -> None:
         """Give a claim back: nothing was written, the write may be tried again. The claim's

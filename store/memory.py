@@ -155,10 +155,11 @@ class MemoryStore:
         self, key: str, result: dict[str, Any], *, audit: AuditEntry | None = None
     ) -> None:
         claim = self._claims.get(key)
-        if claim is None or claim.state != "claimed":  # someone else settled it first
+        if claim is not None and claim.state != "claimed":  # someone else settled it first
             return
-        self._claims[key] = Claim(key, "done", claim.by, claim.at, result=dict(result))
-        if audit is not None:
+        if claim is not None:
+            self._claims[key] = Claim(key, "done", claim.by, claim.at, result=dict(result))
+        if audit is not None:  # also when given back meanwhile: HubSpot confirmed it
             self._put(key, audit)
 
     async def release(self, key: str, *, audit: AuditEntry | None = None) -> None:

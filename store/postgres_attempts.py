@@ -18,6 +18,7 @@ from psycopg import AsyncConnection
 
 from store.base import ATTEMPTED, NOT_DONE, AuditEntry, Claim
 from store.sql import (
+    CLAIM_ANY,
     CLAIM_FINISH,
     CLAIM_OPEN,
     CLAIM_RELEASE,
@@ -97,9 +98,15 @@ async def finish(
     conn: AsyncConnection[Any], key: str, result: str, audit: AuditEntry | None
 ) -> None:
     """The claim done with `result` (JSON text) and its record `audit`, if it is still
-    "claimed": one settled first by someone else is left as it is."""
+    "claimed"; one done first by someone else is left as it is, and one given back meanwhile
+    still gets `audit` (HubSpot confirmed the write)."""
     cur = await conn.execute(CLAIM_FINISH.format(mark="%s") + " RETURNING key", (result, key))
-    if await cur.fetchone() is not None and audit is not None:
+    finished = await cur.fetchone() is not None
+    if not finished:  # given back meanwhile (recorded still: HubSpot confirmed it), or done
+        cur = await conn.execute(CLAIM_ANY.format(mark="%s"), (key,))
+        if await cur.fetchone() is not None:
+            return
+    if audit is not None:
         await put(conn, key, audit)
 
 

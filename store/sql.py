@@ -187,13 +187,16 @@ def open_attempt_rows(rows: Sequence[Sequence[Any]]) -> list[tuple[Claim, AuditE
 
 
 # A claim is finished, resolved or given back only while it is "claimed": whoever learned how
-# the write went first (its writer, a takeover, the settle sweep) decides, once.
+# the write went first (its writer, a takeover, the settle sweep) decides, once. One exception:
+# a writer HubSpot answered "done" after someone gave its claim back (a takeover that read too
+# early) still records the write, since HubSpot confirmed it (`Store.finish`).
 CLAIM_FINISH = (
     "UPDATE write_claims SET state = 'done', result = {mark} WHERE key = {mark} "
     "AND state = 'claimed'"
 )
 CLAIM_RELEASE = "DELETE FROM write_claims WHERE key = {mark} AND state = 'claimed'"
 CLAIM_OPEN = "SELECT key FROM write_claims WHERE key = {mark} AND state = 'claimed'"
+CLAIM_ANY = "SELECT key FROM write_claims WHERE key = {mark}"
 
 
 def audit_update(mark: str) -> str:

@@ -36,6 +36,7 @@ from store.base import (
     check_etag,
 )
 from store.sql import (
+    CLAIM_ANY,
     CLAIM_FINISH,
     CLAIM_OPEN,
     CLAIM_RELEASE,
@@ -239,7 +240,10 @@ class SqliteStore:
     def _finish(self, key: str, result: str, audit: AuditEntry | None) -> None:
         with self._db.connection(write=True) as conn:
             finished = conn.execute(CLAIM_FINISH.format(mark="?"), (result, key)).rowcount
-            if finished and audit is not None:
+            given_back = (
+                not finished and conn.execute(CLAIM_ANY.format(mark="?"), (key,)).fetchone() is None
+            )
+            if audit is not None and (finished or given_back):
                 _put(conn, key, audit)
 
     async def release(self, key: str, *, audit: AuditEntry | None = None) -> None:

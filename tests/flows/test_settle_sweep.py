@@ -250,3 +250,31 @@ async def test_a_create_kept_waiting_by_another_create_of_the_email_may_have_bee
         assert bot.hubspot_local.counters["create"].total == 0
         assert (await _sweep(bot, store).once())[Settled.NOT_SAVED] == 1
         assert [e.outcome for e in await store.audit_log()] == [NOT_DONE]
+
+
+async def test_a_create_edited_by_an_update_still_open_is_still_theirs(tmp_path, channel):
+    """The user's update of the contact was itself cut off (its record still open) when the
+    sweep read the create: the value it set is still no evidence against the create."""
+    store = MemoryStore()
+    async with running_app(_settings(tmp_path), store=store) as bot:
+        await WriteLedger(store, clock=Clock(-60.0)).claim(
+            "create/dead", ANN, action="create", properties=KIM
+        )
+        kim = (await bot.contacts.create(dict(KIM))).contact
+        await WriteLedger(store, clock=Clock(-30.0)).claim(
+            "update/cut",
+            ANN,
+            action="update",
+            contact_id=kim.id,
+            properties={"lastname": "Parks"},
+            old={"lastname": "Park"},
+        )
+        await bot.contacts.apply_update(
+            await bot.contacts.plan_update(kim.id, {"lastname": "Parks"})
+        )
+        counts = await _sweep(bot, store).once()
+        assert counts[Settled.SAVED] == 2  # the create, and the update it found there
+        assert sorted((e.action, e.outcome) for e in await store.audit_log()) == [
+            ("create", APPLIED),
+            ("update", APPLIED),
+        ]
