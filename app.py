@@ -47,6 +47,9 @@ from contacts.hubspot import HubSpotAdapter
 from contacts.hubspot_rules import PortalRulesCache, rules_reader
 from contacts.links import RecordLinks
 from contacts.service import ContactsService
+from flows.settle import Settler
+from flows.settle_sweep import SettleSweep
+from flows.writes import WriteLedger
 from hubspot_local.embedded import start_embedded
 from hubspot_local.server import RunningHubSpot
 from store import Store, open_store
@@ -65,6 +68,7 @@ CONTACTS_KEY = web.AppKey("contacts", ContactsService)
 HUBSPOT_LOCAL_KEY = web.AppKey("hubspot_local", RunningHubSpot)
 INBOX_KEY = web.AppKey("inbox", TurnInbox)
 STARTING_KEY = web.AppKey("starting", BackgroundStart)
+SWEEP_KEY = web.AppKey("settle_sweep", SettleSweep)
 
 
 @dataclass(frozen=True)
@@ -189,9 +193,21 @@ def create_app(
         )
         keep_state(app, BOT_KEY, bot)
         await inbox.start()  # last: what a dead instance left needs the bot
+        # Writes left "attempted" or "may have been written": HubSpot read, the record resolved.
+        ledger = WriteLedger(store)
+        sweep = SettleSweep(
+            store=store,
+            settler=Settler(contacts=contacts, ledger=ledger),
+            action_seconds=contacts.action_seconds,
+        )
+        keep_state(app, SWEEP_KEY, sweep)
+        sweep.start()
 
     async def finish_turns(app: web.Application) -> None:
         await inbox.close()  # while the store, HubSpot and the channels are still there
+        sweep = app.get(SWEEP_KEY)
+        if sweep is not None:
+            await sweep.close()
 
     async def stop_collaborators(app: web.Application) -> None:
         local = app.get(HUBSPOT_LOCAL_KEY)

@@ -98,7 +98,11 @@ class Coalescer(Generic[K, I, V]):
             batch = self._open = _Batch()
             batch.timer = asyncio.get_running_loop().call_later(self._window, self._close, batch)
         mine = deadline.current()
-        batch.due = None if mine is None or batch.due is None else max(batch.due, mine)
+        if self._writes:  # no write may land after its caller's deadline (flows/settle.py)
+            due = batch.due if batch.entries else None
+            batch.due = mine if due is None else due if mine is None else min(due, mine)
+        else:
+            batch.due = None if mine is None or batch.due is None else max(batch.due, mine)
         if key in batch.entries:
             future = batch.entries[key][1]
         else:
@@ -137,7 +141,12 @@ class Coalescer(Generic[K, I, V]):
             with deadline.until(batch.due):
                 outcomes: Sequence[V | BaseException] = await self._run([i for i, _ in entries])
         except (Exception, asyncio.CancelledError) as exc:
-            failure = exc if isinstance(exc, ContactsError) else HubSpotUnavailable()
+            # A write batch that failed in some other way may have been sent: never "not done".
+            failure = (
+                exc
+                if isinstance(exc, ContactsError)
+                else HubSpotUnavailable(write_may_have_happened=self._writes)
+            )
             outcomes = [failure] * len(entries)
         for (_, future), outcome in zip(entries, outcomes, strict=True):
             if future.done():

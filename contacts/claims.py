@@ -30,7 +30,7 @@ from contextlib import asynccontextmanager
 from typing import Protocol
 
 from contacts import deadline
-from contacts.errors import HubSpotUnavailable
+from contacts.errors import CreateInProgress, HubSpotUnavailable
 from ground.ids import new_email_claim_key
 from ground.locks import KeyedLocks
 from store.base import StoreError
@@ -90,7 +90,7 @@ class EmailClaims:
                     "The shared store did not answer; nothing was created."
                 ) from exc
             if loop.time() + wait > give_up_at:
-                raise HubSpotUnavailable(
+                raise CreateInProgress(
                     "Another create of this email is still running; nothing was created."
                 )
             await asyncio.sleep(wait)

@@ -7,6 +7,7 @@
     ├── ContactChanged       an update's contact changed between preview and Confirm
     ├── HubSpotUnavailable   HubSpot down / 5xx / timeouts past retries; write state unknown is
     │   │                    reported via `write_may_have_happened`
+    │   ├── CreateInProgress  another create of the email held its claim past the deadline
     │   └── HubSpotRejectedToken  401/403: the token is wrong or lacks the contacts scopes (an
     │                        operator's problem, not a busy HubSpot; nothing was written)
     └── RateLimited          HubSpot still says 429 after waiting as it asked
@@ -78,6 +79,12 @@ class HubSpotUnavailable(ContactsError):
     ):
         super().__init__(message)
         self.write_may_have_happened = write_may_have_happened
+
+
+class CreateInProgress(HubSpotUnavailable):
+    """Another create of the same email held its claim past this one's deadline: this attempt
+    wrote nothing, but that one (perhaps the same user's earlier message, cut off) may have
+    made the contact, so the user hears "may have been saved" (flows/create.py)."""
 
 
 class HubSpotRejectedToken(HubSpotUnavailable):

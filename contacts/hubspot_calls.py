@@ -199,6 +199,9 @@ class HubSpotCalls:
                 final: ContactsError
                 if isinstance(problem, Throttled):
                     throttles += 1
+                    # A write's 429 may come after HubSpot took it (a proxy's, a retry's): the
+                    # next try reads first, and giving up says it may have been written.
+                    maybe_written = maybe_written or write
                     in_time = left is None or problem.wait + MIN_ATTEMPT_SECONDS < left
                     if throttles <= self._retry.rate_limit_retries and in_time:
                         await asyncio.sleep(problem.wait)

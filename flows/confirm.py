@@ -12,12 +12,14 @@ on one card; a change to another contact waits (`queued`) until the first is sav
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import cards
 from cards import text
 from cards.changes import highlight, with_all_fields
 from cards.lifecycle import CardKind, Outcome
+from contacts import deadline
 from contacts.errors import (
     ContactChanged,
     ContactsError,
@@ -130,6 +132,8 @@ class Confirmations:
             else:
                 await turn.say(earlier_write_text(turn.lang, earlier, actor))
             return
+        # The write's deadline starts before its claim (as a create's, flows/create.py).
+        due = time.monotonic() + self._contacts.action_seconds
         claim = await self._ledger.claim(key, actor, **_audited(pending))
         if not claim.fresh:
             if not await self._settled(turn, claim, pending_id, pending):
@@ -137,7 +141,8 @@ class Confirmations:
             return
         turn.cards.outcome(Outcome.NOT_SAVED)
         try:
-            contact = await self._contacts.apply_update(pending)
+            with deadline.until(due):
+                contact = await self._contacts.apply_update(pending)
         except ContactChanged as exc:
             await self._ledger.refused(actor, reason="changed", key=key, **_audited(pending))
             await turn.failed(

@@ -9,13 +9,16 @@ activity before HubSpot is called, so a redelivery never creates twice.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Mapping
 
 import cards
 from cards import OWNER_INPUT, text
 from cards.lifecycle import CardKind, Outcome
+from contacts import deadline
 from contacts.errors import (
     ContactsError,
+    CreateInProgress,
     DuplicateContact,
     HubSpotUnavailable,
     InvalidContact,
@@ -198,6 +201,10 @@ class CreateFlow:
         # (or that another instance is writing) is told so, not written a second time.
         actor = await turn.writer()
         key = claim_key or (create_claim_key(turn.activity_key) if turn.activity_key else None)
+        # The write's deadline starts before its claim: no request of it can land later than
+        # the claim's time plus `action_seconds`, the moment a settlement may read HubSpot
+        # (flows/settle.py, flows/settle_sweep.py).
+        due = time.monotonic() + self._contacts.action_seconds
         if key is not None:
             claim = await self._ledger.claim(
                 key, actor, action="create", contact_id="", properties=properties
@@ -207,15 +214,18 @@ class CreateFlow:
                     await turn.say(earlier_write_text(turn.lang, claim, actor))
                 return
         try:
-            result = await self._contacts.create(
-                dict(properties), region=turn.region, owner_id=owner_id or None
-            )
+            with deadline.until(due):
+                result = await self._contacts.create(
+                    dict(properties), region=turn.region, owner_id=owner_id or None
+                )
         except HubSpotUnavailable as exc:
-            if exc.write_may_have_happened:
+            if exc.write_may_have_happened or isinstance(exc, CreateInProgress):
                 turn.cards.outcome(Outcome.IN_DOUBT)
                 await self._ledger.in_doubt(
                     actor, action="create", contact_id="", properties=properties, key=key
                 )
+                if not exc.write_may_have_happened:  # the other create may have made it
+                    exc = HubSpotUnavailable(str(exc), write_may_have_happened=True)
             else:
                 turn.cards.keep()  # nothing was written: the same form may be sent again
                 if key is not None:

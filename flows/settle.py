@@ -35,7 +35,9 @@ from contacts.service import ContactsService
 from flows.writes import Actor, WriteLedger
 from ground.ids import conversation_key
 from store import AuditEntry, Claim
+from store.base import APPLIED, OPEN_OUTCOMES
 
+KEPT = (APPLIED, *OPEN_OUTCOMES)  # the update records that say a value may be that update's
 MARGIN_SECONDS = 3.0  # past the writer's deadline: a request it sent has landed or failed
 # What identifies a created contact as the one this create asked for (a phone is stored as
 # HubSpot formats it, so it is left out).
@@ -84,6 +86,14 @@ class Settler:
         wait = claim.at + self._contacts.action_seconds + MARGIN_SECONDS - self._clock()
         if wait > 0:
             await self._sleep(wait)
+        return await self._resolve(claim, attempt)
+
+    async def resolve(self, claim: Claim, attempt: AuditEntry) -> Settled:
+        """Read HubSpot for `attempt` (the open record of `claim`) and resolve it, now: for a
+        caller that knows the writer's requests can no longer land (flows/settle_sweep.py)."""
+        return (await self._resolve(claim, attempt)).outcome
+
+    async def _resolve(self, claim: Claim, attempt: AuditEntry) -> Settlement:
         if attempt.action == "update":
             outcome, contact = await self._read_update(attempt)
         else:
@@ -120,9 +130,28 @@ class Settler:
             return Settled.UNKNOWN, None
         if found is None:
             return Settled.NOT_SAVED, None
-        if _carries(found, attempt.properties):
+        if _carries(found, attempt.properties) or await self._changed_since(found, attempt):
             return Settled.SAVED, found
         return Settled.NOT_SAVED, found  # someone else's contact holds the email
+
+    async def _changed_since(self, found: Contact, attempt: AuditEntry) -> bool:
+        """The create's values, but for fields that updates of this very contact recorded
+        since (applied, or still open) set to what it holds now: a contact made by this create
+        and edited afterwards (a sweep reads late, after the user found it and changed it)."""
+        asked = {k: v for k, v in attempt.properties.items() if k in CREATE_FIELDS and v}
+        differ = {k for k, v in asked.items() if not evidence.same(k, v, found.get(k))}
+        if not differ or "email" in differ:
+            return not differ
+        for entry in await self._ledger.history(found.id):
+            # An update still open counts too: it set the field to what HubSpot holds, and
+            # is settled on its own (its record, not this one, says whether it was saved).
+            if entry.action == "update" and entry.outcome in KEPT and entry.at >= attempt.at:
+                differ -= {
+                    k
+                    for k, v in entry.properties.items()
+                    if k in differ and evidence.same(k, v, found.get(k))
+                }
+        return not differ
 
 
 def _carries(contact: Contact, asked: Mapping[str, str]) -> bool:

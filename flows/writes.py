@@ -28,7 +28,7 @@ from typing import Any
 from cards import text
 from cards.times import from_timestamp, local_time
 from store import AuditEntry, Claim, Store
-from store.base import APPLIED, ATTEMPTED, IN_DOUBT, REFUSED
+from store.base import APPLIED, ATTEMPTED, IN_DOUBT, NOT_DONE, REFUSED
 
 
 @dataclass(frozen=True)
@@ -75,6 +75,17 @@ class WriteLedger:
         """The claim on `key`, if anyone took it."""
         return await self._store.lookup_claim(key)
 
+    async def _made_before(self, contact_id: str) -> bool:
+        """Is a create of this contact recorded applied already? One contact, one create."""
+        return any(
+            e.action == "create" and e.outcome == APPLIED and e.contact_id == contact_id
+            for e in await self.history(contact_id)
+        )
+
+    async def history(self, contact_id: str) -> list[AuditEntry]:
+        """The newest records about one contact (what a settlement checks later edits by)."""
+        return await self._store.audit_log(200, contacts=(contact_id,))
+
     async def open_attempt(self, key: str) -> AuditEntry | None:
         """The record of the write claimed under `key` while nobody knows how it went."""
         return await self._store.open_attempt(key)
@@ -83,7 +94,7 @@ class WriteLedger:
         """A takeover read HubSpot: the write is there (`saved`: the contact's id; the claim is
         done and the record applied, still naming who asked), it is not (None: the claim is
         given back, the record not-done)."""
-        if saved is None:
+        if saved is None or (attempt.action == "create" and await self._made_before(saved)):
             await self._store.release(key)
             return
         entry = replace(attempt, at=self._clock(), contact_id=saved, outcome=APPLIED, target="")
@@ -104,8 +115,13 @@ class WriteLedger:
         old: Mapping[str, str] | None = None,
         result: dict[str, Any] | None = None,
     ) -> None:
-        """The write went through: close its claim (if it had one) and record it, together."""
+        """The write went through: close its claim (if it had one) and record it, together.
+        A create of a contact another record already names as created (the same user's
+        earlier message, settled meanwhile) is that one's write: this record says not-done."""
+        made_before = action == "create" and await self._made_before(contact_id)
         entry = self._entry(actor, action, contact_id, properties, old, APPLIED)
+        if made_before:
+            entry = replace(entry, outcome=NOT_DONE)
         if key is None:
             await self._store.record(entry)
         else:

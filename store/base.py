@@ -190,7 +190,9 @@ class Store(Protocol):
     ) -> None:
         """Mark the claim done with `result`, and record `audit` in the same transaction: a
         crash between the two would leave a write told "already saved" that the log lacks.
-        `audit` takes the place of the claim's open record (`claim_attempt`), if it has one."""
+        `audit` takes the place of the claim's open record (`claim_attempt`), if it has one.
+        A claim done already (someone else settled it first) is left as it is; one given back
+        meanwhile (a takeover read HubSpot too early) still gets `audit`: HubSpot confirmed it."""
 
     async def release(self, key: str, *, audit: AuditEntry | None = None) -> None:
         """Give a claim back: nothing was written, the write may be tried again. The claim's
@@ -205,7 +207,16 @@ class Store(Protocol):
         """The claim's record still open (`OPEN_OUTCOMES`), newest; None when it has none."""
 
     async def resolve(self, key: str, entry: AuditEntry) -> None:
-        """The claim's open record becomes `entry` (recorded anew when it has none)."""
+        """The claim's open record becomes `entry` (recorded anew when it has none). Like
+        `finish` and `release`, only while the claim is "claimed": one that someone else
+        finished or gave back meanwhile (a takeover, the settle sweep) is left as it is."""
+
+    async def open_attempts(
+        self, *, before: float, since: float, limit: int
+    ) -> list[tuple[Claim, AuditEntry]]:
+        """Claims still "claimed", taken between `since` and `before` (epoch seconds), with
+        their open record, oldest first: the writes the settle sweep reads HubSpot for
+        (flows/settle_sweep.py)."""
 
     # -- short leases on a name, across instances (one create of a new email at a time) -------
     async def lease_take(self, key: str, *, owner: str, seconds: float) -> bool:

@@ -155,15 +155,18 @@ class MemoryStore:
         self, key: str, result: dict[str, Any], *, audit: AuditEntry | None = None
     ) -> None:
         claim = self._claims.get(key)
-        if claim is None:  # as the SQL stores: an UPDATE of no row changes nothing
+        if claim is not None and claim.state != "claimed":  # someone else settled it first
             return
-        self._claims[key] = Claim(key, "done", claim.by, claim.at, result=dict(result))
-        if audit is not None:
+        if claim is not None:
+            self._claims[key] = Claim(key, "done", claim.by, claim.at, result=dict(result))
+        if audit is not None:  # also when given back meanwhile: HubSpot confirmed it
             self._put(key, audit)
 
     async def release(self, key: str, *, audit: AuditEntry | None = None) -> None:
-        if self._claims.pop(key, None) is None:
+        claim = self._claims.get(key)
+        if claim is None or claim.state != "claimed":
             return
+        del self._claims[key]
         found = self._open(key)
         if audit is not None:
             self._put(key, audit)
@@ -181,7 +184,20 @@ class MemoryStore:
         return None if found is None else self._audit[found]
 
     async def resolve(self, key: str, entry: AuditEntry) -> None:
-        self._put(key, entry)
+        claim = self._claims.get(key)
+        if claim is not None and claim.state == "claimed":
+            self._put(key, entry)
+
+    async def open_attempts(
+        self, *, before: float, since: float, limit: int
+    ) -> list[tuple[Claim, AuditEntry]]:
+        found = []
+        for claim in sorted(self._claims.values(), key=lambda c: c.at):
+            if claim.state == "claimed" and since <= claim.at < before:
+                index = self._open(claim.key)
+                if index is not None:
+                    found.append((claim, self._audit[index]))
+        return found[:limit]
 
     def _open(self, key: str) -> int | None:
         """The index of the claim's open record in the log, newest."""

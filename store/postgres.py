@@ -283,12 +283,7 @@ class PostgresStore:
         self, key: str, result: dict[str, Any], *, audit: AuditEntry | None = None
     ) -> None:
         async with self._conn() as conn, conn.transaction():
-            await conn.execute(
-                "UPDATE write_claims SET state = 'done', result = %s WHERE key = %s",
-                (storable_json(result), key),
-            )
-            if audit is not None:
-                await attempts.put(conn, key, audit)
+            await attempts.finish(conn, key, storable_json(result), audit)
 
     @idempotent
     async def release(self, key: str, *, audit: AuditEntry | None = None) -> None:
@@ -309,7 +304,14 @@ class PostgresStore:
     @once
     async def resolve(self, key: str, entry: AuditEntry) -> None:
         async with self._conn() as conn, conn.transaction():
-            await attempts.put(conn, key, entry)
+            await attempts.resolve(conn, key, entry)
+
+    @idempotent
+    async def open_attempts(
+        self, *, before: float, since: float, limit: int
+    ) -> list[tuple[Claim, AuditEntry]]:
+        async with self._conn() as conn:
+            return await attempts.open_claims(conn, before, since, limit)
 
     # -- leases (one create of a new email at a time; a repeat by its owner holds it again) ----
     @idempotent

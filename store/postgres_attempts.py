@@ -18,17 +18,24 @@ from psycopg import AsyncConnection
 
 from store.base import ATTEMPTED, NOT_DONE, AuditEntry, Claim
 from store.sql import (
+    CLAIM_ANY,
+    CLAIM_FINISH,
+    CLAIM_OPEN,
+    CLAIM_RELEASE,
     audit_entry,
     audit_insert,
     audit_update,
     audit_values,
     claim_from_row,
+    open_attempt_rows,
     open_attempt_select,
+    open_attempts_select,
 )
 
 INSERT = audit_insert("%s")
 UPDATE = audit_update("%s")
 OPEN = open_attempt_select("%s")
+OPEN_CLAIMS = open_attempts_select("%s")
 
 
 async def claim(
@@ -77,7 +84,7 @@ async def put(conn: AsyncConnection[Any], key: str, entry: AuditEntry) -> None:
 async def release(conn: AsyncConnection[Any], key: str, audit: AuditEntry | None) -> None:
     """Give the claim back; its open record becomes `audit`, else "not-done". Safe to repeat:
     a claim already given back changes nothing."""
-    cur = await conn.execute("DELETE FROM write_claims WHERE key = %s RETURNING key", (key,))
+    cur = await conn.execute(CLAIM_RELEASE.format(mark="%s") + " RETURNING key", (key,))
     if await cur.fetchone() is None:
         return
     found = await open_attempt(conn, key)
@@ -85,3 +92,34 @@ async def release(conn: AsyncConnection[Any], key: str, audit: AuditEntry | None
         await put(conn, key, audit)
     elif found is not None:
         await conn.execute(UPDATE, (*audit_values(replace(found[1], outcome=NOT_DONE)), found[0]))
+
+
+async def finish(
+    conn: AsyncConnection[Any], key: str, result: str, audit: AuditEntry | None
+) -> None:
+    """The claim done with `result` (JSON text) and its record `audit`, if it is still
+    "claimed"; one done first by someone else is left as it is, and one given back meanwhile
+    still gets `audit` (HubSpot confirmed the write)."""
+    cur = await conn.execute(CLAIM_FINISH.format(mark="%s") + " RETURNING key", (result, key))
+    finished = await cur.fetchone() is not None
+    if not finished:  # given back meanwhile (recorded still: HubSpot confirmed it), or done
+        cur = await conn.execute(CLAIM_ANY.format(mark="%s"), (key,))
+        if await cur.fetchone() is not None:
+            return
+    if audit is not None:
+        await put(conn, key, audit)
+
+
+async def resolve(conn: AsyncConnection[Any], key: str, entry: AuditEntry) -> None:
+    """The claim's open record becomes `entry`, while the claim is still "claimed"."""
+    cur = await conn.execute(CLAIM_OPEN.format(mark="%s"), (key,))
+    if await cur.fetchone() is not None:
+        await put(conn, key, entry)
+
+
+async def open_claims(
+    conn: AsyncConnection[Any], before: float, since: float, limit: int
+) -> list[tuple[Claim, AuditEntry]]:
+    """`Store.open_attempts`."""
+    cur = await conn.execute(OPEN_CLAIMS, (before, since, limit))
+    return open_attempt_rows(await cur.fetchall())

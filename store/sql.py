@@ -80,6 +80,8 @@ def schema(d: Dialect) -> list[str]:
         + "".join(f", {name} {kind}" for name, kind in AUDIT_ADDED)
         + ")",
         "CREATE INDEX IF NOT EXISTS processed_activities_at ON processed_activities (at)",
+        # What the settle sweep looks for (flows/settle_sweep.py): the claims still open.
+        "CREATE INDEX IF NOT EXISTS write_claims_open ON write_claims (at) WHERE state = 'claimed'",
         "CREATE TABLE IF NOT EXISTS inbox (key TEXT PRIMARY KEY, record TEXT NOT NULL, "
         f"owner TEXT NOT NULL, lease_until {d.real} NOT NULL, "
         f"attempts INTEGER NOT NULL DEFAULT 1, accepted {d.real} NOT NULL)",
@@ -160,6 +162,41 @@ def open_attempt_select(mark: str) -> str:
         f"SELECT id, {', '.join(AUDIT_COLUMNS)} FROM audit_log WHERE claim_key = {mark} "
         f"AND outcome IN ({outcomes}) ORDER BY id DESC LIMIT 1"
     )
+
+
+def open_attempts_select(mark: str) -> str:
+    """Claims still "claimed" with an open record (`Store.open_attempts`): the claim's columns
+    (key, state, by_whom, at, result), then the record's; parameters (before, since, limit)."""
+    outcomes = ", ".join(f"'{o}'" for o in OPEN_OUTCOMES)
+    columns = ", ".join(f"a.{name}" for name in AUDIT_COLUMNS)
+    return (
+        f"SELECT c.key, c.state, c.by_whom, c.at, c.result, {columns} FROM write_claims c "
+        f"JOIN audit_log a ON a.claim_key = c.key WHERE c.state = 'claimed' AND c.at < {mark} "
+        f"AND c.at >= {mark} AND a.outcome IN ({outcomes}) ORDER BY c.at, a.id DESC LIMIT {mark}"
+    )
+
+
+def open_attempt_rows(rows: Sequence[Sequence[Any]]) -> list[tuple[Claim, AuditEntry]]:
+    """`open_attempts_select`'s rows as claims with their open record, one per claim."""
+    found: dict[str, tuple[Claim, AuditEntry]] = {}
+    for row in rows:
+        key = str(row[0])
+        if key not in found:
+            found[key] = (claim_from_row(key, tuple(row[1:5]), False), audit_entry(tuple(row[5:])))
+    return list(found.values())
+
+
+# A claim is finished, resolved or given back only while it is "claimed": whoever learned how
+# the write went first (its writer, a takeover, the settle sweep) decides, once. One exception:
+# a writer HubSpot answered "done" after someone gave its claim back (a takeover that read too
+# early) still records the write, since HubSpot confirmed it (`Store.finish`).
+CLAIM_FINISH = (
+    "UPDATE write_claims SET state = 'done', result = {mark} WHERE key = {mark} "
+    "AND state = 'claimed'"
+)
+CLAIM_RELEASE = "DELETE FROM write_claims WHERE key = {mark} AND state = 'claimed'"
+CLAIM_OPEN = "SELECT key FROM write_claims WHERE key = {mark} AND state = 'claimed'"
+CLAIM_ANY = "SELECT key FROM write_claims WHERE key = {mark}"
 
 
 def audit_update(mark: str) -> str:

@@ -36,6 +36,10 @@ from store.base import (
     check_etag,
 )
 from store.sql import (
+    CLAIM_ANY,
+    CLAIM_FINISH,
+    CLAIM_OPEN,
+    CLAIM_RELEASE,
     audit_entry,
     audit_insert,
     audit_select,
@@ -44,7 +48,9 @@ from store.sql import (
     claim_from_row,
     lease_drop,
     lease_take,
+    open_attempt_rows,
     open_attempt_select,
+    open_attempts_select,
 )
 from store.sqlite_channel import SqliteChannel
 from store.sqlite_db import SqliteDb
@@ -53,6 +59,7 @@ AUDIT_INSERT = audit_insert("?")
 LEASE_TAKE = lease_take("?")
 AUDIT_UPDATE = audit_update("?")
 OPEN_ATTEMPT = open_attempt_select("?")
+OPEN_ATTEMPTS = open_attempts_select("?")
 
 
 class SqliteStore:
@@ -232,10 +239,11 @@ class SqliteStore:
 
     def _finish(self, key: str, result: str, audit: AuditEntry | None) -> None:
         with self._db.connection(write=True) as conn:
-            conn.execute(
-                "UPDATE write_claims SET state = 'done', result = ? WHERE key = ?", (result, key)
+            finished = conn.execute(CLAIM_FINISH.format(mark="?"), (result, key)).rowcount
+            given_back = (
+                not finished and conn.execute(CLAIM_ANY.format(mark="?"), (key,)).fetchone() is None
             )
-            if audit is not None:
+            if audit is not None and (finished or given_back):
                 _put(conn, key, audit)
 
     async def release(self, key: str, *, audit: AuditEntry | None = None) -> None:
@@ -243,7 +251,7 @@ class SqliteStore:
 
     def _release(self, key: str, audit: AuditEntry | None) -> None:
         with self._db.connection(write=True) as conn:
-            if not conn.execute("DELETE FROM write_claims WHERE key = ?", (key,)).rowcount:
+            if not conn.execute(CLAIM_RELEASE.format(mark="?"), (key,)).rowcount:
                 return
             found = _open_attempt(conn, key)
             if audit is not None:
@@ -267,7 +275,18 @@ class SqliteStore:
 
     def _resolve(self, key: str, entry: AuditEntry) -> None:
         with self._db.connection(write=True) as conn:
-            _put(conn, key, entry)
+            if conn.execute(CLAIM_OPEN.format(mark="?"), (key,)).fetchone() is not None:
+                _put(conn, key, entry)
+
+    async def open_attempts(
+        self, *, before: float, since: float, limit: int
+    ) -> list[tuple[Claim, AuditEntry]]:
+        return await asyncio.to_thread(self._open_attempts, (before, since, limit))
+
+    def _open_attempts(self, params: tuple[float, float, int]) -> list[tuple[Claim, AuditEntry]]:
+        with self._db.connection() as conn:
+            rows = conn.execute(OPEN_ATTEMPTS, params).fetchall()
+        return open_attempt_rows(rows)
 
     # -- leases (one create of a new email at a time) -----------------------------------------
     async def lease_take(self, key: str, *, owner: str, seconds: float) -> bool:

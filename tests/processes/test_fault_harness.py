@@ -41,6 +41,7 @@ import pytest
 from hubspot_local.options import Faults
 from tests.support.botapp import find_nonce
 from tests.support.card_shapes import one_card_per_shape
+from tests.support.cardread import texts as card_texts
 from tests.support.channel import Recorded
 from tests.support.cluster import (
     ALREADY_SAVED,
@@ -79,6 +80,11 @@ PAIR_FAULTS = Faults(
 LAG = (0.1, 0.8)
 SETTINGS = {"HUBSPOT_ACTION_SECONDS": "4"}  # less than a hang: a hung call is unanswered
 REPLY_SECONDS = 60  # a turn not answered within this is lost
+# A takeover that read HubSpot and found the write there says so (flows/settle.py).
+SETTLED_SAVED = (
+    "I was interrupted while creating this contact, so I checked HubSpot: it was created",
+    "I was interrupted while saving this, so I checked HubSpot: the change was saved",
+)
 
 
 @dataclass
@@ -135,7 +141,12 @@ class User:
         name follows: told "created" with someone else's name is a claim too (a false one)."""
         said = texts(replies)
         self.said += said
-        if any(t.startswith((saved, *ALREADY_SAVED)) for t in said):
+        # A line and a card in one message (a takeover's "I checked HubSpot: it was created"
+        # above the "Contact created" card): the card's headline is what was said too.
+        said = said + [
+            " — ".join(card_texts(r.cards[0])[:2]) for r in replies if r.cards and not r.updated
+        ]
+        if any(t.startswith((saved, *ALREADY_SAVED, *SETTLED_SAVED)) for t in said):
             self.claims[step] = "saved"
         elif any(t.startswith(IN_DOUBT) for t in said):
             self.claims[step] = "doubt"
@@ -291,7 +302,8 @@ class Page:
         self.shown_twice = sum(a.get("text") == activity["text"] for a in mine) > 1
         said = [a.get("text") or _card_head(a) for a in replies]
         self.said += said
-        if any(t.startswith("Contact created — ") for t in said):
+        said += [_card_head(a) for a in replies if a.get("text")]
+        if any(t.startswith(("Contact created — ", *SETTLED_SAVED)) for t in said):
             self.claims["create"] = "saved"
         elif any(t.startswith(IN_DOUBT) for t in said):
             self.claims["create"] = "doubt"
@@ -356,9 +368,15 @@ async def test_fault_harness_keeps_every_claim_true(tmp_path, postgres, reaper):
             async with WebBalancer([cl.a.url, cl.b.url]) as lb:
                 report = await _run_everyone(cl, lb, rng)
             hs.controls.faults = None  # the checks read HubSpot without faults
+            # Writes whose writer could not say how they went are settled in the background
+            # (flows/settle_sweep.py) once HubSpot answers: the log is checked once they are.
+            report.still_open = await _settled(cl)
             problems = await _check(cl, report)
+            details = await _details(cl, report, problems) if any(problems.values()) else ""
     print(report.summary(problems))
-    assert not any(problems.values()), report.summary(problems) + "\n" + _examples(problems)
+    assert not any(problems.values()), (
+        report.summary(problems) + "\n" + _examples(problems) + details
+    )
 
 
 @dataclass
@@ -368,6 +386,7 @@ class Report:
     pages: list[Page]
     kills: list[str]
     cl: Cluster
+    still_open: int = 0  # audit records still attempted / may-have-been-written at the check
 
     @property
     def users(self) -> list[User]:
@@ -393,6 +412,7 @@ class Report:
             f"HubSpot faults: {faulted} ({after} after a commit); "
             f"writes committed: creates {len(hs.applied('create'))}, "
             f"updates {len(hs.applied('update'))}; claims: {dict(sorted(claims.items()))}; "
+            f"records still open: {self.still_open}; "
             f"{figures}"
         )
 
@@ -431,6 +451,21 @@ async def _run_everyone(cl: Cluster, lb: WebBalancer, rng: random.Random) -> Rep
             kills = await killer
     one_card_per_shape()
     return Report(solos, pairs, pages, kills, cl)
+
+
+SETTLE_WAIT = 60  # seconds the instances get to settle the writes left open
+
+
+async def _settled(cl: Cluster) -> int:
+    """Wait until no audit record is attempted or may-have-been-written (or SETTLE_WAIT
+    passed); how many still are."""
+    deadline = asyncio.get_running_loop().time() + SETTLE_WAIT
+    while True:
+        audit = await cl.audit_log()
+        left = sum(e.outcome in ("attempted", "may-have-been-written") for e in audit)
+        if not left or asyncio.get_running_loop().time() > deadline:
+            return left
+        await asyncio.sleep(1.0)
 
 
 async def _check(cl: Cluster, report: Report) -> dict[str, list[str]]:
@@ -591,3 +626,51 @@ def _check_audit(
 
 def _examples(problems: dict[str, list[str]]) -> str:
     return "\n".join(f"{name}: {found[:5]}" for name, found in problems.items() if found)
+
+
+async def _details(cl: Cluster, report: Report, problems: dict[str, list[str]]) -> str:
+    """For each write the audit log lacks and each user told "not saved" of a write HubSpot
+    holds: every audit record of that contact or email (outcome, actor, claim) and what the
+    users who asked were told, so a failure names its cause."""
+    audit = await cl.audit_log()
+    everyone: list[Any] = [*report.users, *report.pages]
+    by_email: dict[str, list[Any]] = {}
+    for person in everyone:
+        by_email.setdefault(person.email, []).append(person)
+    ids: dict[str, str] = {}  # contact id -> email, as HubSpot holds it now
+    for email in by_email:
+        for found in await contacts_with_email(cl.hs, email):
+            ids[found["id"]] = email
+    lines: list[str] = []
+
+    def about(contact_id: str, email: str) -> None:
+        for e in sorted(audit, key=lambda e: e.at):
+            if (contact_id and e.contact_id == contact_id) or (email and e.target == email):
+                lines.append(
+                    f"    audit {e.at:.2f} {e.outcome} {e.action} id={e.contact_id or '-'} "
+                    f"actor={e.actor_id} conv={e.conversation[-12:]} claim={e.claim or '-'} "
+                    f"props={e.properties}"
+                )
+        for person in by_email.get(email, []):
+            lines.append(f"    {_actor(person) or 'page'} told {person.claims}: {person.said}")
+
+    explained = (
+        problems["missing audit"]
+        + problems["duplicate audit"]
+        + problems["told not saved, yet saved"]
+    )
+    for problem in explained:
+        lines.append(f"  {problem}:")
+        if problem.startswith("create of "):
+            contact_id = problem.removeprefix("create of ").split(":")[0]
+            about(contact_id, ids.get(contact_id, ""))
+        elif problem.startswith("update ("):
+            contact_id = problem.split("'")[1]
+            about(contact_id, ids.get(contact_id, ""))
+        else:
+            email = problem.split(":")[0]
+            about("", email)
+            for contact_id, held_email in ids.items():
+                if held_email == email:
+                    about(contact_id, "")
+    return "\n" + "\n".join(lines)
